@@ -1,0 +1,54 @@
+// The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
+
+/** Where a conversation lives on its platform: one thread is one conversation. */
+export interface ThreadRef {
+  /** "console" | "discord" | "slack" */
+  readonly platform: string;
+  /** Discord guild id, Slack team id, "local" for the console. */
+  readonly workspace: string;
+  readonly channel: string;
+  readonly thread: string;
+}
+
+/** One message from a student, as an adapter parsed it from its platform's event. */
+export interface InboundMessage extends ThreadRef {
+  /** The platform's id of this event or message; used to drop duplicates and retries. */
+  readonly eventId: string;
+  readonly user: { readonly id: string; readonly name: string };
+  readonly text: string;
+  /** The platform's id of the student's message, when there is one. */
+  readonly platformMessageId?: string;
+}
+
+/** How an agent shows itself on a platform. */
+export interface AgentPresentation {
+  readonly name: string;
+  readonly displayName: string;
+  readonly emoji?: string;
+  readonly avatarUrl?: string;
+}
+
+/** One reply to post in a thread, exactly once. */
+export interface OutboundReply extends ThreadRef {
+  /** The outbox row id: stable across restarts, usable as an idempotency key. */
+  readonly replyId: number;
+  readonly conversationId: number;
+  /** The agent that wrote it; system notices (rate limit, errors) come from the start agent's presentation. */
+  readonly agent: AgentPresentation;
+  readonly text: string;
+  readonly kind: "agent" | "notice";
+}
+
+/** What a platform adapter offers to the service. */
+export interface PlatformPort {
+  readonly platform: string;
+  /** Post the reply in its thread; resolve to the platform's message id (the first one, if it was split). */
+  deliver(reply: OutboundReply): Promise<string>;
+}
+
+export type HandleOutcome =
+  | { readonly status: "completed"; readonly conversationId: number; readonly replies: number }
+  | { readonly status: "duplicate" }
+  | { readonly status: "ignored"; readonly reason: "empty" }
+  | { readonly status: "rejected"; readonly reason: "too_long" | "rate_limited"; readonly conversationId: number }
+  | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };

@@ -1,0 +1,56 @@
+// Errors of the engine and its ports: one base class with a stable code, subclasses by whose fault it is.
+
+export type BatonErrorCode =
+  | "configuration"
+  | "workflow_definition"
+  | "model_unavailable"
+  | "model_rate_limited"
+  | "model_auth"
+  | "model_bad_request"
+  | "model_behavior"
+  | "aborted"
+  | "input_rejected"
+  | "storage";
+
+export class BatonError extends Error {
+  readonly code: BatonErrorCode;
+  constructor(code: BatonErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The caller built something invalid: a graph, a configuration, an agents file. */
+export class UserError extends BatonError {
+  constructor(message: string, options?: { cause?: unknown; code?: "configuration" | "workflow_definition" }) {
+    super(options?.code ?? "workflow_definition", message, options);
+  }
+}
+
+/** The model service failed (after the client's own retries): unavailable, rate limited, refused. */
+export class ModelError extends BatonError {
+  readonly status?: number;
+  constructor(
+    code: "model_unavailable" | "model_rate_limited" | "model_auth" | "model_bad_request",
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(code, message, options);
+    if (options?.status !== undefined) this.status = options.status;
+  }
+}
+
+/** The model answered, but with something the engine cannot use. */
+export class ModelBehaviorError extends BatonError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("model_behavior", message, options);
+  }
+}
+
+/** The run was cancelled through its AbortSignal. */
+export class RunAbortedError extends BatonError {
+  constructor(message = "The run was aborted.", options?: { cause?: unknown }) {
+    super("aborted", message, options);
+  }
+}

@@ -52,3 +52,53 @@ export type HandleOutcome =
   | { readonly status: "ignored"; readonly reason: "empty" }
   | { readonly status: "rejected"; readonly reason: "too_long" | "rate_limited"; readonly conversationId: number }
   | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };
+
+/** One line of a moderator's transcript: a message or a handoff, in the order they happened. */
+export type TranscriptEntry =
+  | {
+      readonly kind: "message";
+      readonly role: "user" | "assistant";
+      /** The student's display name, or the agent's display name. */
+      readonly author: string;
+      /** The agent's name (assistant) or the user's platform id (user). */
+      readonly authorId: string;
+      readonly text: string;
+      readonly at: Date;
+    }
+  | { readonly kind: "handoff"; readonly from: string; readonly to: string; readonly reason: string; readonly at: Date };
+
+export interface Transcript {
+  readonly conversationId: number;
+  readonly thread: ThreadRef;
+  readonly activeAgent: string | null;
+  readonly startedAt: Date;
+  /** The handoff trail, e.g. ["triage_agent", "math_tutor", "triage_agent", "history_tutor"]. */
+  readonly trail: readonly string[];
+  readonly entries: readonly TranscriptEntry[];
+}
+
+export interface ConversationSummary {
+  readonly conversationId: number;
+  readonly thread: ThreadRef;
+  readonly messageCount: number;
+  readonly activeAgent: string | null;
+  readonly updatedAt: Date;
+}
+
+/** What platform adapters call on the ConversationService (src/bot/conversation-service.ts implements it). */
+export interface ConversationGateway {
+  /** Register the adapter that delivers this platform's replies (and pending ones from before a restart). */
+  registerPort(port: PlatformPort): void;
+  /** Process one inbound message: dedupe, check, persist, run the agents, deliver the replies. */
+  handle(inbound: InboundMessage): Promise<HandleOutcome>;
+  /** Whether a conversation exists for this thread (e.g. "is this a thread the bot opened?"). */
+  hasConversation(ref: ThreadRef): boolean;
+  /** Register a thread as a conversation before its first message (e.g. right after the bot opens it). */
+  openConversation(ref: ThreadRef): void;
+  transcript(ref: ThreadRef): Transcript | undefined;
+  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[];
+  /** Delete a user's stored messages on a platform; returns how many were deleted. */
+  forgetUser(platform: string, userId: string): number;
+  /** The presentation of every agent of the roster, by agent name. */
+  agents(): ReadonlyMap<string, AgentPresentation>;
+}

@@ -1,0 +1,66 @@
+// Agents: ChatClientAgent (the seed's agent) and the function tools an agent may call on its own.
+
+import type { ChatClient, ToolDefinition } from "./chat-client.js";
+
+/** A function an agent can call itself (not a handoff); its result goes back to the same agent. */
+export interface FunctionTool extends ToolDefinition {
+  invoke(args: unknown, context: { readonly signal?: AbortSignal }): Promise<string> | string;
+}
+
+/** How an agent shows itself on a platform; all optional, the name is the fallback. */
+export interface AgentPresentationOptions {
+  displayName?: string;
+  avatarUrl?: string;
+  emoji?: string;
+}
+
+export interface ChatClientAgentOptions extends AgentPresentationOptions {
+  name: string;
+  instructions: string;
+  description?: string;
+  tools?: readonly FunctionTool[];
+}
+
+/**
+ * An agent backed by a chat model, as in the seed:
+ * `new ChatClientAgent(client, "You provide help with math problems…", "math_tutor", "Specialist agent for math questions")`.
+ */
+export class ChatClientAgent {
+  readonly client: ChatClient;
+  readonly name: string;
+  readonly instructions: string;
+  readonly description: string;
+  readonly displayName: string;
+  readonly avatarUrl?: string;
+  readonly emoji?: string;
+  readonly tools: readonly FunctionTool[];
+
+  constructor(client: ChatClient, options: ChatClientAgentOptions);
+  constructor(
+    client: ChatClient,
+    instructions: string,
+    name: string,
+    description?: string,
+    options?: AgentPresentationOptions & { tools?: readonly FunctionTool[] },
+  );
+  constructor(
+    client: ChatClient,
+    instructionsOrOptions: string | ChatClientAgentOptions,
+    name?: string,
+    description?: string,
+    options: AgentPresentationOptions & { tools?: readonly FunctionTool[] } = {},
+  ) {
+    const o: ChatClientAgentOptions =
+      typeof instructionsOrOptions === "string"
+        ? { ...options, instructions: instructionsOrOptions, name: name ?? "", description }
+        : instructionsOrOptions;
+    this.client = client;
+    this.name = o.name;
+    this.instructions = o.instructions;
+    this.description = o.description ?? "";
+    this.displayName = o.displayName ?? o.name;
+    if (o.avatarUrl !== undefined) this.avatarUrl = o.avatarUrl;
+    if (o.emoji !== undefined) this.emoji = o.emoji;
+    this.tools = o.tools ?? [];
+  }
+}

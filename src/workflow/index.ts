@@ -1,0 +1,12 @@
+// The handoff engine's public surface.
+
+export { ChatClientAgent, type ChatClientAgentOptions, type FunctionTool, type AgentPresentationOptions } from "./agent.js";
+export { AgentWorkflowBuilder, HandoffWorkflowBuilder, DEFAULT_HANDOFF_INSTRUCTIONS } from "./builder.js";
+export type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart, ModelMessage, ToolDefinition } from "./chat-client.js";
+export * from "./errors.js";
+export * from "./events.js";
+export { InProcessExecution, StreamingRun, TurnToken, type Run, type RunOptions, type WorkflowResult } from "./execution.js";
+export { handoffFunctionName, HANDOFF_PREFIX } from "./handoff-tools.js";
+export { ChatMessage, type ChatMessageInit, type ChatRole, type TokenUsage, type ToolCall } from "./messages.js";
+export { UNROUTABLE_MESSAGE } from "./run-loop.js";
+export { Workflow, type HandoffEdge, type TerminationCondition, type TerminationContext, type ToolCallFiltering } from "./workflow.js";

@@ -1,0 +1,86 @@
+// Builds the ChatClient that typed LLM settings describe: OpenAI (or compatible), Azure OpenAI, or the offline demo.
+
+import { DefaultAzureCredential, getBearerTokenProvider, type TokenCredential } from "@azure/identity";
+import OpenAI, { AzureOpenAI } from "openai";
+import type { ChatClient } from "../workflow/chat-client.js";
+import { ModelError } from "../workflow/errors.js";
+import { DemoChatClient } from "./demo-chat-client.js";
+import { OpenAIChatClient } from "./openai-chat-client.js";
+
+export type LlmSettings =
+  | {
+      provider: "openai";
+      apiKey?: string;
+      baseURL?: string;
+      model: string;
+      maxRetries: number;
+      timeoutMs: number;
+    }
+  | {
+      provider: "azure";
+      endpoint: string;
+      deployment: string;
+      apiVersion: string;
+      apiKey?: string;
+      credential?: TokenCredential;
+      maxRetries: number;
+      timeoutMs: number;
+    }
+  | { provider: "demo" };
+
+type AzureSettings = Extract<LlmSettings, { provider: "azure" }>;
+
+const OPENAI_BASE_URL = "https://api.openai.com/v1";
+const COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default";
+
+export function createChatClient(settings: LlmSettings): ChatClient {
+  switch (settings.provider) {
+    case "openai":
+      return new OpenAIChatClient({
+        client: new OpenAI({
+          // OpenAI-compatible local servers take no key, but the client refuses to start without one.
+          apiKey: settings.apiKey ?? "not-needed",
+          // Given explicitly so that the client does not fall back to reading OPENAI_BASE_URL itself.
+          baseURL: settings.baseURL ?? OPENAI_BASE_URL,
+          maxRetries: settings.maxRetries,
+          timeout: settings.timeoutMs,
+        }),
+        model: settings.model,
+      });
+    case "azure":
+      return new OpenAIChatClient({ client: createAzureClient(settings), model: settings.deployment });
+    case "demo":
+      return new DemoChatClient();
+  }
+}
+
+function createAzureClient(settings: AzureSettings): AzureOpenAI {
+  const common = {
+    // A base URL instead of `endpoint`: the client would otherwise refuse to start when OPENAI_BASE_URL is set.
+    baseURL: `${settings.endpoint.replace(/\/+$/, "")}/openai`,
+    deployment: settings.deployment,
+    apiVersion: settings.apiVersion,
+    maxRetries: settings.maxRetries,
+    timeout: settings.timeoutMs,
+  };
+  if (settings.apiKey !== undefined) return new AzureOpenAI({ ...common, apiKey: settings.apiKey });
+  return new AzureOpenAI({
+    ...common,
+    azureADTokenProvider: entraTokenProvider(settings.credential ?? new DefaultAzureCredential()),
+  });
+}
+
+/**
+ * A failing credential (no `az login`, no managed identity) is a configuration problem, not an outage:
+ * it becomes model_auth. The client wraps what the provider throws, and the error mapping finds it as the cause.
+ */
+function entraTokenProvider(credential: TokenCredential): () => Promise<string> {
+  const getToken = getBearerTokenProvider(credential, COGNITIVE_SERVICES_SCOPE);
+  return async () => {
+    try {
+      return await getToken();
+    } catch (error) {
+      throw new ModelError("model_auth", "Could not get a Microsoft Entra token for Azure OpenAI.", { cause: error });
+    }
+  };
+}

@@ -1,0 +1,6 @@
+// The LLM adapters' public surface: the OpenAI/Azure adapter, the offline demo model, and the factory over settings.
+
+export { createChatClient, type LlmSettings } from "./create-chat-client.js";
+export { DemoChatClient } from "./demo-chat-client.js";
+export { OpenAIChatClient, type OpenAIChatClientOptions } from "./openai-chat-client.js";
+export { toBatonError } from "./openai-errors.js";

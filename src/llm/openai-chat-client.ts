@@ -1,0 +1,110 @@
+// The ChatClient adapter for OpenAI's chat.completions API (OpenAI, Azure OpenAI, any compatible server).
+
+import type OpenAI from "openai";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsBase,
+} from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
+import type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart } from "../workflow/chat-client.js";
+import { ModelBehaviorError, ModelError, RunAbortedError } from "../workflow/errors.js";
+import type { TokenUsage, ToolCall } from "../workflow/messages.js";
+import { toBatonError } from "./openai-errors.js";
+import { toOpenAIMessages, toOpenAITools } from "./openai-messages.js";
+import { requireIdentity, ToolCallAssembler } from "./tool-call-assembler.js";
+
+export interface OpenAIChatClientOptions {
+  /** An `OpenAI` or `AzureOpenAI` instance; retries, backoff and timeouts are its own options. */
+  readonly client: OpenAI;
+  /** The model name; for Azure, the deployment name. */
+  readonly model: string;
+}
+
+export class OpenAIChatClient implements ChatClient {
+  readonly model: string;
+  readonly #client: OpenAI;
+
+  constructor(options: OpenAIChatClientOptions) {
+    this.#client = options.client;
+    this.model = options.model;
+  }
+
+  async getResponse(request: ChatRequest): Promise<ChatResponse> {
+    let completion: ChatCompletion;
+    try {
+      completion = await this.#client.chat.completions.create(
+        { ...this.#params(request), stream: false },
+        { signal: request.signal },
+      );
+    } catch (error) {
+      throw toBatonError(error, request.signal);
+    }
+    return toChatResponse(completion);
+  }
+
+  async *getStreamingResponse(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    const assembler = new ToolCallAssembler();
+    let text = "";
+    let finishReason: string | undefined;
+    let usage: TokenUsage | undefined;
+    try {
+      const stream = await this.#client.chat.completions.create(
+        { ...this.#params(request), stream: true, stream_options: { include_usage: true } },
+        { signal: request.signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = toTokenUsage(chunk.usage);
+        // The usage chunk comes last, with no choices; we never ask for n > 1.
+        const choice = chunk.choices.find((candidate) => candidate.index === 0);
+        if (choice === undefined) continue;
+        const delta = choice.delta.content ?? choice.delta.refusal;
+        if (delta) {
+          text += delta;
+          yield { type: "text-delta", delta };
+        }
+        for (const call of choice.delta.tool_calls ?? []) assembler.add(call);
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (error) {
+      throw toBatonError(error, request.signal);
+    }
+    // The openai client ends a stream quietly when its signal fires; that is an abort, not an answer.
+    if (request.signal?.aborted) throw new RunAbortedError("The model request was aborted.");
+    if (finishReason === undefined) {
+      throw new ModelError("model_unavailable", "The model's stream ended before the answer was finished.");
+    }
+    const response: ChatResponse = { text, toolCalls: assembler.finish(), finishReason };
+    yield { type: "done", response: usage === undefined ? response : { ...response, usage } };
+  }
+
+  #params(request: ChatRequest): ChatCompletionCreateParamsBase {
+    const tools = toOpenAITools(request.tools);
+    const params: ChatCompletionCreateParamsBase = { model: this.model, messages: toOpenAIMessages(request.messages) };
+    if (tools !== undefined) params.tools = tools;
+    return params;
+  }
+}
+
+function toTokenUsage(usage: CompletionUsage): TokenUsage {
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    totalTokens: usage.total_tokens,
+  };
+}
+
+function toChatResponse(completion: ChatCompletion): ChatResponse {
+  const choice = completion.choices[0];
+  if (choice === undefined) throw new ModelBehaviorError("The model service returned a completion with no choices.");
+  const message = choice.message;
+  const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, index) => {
+    if (call.type !== "function") throw new ModelBehaviorError(`The model produced an unsupported ${call.type} tool call.`);
+    return requireIdentity({ id: call.id, name: call.function.name, arguments: call.function.arguments }, index);
+  });
+  const response: ChatResponse = {
+    text: message.content ?? message.refusal ?? "",
+    toolCalls,
+    finishReason: choice.finish_reason,
+  };
+  return completion.usage ? { ...response, usage: toTokenUsage(completion.usage) } : response;
+}

@@ -1,0 +1,48 @@
+// Opens a Baton SQLite database with the settings the store relies on, and brings its schema up to date.
+
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import type { Database } from "better-sqlite3";
+import { StoreError } from "./errors.js";
+import { migrate } from "./migrations.js";
+
+export type { Database } from "better-sqlite3";
+
+/** The repository's migrations/, found from this file so it works from any cwd (src/store or dist/store). */
+export const defaultMigrationsDir: string = fileURLToPath(new URL("../../migrations/", import.meta.url));
+
+export interface OpenDatabaseOptions {
+  readonly migrationsDir?: string;
+}
+
+/** Opens (creating if needed) and migrates the database at `path`; ":memory:" gives a private in-memory one. */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database {
+  return openAndMigrate(path, options).db;
+}
+
+/** As openDatabase, and also says which migrations this call applied (for `baton migrate`). */
+export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}): { db: Database; applied: string[] } {
+  const inMemory = path === ":memory:" || path === "";
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  let db: Database;
+  try {
+    db = new BetterSqlite3(path, { timeout: 5000 });
+  } catch (cause) {
+    throw new StoreError(`Cannot open the database at ${path}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    // WAL: readers never block the writer, and a commit is one append. NORMAL is durable across process crashes in WAL
+    // mode (only an OS crash or power loss can lose the last commits), which is the right trade for a chat bot.
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    const { applied } = migrate(db, options.migrationsDir ?? defaultMigrationsDir);
+    return { db, applied };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+// What moderators and privacy requests need: list a channel's conversations, forget a user.
+
+import type { Database, Statement } from "better-sqlite3";
+import { toConversationRow } from "./row-mapping.js";
+import type { ConversationRecord } from "./row-mapping.js";
+import type { ConversationSummaryRow, ListConversationsOptions } from "./types.js";
+
+interface SummaryRecord extends ConversationRecord {
+  message_count: number;
+  last_agent: string | null;
+}
+
+type Filter = "platform" | "workspace" | "channel" | "workspaceChannel";
+
+/** One statement per filter shape: `(? IS NULL OR col = ?)` would stop SQLite from using the listing index. */
+function listingSql(where: string): string {
+  return `
+    SELECT c.id, c.platform, c.workspace, c.channel, c.thread, c.active_agent, c.status, c.created_at, c.updated_at,
+      (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+      (SELECT m.author_agent FROM messages m WHERE m.conversation_id = c.id AND m.role = 'assistant'
+        ORDER BY m.seq DESC LIMIT 1) AS last_agent
+    FROM conversations c
+    WHERE ${where}
+    ORDER BY c.updated_at DESC, c.id DESC
+    LIMIT ?`;
+}
+
+export class ModerationQueries {
+  private readonly listing: Record<Filter, Statement<unknown[], SummaryRecord>>;
+  private readonly conversationsOfUser: Statement<[string, string], number>;
+  private readonly deleteUserMessages: Statement<[number, string]>;
+  private readonly deleteIfNoUserLeft: Statement<[number, number]>;
+
+  constructor(private readonly db: Database) {
+    this.listing = {
+      platform: db.prepare(listingSql("c.platform = ?")),
+      workspace: db.prepare(listingSql("c.platform = ? AND c.workspace = ?")),
+      channel: db.prepare(listingSql("c.platform = ? AND c.channel = ?")),
+      workspaceChannel: db.prepare(listingSql("c.platform = ? AND c.workspace = ? AND c.channel = ?")),
+    };
+    this.conversationsOfUser = db
+      .prepare<[string, string], number>(
+        "SELECT DISTINCT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
+          "WHERE m.user_id = ? AND c.platform = ?",
+      )
+      .pluck();
+    this.deleteUserMessages = db.prepare("DELETE FROM messages WHERE conversation_id = ? AND user_id = ?");
+    this.deleteIfNoUserLeft = db.prepare(
+      "DELETE FROM conversations WHERE id = ? AND NOT EXISTS " +
+        "(SELECT 1 FROM messages WHERE conversation_id = ? AND role = 'user')",
+    );
+  }
+
+  /** Most recently active first. */
+  list(options: ListConversationsOptions): ConversationSummaryRow[] {
+    const limit = options.limit ?? 25;
+    const { platform, workspace, channel } = options;
+    let records: SummaryRecord[];
+    if (workspace !== undefined && channel !== undefined) {
+      records = this.listing.workspaceChannel.all(platform, workspace, channel, limit);
+    } else if (workspace !== undefined) {
+      records = this.listing.workspace.all(platform, workspace, limit);
+    } else if (channel !== undefined) {
+      records = this.listing.channel.all(platform, channel, limit);
+    } else {
+      records = this.listing.platform.all(platform, limit);
+    }
+    return records.map((r) => ({ ...toConversationRow(r), messageCount: r.message_count, lastAgent: r.last_agent }));
+  }
+
+  /**
+   * Deletes every message with this user id in the platform's conversations and returns how many. A conversation left
+   * with no user message at all is deleted too (its agent replies, handoffs and outbox rows cascade): those replies
+   * answered, and often quote, the forgotten user. Conversations the user never wrote in are untouched.
+   */
+  forgetUser(platform: string, userId: string): number {
+    return this.db
+      .transaction(() => {
+        let deleted = 0;
+        for (const conversationId of this.conversationsOfUser.all(userId, platform)) {
+          deleted += this.deleteUserMessages.run(conversationId, userId).changes;
+          this.deleteIfNoUserLeft.run(conversationId, conversationId);
+        }
+        return deleted;
+      })
+      .immediate();
+  }
+}

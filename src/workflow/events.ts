@@ -30,6 +30,17 @@ export class AgentResponseEvent extends WorkflowEvent {
   }
 }
 
+/** The result given back for one of an agent's tool calls (its own function, or a handoff's acknowledgement). */
+export class ToolResultEvent extends WorkflowEvent {
+  readonly type = "tool_result";
+  constructor(
+    readonly executorId: string,
+    readonly message: ChatMessage,
+  ) {
+    super();
+  }
+}
+
 /** Control passed from one agent to another along a declared edge. */
 export class HandoffEvent extends WorkflowEvent {
   readonly type = "handoff";

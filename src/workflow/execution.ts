@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** With return-to-previous: the agent that answered last (e.g. loaded from storage). */
   readonly activeAgent?: string;
+  /** Continue an interrupted turn (e.g. after a crash) with the agent that was active when it stopped. */
+  readonly resumeAgent?: string;
 }
 
 export type WorkflowResult = TurnResult;
@@ -53,6 +55,7 @@ export class StreamingRun {
       emitUpdates: this.emitEvents,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(this.options.activeAgent !== undefined ? { activeAgent: this.options.activeAgent } : {}),
+      ...(this.options.resumeAgent !== undefined ? { resumeAgent: this.options.resumeAgent } : {}),
     });
     try {
       for (;;) {

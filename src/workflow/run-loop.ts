@@ -9,6 +9,7 @@ import {
   HandoffEvent,
   WorkflowCompletedEvent,
   WorkflowErrorEvent,
+  ToolResultEvent,
   WorkflowWarningEvent,
   type WorkflowEvent,
 } from "./events.js";
@@ -25,6 +26,8 @@ export interface TurnOptions {
   readonly signal?: AbortSignal;
   /** With return-to-previous: the agent that answered last; derived from the history when absent. */
   readonly activeAgent?: string;
+  /** Continue an interrupted turn with this agent, whatever the start agent or return-to-previous say. */
+  readonly resumeAgent?: string;
 }
 
 export interface TurnResult {
@@ -86,7 +89,10 @@ export async function* runTurn(
       yield new AgentResponseEvent(agent.name, message, response.usage);
 
       const { step, results, warnings } = await decide(workflow, agent, message, handoffs, toolRounds, options.signal);
-      turn.push(...results);
+      for (const result of results) {
+        turn.push(result);
+        yield new ToolResultEvent(agent.name, result);
+      }
       for (const warning of warnings) yield warning;
 
       const terminated =
@@ -122,6 +128,8 @@ export async function* runTurn(
 }
 
 function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options: TurnOptions): ChatClientAgent {
+  const resumed = options.resumeAgent !== undefined ? workflow.agent(options.resumeAgent) : undefined;
+  if (resumed !== undefined) return resumed;
   if (!workflow.options.returnToPrevious) return workflow.startAgent;
   let name = options.activeAgent;
   for (let i = history.length - 1; name === undefined && i >= 0; i--) {

@@ -13,6 +13,7 @@ import {
   WorkflowCompletedEvent,
   WorkflowErrorEvent,
   WorkflowWarningEvent,
+  ToolResultEvent,
   AgentWorkflowBuilder,
   ModelError,
   type WorkflowEvent,
@@ -308,5 +309,17 @@ describe("handoff workflow", () => {
       { role: "assistant", content: "partial", name: "math_tutor" },
       { role: "user", content: "again" },
     ]);
+  });
+
+  it("emits each tool result as it is given, in the order of the turn's messages", async () => {
+    const { events, result } = await collect(seedBuilder(new ScriptedChatClient(seedRouter)).build(), [new ChatMessage("user", "derivative of x^2")]);
+    const ordered = events.filter((e): e is AgentResponseEvent | ToolResultEvent => e instanceof AgentResponseEvent || e instanceof ToolResultEvent).map((e) => e.message);
+    expect(ordered).toEqual(result.messages);
+  });
+
+  it("resumes an interrupted turn with the given agent, ahead of the start agent", async () => {
+    const client = new ScriptedChatClient(seedRouter);
+    await collect(seedBuilder(client).build(), [new ChatMessage("user", "Tell me about Rome")], { resumeAgent: "history_tutor" });
+    expect(client.requests.map((r) => agentOf(sysOf(r)))).toEqual(["history_tutor"]);
   });
 });

@@ -1,0 +1,132 @@
+// Reads the process environment (and ./.env) once, validates it with zod, and returns typed settings.
+
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import type { LlmSettings } from "../llm/create-chat-client.js";
+import { UserError } from "../workflow/errors.js";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+const list = optionalText.transform((v) => (v === undefined ? [] : v.split(",").map((s) => s.trim()).filter((s) => s !== "")));
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const EnvSchema = z.object({
+  BATON_DB: optionalText.default("./data/baton.db"),
+  BATON_AGENTS: optionalText.default("./agents.yaml"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_MODEL: optionalText.default("gpt-4o-mini"),
+  AZURE_OPENAI_ENDPOINT: optionalText.pipe(z.url().optional()),
+  AZURE_OPENAI_DEPLOYMENT_NAME: optionalText.default("gpt-4o-mini"),
+  AZURE_OPENAI_API_KEY: optionalText,
+  AZURE_OPENAI_API_VERSION: optionalText.default("2024-10-21"),
+  LLM_MAX_RETRIES: int(2),
+  LLM_TIMEOUT_MS: int(60_000, 1),
+
+  BATON_MAX_INPUT_CHARS: int(4_000, 1),
+  BATON_HISTORY_MESSAGES: int(40, 1),
+  BATON_HISTORY_TOKENS: int(6_000, 1),
+  BATON_RATE_LIMIT_PER_MINUTE: int(10, 0),
+  RETENTION_DAYS: z.coerce.number().int().min(1).optional().or(optionalText.pipe(z.undefined())),
+
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_GUILD_ID: optionalText,
+  DISCORD_CHANNEL_IDS: list,
+  DISCORD_API_URL: optionalText.pipe(z.url().optional()),
+
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_COMMAND: optionalText.default("homework"),
+  SLACK_MODERATOR_IDS: list,
+  SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  PORT: int(3000, 0),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface ServiceLimits {
+  readonly maxInputChars: number;
+  readonly historyMessages: number;
+  readonly historyTokens: number;
+  readonly rateLimitPerMinute: number;
+  readonly retentionDays?: number;
+}
+
+export interface Settings {
+  readonly databasePath: string;
+  readonly agentsFile: string;
+  readonly logLevel: Env["LOG_LEVEL"];
+  readonly llm: LlmSettings;
+  readonly limits: ServiceLimits;
+  readonly env: Env;
+}
+
+/** Loads ./.env (if present, without overriding what the environment already says), then validates. */
+export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: { dotenvPath?: string } = {}): Settings {
+  const dotenv = options.dotenvPath ?? ".env";
+  if (source === process.env && existsSync(dotenv)) process.loadEnvFile(dotenv);
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new UserError(`Invalid environment: ${problems}`, { code: "configuration" });
+  }
+  const env = parsed.data;
+  return {
+    databasePath: env.BATON_DB,
+    agentsFile: env.BATON_AGENTS,
+    logLevel: env.LOG_LEVEL,
+    llm: llmSettings(env),
+    limits: {
+      maxInputChars: env.BATON_MAX_INPUT_CHARS,
+      historyMessages: env.BATON_HISTORY_MESSAGES,
+      historyTokens: env.BATON_HISTORY_TOKENS,
+      rateLimitPerMinute: env.BATON_RATE_LIMIT_PER_MINUTE,
+      ...(typeof env.RETENTION_DAYS === "number" ? { retentionDays: env.RETENTION_DAYS } : {}),
+    },
+    env,
+  };
+}
+
+/** Azure when its endpoint is set; OpenAI (or a compatible server) when a key or base URL is; else the offline demo. */
+function llmSettings(env: Env): LlmSettings {
+  const retries = { maxRetries: env.LLM_MAX_RETRIES, timeoutMs: env.LLM_TIMEOUT_MS };
+  if (env.AZURE_OPENAI_ENDPOINT !== undefined) {
+    return {
+      provider: "azure",
+      endpoint: env.AZURE_OPENAI_ENDPOINT,
+      deployment: env.AZURE_OPENAI_DEPLOYMENT_NAME,
+      apiVersion: env.AZURE_OPENAI_API_VERSION,
+      ...(env.AZURE_OPENAI_API_KEY !== undefined ? { apiKey: env.AZURE_OPENAI_API_KEY } : {}),
+      ...retries,
+    };
+  }
+  if (env.OPENAI_API_KEY !== undefined || env.OPENAI_BASE_URL !== undefined) {
+    return {
+      provider: "openai",
+      model: env.OPENAI_MODEL,
+      ...(env.OPENAI_API_KEY !== undefined ? { apiKey: env.OPENAI_API_KEY } : {}),
+      ...(env.OPENAI_BASE_URL !== undefined ? { baseURL: env.OPENAI_BASE_URL } : {}),
+      ...retries,
+    };
+  }
+  return { provider: "demo" };
+}
+
+/** A one-line description of the model in use, safe to print (no keys). */
+export function describeLlm(llm: LlmSettings): string {
+  switch (llm.provider) {
+    case "openai":
+      return `OpenAI-compatible model ${llm.model}${llm.baseURL ? ` at ${llm.baseURL}` : ""}`;
+    case "azure":
+      return `Azure OpenAI deployment ${llm.deployment} at ${llm.endpoint} (${llm.apiKey ? "API key" : "Microsoft Entra ID"})`;
+    case "demo":
+      return "offline demo model (no LLM configured: set OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT)";
+  }
+}

@@ -53,6 +53,8 @@ export class OpenAIChatClient implements ChatClient {
         { signal: request.signal },
       );
       for await (const chunk of stream) {
+        // Chunks already buffered would keep coming after an abort; nothing is said past it.
+        if (request.signal?.aborted) throw new RunAbortedError("The model request was aborted.");
         if (chunk.usage) usage = toTokenUsage(chunk.usage);
         // The usage chunk comes last, with no choices; we never ask for n > 1.
         const choice = chunk.choices.find((candidate) => candidate.index === 0);

@@ -18,6 +18,8 @@ export interface FakeTiming {
 export interface FakeReply extends ReplyContent, FakeTiming {
   /** Streaming: destroy the socket after this many SSE events. Non-streaming: destroy it instead of answering. */
   readonly cutAfterChunks?: number;
+  /** Streaming: after this many SSE events, end the stream politely with [DONE], unfinished (a proxy that lost its upstream). */
+  readonly endAfterChunks?: number;
 }
 
 /** An HTTP error with an OpenAI-shaped body, e.g. `{ status: 429, retryAfterSeconds: 0 }` or `{ status: 500 }`. */
@@ -146,7 +148,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (script.cutAfterChunks !== undefined) return void res.destroy();
       return sendJson(res, 200, completionBody(script, context));
     }
-    sendStream(res, streamChunks(script, context), script.cutAfterChunks);
+    const chunks = streamChunks(script, context);
+    sendStream(res, chunks.slice(0, script.endAfterChunks ?? chunks.length), script.cutAfterChunks);
   }
 
   const server = createServer((req, res) => {

@@ -1,0 +1,57 @@
+// Wires Baton together from typed settings: database, roster, model client, and the ConversationService over them.
+
+import type { Logger } from "pino";
+import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
+import { buildWorkflow, loadRoster, presentations } from "./config/agents-file.js";
+import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
+import { ConversationStore } from "./store/conversation-store.js";
+import { openDatabase, type Database } from "./store/database.js";
+import { Inbox } from "./store/inbox.js";
+import type { ChatClient } from "./workflow/chat-client.js";
+import type { Workflow } from "./workflow/workflow.js";
+
+export interface ConversationAppOptions {
+  readonly databasePath: string;
+  readonly agentsFile: string;
+  /** Either settings to build the model client from, or a ready client (tests, benchmarks). */
+  readonly llm: LlmSettings | ChatClient;
+  readonly limits: ServiceLimits;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export interface ConversationApp {
+  readonly service: ConversationService;
+  readonly store: ConversationStore;
+  readonly workflow: Workflow;
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+export function createConversationApp(options: ConversationAppOptions): ConversationApp {
+  const roster = loadRoster(options.agentsFile);
+  const client = "provider" in options.llm ? createChatClient(options.llm) : options.llm;
+  const workflow = buildWorkflow(roster, client, options.agentsFile);
+  const db = openDatabase(options.databasePath);
+  const now = options.now ?? Date.now;
+  const store = new ConversationStore(db, { now });
+  const service = new ConversationService({
+    store,
+    inbox: new Inbox(db, now),
+    workflow,
+    agents: presentations(workflow),
+    limits: options.limits,
+    logger: options.logger,
+    now,
+  });
+  return {
+    service,
+    store,
+    workflow,
+    db,
+    async close() {
+      await service.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Cleans a student's text before anything else sees it: control characters out, whitespace trimmed.
+
+// C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that can disguise text.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export function cleanText(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(CONTROL, "").trim();
+}

@@ -1,0 +1,80 @@
+// Posts outbox rows through the platform ports, in order per conversation, and marks each sent exactly once.
+
+import type { Logger } from "pino";
+import type { ConversationStore } from "../store/conversation-store.js";
+import type { OutboxRow } from "../store/types.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
+
+export interface ReplyDeliveryOptions {
+  readonly store: ConversationStore;
+  readonly logger: Logger;
+  readonly presentation: (agentName: string) => AgentPresentation;
+  /** Attempts before a reply is marked failed (it stays pending for a retry at the next start until then). */
+  readonly maxAttempts: number;
+}
+
+export class ReplyDelivery {
+  private readonly ports = new Map<string, PlatformPort>();
+  private readonly queue = new KeyedQueue<number>();
+
+  constructor(private readonly options: ReplyDeliveryOptions) {}
+
+  registerPort(port: PlatformPort): void {
+    this.ports.set(port.platform, port);
+  }
+
+  hasPort(platform: string): boolean {
+    return this.ports.has(platform);
+  }
+
+  /** Queues one outbox row for posting after the conversation's earlier replies. */
+  enqueue(row: Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind">): Promise<boolean> {
+    return this.queue.run(row.conversationId, () => this.post(row));
+  }
+
+  /** Posts every pending row of the platforms that have a port (after a restart). */
+  async flushPending(): Promise<number> {
+    const rows = this.options.store.pendingReplies().filter((row) => this.ports.has(row.key.platform));
+    const results = await Promise.all(rows.map((row) => this.enqueue(row)));
+    return results.filter(Boolean).length;
+  }
+
+  /** Resolves when the conversation's queued replies have all been attempted. */
+  settled(conversationId: number): Promise<void> {
+    return this.queue.run(conversationId, async () => undefined);
+  }
+
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private async post(row: Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind">): Promise<boolean> {
+    const port = this.ports.get(row.key.platform);
+    if (port === undefined) {
+      this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
+      return false;
+    }
+    const reply: OutboundReply = {
+      ...row.key,
+      replyId: row.id,
+      conversationId: row.conversationId,
+      agent: this.options.presentation(row.agentName),
+      text: row.text,
+      kind: row.kind,
+    };
+    try {
+      const platformMessageId = await port.deliver(reply);
+      if (!this.options.store.markReplySent(row.id, platformMessageId)) {
+        this.options.logger.warn({ outboxId: row.id }, "reply was already marked sent");
+      }
+      return true;
+    } catch (error) {
+      this.options.store.markReplyFailed(row.id, error instanceof Error ? error.message : String(error), {
+        maxAttempts: this.options.maxAttempts,
+      });
+      this.options.logger.error({ outboxId: row.id, platform: row.key.platform, err: error }, "could not deliver a reply");
+      return false;
+    }
+  }
+}

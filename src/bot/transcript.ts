@@ -1,0 +1,57 @@
+// Turns a stored conversation into what a moderator reads: who said what, when, and the trail of handoffs.
+
+import type { Transcript as StoredTranscript } from "../store/types.js";
+import type { AgentPresentation, Transcript, TranscriptEntry } from "./ports.js";
+
+export function toTranscript(
+  stored: StoredTranscript,
+  presentation: (agentName: string) => AgentPresentation,
+  startAgent: string,
+): Transcript {
+  const handoffsByMessage = new Map<number, StoredTranscript["handoffs"]>();
+  const loose: StoredTranscript["handoffs"] = [];
+  for (const handoff of stored.handoffs) {
+    if (handoff.messageId === undefined) loose.push(handoff);
+    else handoffsByMessage.set(handoff.messageId, [...(handoffsByMessage.get(handoff.messageId) ?? []), handoff]);
+  }
+  const entries: TranscriptEntry[] = [];
+  const pushHandoffs = (list: StoredTranscript["handoffs"]): void => {
+    for (const h of list) entries.push({ kind: "handoff", from: h.from, to: h.to, reason: h.reason, at: new Date(h.createdAt) });
+  };
+  for (const message of stored.messages) {
+    // Handoffs whose message was forgotten keep their place by time.
+    while (loose.length > 0 && loose[0]!.createdAt <= message.createdAt) pushHandoffs(loose.splice(0, 1));
+    if (message.role === "user") {
+      entries.push({
+        kind: "message",
+        role: "user",
+        author: message.userName ?? message.userId ?? "student",
+        authorId: message.userId ?? "",
+        text: message.text,
+        at: new Date(message.createdAt),
+      });
+    } else if (message.role === "assistant" && message.text !== "") {
+      const agent = message.authorAgent ?? "";
+      entries.push({
+        kind: "message",
+        role: "assistant",
+        author: presentation(agent).displayName,
+        authorId: agent,
+        text: message.text,
+        at: new Date(message.createdAt),
+      });
+    }
+    pushHandoffs(handoffsByMessage.get(message.id) ?? []);
+  }
+  pushHandoffs(loose);
+  const trail = stored.handoffs.length === 0 ? [] : [stored.handoffs[0]!.from, ...stored.handoffs.map((h) => h.to)];
+  const firstAgent = stored.messages.find((m) => m.role === "assistant")?.authorAgent;
+  return {
+    conversationId: stored.conversation.id,
+    thread: stored.conversation.key,
+    activeAgent: stored.conversation.activeAgent,
+    startedAt: new Date(stored.conversation.createdAt),
+    trail: trail.length > 0 ? trail : firstAgent !== undefined ? [firstAgent] : [startAgent].slice(0, stored.messages.length > 0 ? 1 : 0),
+    entries,
+  };
+}

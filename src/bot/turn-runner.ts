@@ -1,0 +1,98 @@
+// Runs one student's turn through the workflow, committing each message, handoff and reply as it completes.
+
+import type { Logger } from "pino";
+import type { ConversationStore } from "../store/conversation-store.js";
+import { fromChatMessage, toChatMessage } from "../store/row-mapping.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+import {
+  AgentResponseEvent,
+  HandoffEvent,
+  ToolResultEvent,
+  WorkflowCompletedEvent,
+  WorkflowErrorEvent,
+  WorkflowWarningEvent,
+} from "../workflow/events.js";
+import { InProcessExecution } from "../workflow/execution.js";
+import type { ChatMessage } from "../workflow/messages.js";
+import type { Workflow } from "../workflow/workflow.js";
+import type { ReplyDelivery } from "./reply-delivery.js";
+
+export interface TurnRunnerOptions {
+  readonly store: ConversationStore;
+  readonly workflow: Workflow;
+  readonly delivery: ReplyDelivery;
+  readonly logger: Logger;
+  readonly window: { readonly maxMessages: number; readonly maxTokens: number };
+}
+
+export type TurnOutcome =
+  | { readonly status: "completed"; readonly replies: number }
+  | { readonly status: "failed"; readonly errorCode: string; readonly replies: number }
+  | { readonly status: "interrupted" };
+
+export const UNAVAILABLE_NOTICE =
+  "Sorry, the tutors are unavailable right now. Please try again in a minute — your question has been saved.";
+
+export class TurnRunner {
+  constructor(private readonly options: TurnRunnerOptions) {}
+
+  /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
+  async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal): Promise<TurnOutcome> {
+    const { store, workflow, delivery, logger } = this.options;
+    const window = store.loadWindow(conversation.id, this.options.window);
+    const resuming = window.length > 0 && window.at(-1)!.id !== userMessage.id;
+    const agent = conversation.activeAgent ?? undefined;
+    const run = await InProcessExecution.stream(workflow, window.map(toChatMessage), {
+      signal,
+      ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
+    });
+    const storedIds = new Map<ChatMessage, number>();
+    let replies = 0;
+    let failure: WorkflowErrorEvent | undefined;
+    for await (const event of run.watchStream()) {
+      if (event instanceof AgentResponseEvent) {
+        const text = event.message.text.trim();
+        const step = store.appendAgentReply(conversation.id, {
+          message: fromChatMessage(event.message),
+          ...(text === "" ? {} : { reply: { agentName: event.executorId, text, kind: "agent" as const } }),
+        });
+        storedIds.set(event.message, step.message.id);
+        if (step.outboxId !== undefined) {
+          replies++;
+          void delivery.enqueue({ id: step.outboxId, conversationId: conversation.id, key: conversation.key, agentName: event.executorId, text, kind: "agent" });
+        }
+      } else if (event instanceof ToolResultEvent) {
+        store.appendMessages(conversation.id, [fromChatMessage(event.message)]);
+      } else if (event instanceof HandoffEvent) {
+        const messageId = storedIds.get(event.message);
+        store.transaction(() => {
+          store.recordHandoff(conversation.id, { from: event.from, to: event.to, reason: event.reason, ...(messageId === undefined ? {} : { messageId }) });
+          // Kept current during the turn, so a turn interrupted here resumes with the agent that has the floor.
+          store.setActiveAgent(conversation.id, event.to);
+        });
+      } else if (event instanceof WorkflowWarningEvent) {
+        logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
+      } else if (event instanceof WorkflowCompletedEvent) {
+        store.transaction(() => {
+          store.setActiveAgent(conversation.id, event.activeAgent);
+          store.completeTurn(userMessage.id, "completed");
+        });
+      } else if (event instanceof WorkflowErrorEvent) {
+        failure = event;
+      }
+    }
+    if (failure === undefined) return { status: "completed", replies };
+    if (failure.data.code === "aborted") {
+      // Shutting down: the turn stays pending and is resumed at the next start.
+      logger.info({ conversationId: conversation.id }, "turn interrupted by shutdown");
+      return { status: "interrupted" };
+    }
+    logger.error({ conversationId: conversation.id, code: failure.data.code, err: failure.data }, "turn failed");
+    const noticeId = store.transaction(() => {
+      store.completeTurn(userMessage.id, "failed", failure.data.code);
+      return store.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
+    });
+    void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE, kind: "notice" });
+    return { status: "failed", errorCode: failure.data.code, replies: replies + 1 };
+  }
+}

@@ -1,0 +1,52 @@
+// The inbox: inbound messages accepted (and deduplicated) on arrival, held until their turn stores them as messages.
+
+import type { Database, Statement } from "better-sqlite3";
+
+export interface InboxRow {
+  readonly id: number;
+  readonly platform: string;
+  readonly eventId: string;
+  readonly payload: string;
+}
+
+export class Inbox {
+  private readonly insertEvent: Statement<[string, string, number]>;
+  private readonly insertRow: Statement<[string, string, string, string, number]>;
+  private readonly deleteRow: Statement<[number]>;
+  private readonly selectAll: Statement<[], { id: number; platform: string; event_id: string; payload: string }>;
+  private readonly deleteUser: Statement<[string, string]>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.insertEvent = db.prepare("INSERT OR IGNORE INTO inbound_events (platform, event_id, received_at) VALUES (?, ?, ?)");
+    this.insertRow = db.prepare("INSERT INTO inbox (platform, event_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?)");
+    this.deleteRow = db.prepare("DELETE FROM inbox WHERE id = ?");
+    this.selectAll = db.prepare("SELECT id, platform, event_id, payload FROM inbox ORDER BY id");
+    this.deleteUser = db.prepare("DELETE FROM inbox WHERE platform = ? AND user_id = ?");
+  }
+
+  /** Records the event id and queues the payload in one transaction; undefined when the event was seen before. */
+  accept(platform: string, eventId: string, userId: string, payload: string): number | undefined {
+    return this.db.transaction((): number | undefined => {
+      const at = this.now();
+      if (this.insertEvent.run(platform, eventId, at).changes === 0) return undefined;
+      return Number(this.insertRow.run(platform, eventId, userId, payload, at).lastInsertRowid);
+    }).immediate();
+  }
+
+  /** Removes a row; call inside the transaction that stores its message. */
+  remove(id: number): void {
+    this.deleteRow.run(id);
+  }
+
+  /** Everything still waiting, in arrival order (after a restart). */
+  waiting(): InboxRow[] {
+    return this.selectAll.all().map((r) => ({ id: r.id, platform: r.platform, eventId: r.event_id, payload: r.payload }));
+  }
+
+  forgetUser(platform: string, userId: string): number {
+    return this.deleteUser.run(platform, userId).changes;
+  }
+}

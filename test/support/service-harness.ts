@@ -1,0 +1,68 @@
+// A real ConversationService for tests: a temp SQLite file, the default roster, the real openai client on a fake server.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import pino from "pino";
+import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import type { ServiceLimits } from "../../src/bot/conversation-service.js";
+import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
+import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from "./fake-openai-server.js";
+import { seedResponder } from "./seed-responder.js";
+
+export const DEFAULT_TEST_LIMITS: ServiceLimits = {
+  maxInputChars: 4_000,
+  historyMessages: 40,
+  historyTokens: 6_000,
+  rateLimitPerMinute: 0,
+};
+
+export interface ServiceHarnessOptions {
+  /** Computes the fake model's replies; the default plays the seed (triage hands off, tutors answer). */
+  responder?: FakeResponder;
+  limits?: Partial<ServiceLimits>;
+  /** Reuse a database file (e.g. to test a restart); default: a new file in a new temp dir. */
+  databasePath?: string;
+  agentsFile?: string;
+  now?: () => number;
+}
+
+export interface ServiceHarness extends ConversationApp {
+  /** The service, under the name platform adapters know it by. */
+  readonly gateway: ConversationApp["service"];
+  readonly fakeOpenAI: FakeOpenAI;
+  readonly databasePath: string;
+  /** Closes the service, the database and the fake model, and removes the temp dir it made. */
+  close(): Promise<void>;
+}
+
+export async function startServiceHarness(options: ServiceHarnessOptions = {}): Promise<ServiceHarness> {
+  const fakeOpenAI = await startFakeOpenAI();
+  fakeOpenAI.setResponder(options.responder ?? seedResponder);
+  const dir = options.databasePath === undefined ? mkdtempSync(join(tmpdir(), "baton-test-")) : undefined;
+  const databasePath = options.databasePath ?? join(dir!, "baton.db");
+  const client = new OpenAIChatClient({
+    client: new OpenAI({ apiKey: "sk-test", baseURL: fakeOpenAI.url, maxRetries: 0, timeout: 10_000 }),
+    model: "gpt-4o-mini",
+  });
+  const app = createConversationApp({
+    databasePath,
+    agentsFile: options.agentsFile ?? new URL("../../agents.yaml", import.meta.url).pathname,
+    llm: client,
+    limits: { ...DEFAULT_TEST_LIMITS, ...options.limits },
+    logger: pino({ level: "silent" }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    ...app,
+    gateway: app.service,
+    fakeOpenAI,
+    databasePath,
+    async close() {
+      await app.close();
+      await fakeOpenAI.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

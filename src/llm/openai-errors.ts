@@ -60,7 +60,9 @@ export function toBatonError(error: unknown, signal?: AbortSignal): BatonError {
   }
   if (error instanceof APIError) {
     // An error event inside a stream has no status: the service failed mid-answer.
-    if (error.status === undefined) return new ModelError("model_unavailable", describe(error, "model_unavailable"), { cause: error });
+    if (error.status === undefined) {
+      return new ModelError("model_unavailable", describe(error, "model_unavailable"), { cause: error });
+    }
     const code = codeForStatus(error.status);
     return new ModelError(code, describe(error, code), { cause: error, status: error.status });
   }

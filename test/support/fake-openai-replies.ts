@@ -43,7 +43,8 @@ function wireToolCalls(content: ReplyContent, context: ReplyContext): WireToolCa
 }
 
 function usageOf(content: ReplyContent, context: ReplyContext, calls: readonly WireToolCall[]) {
-  const completionChars = (content.text ?? "").length + calls.reduce((n, call) => n + (call.name ?? "").length + call.arguments.length, 0);
+  const callChars = calls.reduce((n, call) => n + (call.name ?? "").length + call.arguments.length, 0);
+  const completionChars = (content.text ?? "").length + callChars;
   const prompt = content.usage?.promptTokens ?? Math.ceil(context.promptChars / 4);
   const completion = content.usage?.completionTokens ?? Math.ceil(completionChars / 4);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
@@ -107,9 +108,12 @@ export function streamChunks(content: ReplyContent, context: ReplyContext): Reco
   for (const piece of text.match(/\S+\s*|\s+/g) ?? []) chunks.push(chunk({ content: piece }));
   calls.forEach((call, index) => {
     // The real API sends id, type and name once, with empty arguments, then the arguments in pieces.
-    const head = { index, ...(call.id === undefined ? {} : { id: call.id }), type: "function" };
-    chunks.push(chunk({ tool_calls: [{ ...head, function: { ...(call.name === undefined ? {} : { name: call.name }), arguments: "" } }] }));
-    for (const piece of split(call.arguments, 3)) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    const id = call.id === undefined ? {} : { id: call.id };
+    const name = call.name === undefined ? {} : { name: call.name };
+    chunks.push(chunk({ tool_calls: [{ index, ...id, type: "function", function: { ...name, arguments: "" } }] }));
+    for (const piece of split(call.arguments, 3)) {
+      chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    }
   });
   chunks.push(chunk({}, finishReasonOf(content, calls)));
   if (context.includeUsage) chunks.push({ ...base, choices: [], usage: usageOf(content, context, calls) });

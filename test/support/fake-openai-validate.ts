@@ -22,6 +22,15 @@ function problem(message: string, param: string | null, code: string | null = "i
   return { message, param, code };
 }
 
+// The real API's wording for its most common refusals.
+const missing = (param: string) => problem(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
+const wrongType = (param: string, expected: string) =>
+  problem(`Invalid type for '${param}': expected ${expected}.`, param, "invalid_type");
+const emptyArray = (param: string) =>
+  problem(`Invalid '${param}': empty array. Expected an array with minimum length 1, but got an empty array instead.`, param, "empty_array");
+const mismatch = (param: string, pattern: string) =>
+  problem(`Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '${pattern}'.`, param);
+
 /** The first thing the real API would refuse in this body, or undefined when it would accept it. */
 export function findRequestProblem(body: unknown, options: { modelRequired: boolean }): RequestProblem | undefined {
   if (!isRecord(body)) return problem("The request body must be a JSON object.", null, null);
@@ -39,54 +48,45 @@ export function findRequestProblem(body: unknown, options: { modelRequired: bool
 
 function findToolsProblem(tools: unknown): RequestProblem | undefined {
   if (tools === undefined) return undefined;
-  if (!Array.isArray(tools)) return problem("Invalid type for 'tools': expected an array.", "tools", "invalid_type");
-  if (tools.length === 0) {
-    return problem(
-      "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      "tools",
-      "empty_array",
-    );
-  }
+  if (!Array.isArray(tools)) return wrongType("tools", "an array");
+  if (tools.length === 0) return emptyArray("tools");
   for (const [i, tool] of tools.entries()) {
     const param = `tools[${i}]`;
     if (!isRecord(tool) || tool.type !== "function" || !isRecord(tool.function)) {
       return problem(`Invalid '${param}': expected a function tool {type: 'function', function: {...}}.`, param);
     }
     const { name, description, parameters } = tool.function;
-    if (typeof name !== "string") {
-      return problem(`Missing required parameter: '${param}.function.name'.`, `${param}.function.name`, "missing_required_parameter");
-    }
-    if (!FUNCTION_NAME.test(name)) {
-      return problem(`Invalid '${param}.function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`, `${param}.function.name`, "invalid_value");
-    }
+    if (typeof name !== "string") return missing(`${param}.function.name`);
+    if (!FUNCTION_NAME.test(name)) return mismatch(`${param}.function.name`, FUNCTION_NAME.source);
     if (description !== undefined && typeof description !== "string") {
-      return problem(`Invalid type for '${param}.function.description': expected a string.`, `${param}.function.description`, "invalid_type");
+      return wrongType(`${param}.function.description`, "a string");
     }
     if (parameters !== undefined && (!isRecord(parameters) || parameters.type !== "object")) {
-      return problem(`Invalid schema for function '${name}': schema must be a JSON Schema of 'type: "object"'.`, `${param}.function.parameters`, "invalid_function_parameters");
+      const message = `Invalid schema for function '${name}': schema must be a JSON Schema of 'type: "object"'.`;
+      return problem(message, `${param}.function.parameters`, "invalid_function_parameters");
     }
   }
   return undefined;
 }
 
 function findMessagesProblem(messages: unknown): RequestProblem | undefined {
-  if (messages === undefined) return problem("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
-  if (!Array.isArray(messages)) return problem("Invalid type for 'messages': expected an array.", "messages", "invalid_type");
-  if (messages.length === 0) {
-    return problem("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
-  }
+  if (messages === undefined) return missing("messages");
+  if (!Array.isArray(messages)) return wrongType("messages", "an array");
+  if (messages.length === 0) return emptyArray("messages");
   // The ids of the latest assistant message's tool calls that no tool message has answered yet.
   let awaiting = new Set<string>();
   for (const [i, message] of messages.entries()) {
     const param = `messages.[${i}]`;
-    if (!isRecord(message)) return problem(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
+    if (!isRecord(message)) return wrongType(param, "an object");
     if (typeof message.role !== "string" || !ROLES.has(message.role)) {
-      return problem(`Invalid value: '${String(message.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`, `${param}.role`);
+      const supported = [...ROLES].map((role) => `'${role}'`).join(", ");
+      return problem(`Invalid value: '${String(message.role)}'. Supported values are: ${supported}.`, `${param}.role`);
     }
     if (message.role === "tool") {
       const answered = message.tool_call_id;
       if (typeof answered !== "string" || !awaiting.has(answered)) {
-        return problem("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", `${param}.role`, null);
+        const message = "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+        return problem(message, `${param}.role`, null);
       }
       awaiting.delete(answered);
     } else if (awaiting.size > 0) {
@@ -104,11 +104,10 @@ function findMessagesProblem(messages: unknown): RequestProblem | undefined {
 }
 
 function unanswered(awaiting: ReadonlySet<string>, param: string): RequestProblem {
-  return problem(
-    `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...awaiting].join(", ")}`,
-    param,
-    null,
-  );
+  const message =
+    "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. " +
+    `The following tool_call_ids did not have response messages: ${[...awaiting].join(", ")}`;
+  return problem(message, param, null);
 }
 
 function findContentProblem(message: Json, param: string): RequestProblem | undefined {
@@ -117,38 +116,35 @@ function findContentProblem(message: Json, param: string): RequestProblem | unde
   if (content === undefined || content === null) {
     if (mayBeEmpty) return undefined;
     return content === undefined
-      ? problem(`Missing required parameter: '${param}.content'.`, `${param}.content`, "missing_required_parameter")
-      : problem(`Invalid type for '${param}.content': expected one of a string or array of objects, but got null instead.`, `${param}.content`, "invalid_type");
+      ? missing(`${param}.content`)
+      : wrongType(`${param}.content`, "one of a string or array of objects, but got null instead");
   }
   if (typeof content === "string") return undefined;
   if (Array.isArray(content) && content.every((part) => isRecord(part) && typeof part.type === "string")) return undefined;
-  return problem(`Invalid type for '${param}.content': expected one of a string or array of objects.`, `${param}.content`, "invalid_type");
+  return wrongType(`${param}.content`, "one of a string or array of objects");
 }
 
 function findNameProblem(message: Json, param: string): RequestProblem | undefined {
   if (message.name === undefined) return undefined;
   if (typeof message.name === "string" && PARTICIPANT_NAME.test(message.name)) return undefined;
-  return problem(`Invalid '${param}.name': string does not match pattern. Expected a string that matches the pattern '^[^\\s<|\\\\/>]+$'.`, `${param}.name`);
+  return mismatch(`${param}.name`, PARTICIPANT_NAME.source);
 }
 
 /** The ids the following tool messages must answer, or the problem with the calls. */
 function readToolCalls(toolCalls: unknown, param: string): Set<string> | RequestProblem {
-  if (!Array.isArray(toolCalls)) return problem(`Invalid type for '${param}.tool_calls': expected an array.`, `${param}.tool_calls`, "invalid_type");
-  if (toolCalls.length === 0) {
-    return problem(`Invalid '${param}.tool_calls': empty array. Expected an array with minimum length 1, but got an empty array instead.`, `${param}.tool_calls`, "empty_array");
-  }
+  if (!Array.isArray(toolCalls)) return wrongType(`${param}.tool_calls`, "an array");
+  if (toolCalls.length === 0) return emptyArray(`${param}.tool_calls`);
   const ids = new Set<string>();
   for (const [j, call] of toolCalls.entries()) {
     const at = `${param}.tool_calls.[${j}]`;
-    if (!isRecord(call) || typeof call.id !== "string" || call.id === "" || call.type !== "function" || !isRecord(call.function)) {
+    if (!isRecord(call) || typeof call.id !== "string" || call.id === "" || call.type !== "function") {
       return problem(`Invalid '${at}': expected {id, type: 'function', function: {name, arguments}}.`, at);
     }
+    if (!isRecord(call.function)) return wrongType(`${at}.function`, "an object");
     if (typeof call.function.name !== "string" || !FUNCTION_NAME.test(call.function.name)) {
-      return problem(`Invalid '${at}.function.name': string does not match pattern '^[a-zA-Z0-9_-]+$'.`, `${at}.function.name`);
+      return mismatch(`${at}.function.name`, FUNCTION_NAME.source);
     }
-    if (typeof call.function.arguments !== "string") {
-      return problem(`Invalid type for '${at}.function.arguments': expected a string.`, `${at}.function.arguments`, "invalid_type");
-    }
+    if (typeof call.function.arguments !== "string") return wrongType(`${at}.function.arguments`, "a string");
     if (ids.has(call.id)) return problem(`Duplicate tool call id '${call.id}' in '${param}.tool_calls'.`, at);
     ids.add(call.id);
   }

@@ -20,7 +20,7 @@ import type {
 import { RateLimiter } from "./rate-limiter.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { toTranscript } from "./transcript.js";
-import { TurnRunner } from "./turn-runner.js";
+import { TurnRunner, type TurnObserver } from "./turn-runner.js";
 
 export interface ServiceLimits {
   readonly maxInputChars: number;
@@ -88,7 +88,8 @@ export class ConversationService implements ConversationGateway {
     return this.options.agents;
   }
 
-  async handle(inbound: InboundMessage): Promise<HandleOutcome> {
+  /** `observer` sees the turn as it happens (text deltas), e.g. for a console that streams. */
+  async handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
     if (this.shutdown.signal.aborted) throw new Error("The conversation service is shut down.");
     const text = cleanText(inbound.text);
     if (text === "") return { status: "ignored", reason: "empty" };
@@ -107,11 +108,11 @@ export class ConversationService implements ConversationGateway {
     if (inboxId === undefined) return { status: "duplicate" };
     this.limiter.take(userKey);
     const conversation = store.getOrCreateConversation(inbound);
-    return this.queue.run(conversation.id, () => this.process(conversation.id, inboxId, cleaned));
+    return this.queue.run(conversation.id, () => this.process(conversation.id, inboxId, cleaned, observer));
   }
 
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
-  private async process(conversationId: number, inboxId: number, inbound: InboundMessage): Promise<HandleOutcome> {
+  private async process(conversationId: number, inboxId: number, inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
     const { store, inbox } = this.options;
     const message = store.transaction(() => {
       inbox.remove(inboxId);
@@ -126,14 +127,14 @@ export class ConversationService implements ConversationGateway {
       return stored;
     });
     if (message === undefined) return { status: "ignored", reason: "empty" };
-    return this.runTurn(conversationId, message);
+    return this.runTurn(conversationId, message, observer);
   }
 
-  private async runTurn(conversationId: number, message: StoredMessage): Promise<HandleOutcome> {
+  private async runTurn(conversationId: number, message: StoredMessage, observer?: TurnObserver): Promise<HandleOutcome> {
     // Read now, not when queued: the active agent may have changed while this turn waited.
     const conversation = this.options.store.getConversation(conversationId);
     if (conversation === undefined) return { status: "ignored", reason: "empty" };
-    const outcome = await this.turns.run(conversation, message, this.shutdown.signal);
+    const outcome = await this.turns.run(conversation, message, this.shutdown.signal, observer);
     await this.delivery.settled(conversationId);
     switch (outcome.status) {
       case "completed":

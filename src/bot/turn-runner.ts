@@ -6,6 +6,7 @@ import { fromChatMessage, toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import {
   AgentResponseEvent,
+  AgentRunUpdateEvent,
   HandoffEvent,
   ToolResultEvent,
   WorkflowCompletedEvent,
@@ -25,6 +26,11 @@ export interface TurnRunnerOptions {
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
 }
 
+/** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
+export interface TurnObserver {
+  onDelta?(agentName: string, delta: string): void;
+}
+
 export type TurnOutcome =
   | { readonly status: "completed"; readonly replies: number }
   | { readonly status: "failed"; readonly errorCode: string; readonly replies: number }
@@ -37,7 +43,7 @@ export class TurnRunner {
   constructor(private readonly options: TurnRunnerOptions) {}
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
-  async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal): Promise<TurnOutcome> {
+  async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal, observer?: TurnObserver): Promise<TurnOutcome> {
     const { store, workflow, delivery, logger } = this.options;
     const window = store.loadWindow(conversation.id, this.options.window);
     const resuming = window.length > 0 && window.at(-1)!.id !== userMessage.id;
@@ -50,7 +56,9 @@ export class TurnRunner {
     let replies = 0;
     let failure: WorkflowErrorEvent | undefined;
     for await (const event of run.watchStream()) {
-      if (event instanceof AgentResponseEvent) {
+      if (event instanceof AgentRunUpdateEvent) {
+        observer?.onDelta?.(event.executorId, event.data);
+      } else if (event instanceof AgentResponseEvent) {
         const text = event.message.text.trim();
         const step = store.appendAgentReply(conversation.id, {
           message: fromChatMessage(event.message),

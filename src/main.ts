@@ -1,0 +1,165 @@
+// Baton's command line: `npm start` runs the bots (or the console chat without credentials); plus admin commands.
+
+import { randomUUID } from "node:crypto";
+import { Command } from "commander";
+import { createConversationApp, type ConversationApp } from "./app.js";
+import { buildWorkflow, loadRoster } from "./config/agents-file.js";
+import { describeLlm, loadSettings, type Settings } from "./config/env.js";
+import { DemoChatClient } from "./llm/demo-chat-client.js";
+import { createLogger, type Logger } from "./logger.js";
+import { consoleThread, runConsoleChat } from "./platforms/console/console-chat.js";
+import { runMigrateCommand } from "./store/migrate-command.js";
+import { BatonError } from "./workflow/errors.js";
+
+function openApp(settings: Settings, logger: Logger): ConversationApp {
+  return createConversationApp({
+    databasePath: settings.databasePath,
+    agentsFile: settings.agentsFile,
+    llm: settings.llm,
+    limits: settings.limits,
+    logger,
+  });
+}
+
+async function chat(settings: Settings, logger: Logger, thread: string | undefined): Promise<void> {
+  const app = openApp(settings, logger);
+  const name = thread ?? `session-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+  const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const err = process.stderr;
+  err.write(`Baton console chat — model: ${describeLlm(settings.llm)}\n`);
+  if (settings.llm.provider === "demo") err.write("Demo mode: answers come from the offline demo model, not an LLM.\n");
+  err.write(`Conversation "${name}" (resume it with: npm start -- --thread ${name}). End with Ctrl-D.\n`);
+  try {
+    await runConsoleChat({ service: app.service, input: process.stdin, output: process.stdout, thread: name, color, echo: process.stdin.isTTY !== true });
+  } finally {
+    await app.close();
+  }
+}
+
+async function serve(settings: Settings, logger: Logger): Promise<void> {
+  const { startPlatforms } = await import("./platforms/start-platforms.js");
+  const app = openApp(settings, logger);
+  logger.info({ model: describeLlm(settings.llm) }, "starting");
+  const platforms = await startPlatforms({ settings, app, logger });
+  app.service.startRetention();
+  await app.service.recover();
+  const stop = async (signal: string): Promise<void> => {
+    logger.info({ signal }, "shutting down");
+    await platforms.stop();
+    await app.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function hasPlatformCredentials(settings: Settings): boolean {
+  return settings.env.DISCORD_TOKEN !== undefined || settings.env.SLACK_BOT_TOKEN !== undefined;
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("baton")
+    .description("Baton: multi-agent homework tutors for Discord, Slack and the console")
+    .option("--thread <name>", "console chat: the conversation to continue")
+    .action(async (options: { thread?: string }) => {
+      const settings = loadSettings();
+      const logger = createLogger(settings.logLevel);
+      if (hasPlatformCredentials(settings)) await serve(settings, logger);
+      else await chat(settings, logger, options.thread);
+    });
+
+  program
+    .command("chat")
+    .description("the console chat, on the embedded database")
+    .option("--thread <name>", "the conversation to continue")
+    .action(async (options: { thread?: string }) => {
+      const settings = loadSettings();
+      await chat(settings, createLogger(settings.logLevel), options.thread);
+    });
+
+  program
+    .command("serve")
+    .description("run the Discord and/or Slack bots that are configured")
+    .action(async () => {
+      const settings = loadSettings();
+      await serve(settings, createLogger(settings.logLevel));
+    });
+
+  program
+    .command("migrate")
+    .description("apply pending database migrations")
+    .action(() => {
+      const settings = loadSettings();
+      runMigrateCommand({ databasePath: settings.databasePath, print: (line) => process.stdout.write(`${line}\n`) });
+    });
+
+  program
+    .command("graph")
+    .description("print the handoff graph of the agents file as a Mermaid flowchart")
+    .action(() => {
+      const settings = loadSettings();
+      process.stdout.write(buildWorkflow(loadRoster(settings.agentsFile), new DemoChatClient(), settings.agentsFile).toMermaid());
+    });
+
+  program
+    .command("history")
+    .description("print a conversation's transcript (console threads by name), or list recent conversations")
+    .argument("[thread]", "console conversation name")
+    .option("--platform <platform>", "list or look up conversations of this platform", "console")
+    .action(async (thread: string | undefined, options: { platform: string }) => {
+      const settings = loadSettings();
+      const app = openApp(settings, createLogger("silent"));
+      try {
+        process.stdout.write(formatHistory(app, options.platform, thread));
+      } finally {
+        await app.close();
+      }
+    });
+
+  program
+    .command("forget")
+    .description("delete every stored message of a user")
+    .requiredOption("--platform <platform>", "console | discord | slack")
+    .requiredOption("--user <id>", "the user's platform id")
+    .action(async (options: { platform: string; user: string }) => {
+      const settings = loadSettings();
+      const app = openApp(settings, createLogger(settings.logLevel));
+      try {
+        process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user)} messages.\n`);
+      } finally {
+        await app.close();
+      }
+    });
+  return program;
+}
+
+function formatHistory(app: ConversationApp, platform: string, thread: string | undefined): string {
+  if (thread === undefined) {
+    const rows = app.service.listConversations({ platform, limit: 50 });
+    if (rows.length === 0) return `No ${platform} conversations.\n`;
+    return rows
+      .map((c) => `${c.updatedAt.toISOString()}  #${c.conversationId}  ${c.thread.channel}/${c.thread.thread}  ${c.messageCount} messages  ${c.activeAgent ?? ""}\n`)
+      .join("");
+  }
+  const transcript = app.service.transcript(platform === "console" ? consoleThread(thread) : { platform, workspace: "", channel: "", thread });
+  if (transcript === undefined) return `No conversation "${thread}".\n`;
+  const lines = [`Conversation #${transcript.conversationId} — trail: ${transcript.trail.join(" → ") || "(none)"}`];
+  for (const entry of transcript.entries) {
+    lines.push(
+      entry.kind === "message"
+        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}`
+        : `[${entry.at.toISOString()}] handoff ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ""}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    // Configuration mistakes are the operator's to fix: say what is wrong without a stack trace.
+    const message = error instanceof BatonError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`baton: ${message}\n`);
+    process.exit(1);
+  });

@@ -1,5 +1,6 @@
 // The durable conversation store: conversations, messages, turns, handoffs, the reply outbox and event dedupe.
 
+import BetterSqlite3 from "better-sqlite3";
 import type { Database, Statement, Transaction } from "better-sqlite3";
 import { StoreError } from "./errors.js";
 import { fitWindow } from "./history-window.js";
@@ -13,7 +14,7 @@ import {
   toHandoffRow,
   toStoredMessage,
 } from "./row-mapping.js";
-import type { ConversationRecord, HandoffRecord, MessageRecord } from "./row-mapping.js";
+import type { ConversationRecord, HandoffRecord, MessageTuple } from "./row-mapping.js";
 import type {
   ConversationRow,
   ConversationStoreOptions,
@@ -50,9 +51,9 @@ export class ConversationStore {
   private readonly insertHandoff: Statement<[number, number | null, string, string, string, number]>;
   private readonly updateTurnStatus: Statement<[TurnStatus, string | null, number]>;
   private readonly incrementAttempts: Statement<[number], number>;
-  private readonly selectPendingTurns: Statement<[], MessageRecord>;
-  private readonly selectWindow: Statement<[number, number, number], MessageRecord>;
-  private readonly selectAllMessages: Statement<[number], MessageRecord>;
+  private readonly selectPendingTurns: Statement<[], MessageTuple>;
+  private readonly selectWindow: Statement<[number, number, number], MessageTuple>;
+  private readonly selectAllMessages: Statement<[number], MessageTuple>;
   private readonly selectHandoffs: Statement<[number], HandoffRecord>;
   private readonly deleteConversationsBefore: Statement<[number]>;
   private readonly deleteEventsBefore: Statement<[number]>;
@@ -87,11 +88,17 @@ export class ConversationStore {
         "UPDATE messages SET turn_attempts = turn_attempts + 1 WHERE id = ? AND turn_status IS NOT NULL RETURNING turn_attempts",
       )
       .pluck();
-    this.selectPendingTurns = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE turn_status = 'pending' ORDER BY id`);
-    this.selectWindow = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-    );
-    this.selectAllMessages = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq`);
+    this.selectPendingTurns = db
+      .prepare<[], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE turn_status = 'pending' ORDER BY id`)
+      .raw();
+    this.selectWindow = db
+      .prepare<[number, number, number], MessageTuple>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      )
+      .raw();
+    this.selectAllMessages = db
+      .prepare<[number], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq`)
+      .raw();
     this.selectHandoffs = db.prepare(
       "SELECT id, conversation_id, message_id, from_agent, to_agent, reason, created_at FROM handoffs " +
         "WHERE conversation_id = ? ORDER BY id",
@@ -169,19 +176,27 @@ export class ConversationStore {
 
   /** A reply that is no agent's message (rate limit, error notice): posted through the outbox like any other. */
   enqueueNotice(conversationId: number, notice: { agentName: string; text: string }): number {
-    return this.outbox.insert(conversationId, undefined, { ...notice, kind: "notice" });
+    try {
+      return this.outbox.insert(conversationId, undefined, { ...notice, kind: "notice" });
+    } catch (error) {
+      throw danglingReference(error, conversationId);
+    }
   }
 
   recordHandoff(conversationId: number, handoff: NewHandoff & { messageId?: number }): number {
-    const result = this.insertHandoff.run(
-      conversationId,
-      handoff.messageId ?? null,
-      handoff.from,
-      handoff.to,
-      handoff.reason ?? "",
-      this.now(),
-    );
-    return Number(result.lastInsertRowid);
+    try {
+      const result = this.insertHandoff.run(
+        conversationId,
+        handoff.messageId ?? null,
+        handoff.from,
+        handoff.to,
+        handoff.reason ?? "",
+        this.now(),
+      );
+      return Number(result.lastInsertRowid);
+    } catch (error) {
+      throw danglingReference(error, conversationId);
+    }
   }
 
   /** Closes a turn. A no-op if the user message is gone (forgotten while its turn ran). */
@@ -199,12 +214,13 @@ export class ConversationStore {
   /** User messages whose turn never finished (e.g. the process died), oldest first, with their conversation. */
   pendingTurns(): Array<{ message: StoredMessage; conversation: ConversationRow }> {
     const conversations = new Map<number, ConversationRow | undefined>();
-    return this.selectPendingTurns.all().flatMap((record) => {
-      if (!conversations.has(record.conversation_id)) {
-        conversations.set(record.conversation_id, this.getConversation(record.conversation_id));
+    return this.selectPendingTurns.all().flatMap((row) => {
+      const message = toStoredMessage(row);
+      if (!conversations.has(message.conversationId)) {
+        conversations.set(message.conversationId, this.getConversation(message.conversationId));
       }
-      const conversation = conversations.get(record.conversation_id);
-      return conversation === undefined ? [] : [{ message: toStoredMessage(record), conversation }];
+      const conversation = conversations.get(message.conversationId);
+      return conversation === undefined ? [] : [{ message, conversation }];
     });
   }
 
@@ -266,6 +282,14 @@ export class ConversationStore {
 
 function missingConversation(conversationId: number): StoreError {
   return new StoreError(`Conversation ${conversationId} does not exist (purged or forgotten?).`);
+}
+
+/** A foreign-key failure means the conversation (or message) was purged or forgotten meanwhile: say so, typed. */
+function danglingReference(error: unknown, conversationId: number): unknown {
+  if (error instanceof BetterSqlite3.SqliteError && error.code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
+    return new StoreError(`Conversation ${conversationId} (or the message referred to) does not exist.`, { cause: error });
+  }
+  return error;
 }
 
 function describe(key: ThreadKey): string {

@@ -14,33 +14,36 @@ import type {
   TurnStatus,
 } from "./types.js";
 
-/** The column list every message query selects, so MessageRecord stays true. */
+/**
+ * Message queries select these columns in this order and read rows with better-sqlite3's `.raw()` (arrays): building
+ * an 18-key object per row costs more than the query itself on the history-window hot path.
+ */
 export const MESSAGE_COLUMNS =
   "id, conversation_id, seq, role, author_agent, user_id, user_name, text, tool_calls, tool_call_id, prompt_tokens, " +
   "completion_tokens, token_estimate, platform_message_id, turn_status, turn_attempts, error_code, created_at";
 
-export const CONVERSATION_COLUMNS = "id, platform, workspace, channel, thread, active_agent, status, created_at, updated_at";
+export type MessageTuple = [
+  id: number,
+  conversationId: number,
+  seq: number,
+  role: ChatRole,
+  authorAgent: string | null,
+  userId: string | null,
+  userName: string | null,
+  text: string,
+  toolCalls: string | null,
+  toolCallId: string | null,
+  promptTokens: number | null,
+  completionTokens: number | null,
+  tokenEstimate: number,
+  platformMessageId: string | null,
+  turnStatus: TurnStatus | null,
+  turnAttempts: number,
+  errorCode: string | null,
+  createdAt: number,
+];
 
-export interface MessageRecord {
-  id: number;
-  conversation_id: number;
-  seq: number;
-  role: ChatRole;
-  author_agent: string | null;
-  user_id: string | null;
-  user_name: string | null;
-  text: string;
-  tool_calls: string | null;
-  tool_call_id: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  token_estimate: number;
-  platform_message_id: string | null;
-  turn_status: TurnStatus | null;
-  turn_attempts: number;
-  error_code: string | null;
-  created_at: number;
-}
+export const CONVERSATION_COLUMNS = "id, platform, workspace, channel, thread, active_agent, status, created_at, updated_at";
 
 export interface ConversationRecord {
   id: number;
@@ -85,32 +88,31 @@ export interface OutboxRecord {
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
-export function toStoredMessage(r: MessageRecord): StoredMessage {
+/** Positions follow MessageTuple (and so MESSAGE_COLUMNS). */
+export function toStoredMessage(row: MessageTuple): StoredMessage {
+  const promptTokens = row[10];
+  const completionTokens = row[11];
   return {
-    id: r.id,
-    conversationId: r.conversation_id,
-    seq: r.seq,
-    role: r.role,
-    authorAgent: orUndefined(r.author_agent),
-    userId: orUndefined(r.user_id),
-    userName: orUndefined(r.user_name),
-    text: r.text,
-    toolCalls: r.tool_calls === null ? undefined : (JSON.parse(r.tool_calls) as ToolCall[]),
-    toolCallId: orUndefined(r.tool_call_id),
+    id: row[0],
+    conversationId: row[1],
+    seq: row[2],
+    role: row[3],
+    authorAgent: orUndefined(row[4]),
+    userId: orUndefined(row[5]),
+    userName: orUndefined(row[6]),
+    text: row[7],
+    toolCalls: row[8] === null ? undefined : (JSON.parse(row[8]) as ToolCall[]),
+    toolCallId: orUndefined(row[9]),
     usage:
-      r.prompt_tokens === null || r.completion_tokens === null
+      promptTokens === null || completionTokens === null
         ? undefined
-        : {
-            promptTokens: r.prompt_tokens,
-            completionTokens: r.completion_tokens,
-            totalTokens: r.prompt_tokens + r.completion_tokens,
-          },
-    tokenEstimate: r.token_estimate,
-    platformMessageId: orUndefined(r.platform_message_id),
-    turnStatus: orUndefined(r.turn_status),
-    turnAttempts: r.turn_attempts,
-    errorCode: orUndefined(r.error_code),
-    createdAt: r.created_at,
+        : { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+    tokenEstimate: row[12],
+    platformMessageId: orUndefined(row[13]),
+    turnStatus: orUndefined(row[14]),
+    turnAttempts: row[15],
+    errorCode: orUndefined(row[16]),
+    createdAt: row[17],
   };
 }
 

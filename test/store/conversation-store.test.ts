@@ -89,9 +89,13 @@ describe("messages and turns", () => {
     expect(store.appendMessages(id, [{ role: "assistant", text: "ok", authorAgent: "x" }])[0]?.seq).toBe(1);
   });
 
-  it("refuses messages for a conversation that does not exist", () => {
+  it("refuses rows for a conversation that does not exist, with a StoreError", () => {
     const { store } = tempStore();
     expect(() => store.appendUserMessage(42, { userId: "u", userName: "U", text: "hi" })).toThrow(StoreError);
+    expect(() => store.appendMessages(42, [{ role: "assistant", text: "hi" }])).toThrow(StoreError);
+    expect(() => store.enqueueNotice(42, { agentName: "a", text: "hi" })).toThrow(StoreError);
+    expect(() => store.recordHandoff(42, { from: "a", to: "b" })).toThrow(StoreError);
+    expect(() => store.appendAgentReply(42, { message: { role: "assistant", text: "hi" } })).toThrow(StoreError);
   });
 
   it("tracks turn attempts and completion; pendingTurns lists unfinished turns oldest first", () => {

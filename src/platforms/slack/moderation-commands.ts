@@ -1,0 +1,133 @@
+// The moderator slash commands: /<name>-history (a transcript, or the channel's conversations) and /<name>-forget @user.
+
+import type { Logger } from "pino";
+import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
+import { SLACK_PLATFORM } from "./reply-poster.js";
+import { splitMessage, DEFAULT_MESSAGE_LIMIT } from "./split-message.js";
+import { parseThreadLink } from "./thread-link.js";
+import { formatConversationList, formatTranscript } from "./transcript-format.js";
+import type { SlackUserDirectory } from "./user-directory.js";
+
+/** Posts to the command's response_url; Slack accepts up to five such answers per command. */
+export type Respond = (message: { readonly text: string; readonly response_type: "ephemeral" }) => Promise<unknown>;
+
+/** What the commands need from a slash-command payload. */
+export interface ModerationRequest {
+  readonly userId: string;
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly channelId: string;
+  readonly text: string;
+  readonly respond: Respond;
+}
+
+export interface ModerationCommandsOptions {
+  readonly gateway: ConversationGateway;
+  readonly users: SlackUserDirectory;
+  /** User ids allowed besides workspace admins and owners. */
+  readonly moderatorIds: readonly string[];
+  /** The student command's name without the slash ("homework"); the moderator commands add -history / -forget. */
+  readonly commandName: string;
+  readonly logger: Logger;
+  readonly messageLimit?: number;
+}
+
+const MAX_RESPONSES = 5;
+const LIST_LIMIT = 15;
+const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+export const REFUSAL = "Sorry, only moderators can use this command.";
+
+export class ModerationCommands {
+  readonly #options: ModerationCommandsOptions;
+
+  constructor(options: ModerationCommandsOptions) {
+    this.#options = options;
+  }
+
+  get historyCommand(): string {
+    return `/${this.#options.commandName}-history`;
+  }
+
+  get forgetCommand(): string {
+    return `/${this.#options.commandName}-forget`;
+  }
+
+  /** Listed in SLACK_MODERATOR_IDS, or a workspace admin or owner according to users.info. */
+  async isModerator(userId: string): Promise<boolean> {
+    if (this.#options.moderatorIds.includes(userId)) return true;
+    const info = await this.#options.users.lookup(userId);
+    return info !== undefined && (info.isAdmin || info.isOwner);
+  }
+
+  async history(request: ModerationRequest): Promise<void> {
+    if (!(await this.#allowed(request))) return;
+    const argument = request.text.trim();
+    if (argument === "") {
+      const conversations = this.#options.gateway.listConversations({
+        platform: SLACK_PLATFORM,
+        workspace: request.teamId,
+        channel: request.channelId,
+        limit: LIST_LIMIT,
+      });
+      const text = formatConversationList({
+        conversations,
+        teamDomain: request.teamDomain,
+        channel: request.channelId,
+        historyCommand: this.historyCommand,
+      });
+      await this.#reply(request, text);
+      return;
+    }
+    const location = parseThreadLink(argument);
+    if (location === undefined) {
+      await this.#reply(request, `That is not a Slack thread link. Usage: \`${this.historyCommand} [thread link]\` (use "Copy link" on the thread's first message).`);
+      return;
+    }
+    const ref: ThreadRef = {
+      platform: SLACK_PLATFORM,
+      workspace: request.teamId,
+      channel: location.channel,
+      thread: location.threadTs ?? location.channel,
+    };
+    const transcript = this.#options.gateway.transcript(ref);
+    if (transcript === undefined) {
+      await this.#reply(request, "No conversation is stored for that thread.");
+      return;
+    }
+    this.#options.logger.info({ moderator: request.userId, conversationId: transcript.conversationId }, "slack moderator read a transcript");
+    await this.#reply(request, formatTranscript({ transcript, teamDomain: request.teamDomain }));
+  }
+
+  async forget(request: ModerationRequest): Promise<void> {
+    if (!(await this.#allowed(request))) return;
+    const argument = request.text.trim();
+    const mention = USER_MENTION.exec(argument);
+    const userId = mention?.[1] ?? (USER_ID.test(argument) ? argument : undefined);
+    if (userId === undefined) {
+      await this.#reply(request, `Usage: \`${this.forgetCommand} @user\` (pick the user from the list Slack offers as you type).`);
+      return;
+    }
+    const deleted = this.#options.gateway.forgetUser(SLACK_PLATFORM, userId);
+    this.#options.logger.info({ moderator: request.userId, user: userId, deleted }, "slack moderator forgot a user");
+    await this.#reply(request, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of <@${userId}>.`);
+  }
+
+  async #allowed(request: ModerationRequest): Promise<boolean> {
+    if (await this.isModerator(request.userId)) return true;
+    this.#options.logger.info({ user: request.userId }, "slack moderator command refused");
+    await request.respond({ text: REFUSAL, response_type: "ephemeral" });
+    return false;
+  }
+
+  /** Sends ephemeral answers, split to Slack's size; past five parts the rest is cut with a note. */
+  async #reply(request: ModerationRequest, text: string): Promise<void> {
+    const note = "\n\n_… cut here: Slack allows five answers to one command._";
+    const limit = (this.#options.messageLimit ?? DEFAULT_MESSAGE_LIMIT) - note.length;
+    const pieces = splitMessage(text, limit);
+    const shown = pieces.slice(0, MAX_RESPONSES);
+    if (pieces.length > MAX_RESPONSES) shown[MAX_RESPONSES - 1] += note;
+    for (const piece of shown) await request.respond({ text: piece, response_type: "ephemeral" });
+  }
+}

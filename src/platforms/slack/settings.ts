@@ -1,0 +1,20 @@
+// The Slack adapter's settings, as src/config reads them from the environment.
+
+export interface SlackSettings {
+  /** SLACK_BOT_TOKEN (xoxb-…): every Web API call. */
+  readonly botToken: string;
+  /** SLACK_APP_TOKEN (xapp-…): when set, events arrive over Socket Mode and no public URL is needed. */
+  readonly appToken?: string;
+  /** SLACK_SIGNING_SECRET: verifies HTTP deliveries; required without an app token. */
+  readonly signingSecret?: string;
+  /** PORT of the HTTP receiver (POST /slack/events); 0 picks a free port (tests). Unused with Socket Mode. */
+  readonly port: number;
+  /** SLACK_COMMAND, default "homework": /homework, /homework-history and /homework-forget. */
+  readonly commandName: string;
+  /** SLACK_MODERATOR_IDS: users allowed the moderator commands besides workspace admins and owners. */
+  readonly moderatorIds: readonly string[];
+  /** SLACK_API_URL: another Web API base (a proxy, or a fake in tests), e.g. "http://127.0.0.1:3999/api/". */
+  readonly apiUrl?: string;
+}
+
+export const DEFAULT_COMMAND_NAME = "homework";

@@ -1,0 +1,189 @@
+// Starts the Slack adapter: Bolt over Socket Mode or the HTTP receiver, wired to the ConversationGateway.
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, webApi } from "@slack/bolt";
+import type { Logger } from "pino";
+import type { ConversationGateway } from "../../bot/ports.js";
+import { UserError } from "../../workflow/errors.js";
+import { AgentIdentityMode } from "./agent-identity.js";
+import { BackgroundWork } from "./background-work.js";
+import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
+import { ConversationEntry } from "./conversation-entry.js";
+import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
+import { ModerationCommands } from "./moderation-commands.js";
+import { SlackReplyPoster } from "./reply-poster.js";
+import { DEFAULT_COMMAND_NAME, type SlackSettings } from "./settings.js";
+import { readMessageEvent } from "./slack-events.js";
+import { ThreadStatusIndicator } from "./thread-status.js";
+import { SlackUserDirectory } from "./user-directory.js";
+
+export interface StartSlackBotOptions {
+  readonly settings: SlackSettings;
+  readonly gateway: ConversationGateway;
+  readonly logger: Logger;
+  /** How the Web API client retries failed calls (p-retry options). Default: 4 retries with backoff from 1 s. */
+  readonly retryConfig?: webApi.RetryOptions;
+  /** How long stop() waits for conversations still running. Default 10 s. */
+  readonly drainTimeoutMs?: number;
+}
+
+export interface SlackBot {
+  /** The HTTP receiver's bound port; undefined in Socket Mode. */
+  readonly port?: number;
+  /** The bot's own user id (from auth.test). */
+  readonly botUserId: string;
+  /** Resolves when no work started by a Slack delivery is still running (for tests and orderly shutdown). */
+  idle(): Promise<void>;
+  /** Stops receiving, then waits (up to drainTimeoutMs) for conversations in progress. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 4, factor: 2, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
+
+interface BotIdentity {
+  readonly userId: string;
+  readonly botId: string;
+  readonly name: string;
+  readonly teamId: string;
+  readonly scopes?: readonly string[];
+}
+
+/** Checks the token before anything listens, and learns who the bot is and which scopes it has. */
+async function identify(client: webApi.WebClient): Promise<BotIdentity> {
+  try {
+    const result = await client.auth.test();
+    if (result.user_id === undefined || result.bot_id === undefined) {
+      throw new SlackAdapterError("slack_auth", "SLACK_BOT_TOKEN is not a bot token (auth.test named no bot user).");
+    }
+    return {
+      userId: result.user_id,
+      botId: result.bot_id,
+      name: result.user ?? "bot",
+      teamId: result.team_id ?? "",
+      ...(result.response_metadata?.scopes === undefined ? {} : { scopes: result.response_metadata.scopes }),
+    };
+  } catch (error) {
+    if (error instanceof SlackAdapterError) throw error;
+    const wrapped = toSlackAdapterError("auth.test", error);
+    throw new SlackAdapterError("slack_auth", `Slack refused SLACK_BOT_TOKEN: ${wrapped.message}`, {
+      cause: error,
+      ...(wrapped.slackError === undefined ? {} : { slackError: wrapped.slackError }),
+    });
+  }
+}
+
+function receiverOptions(settings: SlackSettings): { socketMode: true; appToken: string } | { signingSecret: string } {
+  if (settings.appToken !== undefined && settings.appToken !== "") return { socketMode: true, appToken: settings.appToken };
+  if (settings.signingSecret !== undefined && settings.signingSecret !== "") return { signingSecret: settings.signingSecret };
+  throw new UserError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events).", { code: "configuration" });
+}
+
+/** Starts the Slack adapter; resolves once it is receiving events. */
+export async function startSlackBot(options: StartSlackBotOptions): Promise<SlackBot> {
+  const { settings, gateway } = options;
+  const receiver = receiverOptions(settings);
+  const logger = options.logger.child({ platform: "slack" });
+  const boltLogger = createBoltLogger(logger);
+  const commandName = (settings.commandName || DEFAULT_COMMAND_NAME).replace(/^\//, "");
+  const apiUrl = settings.apiUrl === undefined ? {} : { slackApiUrl: settings.apiUrl };
+  const client = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: options.retryConfig ?? DEFAULT_RETRY });
+  // The status is cosmetic: its calls never wait out a rate limit or retry.
+  const statusClient = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+
+  const bot = await identify(client);
+  const identity = new AgentIdentityMode(logger);
+  identity.learnScopes(bot.scopes);
+  const work = new BackgroundWork(logger);
+  const status = new ThreadStatusIndicator({ client: statusClient, logger });
+  const users = new SlackUserDirectory({ client, logger });
+  const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName });
+  const moderation = new ModerationCommands({ gateway, users, moderatorIds: settings.moderatorIds, commandName, logger });
+
+  const app = new App({
+    token: settings.botToken,
+    botId: bot.botId,
+    botUserId: bot.userId,
+    logger: boltLogger,
+    logLevel: boltLevelFor(logger),
+    clientOptions: { ...apiUrl, retryConfig: options.retryConfig ?? DEFAULT_RETRY },
+    // Acknowledge at once; the work runs after the HTTP response (or Socket Mode ack) has gone.
+    processBeforeResponse: false,
+    ...(settings.port === undefined ? {} : { port: settings.port }),
+    ...receiver,
+  });
+  app.error(async (error) => {
+    logger.error({ err: error }, "slack listener failed");
+  });
+
+  const delivery = (body: { team_id?: string; event_id?: string }, teamId: string | undefined, event: unknown) => {
+    const read = readMessageEvent(event);
+    if (read === undefined) return undefined;
+    const eventId = body.event_id ?? `message:${read.channel}:${read.ts}`;
+    return { teamId: teamId ?? body.team_id ?? bot.teamId, eventId, event: read };
+  };
+  app.event("message", async ({ body, event, context }) => {
+    const found = delivery(body, context.teamId, event);
+    if (found !== undefined) entry.onMessage(found);
+  });
+  app.event("app_mention", async ({ body, event, context }) => {
+    const found = delivery(body, context.teamId, event);
+    if (found !== undefined) entry.onMention(found);
+  });
+  app.command(`/${commandName}`, async ({ command, ack, respond }) => {
+    await ack();
+    entry.onCommand({
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userId: command.user_id,
+      userName: command.user_name,
+      text: command.text,
+      triggerId: command.trigger_id,
+      respond,
+    });
+  });
+  const moderatorCommand = (name: string, run: (request: Parameters<ModerationCommands["history"]>[0]) => Promise<void>) =>
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      const request = {
+        userId: command.user_id,
+        teamId: command.team_id,
+        teamDomain: command.team_domain,
+        channelId: command.channel_id,
+        text: command.text,
+        respond,
+      };
+      work.run(name, () => run(request));
+    });
+  moderatorCommand(moderation.historyCommand, (request) => moderation.history(request));
+  moderatorCommand(moderation.forgetCommand, (request) => moderation.forget(request));
+
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status }));
+
+  let port: number | undefined;
+  if ("socketMode" in receiver) {
+    await app.start();
+  } else {
+    const server = (await app.start(settings.port)) as Server;
+    port = (server.address() as AddressInfo).port;
+  }
+  logger.info(
+    { mode: "socketMode" in receiver ? "socket" : "http", port, team: bot.teamId, bot: bot.name, commands: [`/${commandName}`, moderation.historyCommand, moderation.forgetCommand] },
+    "slack adapter started",
+  );
+
+  let stopped: Promise<void> | undefined;
+  return {
+    ...(port === undefined ? {} : { port }),
+    botUserId: bot.userId,
+    idle: () => work.idle(),
+    stop() {
+      stopped ??= (async () => {
+        await app.stop();
+        await work.drain(options.drainTimeoutMs ?? 10_000);
+        logger.info("slack adapter stopped");
+      })();
+      return stopped;
+    },
+  };
+}

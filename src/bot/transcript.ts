@@ -44,7 +44,12 @@ export function toTranscript(
     pushHandoffs(handoffsByMessage.get(message.id) ?? []);
   }
   pushHandoffs(loose);
-  const trail = stored.handoffs.length === 0 ? [] : [stored.handoffs[0]!.from, ...stored.handoffs.map((h) => h.to)];
+  // Who had the floor, in order: a new turn that starts back at the start agent shows it again.
+  const trail: string[] = [];
+  for (const h of stored.handoffs) {
+    if (trail.at(-1) !== h.from) trail.push(h.from);
+    trail.push(h.to);
+  }
   const firstAgent = stored.messages.find((m) => m.role === "assistant")?.authorAgent;
   return {
     conversationId: stored.conversation.id,

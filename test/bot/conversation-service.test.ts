@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/bot/ports.js";
-import { RATE_LIMIT_NOTICE, TOO_LONG_NOTICE } from "../../src/bot/conversation-service.js";
+import { GAVE_UP_NOTICE, RATE_LIMIT_NOTICE, TOO_LONG_NOTICE } from "../../src/bot/conversation-service.js";
 import { UNAVAILABLE_NOTICE } from "../../src/bot/turn-runner.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
@@ -208,6 +208,18 @@ describe("ConversationService", () => {
     expect(h.store.pendingReplies()).toHaveLength(0);
     expect((await h.service.recover()).replies).toBe(0);
     expect(port.delivered).toHaveLength(2);
+  });
+
+  it("gives up with a notice on a turn that was interrupted twice", async () => {
+    const { h, port } = await setup();
+    const conversation = h.store.getOrCreateConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" });
+    const message = h.store.appendUserMessage(conversation.id, { userId: "u1", userName: "Ada", text: "crashes every time" });
+    h.store.startTurnAttempt(message.id);
+    h.store.startTurnAttempt(message.id);
+    expect(await h.service.recover()).toEqual({ replies: 0, turns: 0, queued: 0 });
+    expect(port.lines()).toEqual([`triage_agent: ${GAVE_UP_NOTICE}`]);
+    expect(h.store.transcript(conversation.id)!.messages[0]).toMatchObject({ turnStatus: "failed", errorCode: "interrupted" });
+    expect(h.fakeOpenAI.requests).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,143 @@
+// REST routes of the fake Discord for the gateway URL, the bot user, channels, messages, threads and typing.
+
+import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, ThreadAutoArchiveDuration } from "discord.js";
+import { threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
+import type { FakeGateway } from "./gateway.js";
+import { Intent } from "./gateway-payloads.js";
+import type { Route } from "./rest-router.js";
+import { objectBody, parseAllowedMentions, validateMessageBody, validateThreadName } from "./validation.js";
+import type { FakeWorld } from "./world.js";
+
+export interface RouteDeps {
+  readonly world: FakeWorld;
+  readonly gateway: FakeGateway;
+  readonly gatewayUrl: () => string;
+}
+
+const AUTO_ARCHIVE = new Set<number>(Object.values(ThreadAutoArchiveDuration).filter((v): v is number => typeof v === "number"));
+
+export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[] {
+  const channelOrFail = (id: string) => {
+    const channel = world.channels.get(id);
+    if (channel === undefined) throw unknownChannel();
+    return channel;
+  };
+  const textChannelOrFail = (id: string) => {
+    const channel = world.textChannel(id);
+    if (channel === undefined) throw unknownChannel();
+    return channel;
+  };
+  const autoArchive = (value: unknown): ThreadAutoArchiveDuration =>
+    typeof value === "number" && AUTO_ARCHIVE.has(value) ? (value as ThreadAutoArchiveDuration) : ThreadAutoArchiveDuration.OneDay;
+
+  return [
+    {
+      method: "GET",
+      path: "/gateway/bot",
+      botAuth: true,
+      handle: () => ({
+        status: 200,
+        body: {
+          url: gatewayUrl(),
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
+      }),
+    },
+    { method: "GET", path: "/gateway", botAuth: false, handle: () => ({ status: 200, body: { url: gatewayUrl() } }) },
+    { method: "GET", path: "/users/@me", botAuth: true, handle: () => ({ status: 200, body: world.botUser }) },
+    { method: "GET", path: "/channels/:channelId", botAuth: true, handle: ({ params }) => ({ status: 200, body: channelOrFail(params.channelId!) }) },
+    {
+      method: "GET",
+      path: "/channels/:channelId/messages/:messageId",
+      botAuth: true,
+      handle: ({ params }) => {
+        channelOrFail(params.channelId!);
+        const message = world.messages.get(params.messageId!);
+        if (message === undefined || message.channel_id !== params.channelId) throw unknownMessage();
+        return { status: 200, body: message };
+      },
+    },
+    {
+      method: "POST",
+      path: "/channels/:channelId/messages",
+      botAuth: true,
+      handle: ({ params, body }) => {
+        channelOrFail(params.channelId!);
+        const input = objectBody(body);
+        const content = validateMessageBody(input);
+        const reference = input.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+        if (reference?.message_id !== undefined && !world.messages.has(reference.message_id) && reference.fail_if_not_exists !== false) {
+          throw unknownMessage();
+        }
+        const message = world.createMessage({
+          channelId: params.channelId!,
+          author: world.botUser,
+          content,
+          allowedMentions: parseAllowedMentions(input.allowed_mentions),
+          type: reference?.message_id === undefined ? MessageType.Default : MessageType.Reply,
+        });
+        gateway.dispatchMessage("MESSAGE_CREATE", message);
+        return { status: 200, body: message };
+      },
+    },
+    {
+      method: "POST",
+      path: "/channels/:channelId/messages/:messageId/threads",
+      botAuth: true,
+      handle: ({ params, body }) => {
+        const parent = textChannelOrFail(params.channelId!);
+        const starter = world.messages.get(params.messageId!);
+        if (starter === undefined || starter.channel_id !== parent.id) throw unknownMessage();
+        if (world.threadOfMessage.has(starter.id)) throw threadAlreadyCreated();
+        const input = objectBody(body);
+        const name = validateThreadName(input.name);
+        const thread = world.createThread({
+          parentId: parent.id,
+          name,
+          ownerId: world.botUser.id,
+          autoArchive: autoArchive(input.auto_archive_duration),
+          starterMessageId: starter.id,
+        });
+        starter.flags = (starter.flags ?? 0) | MessageFlags.HasThread;
+        starter.thread = thread;
+        gateway.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, Intent.Guilds);
+        return { status: 201, body: thread };
+      },
+    },
+    {
+      method: "POST",
+      path: "/channels/:channelId/threads",
+      botAuth: true,
+      handle: ({ params, body }) => {
+        const parent = textChannelOrFail(params.channelId!);
+        const input = objectBody(body);
+        const name = validateThreadName(input.name);
+        if (input.type !== undefined && input.type !== ChannelType.PublicThread) {
+          throw new Error(`the fake only creates public threads, got type ${String(input.type)}`);
+        }
+        const thread = world.createThread({ parentId: parent.id, name, ownerId: world.botUser.id, autoArchive: autoArchive(input.auto_archive_duration) });
+        // Discord announces a thread created without a starter message with a system message in the parent.
+        const notice = world.createMessage({
+          channelId: parent.id,
+          author: world.botUser,
+          content: name,
+          allowedMentions: parseAllowedMentions(undefined),
+          type: MessageType.ThreadCreated,
+        });
+        gateway.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, Intent.Guilds);
+        gateway.dispatchMessage("MESSAGE_CREATE", notice);
+        return { status: 201, body: thread };
+      },
+    },
+    {
+      method: "POST",
+      path: "/channels/:channelId/typing",
+      botAuth: true,
+      handle: ({ params }) => {
+        channelOrFail(params.channelId!);
+        return { status: 204 };
+      },
+    },
+  ];
+}

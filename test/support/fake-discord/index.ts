@@ -1,0 +1,158 @@
+// A strict fake Discord on 127.0.0.1: REST under /api/v10 plus a v10 JSON gateway, for the real discord.js client.
+
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GatewayDispatchEvents, MessageType, type APIMessage, type APIThreadChannel, type APIUser } from "discord.js";
+import { channelRoutes } from "./channel-routes.js";
+import { CommandRegistry, commandRoutes } from "./command-routes.js";
+import { FakeGateway, type IdentifyRecord } from "./gateway.js";
+import { Intent } from "./gateway-payloads.js";
+import { interactionCallbackRoute } from "./interaction-routes.js";
+import { InteractionRegistry, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
+import { RestRouter, type RecordedCall } from "./rest-router.js";
+import { parseAllowedMentions } from "./validation.js";
+import { webhookRoutes } from "./webhook-routes.js";
+import { FakeWorld, type StoredMessage, type StoredWebhook } from "./world.js";
+
+export { channelOption, integerOption, stringOption, userOption, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
+export { BOT_PERMISSIONS, MODERATOR_PERMISSIONS, STUDENT_PERMISSIONS, type StoredMessage, type StoredWebhook } from "./world.js";
+export type { RecordedCall } from "./rest-router.js";
+export type { IdentifyRecord } from "./gateway.js";
+export { Intent } from "./gateway-payloads.js";
+
+export interface FakeDiscordOptions {
+  readonly token?: string;
+  /** Text channels of the one guild; default ["homework", "general"]. */
+  readonly channelNames?: readonly string[];
+  /** Whether the app may request the privileged Message Content intent (else IDENTIFY with it closes 4014). Default true. */
+  readonly messageContentIntent?: boolean;
+  readonly heartbeatIntervalMs?: number;
+}
+
+export interface UserMessageInput {
+  readonly channelId: string;
+  readonly author: APIUser;
+  readonly content: string;
+  readonly attachments?: APIMessage["attachments"];
+  /** A system message (e.g. MessageType.ChannelPinnedMessage) instead of a normal one. */
+  readonly type?: MessageType;
+}
+
+export interface FakeDiscord {
+  /** For `new Client({ rest: { api } })` and DISCORD_API_URL: the REST base without the version. */
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly botUser: APIUser;
+  readonly world: FakeWorld;
+  readonly gateway: FakeGateway;
+  readonly commands: CommandRegistry;
+  /** Every REST call, in arrival order, with its answer once given. */
+  readonly calls: readonly RecordedCall[];
+  /** Exceptions of the fake's own handlers (answered 500); a passing test leaves this empty. */
+  readonly internalErrors: readonly unknown[];
+  channelId(name: string): string;
+  /** Resolves with the first answered call (past or future) that matches. */
+  waitForCall(matches: (call: RecordedCall) => boolean): Promise<RecordedCall>;
+  /** Answered calls with this method whose path matches. */
+  callsTo(method: string, path: RegExp): RecordedCall[];
+  /** Resolves once `count` sessions have identified and received READY + GUILD_CREATE. */
+  waitForReady(count?: number): Promise<IdentifyRecord>;
+  addUser(username: string, options?: { readonly nickname?: string; readonly bot?: boolean }): APIUser;
+  /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
+  userSays(input: UserMessageInput): StoredMessage;
+  /** A member runs a slash command: dispatched as INTERACTION_CREATE; the 3-second window starts now. */
+  slashCommand(input: SlashCommandInput): StoredInteraction;
+  messagesIn(channelId: string): StoredMessage[];
+  threadsIn(parentId: string): APIThreadChannel[];
+  webhooksIn(channelId: string): StoredWebhook[];
+  /** Deletes a webhook behind the bot's back (executing it then answers 404 10015). */
+  deleteWebhook(id: string): void;
+  /** Grants or takes away Manage Webhooks: without it, listing and creating webhooks answer 403 50013. */
+  setCanManageWebhooks(allowed: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const world = new FakeWorld({ token: options.token ?? "fake-bot-token", channelNames: options.channelNames ?? ["homework", "general"] });
+  let port = 0;
+  const gatewayUrl = () => `ws://127.0.0.1:${port}/gateway`;
+  const gateway = new FakeGateway(world, {
+    url: gatewayUrl,
+    messageContentAllowed: options.messageContentIntent ?? true,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+  });
+  const interactions = new InteractionRegistry(world);
+  const commands = new CommandRegistry();
+  const router = new RestRouter(world.token);
+  router.add(
+    ...channelRoutes({ world, gateway, gatewayUrl }),
+    ...webhookRoutes({ world, gateway, interactions }),
+    interactionCallbackRoute({ world, gateway, interactions }),
+    ...commandRoutes(world, commands),
+  );
+  const server = createServer((request, response) => void router.serve(request, response));
+  server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    gatewayUrl: gatewayUrl(),
+    token: world.token,
+    applicationId: world.applicationId,
+    guildId: world.guildId,
+    botUser: world.botUser,
+    world,
+    gateway,
+    commands,
+    calls: router.calls,
+    internalErrors: router.internalErrors,
+    channelId(name) {
+      const channel = [...world.channels.values()].find((candidate) => candidate.name === name && candidate.type === 0);
+      if (channel === undefined) throw new Error(`fake Discord: no text channel named ${name}`);
+      return channel.id;
+    },
+    waitForCall: (matches) => router.waitForCall(matches),
+    callsTo: (method, path) => router.calls.filter((call) => call.status !== 0 && call.method === method && path.test(call.path)),
+    waitForReady: (count) => gateway.waitForReady(count),
+    addUser: (username, userOptions) => world.addUser(username, userOptions),
+    userSays(input) {
+      const message = world.createMessage({
+        channelId: input.channelId,
+        author: input.author,
+        content: input.content,
+        allowedMentions: parseAllowedMentions(undefined),
+        ...(input.type === undefined ? {} : { type: input.type }),
+        ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
+      });
+      gateway.dispatchMessage("MESSAGE_CREATE", message);
+      return message;
+    },
+    slashCommand(input) {
+      const { interaction, payload } = interactions.create(input);
+      gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+      return interaction;
+    },
+    messagesIn: (channelId) => world.messagesIn(channelId),
+    threadsIn: (parentId) =>
+      [...world.channels.values()].filter((channel): channel is APIThreadChannel => "parent_id" in channel && channel.parent_id === parentId && channel.type !== 0),
+    webhooksIn: (channelId) => [...world.webhooks.values()].filter((webhook) => webhook.channel_id === channelId),
+    deleteWebhook(id) {
+      const webhook = world.webhooks.get(id);
+      if (webhook === undefined) throw new Error(`fake Discord: no webhook ${id}`);
+      world.webhooks.delete(id);
+      gateway.dispatch(GatewayDispatchEvents.WebhooksUpdate, { guild_id: world.guildId, channel_id: webhook.channel_id }, Intent.GuildWebhooks);
+    },
+    setCanManageWebhooks(allowed) {
+      world.canManageWebhooks = allowed;
+    },
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

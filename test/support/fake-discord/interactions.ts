@@ -1,0 +1,152 @@
+// Slash-command interactions of the fake Discord: building INTERACTION_CREATE payloads and tracking their 3-second window.
+
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  type APIApplicationCommandInteractionDataOption,
+  type APIInteractionDataResolved,
+  type APIUser,
+} from "discord.js";
+import { BOT_PERMISSIONS, STUDENT_PERMISSIONS, type FakeWorld } from "./world.js";
+
+/** Discord drops an interaction that is not answered within this time. */
+export const INTERACTION_RESPONSE_WINDOW_MS = 3_000;
+/** The interaction token lives this long for edits and follow-ups. */
+export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
+
+export type CommandOption = APIApplicationCommandInteractionDataOption;
+
+export const stringOption = (name: string, value: string): CommandOption => ({ name, type: ApplicationCommandOptionType.String, value });
+export const integerOption = (name: string, value: number): CommandOption => ({ name, type: ApplicationCommandOptionType.Integer, value });
+export const userOption = (name: string, userId: string): CommandOption => ({ name, type: ApplicationCommandOptionType.User, value: userId });
+export const channelOption = (name: string, channelId: string): CommandOption => ({
+  name,
+  type: ApplicationCommandOptionType.Channel,
+  value: channelId,
+});
+
+export interface SlashCommandInput {
+  readonly name: string;
+  readonly user: APIUser;
+  readonly channelId: string;
+  readonly options?: readonly CommandOption[];
+  /** The member's permissions in the channel; default: a student's. */
+  readonly permissions?: bigint;
+  /** Pretend the interaction was created this long ago (to test the 3-second window without waiting). */
+  readonly ageMs?: number;
+}
+
+export interface StoredInteraction {
+  readonly id: string;
+  readonly token: string;
+  readonly channelId: string;
+  readonly user: APIUser;
+  readonly commandName: string;
+  readonly createdAt: number;
+  /** The callback type the bot answered with (4 reply, 5 deferred, …), once it did. */
+  responseType: number | undefined;
+  ephemeral: boolean;
+  originalMessageId: string | undefined;
+}
+
+export class InteractionRegistry {
+  readonly byId = new Map<string, StoredInteraction>();
+  readonly byToken = new Map<string, StoredInteraction>();
+
+  constructor(private readonly world: FakeWorld) {}
+
+  /** Records a slash command and returns the INTERACTION_CREATE payload Discord would send for it. */
+  create(input: SlashCommandInput): { readonly interaction: StoredInteraction; readonly payload: Record<string, unknown> } {
+    const world = this.world;
+    const channel = world.channels.get(input.channelId);
+    if (channel === undefined) throw new Error(`fake Discord: no channel ${input.channelId}`);
+    const interaction: StoredInteraction = {
+      id: world.nextId(),
+      token: `interaction-token-${world.nextId()}`,
+      channelId: input.channelId,
+      user: input.user,
+      commandName: input.name,
+      createdAt: Date.now() - (input.ageMs ?? 0),
+      responseType: undefined,
+      ephemeral: false,
+      originalMessageId: undefined,
+    };
+    this.byId.set(interaction.id, interaction);
+    this.byToken.set(interaction.token, interaction);
+    const options = input.options ?? [];
+    const resolved = this.resolved(options);
+    const { user: _user, ...member } = world.member(input.user.id);
+    const payload = {
+      id: interaction.id,
+      application_id: world.applicationId,
+      type: InteractionType.ApplicationCommand,
+      token: interaction.token,
+      data: {
+        id: world.nextId(),
+        name: input.name,
+        type: ApplicationCommandType.ChatInput,
+        guild_id: world.guildId,
+        ...(options.length > 0 ? { options } : {}),
+        ...(resolved === undefined ? {} : { resolved }),
+      },
+      guild: { id: world.guildId, locale: Locale.EnglishUS, features: [] },
+      guild_id: world.guildId,
+      channel,
+      channel_id: channel.id,
+      member: { ...member, user: input.user, permissions: (input.permissions ?? STUDENT_PERMISSIONS).toString() },
+      version: 1,
+      app_permissions: BOT_PERMISSIONS.toString(),
+      locale: Locale.EnglishUS,
+      guild_locale: Locale.EnglishUS,
+      entitlements: [],
+      authorizing_integration_owners: { "0": world.guildId },
+      context: InteractionContextType.Guild,
+      attachment_size_limit: 10_485_760,
+    };
+    return { interaction, payload };
+  }
+
+  private resolved(options: readonly CommandOption[]): APIInteractionDataResolved | undefined {
+    const resolved: APIInteractionDataResolved = {};
+    for (const option of options) {
+      if (option.type === ApplicationCommandOptionType.User) {
+        const user = this.world.users.get(option.value);
+        if (user === undefined) continue;
+        const { user: _user, ...member } = this.world.member(user.id);
+        resolved.users = { ...resolved.users, [user.id]: user };
+        resolved.members = { ...resolved.members, [user.id]: { ...member, permissions: STUDENT_PERMISSIONS.toString() } };
+      } else if (option.type === ApplicationCommandOptionType.Channel) {
+        const channel = this.world.channels.get(option.value);
+        if (channel === undefined) continue;
+        const entry = {
+          id: channel.id,
+          name: channel.name,
+          type: channel.type,
+          permissions: STUDENT_PERMISSIONS.toString(),
+          ...("thread_metadata" in channel ? { parent_id: channel.parent_id, thread_metadata: channel.thread_metadata } : {}),
+        };
+        resolved.channels = { ...resolved.channels, [channel.id]: entry } as APIInteractionDataResolved["channels"];
+      }
+    }
+    return Object.keys(resolved).length === 0 ? undefined : resolved;
+  }
+}
+
+/** The author and markers of a message an interaction response creates. */
+export function interactionMessageFields(world: FakeWorld, interaction: StoredInteraction): Record<string, unknown> {
+  return {
+    application_id: world.applicationId,
+    webhook_id: world.applicationId,
+    interaction_metadata: {
+      id: interaction.id,
+      type: InteractionType.ApplicationCommand,
+      user: interaction.user,
+      authorizing_integration_owners: { "0": world.guildId },
+      name: interaction.commandName,
+      command_type: ApplicationCommandType.ChatInput,
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The fake Discord's REST plumbing: /api/v10 routing, bot-token checks, JSON bodies, and a record of every call.
+
+import { EventEmitter, once } from "node:events";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { DiscordApiFailure, notFound, unauthorized } from "./api-errors.js";
+
+const API_PREFIX = "/api/v10";
+
+export interface RecordedCall {
+  readonly method: string;
+  /** The route path after /api/v10, without the query, e.g. "/channels/123/messages". */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** The parsed JSON body (undefined when none was sent). */
+  readonly body: unknown;
+  /** Filled in once the fake has answered. */
+  status: number;
+  response: unknown;
+}
+
+export interface RouteContext {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export interface Route {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** e.g. "/channels/:channelId/messages"; ":name" matches one path segment. */
+  readonly path: string;
+  /** Whether the route needs `Authorization: Bot <token>` (webhook-token and interaction routes do not). */
+  readonly botAuth: boolean;
+  readonly handle: (context: RouteContext) => RouteResult | Promise<RouteResult>;
+}
+
+interface CompiledRoute extends Route {
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+}
+
+export class RestRouter {
+  readonly calls: RecordedCall[] = [];
+  /** Exceptions thrown by route handlers (bugs of the fake or of a test), answered with 500. */
+  readonly internalErrors: unknown[] = [];
+  private readonly routes: CompiledRoute[] = [];
+  private readonly events = new EventEmitter();
+
+  constructor(private readonly token: string) {
+    this.events.setMaxListeners(0);
+  }
+
+  add(...routes: Route[]): void {
+    for (const route of routes) {
+      const names: string[] = [];
+      const source = route.path
+        .split("/")
+        .map((segment) => {
+          if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          names.push(segment.slice(1));
+          return "([^/]+)";
+        })
+        .join("/");
+      this.routes.push({ ...route, pattern: new RegExp(`^${source}$`), names });
+    }
+  }
+
+  /** Resolves with the first call (past or future) that matches. */
+  async waitForCall(matches: (call: RecordedCall) => boolean): Promise<RecordedCall> {
+    for (;;) {
+      const found = this.calls.find((call) => call.status !== 0 && matches(call));
+      if (found !== undefined) return found;
+      await once(this.events, "answered");
+    }
+  }
+
+  async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://fake");
+    const text = await readBody(request);
+    const call: RecordedCall = {
+      method: request.method ?? "GET",
+      path: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: undefined,
+      status: 0,
+      response: undefined,
+    };
+    this.calls.push(call);
+    let result: RouteResult;
+    try {
+      if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw notFound();
+      (call as { body: unknown }).body = parseJson(text, request.headers["content-type"]);
+      result = await this.route(call);
+    } catch (error) {
+      if (error instanceof DiscordApiFailure) {
+        result = { status: error.status, body: error.body };
+      } else {
+        this.internalErrors.push(error);
+        result = { status: 500, body: { code: 0, message: `fake Discord failed: ${String(error)}` } };
+      }
+    }
+    call.status = result.status;
+    call.response = result.body;
+    if (result.body === undefined) {
+      response.writeHead(result.status).end();
+    } else {
+      response.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    }
+    this.events.emit("answered");
+  }
+
+  private async route(call: RecordedCall): Promise<RouteResult> {
+    for (const route of this.routes) {
+      if (route.method !== call.method) continue;
+      const match = route.pattern.exec(call.path);
+      if (match === null) continue;
+      if (route.botAuth && call.headers.authorization !== `Bot ${this.token}`) throw unauthorized();
+      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      return route.handle({ params, query: call.query, body: call.body, headers: call.headers });
+    }
+    throw notFound();
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string, contentType: string | undefined): unknown {
+  if (text === "") return undefined;
+  if (!(contentType ?? "").startsWith("application/json")) {
+    throw new DiscordApiFailure(400, 50035, "Invalid Form Body", { _root: "the fake accepts JSON bodies only" });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DiscordApiFailure(400, 50109, "The request body contains invalid JSON.");
+  }
+}

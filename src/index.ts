@@ -1,0 +1,8 @@
+// Baton's public library API: the handoff engine, the model adapters, and the pieces to run a durable bot.
+
+export * from "./workflow/index.js";
+export { OpenAIChatClient, DemoChatClient, createChatClient, type LlmSettings } from "./llm/index.js";
+export { ConversationService, type ConversationServiceOptions, type ServiceLimits } from "./bot/conversation-service.js";
+export type * from "./bot/ports.js";
+export { createConversationApp, type ConversationApp, type ConversationAppOptions } from "./app.js";
+export { loadRoster, parseRoster, buildWorkflow } from "./config/agents-file.js";

@@ -1,0 +1,123 @@
+// An in-memory ConversationGateway for adapter tests: records what the adapter hands in and replies through its port.
+
+import type {
+  AgentPresentation,
+  ConversationGateway,
+  ConversationSummary,
+  HandleOutcome,
+  InboundMessage,
+  PlatformPort,
+  ThreadRef,
+  Transcript,
+} from "../../../src/bot/ports.js";
+
+export const TEST_AGENTS: ReadonlyMap<string, AgentPresentation> = new Map([
+  ["triage_agent", { name: "triage_agent", displayName: "Triage", emoji: ":compass:", avatarUrl: "https://img.test/triage.png" }],
+  ["math_tutor", { name: "math_tutor", displayName: "Math Tutor", avatarUrl: "https://img.test/math.png" }],
+]);
+
+export interface ScriptedReply {
+  readonly agent: string;
+  readonly text: string;
+}
+
+const keyOf = (ref: ThreadRef): string => `${ref.platform}|${ref.workspace}|${ref.channel}|${ref.thread}`;
+
+export class FakeGateway implements ConversationGateway {
+  port: PlatformPort | undefined;
+  readonly handled: InboundMessage[] = [];
+  readonly opened: ThreadRef[] = [];
+  readonly delivered: Array<{ replyId: number; ts: string }> = [];
+  readonly deliveryErrors: unknown[] = [];
+  readonly forgotten: Array<{ platform: string; userId: string }> = [];
+  readonly transcripts = new Map<string, Transcript>();
+  summaries: ConversationSummary[] = [];
+  /** What the agents answer to each message. */
+  script: (inbound: InboundMessage) => ScriptedReply[] = () => [{ agent: "triage_agent", text: "Hello!" }];
+  /** While set, handle() waits for it before replying (a slow model). */
+  stall: Promise<unknown> | undefined;
+  readonly #handledWaiters: Array<{ count: number; resolve: () => void }> = [];
+  readonly #conversations = new Set<string>();
+  readonly #events = new Set<string>();
+  #nextReply = 1;
+
+  registerPort(port: PlatformPort): void {
+    this.port = port;
+  }
+
+  async handle(inbound: InboundMessage): Promise<HandleOutcome> {
+    if (this.#events.has(inbound.eventId)) return { status: "duplicate" };
+    this.#events.add(inbound.eventId);
+    this.handled.push(inbound);
+    for (const waiter of this.#handledWaiters.filter((w) => this.handled.length >= w.count)) {
+      this.#handledWaiters.splice(this.#handledWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+    this.#conversations.add(keyOf(inbound));
+    if (this.stall !== undefined) await this.stall;
+    const replies = this.script(inbound);
+    const port = this.port;
+    if (port === undefined) throw new Error("the adapter registered no port");
+    for (const reply of replies) {
+      const replyId = this.#nextReply++;
+      try {
+        const ts = await port.deliver({
+          platform: inbound.platform,
+          workspace: inbound.workspace,
+          channel: inbound.channel,
+          thread: inbound.thread,
+          replyId,
+          conversationId: 1,
+          agent: TEST_AGENTS.get(reply.agent) ?? { name: reply.agent, displayName: reply.agent },
+          text: reply.text,
+          kind: "agent",
+        });
+        this.delivered.push({ replyId, ts });
+      } catch (error) {
+        this.deliveryErrors.push(error);
+      }
+    }
+    return { status: "completed", conversationId: 1, replies: replies.length };
+  }
+
+  /** Resolves once `count` messages have reached handle() (counting those already there). */
+  waitForHandled(count: number): Promise<void> {
+    if (this.handled.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#handledWaiters.push({ count, resolve }));
+  }
+
+  hasConversation(ref: ThreadRef): boolean {
+    return this.#conversations.has(keyOf(ref));
+  }
+
+  openConversation(ref: ThreadRef): void {
+    this.opened.push(ref);
+    this.#conversations.add(keyOf(ref));
+  }
+
+  transcript(ref: ThreadRef): Transcript | undefined {
+    return this.transcripts.get(keyOf(ref));
+  }
+
+  setTranscript(transcript: Transcript): void {
+    this.transcripts.set(keyOf(transcript.thread), transcript);
+  }
+
+  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {
+    return this.summaries.filter(
+      (s) =>
+        s.thread.platform === filter.platform &&
+        (filter.workspace === undefined || s.thread.workspace === filter.workspace) &&
+        (filter.channel === undefined || s.thread.channel === filter.channel),
+    );
+  }
+
+  forgetUser(platform: string, userId: string): number {
+    this.forgotten.push({ platform, userId });
+    return 3;
+  }
+
+  agents(): ReadonlyMap<string, AgentPresentation> {
+    return TEST_AGENTS;
+  }
+}

@@ -1,0 +1,209 @@
+// The fake Slack's Web API methods: validation and answers shaped like the real API's, acting on a FakeWorld.
+
+import type { FakeSlackMessage, FakeWorld } from "./world.js";
+
+export type Params = Readonly<Record<string, unknown>>;
+export type SlackAnswer = { readonly ok: boolean; readonly [key: string]: unknown };
+export type MethodHandler = (params: Params, world: FakeWorld, options: MethodOptions) => SlackAnswer;
+
+export interface MethodOptions {
+  /** What chat.postMessage does with username/icon_* when chat:write.customize is missing. */
+  readonly customizeWithoutScope: "ignore" | "missing_scope";
+  /** The ws:// URL apps.connections.open hands out, when Socket Mode is served. */
+  readonly socketModeUrl?: string;
+}
+
+export const MAX_TEXT = 40_000;
+
+const fail = (error: string, extra: Record<string, unknown> = {}): SlackAnswer => ({ ok: false, error, ...extra });
+
+function text(params: Params, name: string): string | undefined {
+  const value = params[name];
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+/** Form bodies carry objects as JSON strings; JSON bodies carry them as they are. */
+function json(params: Params, name: string): { value?: unknown; invalid: boolean } {
+  const raw = params[name];
+  if (raw === undefined || raw === "") return { invalid: false };
+  if (typeof raw !== "string") return { value: raw, invalid: false };
+  try {
+    return { value: JSON.parse(raw) as unknown, invalid: false };
+  } catch {
+    return { invalid: true };
+  }
+}
+
+function missingScope(world: FakeWorld, needed: string): SlackAnswer | undefined {
+  if (world.scopes.includes(needed)) return undefined;
+  return fail("missing_scope", { needed, provided: world.scopes.join(",") });
+}
+
+function channelProblem(world: FakeWorld, channel: string | undefined, forPosting: boolean): SlackAnswer | undefined {
+  if (channel === undefined || channel === "") return fail("channel_not_found");
+  const state = world.channel(channel);
+  if (!state.exists) return fail("channel_not_found");
+  if (forPosting && !state.member) return fail("not_in_channel");
+  return undefined;
+}
+
+function contentProblem(params: Params): SlackAnswer | undefined {
+  const body = text(params, "text");
+  const blocks = json(params, "blocks");
+  const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
+  if ((body === undefined || body.trim() === "") && !hasBlocks) return fail("no_text");
+  if (body !== undefined && body.length > MAX_TEXT) return fail("msg_too_long");
+  return undefined;
+}
+
+function messageJson(message: FakeSlackMessage): Record<string, unknown> {
+  return {
+    type: "message",
+    text: message.text,
+    user: message.user,
+    bot_id: message.botId,
+    ts: message.ts,
+    ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+    ...(message.username === undefined ? {} : { username: message.username }),
+    ...(message.iconEmoji === undefined && message.iconUrl === undefined
+      ? {}
+      : { icons: { ...(message.iconEmoji ? { emoji: message.iconEmoji } : {}), ...(message.iconUrl ? { image_48: message.iconUrl } : {}) } }),
+    ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+  };
+}
+
+const postMessage: MethodHandler = (params, world, options) => {
+  const channel = text(params, "channel");
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params);
+  if (problem !== undefined) return problem;
+  const threadTs = text(params, "thread_ts");
+  if (threadTs !== undefined && threadTs !== "" && !/^\d+\.\d+$/.test(threadTs)) return fail("invalid_thread_ts");
+  const metadata = json(params, "metadata");
+  if (metadata.invalid) return fail("invalid_metadata_format");
+  let authorship = { username: text(params, "username"), iconEmoji: text(params, "icon_emoji"), iconUrl: text(params, "icon_url") };
+  const customizes = Object.values(authorship).some((value) => value !== undefined);
+  if (customizes && !world.scopes.includes("chat:write.customize")) {
+    // The real API quietly posts under the app's own name; the stricter switch answers missing_scope instead.
+    if (options.customizeWithoutScope === "missing_scope") return fail("missing_scope", { needed: "chat:write.customize", provided: world.scopes.join(",") });
+    authorship = { username: undefined, iconEmoji: undefined, iconUrl: undefined };
+  }
+  const message: FakeSlackMessage = {
+    channel: channel ?? "",
+    ts: world.nextTs(),
+    ...(threadTs === undefined || threadTs === "" ? {} : { threadTs }),
+    text: text(params, "text") ?? "",
+    user: world.identity.botUserId,
+    botId: world.identity.botId,
+    ...(authorship.username === undefined ? {} : { username: authorship.username }),
+    ...(authorship.iconEmoji === undefined ? {} : { iconEmoji: authorship.iconEmoji }),
+    ...(authorship.iconUrl === undefined ? {} : { iconUrl: authorship.iconUrl }),
+    ...(metadata.value === undefined ? {} : { metadata: metadata.value }),
+    edits: [],
+  };
+  world.messages.push(message);
+  return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message) };
+};
+
+const update: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, false);
+  if (problem !== undefined) return problem;
+  const message = world.findMessage(channel ?? "", text(params, "ts") ?? "");
+  if (message === undefined) return fail("message_not_found");
+  if (message.user !== world.identity.botUserId) return fail("cant_update_message");
+  const content = contentProblem(params);
+  if (content !== undefined) return content;
+  message.edits.push(message.text);
+  message.text = text(params, "text") ?? "";
+  return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: messageJson(message) };
+};
+
+const postEphemeral: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params);
+  if (problem !== undefined) return problem;
+  const user = text(params, "user");
+  if (user === undefined || !world.users.has(user)) return fail("user_not_in_channel");
+  const messageTs = world.nextTs();
+  const threadTs = text(params, "thread_ts");
+  world.ephemerals.push({ channel: channel ?? "", user, text: text(params, "text") ?? "", messageTs, ...(threadTs ? { threadTs } : {}) });
+  return { ok: true, message_ts: messageTs };
+};
+
+const usersInfo: MethodHandler = (params, world) => {
+  const problem = missingScope(world, "users:read");
+  if (problem !== undefined) return problem;
+  const user = world.users.get(text(params, "user") ?? "");
+  if (user === undefined) return fail("user_not_found");
+  return {
+    ok: true,
+    user: {
+      id: user.id,
+      team_id: world.identity.teamId,
+      name: user.name,
+      real_name: user.realName ?? user.name,
+      is_admin: user.isAdmin ?? false,
+      is_owner: user.isOwner ?? false,
+      is_primary_owner: user.isPrimaryOwner ?? false,
+      is_bot: user.isBot ?? false,
+      profile: { real_name: user.realName ?? user.name, display_name: user.displayName ?? "" },
+    },
+  };
+};
+
+const conversationsReplies: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = channelProblem(world, channel, false);
+  if (problem !== undefined) return problem;
+  const ts = text(params, "ts");
+  if (ts === undefined) return fail("thread_not_found");
+  const root = world.findMessage(channel ?? "", ts);
+  const replies = world.threadReplies(channel ?? "", ts);
+  if (root === undefined && replies.length === 0) return fail("thread_not_found");
+  return { ok: true, has_more: false, messages: [...(root ? [root] : []), ...replies].map(messageJson) };
+};
+
+const setStatus: MethodHandler = (params, world) => {
+  const problem = missingScope(world, "chat:write");
+  if (problem !== undefined) return problem;
+  const channel = text(params, "channel_id");
+  const threadTs = text(params, "thread_ts");
+  const status = text(params, "status");
+  if (channel === undefined || threadTs === undefined || status === undefined) return fail("invalid_arguments");
+  const channelState = channelProblem(world, channel, false);
+  if (channelState !== undefined) return channelState;
+  world.statuses.push({ channel, threadTs, status });
+  return { ok: true };
+};
+
+const authTest: MethodHandler = (_params, world) => ({
+  ok: true,
+  url: `https://${world.identity.teamDomain}.slack.com/`,
+  team: world.identity.teamName,
+  user: world.identity.botName,
+  team_id: world.identity.teamId,
+  user_id: world.identity.botUserId,
+  bot_id: world.identity.botId,
+  is_enterprise_install: false,
+});
+
+const connectionsOpen: MethodHandler = (_params, _world, options) =>
+  options.socketModeUrl === undefined ? fail("not_allowed") : { ok: true, url: options.socketModeUrl };
+
+/** Methods called with the bot token. */
+export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
+  "auth.test": authTest,
+  "chat.postMessage": postMessage,
+  "chat.update": update,
+  "chat.postEphemeral": postEphemeral,
+  "users.info": usersInfo,
+  "conversations.replies": conversationsReplies,
+  "assistant.threads.setStatus": setStatus,
+};
+
+/** Methods called with the app-level token (xapp-…). */
+export const APP_METHODS: Readonly<Record<string, MethodHandler>> = {
+  "apps.connections.open": connectionsOpen,
+};

@@ -1,0 +1,243 @@
+// A strict fake of Slack's Web API on 127.0.0.1: POST /api/<method> (form or JSON), response_url posts, recorded calls, faults.
+
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
+import { FakeWorld, FULL_SCOPES, type FakeSlackIdentity, type FakeSlackMessage, type FakeSlackUser } from "./world.js";
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly params: Params;
+  /** The bearer token (or `token` parameter) the call carried, if any. */
+  readonly token?: string;
+  readonly contentType: string;
+  readonly status: number;
+  readonly answer: SlackAnswer;
+}
+
+export interface RecordedResponse {
+  /** The id in the response_url path. */
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface FakeSlackOptions extends Partial<FakeSlackIdentity> {
+  readonly scopes?: readonly string[];
+  readonly users?: readonly FakeSlackUser[];
+}
+
+interface Fault {
+  remaining: number;
+  readonly answer: (method: string) => { status: number; headers: Record<string, string>; body: SlackAnswer };
+}
+
+const DEFAULT_IDENTITY: FakeSlackIdentity = {
+  teamId: "T0BATON",
+  teamDomain: "baton-school",
+  teamName: "Baton School",
+  botToken: "xoxb-fake-bot-token",
+  appToken: "xapp-fake-app-token",
+  botUserId: "U0BATONBOT",
+  botId: "B0BATON",
+  botName: "baton",
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(contentType: string, raw: string): Params | undefined {
+  if (contentType.startsWith("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
+  if (contentType.startsWith("application/json")) {
+    try {
+      const parsed = JSON.parse(raw === "" ? "{}" : raw) as unknown;
+      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Params) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return raw === "" ? {} : undefined;
+}
+
+export class FakeSlack {
+  readonly world: FakeWorld;
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  /** What chat.postMessage does with username/icon_* without chat:write.customize: "ignore" as Slack does, or refuse. */
+  customizeWithoutScope: MethodOptions["customizeWithoutScope"] = "ignore";
+  socketModeUrl: string | undefined;
+  readonly #server: Server;
+  readonly #faults = new Map<string, Fault[]>();
+  readonly #waiters = new Set<() => void>();
+  #responseCounter = 0;
+  #url = "";
+
+  private constructor(options: FakeSlackOptions) {
+    this.world = new FakeWorld({ ...DEFAULT_IDENTITY, ...options }, options.scopes ?? FULL_SCOPES);
+    for (const user of options.users ?? []) this.world.users.set(user.id, user);
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(options);
+    fake.#server.listen(0, "127.0.0.1");
+    await once(fake.#server, "listening");
+    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** The server's origin, e.g. http://127.0.0.1:41234. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** For SLACK_API_URL / WebClient's slackApiUrl. */
+  get apiUrl(): string {
+    return `${this.#url}/api/`;
+  }
+
+  get identity(): FakeSlackIdentity {
+    return this.world.identity;
+  }
+
+  /** A fresh response_url for one slash command. */
+  responseUrl(): string {
+    this.#responseCounter += 1;
+    return `${this.#url}/responses/${this.#responseCounter}`;
+  }
+
+  addUser(user: FakeSlackUser): void {
+    this.world.users.set(user.id, user);
+  }
+
+  setChannel(id: string, state: { member?: boolean; exists?: boolean }): void {
+    this.world.channels.set(id, { member: state.member ?? true, exists: state.exists ?? true });
+  }
+
+  setScopes(scopes: readonly string[]): void {
+    this.world.scopes = [...scopes];
+  }
+
+  /** The next `times` calls of `method` get HTTP 429 with Retry-After and `{ok:false,error:"ratelimited"}`. */
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number } = {}): void {
+    this.#addFault(method, options.times ?? 1, () => ({
+      status: 429,
+      headers: { "retry-after": String(options.retryAfterSeconds ?? 0) },
+      body: { ok: false, error: "ratelimited" },
+    }));
+  }
+
+  /** The next `times` calls of `method` (default 1; Infinity for all) answer `{ok:false,error}` plus `extra`. */
+  failNext(method: string, error: string, options: { times?: number; extra?: Record<string, unknown> } = {}): void {
+    this.#addFault(method, options.times ?? 1, () => ({ status: 200, headers: {}, body: { ok: false, error, ...options.extra } }));
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Posted messages (chat.postMessage), optionally of one thread. */
+  messages(filter: { channel?: string; threadTs?: string } = {}): FakeSlackMessage[] {
+    return this.world.messages.filter(
+      (m) => (filter.channel === undefined || m.channel === filter.channel) && (filter.threadTs === undefined || m.threadTs === filter.threadTs),
+    );
+  }
+
+  /** Resolves with the first value `probe` returns that is not undefined, checking now and after every request. */
+  waitFor<T>(probe: () => T | undefined): Promise<T> {
+    const now = probe();
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const value = probe();
+        if (value === undefined) return;
+        this.#waiters.delete(check);
+        resolve(value);
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Resolves once at least `count` messages matching `predicate` have been posted; gives them all. */
+  waitForMessages(count: number, predicate: (m: FakeSlackMessage) => boolean = () => true): Promise<FakeSlackMessage[]> {
+    return this.waitFor(() => {
+      const found = this.world.messages.filter(predicate);
+      return found.length >= count ? found : undefined;
+    });
+  }
+
+  waitForResponses(count: number): Promise<RecordedResponse[]> {
+    return this.waitFor(() => (this.responses.length >= count ? [...this.responses] : undefined));
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #addFault(method: string, times: number, answer: Fault["answer"]): void {
+    const list = this.#faults.get(method) ?? [];
+    list.push({ remaining: times, answer });
+    this.#faults.set(method, list);
+  }
+
+  #takeFault(method: string): ReturnType<Fault["answer"]> | undefined {
+    const fault = this.#faults.get(method)?.find((f) => f.remaining > 0);
+    if (fault === undefined) return undefined;
+    fault.remaining -= 1;
+    return fault.answer(method);
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://fake").pathname;
+    const contentType = req.headers["content-type"] ?? "";
+    const raw = await readBody(req);
+    if (req.method !== "POST") return this.#send(res, 405, {}, { ok: false, error: "method_not_allowed" });
+    const params = parseBody(contentType, raw);
+
+    const response = /^\/responses\/(\d+)$/.exec(path);
+    if (response) {
+      if (params === undefined) return this.#send(res, 400, {}, { ok: false, error: "invalid_payload" });
+      this.responses.push({ id: response[1] ?? "", body: { ...params } });
+      this.#send(res, 200, {}, { ok: true });
+      return this.#notify();
+    }
+
+    const method = /^\/api\/([A-Za-z.]+)$/.exec(path)?.[1];
+    if (method === undefined) return this.#send(res, 404, {}, { ok: false, error: "unknown_method" });
+    const { status, headers, body, token } = this.#answer(method, req, params);
+    this.calls.push({ method, params: params ?? {}, ...(token === undefined ? {} : { token }), contentType, status, answer: body });
+    this.#send(res, status, headers, body);
+    this.#notify();
+  }
+
+  #answer(method: string, req: IncomingMessage, params: Params | undefined): { status: number; headers: Record<string, string>; body: SlackAnswer; token?: string } {
+    const header = req.headers.authorization;
+    const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined;
+    const token = bearer ?? (typeof params?.token === "string" ? params.token : undefined);
+    const scopesHeader = { "x-oauth-scopes": this.world.scopes.join(",") };
+    if (params === undefined) return { status: 200, headers: {}, body: { ok: false, error: "invalid_form_data" }, ...(token ? { token } : {}) };
+    const isAppMethod = APP_METHODS[method] !== undefined;
+    const handler = APP_METHODS[method] ?? BOT_METHODS[method];
+    if (handler === undefined) return { status: 200, headers: {}, body: { ok: false, error: "unknown_method" }, ...(token ? { token } : {}) };
+    const expected = isAppMethod ? this.world.identity.appToken : this.world.identity.botToken;
+    if (token === undefined) return { status: 200, headers: {}, body: { ok: false, error: "not_authed" } };
+    if (token !== expected) return { status: 200, headers: {}, body: { ok: false, error: "invalid_auth" }, token };
+    const fault = this.#takeFault(method);
+    if (fault !== undefined) return { ...fault, headers: { ...scopesHeader, ...fault.headers }, token };
+    const options: MethodOptions = { customizeWithoutScope: this.customizeWithoutScope, ...(this.socketModeUrl ? { socketModeUrl: this.socketModeUrl } : {}) };
+    return { status: 200, headers: isAppMethod ? {} : scopesHeader, body: handler(params, this.world, options), token };
+  }
+
+  #send(res: ServerResponse, status: number, headers: Record<string, string>, body: SlackAnswer): void {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  }
+}

@@ -46,9 +46,10 @@ export function createChatClient(settings: LlmSettings): ChatClient {
           timeout: settings.timeoutMs,
         }),
         model: settings.model,
+        streamIdleTimeoutMs: settings.timeoutMs,
       });
     case "azure":
-      return new OpenAIChatClient({ client: createAzureClient(settings), model: settings.deployment });
+      return new OpenAIChatClient({ client: createAzureClient(settings), model: settings.deployment, streamIdleTimeoutMs: settings.timeoutMs });
     case "demo":
       return new DemoChatClient();
   }

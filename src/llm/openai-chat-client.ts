@@ -18,15 +18,22 @@ export interface OpenAIChatClientOptions {
   readonly client: OpenAI;
   /** The model name; for Azure, the deployment name. */
   readonly model: string;
+  /**
+   * A stream that sends nothing for this long is abandoned as model_unavailable. The client's own `timeout` stops
+   * at the response headers; without this, a model that hangs mid-answer would hold its conversation forever.
+   */
+  readonly streamIdleTimeoutMs?: number;
 }
 
 export class OpenAIChatClient implements ChatClient {
   readonly model: string;
   readonly #client: OpenAI;
+  readonly #idleTimeoutMs: number | undefined;
 
   constructor(options: OpenAIChatClientOptions) {
     this.#client = options.client;
     this.model = options.model;
+    this.#idleTimeoutMs = options.streamIdleTimeoutMs;
   }
 
   async getResponse(request: ChatRequest): Promise<ChatResponse> {
@@ -47,12 +54,14 @@ export class OpenAIChatClient implements ChatClient {
     let text = "";
     let finishReason: string | undefined;
     let usage: TokenUsage | undefined;
+    const watchdog = new IdleWatchdog(this.#idleTimeoutMs, request.signal);
     try {
       const stream = await this.#client.chat.completions.create(
         { ...this.#params(request), stream: true, stream_options: { include_usage: true } },
-        { signal: request.signal },
+        { signal: watchdog.signal },
       );
       for await (const chunk of stream) {
+        watchdog.rearm();
         // Chunks already buffered would keep coming after an abort; nothing is said past it.
         if (request.signal?.aborted) throw new RunAbortedError("The model request was aborted.");
         if (chunk.usage) usage = toTokenUsage(chunk.usage);
@@ -68,8 +77,12 @@ export class OpenAIChatClient implements ChatClient {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     } catch (error) {
+      if (watchdog.fired) throw watchdog.error();
       throw toBatonError(error, request.signal);
+    } finally {
+      watchdog.dispose();
     }
+    if (watchdog.fired) throw watchdog.error();
     // The openai client ends a stream quietly when its signal fires; that is an abort, not an answer.
     if (request.signal?.aborted) throw new RunAbortedError("The model request was aborted.");
     if (finishReason === undefined) {
@@ -109,4 +122,44 @@ function toChatResponse(completion: ChatCompletion): ChatResponse {
     finishReason: choice.finish_reason,
   };
   return completion.usage ? { ...response, usage: toTokenUsage(completion.usage) } : response;
+}
+
+/** Aborts a stream that has been silent for `timeoutMs`, and forwards the caller's own abort. */
+class IdleWatchdog {
+  readonly #controller = new AbortController();
+  readonly #timeoutMs: number | undefined;
+  readonly #outer: AbortSignal | undefined;
+  readonly #forward = (): void => this.#controller.abort(this.#outer?.reason);
+  #timer: NodeJS.Timeout | undefined;
+  fired = false;
+
+  constructor(timeoutMs: number | undefined, outer: AbortSignal | undefined) {
+    this.#timeoutMs = timeoutMs;
+    this.#outer = outer;
+    if (outer?.aborted) this.#controller.abort(outer.reason);
+    outer?.addEventListener("abort", this.#forward, { once: true });
+    this.rearm();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  rearm(): void {
+    if (this.#timeoutMs === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      this.#controller.abort();
+    }, this.#timeoutMs);
+  }
+
+  error(): ModelError {
+    return new ModelError("model_unavailable", `The model sent nothing for ${this.#timeoutMs} ms and was given up on.`);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#outer?.removeEventListener("abort", this.#forward);
+  }
 }

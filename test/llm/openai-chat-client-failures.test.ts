@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatRequest, ModelMessage } from "../../src/workflow/chat-client.js";
 import { ModelError, RunAbortedError } from "../../src/workflow/errors.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server.js";
+import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { adapterFor, collect } from "./adapter-helpers.js";
 
 const QUESTION: ChatRequest = { messages: [{ role: "user", content: "Who won the battle of Hastings?" }], tools: [] };
@@ -82,6 +83,33 @@ describe("cut streams", () => {
     // 1 role chunk + 4 words, then [DONE]: everything but the finish chunk.
     fake.enqueue({ text: "It was the Normans.", endAfterChunks: 5 });
     await expect(collect(adapterFor(fake).getStreamingResponse(QUESTION))).rejects.toMatchObject({ code: "model_unavailable" });
+  });
+});
+
+describe("a model that hangs mid-answer", () => {
+  it("is given up on as model_unavailable once the stream has been silent for streamIdleTimeoutMs", async () => {
+    fake.enqueue({ text: "The Normans won it in 1066.", stallAfterChunks: 2 });
+    const client = new OpenAIChatClient({
+      client: new OpenAI({ apiKey: "sk-test-key", baseURL: fake.url, maxRetries: 0 }),
+      model: "gpt-test",
+      streamIdleTimeoutMs: 200,
+    });
+    const deltas: string[] = [];
+    const failure = (async () => {
+      for await (const part of client.getStreamingResponse(QUESTION)) if (part.type === "text-delta") deltas.push(part.delta);
+    })();
+    await expect(failure).rejects.toMatchObject({ code: "model_unavailable", message: expect.stringMatching(/sent nothing for 200 ms/) });
+    expect(deltas).toEqual(["The "]);
+  });
+
+  it("still reports the caller's own abort as an abort", async () => {
+    fake.enqueue({ text: "The Normans won it in 1066.", stallAfterChunks: 2 });
+    const client = new OpenAIChatClient({ client: new OpenAI({ apiKey: "k", baseURL: fake.url, maxRetries: 0 }), model: "m", streamIdleTimeoutMs: 60_000 });
+    const controller = new AbortController();
+    const pending = collect(client.getStreamingResponse({ ...QUESTION, signal: controller.signal }));
+    await fake.waitForRequests(1);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(RunAbortedError);
   });
 });
 

@@ -20,6 +20,8 @@ export interface FakeReply extends ReplyContent, FakeTiming {
   readonly cutAfterChunks?: number;
   /** Streaming: after this many SSE events, end the stream politely with [DONE], unfinished (a proxy that lost its upstream). */
   readonly endAfterChunks?: number;
+  /** Streaming: after this many SSE events, go silent with the connection open (a model that hangs mid-answer). */
+  readonly stallAfterChunks?: number;
 }
 
 /** An HTTP error with an OpenAI-shaped body, e.g. `{ status: 429, retryAfterSeconds: 0 }` or `{ status: 500 }`. */
@@ -149,6 +151,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return sendJson(res, 200, completionBody(script, context));
     }
     const chunks = streamChunks(script, context);
+    if (script.stallAfterChunks !== undefined) {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+      for (const chunk of chunks.slice(0, script.stallAfterChunks)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      return;
+    }
     sendStream(res, chunks.slice(0, script.endAfterChunks ?? chunks.length), script.cutAfterChunks);
   }
 

@@ -1,5 +1,6 @@
 // ConversationService: the platform-neutral path of an inbound message — dedupe, checks, order, persistence, replies.
 
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
@@ -63,6 +64,8 @@ export class ConversationService implements ConversationGateway {
 
   constructor(private readonly options: ConversationServiceOptions) {
     this.now = options.now ?? Date.now;
+    // Every running turn's model request listens on this one signal: hundreds at once is by design, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
     this.maxTurnAttempts = options.maxTurnAttempts ?? 2;
     this.limiter = new RateLimiter(options.limits.rateLimitPerMinute, this.now);
     this.delivery = new ReplyDelivery({

@@ -151,7 +151,9 @@ export class ConversationService implements ConversationGateway {
 
   /**
    * After a restart: posts replies that were never sent, runs again once each turn the process died in (then gives
-   * up on it with a notice), and processes messages that were accepted but still waiting. Resolves when all is done.
+   * up on it with a notice), and processes messages that were accepted but still waiting. Only conversations of the
+   * platforms with a registered port are touched (a console chat on the bot's database leaves Discord's work alone).
+   * Resolves when all is done.
    */
   async recover(): Promise<{ replies: number; turns: number; queued: number }> {
     const { store, inbox, logger } = this.options;
@@ -159,6 +161,7 @@ export class ConversationService implements ConversationGateway {
     const work: Array<Promise<unknown>> = [];
     let turns = 0;
     for (const { message, conversation } of store.pendingTurns()) {
+      if (!this.delivery.hasPort(conversation.key.platform)) continue;
       if (message.turnAttempts >= this.maxTurnAttempts) {
         store.completeTurn(message.id, "failed", "interrupted");
         work.push(this.queue.run(conversation.id, () => this.notify(conversation, GAVE_UP_NOTICE)));
@@ -172,7 +175,7 @@ export class ConversationService implements ConversationGateway {
         }),
       );
     }
-    const waiting = inbox.waiting();
+    const waiting = inbox.waiting().filter((row) => this.delivery.hasPort(row.platform));
     for (const row of waiting) {
       const inbound = JSON.parse(row.payload) as InboundMessage;
       const conversation = store.getOrCreateConversation(inbound);

@@ -223,6 +223,18 @@ describe("ConversationService", () => {
   });
 });
 
+describe("recovery scope", () => {
+  it("leaves the work of platforms without a registered port alone", async () => {
+    harness = await startServiceHarness();
+    const conversation = harness.store.getOrCreateConversation({ platform: "discord", workspace: "g", channel: "c", thread: "t" });
+    harness.store.appendUserMessage(conversation.id, { userId: "u1", userName: "Ada", text: "pending elsewhere" });
+    harness.service.registerPort(new RecordingPort("console"));
+    expect(await harness.service.recover()).toEqual({ replies: 0, turns: 0, queued: 0 });
+    expect(harness.store.pendingTurns()).toHaveLength(1);
+    expect(harness.fakeOpenAI.requests).toHaveLength(0);
+  });
+});
+
 async function rosterWith(options: string): Promise<string> {
   const { readFileSync, writeFileSync, mkdtempSync } = await import("node:fs");
   const { join } = await import("node:path");

@@ -16,6 +16,13 @@ export const TEST_AGENTS: ReadonlyMap<string, AgentPresentation> = new Map([
   ["math_tutor", { name: "math_tutor", displayName: "Math Tutor", avatarUrl: "https://img.test/math.png" }],
 ]);
 
+/** One of TEST_AGENTS by name (throws for a name it does not have). */
+export function testAgent(name: string): AgentPresentation {
+  const agent = TEST_AGENTS.get(name);
+  if (agent === undefined) throw new Error(`no test agent ${name}`);
+  return agent;
+}
+
 export interface ScriptedReply {
   readonly agent: string;
   readonly text: string;

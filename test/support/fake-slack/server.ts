@@ -28,6 +28,8 @@ export interface FakeSlackOptions extends Partial<FakeSlackIdentity> {
 }
 
 interface Fault {
+  /** Calls to let through before this fault applies. */
+  skip: number;
   remaining: number;
   readonly answer: (method: string) => { status: number; headers: Record<string, string>; body: SlackAnswer };
 }
@@ -122,17 +124,20 @@ export class FakeSlack {
   }
 
   /** The next `times` calls of `method` get HTTP 429 with Retry-After and `{ok:false,error:"ratelimited"}`. */
-  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number } = {}): void {
-    this.#addFault(method, options.times ?? 1, () => ({
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; afterCalls?: number } = {}): void {
+    this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => ({
       status: 429,
       headers: { "retry-after": String(options.retryAfterSeconds ?? 0) },
       body: { ok: false, error: "ratelimited" },
     }));
   }
 
-  /** The next `times` calls of `method` (default 1; Infinity for all) answer `{ok:false,error}` plus `extra`. */
-  failNext(method: string, error: string, options: { times?: number; extra?: Record<string, unknown> } = {}): void {
-    this.#addFault(method, options.times ?? 1, () => ({ status: 200, headers: {}, body: { ok: false, error, ...options.extra } }));
+  /**
+   * The next `times` calls of `method` (default 1; Infinity for all) answer `{ok:false,error}` plus `extra`;
+   * with `afterCalls`, that many calls succeed first.
+   */
+  failNext(method: string, error: string, options: { times?: number; extra?: Record<string, unknown>; afterCalls?: number } = {}): void {
+    this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => ({ status: 200, headers: {}, body: { ok: false, error, ...options.extra } }));
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -178,15 +183,19 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #addFault(method: string, times: number, answer: Fault["answer"]): void {
+  #addFault(method: string, times: number, skip: number, answer: Fault["answer"]): void {
     const list = this.#faults.get(method) ?? [];
-    list.push({ remaining: times, answer });
+    list.push({ skip, remaining: times, answer });
     this.#faults.set(method, list);
   }
 
   #takeFault(method: string): ReturnType<Fault["answer"]> | undefined {
     const fault = this.#faults.get(method)?.find((f) => f.remaining > 0);
     if (fault === undefined) return undefined;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
     fault.remaining -= 1;
     return fault.answer(method);
   }

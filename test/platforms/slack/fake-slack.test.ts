@@ -1,0 +1,107 @@
+// The fake Slack is as strict as the real Web API where the adapter depends on it, checked with the real client.
+import { webApi } from "@slack/bolt";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
+import { FakeSlack, FULL_SCOPES, signSlackRequest } from "../../support/fake-slack/index.js";
+
+let fake: FakeSlack | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const quiet = createBoltLogger(pino({ level: "silent" }));
+
+async function setup(options: { token?: string; retryConfig?: webApi.RetryOptions } = {}) {
+  const started = await FakeSlack.start({ users: [{ id: "U0ADA", name: "ada", displayName: "Ada", isAdmin: true }] });
+  fake = started;
+  const api = new webApi.WebClient(options.token ?? started.identity.botToken, {
+    slackApiUrl: started.apiUrl,
+    logger: quiet,
+    retryConfig: options.retryConfig ?? { retries: 0 },
+  });
+  return { api, fake: started };
+}
+
+const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: { data?: { error?: string } }) => e.data?.error);
+
+describe("fake Slack Web API", () => {
+  it("answers auth.test with the bot's identity and reports scopes in x-oauth-scopes", async () => {
+    const { api } = await setup();
+    const result = await api.auth.test();
+    expect(result).toMatchObject({ ok: true, user_id: "U0BATONBOT", bot_id: "B0BATON", team_id: "T0BATON" });
+    expect(result.response_metadata?.scopes).toEqual([...FULL_SCOPES]);
+  });
+
+  it("requires the configured bot token", async () => {
+    const { api, fake } = await setup({ token: "xoxb-wrong" });
+    expect(await errorOf(api.auth.test())).toBe("invalid_auth");
+    const response = await fetch(`${fake.apiUrl}auth.test`, { method: "POST" });
+    expect(await response.json()).toEqual({ ok: false, error: "not_authed" });
+  });
+
+  it("validates chat.postMessage like Slack", async () => {
+    const { api, fake } = await setup();
+    expect(await errorOf(api.chat.postMessage({ channel: "", text: "x" }))).toBe("channel_not_found");
+    expect(await errorOf(api.chat.postMessage({ channel: "C0ONE", text: "" }))).toBe("no_text");
+    expect(await errorOf(api.chat.postMessage({ channel: "C0ONE", text: "x".repeat(40_001) }))).toBe("msg_too_long");
+    fake.setChannel("C0OUT", { member: false });
+    expect(await errorOf(api.chat.postMessage({ channel: "C0OUT", text: "x" }))).toBe("not_in_channel");
+    const ok = await api.chat.postMessage({ channel: "C0ONE", text: "x".repeat(40_000), thread_ts: "1700000000.000100" });
+    expect(ok.ok).toBe(true);
+    expect(fake.messages()).toHaveLength(1);
+  });
+
+  it("ignores username without chat:write.customize, or refuses it when told to", async () => {
+    const { api, fake } = await setup();
+    fake.setScopes(FULL_SCOPES.filter((s) => s !== "chat:write.customize"));
+    const quietly = await api.chat.postMessage({ channel: "C0ONE", text: "x", username: "Math Tutor", icon_emoji: ":abacus:" });
+    expect(quietly.message?.username).toBeUndefined();
+    fake.customizeWithoutScope = "missing_scope";
+    const refused = await api.chat.postMessage({ channel: "C0ONE", text: "x", username: "Math Tutor" }).catch((e: { data: unknown }) => e.data);
+    expect(refused).toMatchObject({ ok: false, error: "missing_scope", needed: "chat:write.customize" });
+  });
+
+  it("answers 429 with Retry-After when rate limiting, and the client retries", async () => {
+    const { api, fake } = await setup({ retryConfig: { retries: 1, minTimeout: 1, maxTimeout: 1 } });
+    fake.rateLimit("chat.postMessage", { retryAfterSeconds: 0 });
+    await api.chat.postMessage({ channel: "C0ONE", text: "x" });
+    expect(fake.callsTo("chat.postMessage").map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it("serves users.info, chat.update, postEphemeral, conversations.replies and thread status", async () => {
+    const { api, fake } = await setup();
+    expect((await api.users.info({ user: "U0ADA" })).user).toMatchObject({ id: "U0ADA", is_admin: true, profile: { display_name: "Ada" } });
+    expect(await errorOf(api.users.info({ user: "U0NOBODY" }))).toBe("user_not_found");
+    const root = await api.chat.postMessage({ channel: "C0ONE", text: "root" });
+    await api.chat.postMessage({ channel: "C0ONE", text: "reply", thread_ts: root.ts ?? "" });
+    await api.chat.update({ channel: "C0ONE", ts: root.ts ?? "", text: "edited" });
+    expect(await errorOf(api.chat.update({ channel: "C0ONE", ts: "1.000001", text: "x" }))).toBe("message_not_found");
+    const thread = await api.conversations.replies({ channel: "C0ONE", ts: root.ts ?? "" });
+    expect(thread.messages?.map((m) => m.text)).toEqual(["edited", "reply"]);
+    await api.chat.postEphemeral({ channel: "C0ONE", user: "U0ADA", text: "psst" });
+    expect(await errorOf(api.chat.postEphemeral({ channel: "C0ONE", user: "U0NOBODY", text: "psst" }))).toBe("user_not_in_channel");
+    await api.assistant.threads.setStatus({ channel_id: "C0ONE", thread_ts: root.ts ?? "", status: "" });
+    expect(fake.world.statuses).toEqual([{ channel: "C0ONE", threadTs: root.ts, status: "" }]);
+  });
+
+  it("records response_url posts", async () => {
+    const { fake } = await setup();
+    const url = fake.responseUrl();
+    await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi", response_type: "ephemeral" }) });
+    expect(fake.responses).toEqual([{ id: url.split("/").at(-1), body: { text: "hi", response_type: "ephemeral" } }]);
+  });
+});
+
+describe("signSlackRequest", () => {
+  it("computes Slack's documented example signature", () => {
+    // The example from Slack's "Verifying requests from Slack" guide.
+    const body =
+      "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    expect(signSlackRequest({ signingSecret: "8f742231b10e8888abcd99yyyzzz85a5", body, timestampSeconds: 1531420618 })).toEqual({
+      "x-slack-request-timestamp": "1531420618",
+      "x-slack-signature": "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+    });
+  });
+});

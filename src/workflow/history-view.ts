@@ -21,15 +21,31 @@ function keepsCall(name: string, filtering: ToolCallFiltering): boolean {
   return !isHandoffCall(name);
 }
 
+/** Where a conversion stopped: the ids of calls dropped by filtering so far (their results are dropped too). */
+export interface ConversionState {
+  dropped?: Set<string>;
+}
+
 /**
  * Converts messages to model messages. `filtering` applies to every message; the caller passes the agent's own
  * messages of its current activation with filtering "none", so that it sees its own refused calls and their errors.
  */
 export function toModelMessages(messages: readonly ChatMessage[], filtering: ToolCallFiltering): ModelMessage[] {
   const out: ModelMessage[] = [];
-  // Ids of calls dropped by filtering: their results are dropped too.
-  let dropped: Set<string> | undefined;
-  for (const message of messages) {
+  appendModelMessages(out, messages, 0, filtering, {});
+  return out;
+}
+
+/** Converts `messages` from index `from` on into `out`, carrying `state` from the messages before `from`. */
+export function appendModelMessages(
+  out: ModelMessage[],
+  messages: readonly ChatMessage[],
+  from: number,
+  filtering: ToolCallFiltering,
+  state: ConversionState,
+): void {
+  for (let i = from; i < messages.length; i++) {
+    const message = messages[i]!;
     switch (message.role) {
       case "system":
         out.push({ role: "system", content: message.text });
@@ -43,8 +59,8 @@ export function toModelMessages(messages: readonly ChatMessage[], filtering: Too
         const calls = message.toolCalls ?? [];
         const kept = filtering === "none" ? calls : calls.filter((call) => keepsCall(call.name, filtering));
         if (kept.length !== calls.length) {
-          dropped ??= new Set();
-          for (const call of calls) if (!kept.includes(call)) dropped.add(call.id);
+          state.dropped ??= new Set();
+          for (const call of calls) if (!kept.includes(call)) state.dropped.add(call.id);
         }
         if (kept.length === 0 && message.text === "") break;
         const name = apiName(message.authorName);
@@ -57,12 +73,39 @@ export function toModelMessages(messages: readonly ChatMessage[], filtering: Too
         break;
       }
       case "tool":
-        if (message.toolCallId === undefined || dropped?.has(message.toolCallId)) break;
+        if (message.toolCallId === undefined || state.dropped?.has(message.toolCallId)) break;
         out.push({ role: "tool", toolCallId: message.toolCallId, content: message.text });
         break;
     }
   }
-  return out;
+}
+
+/** Where a validity scan stopped: whether the list needs repair, and the calls still waiting for their results. */
+export interface CallScan {
+  broken: boolean;
+  pending: Set<string> | undefined;
+}
+
+export function newCallScan(): CallScan {
+  return { broken: false, pending: undefined };
+}
+
+/** Continues `scan` over `messages` from index `from` on; a fresh scan is the state at the start of a list. */
+export function scanToolCalls(messages: readonly ModelMessage[], from: number, scan: CallScan): void {
+  for (let i = from; i < messages.length && !scan.broken; i++) {
+    const message = messages[i]!;
+    if (message.role === "tool") {
+      if (scan.pending === undefined || !scan.pending.delete(message.toolCallId)) scan.broken = true;
+      continue;
+    }
+    if (scan.pending !== undefined && scan.pending.size > 0) scan.broken = true;
+    scan.pending = message.role === "assistant" && message.toolCalls ? new Set(message.toolCalls.map((c) => c.id)) : undefined;
+  }
+}
+
+/** Whether a list scanned to its end needs repair: a broken pair, or calls left without results at the end. */
+export function needsRepair(scan: CallScan): boolean {
+  return scan.broken || (scan.pending !== undefined && scan.pending.size > 0);
 }
 
 /**
@@ -70,22 +113,12 @@ export function toModelMessages(messages: readonly ChatMessage[], filtering: Too
  * without a result is removed from its message, a tool result that answers no pending call is dropped.
  */
 export function ensureAnsweredToolCalls(messages: ModelMessage[]): ModelMessage[] {
-  let needsRepair = false;
-  let pending: Set<string> | undefined;
-  for (const message of messages) {
-    if (message.role === "tool") {
-      if (pending === undefined || !pending.delete(message.toolCallId)) needsRepair = true;
-      continue;
-    }
-    if (pending !== undefined && pending.size > 0) needsRepair = true;
-    pending = message.role === "assistant" && message.toolCalls ? new Set(message.toolCalls.map((c) => c.id)) : undefined;
-    if (needsRepair) break;
-  }
-  if (pending !== undefined && pending.size > 0) needsRepair = true;
-  return needsRepair ? repair(messages) : messages;
+  const scan = newCallScan();
+  scanToolCalls(messages, 0, scan);
+  return needsRepair(scan) ? repair(messages) : messages;
 }
 
-function repair(messages: readonly ModelMessage[]): ModelMessage[] {
+export function repair(messages: readonly ModelMessage[]): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;

@@ -14,7 +14,8 @@ import {
   type WorkflowEvent,
 } from "./events.js";
 import { handoffReason, HANDOFF_PREFIX, isHandoffCall, toolsFor } from "./handoff-tools.js";
-import { ensureAnsweredToolCalls, toModelMessages } from "./history-view.js";
+import { historyView, requestMessages } from "./history-cache.js";
+import { toModelMessages } from "./history-view.js";
 import { ChatMessage, type TokenUsage, type ToolCall } from "./messages.js";
 import type { Workflow } from "./workflow.js";
 
@@ -59,8 +60,8 @@ export async function* runTurn(
   const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   let agent = firstAgent(workflow, history, options);
   const filtering = workflow.options.toolCallFiltering;
-  // Earlier turns are seen the same way by every agent: convert them once per turn.
-  const historyView = toModelMessages(history, filtering);
+  // Earlier turns are seen the same way by every agent: converted once, and kept for the next turn of the same list.
+  const earlier = historyView(history, filtering);
   let handoffs = 0;
   let toolRounds = 0;
   let activationStart = 0;
@@ -69,9 +70,7 @@ export async function* runTurn(
     for (;;) {
       if (options.signal?.aborted) throw new RunAbortedError();
       const request: ChatRequest = {
-        messages: ensureAnsweredToolCalls([
-          ...systemMessages(workflow, agent),
-          ...historyView,
+        messages: requestMessages(systemMessages(workflow, agent), earlier, [
           ...toModelMessages(turn.slice(0, activationStart), filtering),
           ...toModelMessages(turn.slice(activationStart), "none"),
         ]),
@@ -139,9 +138,11 @@ function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options
   return (name !== undefined ? workflow.agent(name) : undefined) ?? workflow.startAgent;
 }
 
-const systemCache = new WeakMap<ChatClientAgent, ModelMessage[]>();
+type SystemMessage = Extract<ModelMessage, { role: "system" }>;
 
-function systemMessages(workflow: Workflow, agent: ChatClientAgent): ModelMessage[] {
+const systemCache = new WeakMap<ChatClientAgent, SystemMessage[]>();
+
+function systemMessages(workflow: Workflow, agent: ChatClientAgent): SystemMessage[] {
   let cached = systemCache.get(agent);
   if (cached === undefined) {
     const parts = [agent.instructions];

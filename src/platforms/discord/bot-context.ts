@@ -1,0 +1,29 @@
+// What every Discord event handler works with: the client, the service gateway, the settings, and where threads live.
+
+import { ChannelType, type Client } from "discord.js";
+import type { Logger } from "pino";
+import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
+import { DISCORD_PLATFORM } from "./reply-port.js";
+import type { DiscordSettings } from "./settings.js";
+
+export interface BotContext {
+  readonly client: Client<true>;
+  readonly gateway: ConversationGateway;
+  readonly settings: DiscordSettings;
+  readonly logger: Logger;
+  /** How often the typing indicator is renewed while the agents work. */
+  readonly typingIntervalMs?: number;
+}
+
+/** The service's key of a Discord thread: guild, the thread's parent channel, the thread. */
+export function threadRef(guildId: string, parentId: string, threadId: string): ThreadRef {
+  return { platform: DISCORD_PLATFORM, workspace: guildId, channel: parentId, thread: threadId };
+}
+
+/** Whether a new question may be asked in this channel: a text channel of the configured guild, on the allow-list if any. */
+export function isQuestionChannel(settings: DiscordSettings, channel: { readonly id: string; readonly type: ChannelType; readonly guildId: string | null }): boolean {
+  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) return false;
+  if (channel.guildId === null || (settings.guildId !== undefined && channel.guildId !== settings.guildId)) return false;
+  const allowed = settings.channelIds ?? [];
+  return allowed.length === 0 || allowed.includes(channel.id);
+}

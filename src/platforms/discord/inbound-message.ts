@@ -1,0 +1,49 @@
+// Decides what a Discord message means to the bot: a new question, a follow-up, a text-only notice, or nothing.
+
+/** The facts about one message that the decision needs; the conversation lookup runs only when it matters. */
+export interface MessageFacts {
+  readonly authorIsBot: boolean;
+  /** Set for messages posted through any webhook, the bot's own reply webhooks included. */
+  readonly webhookId: string | null;
+  /** Joins, pins, thread-created notices and the like. */
+  readonly system: boolean;
+  readonly inGuild: boolean;
+  /** The text with the bot's mention removed and trimmed ("" when nothing is left). */
+  readonly text: string;
+  readonly attachmentCount: number;
+  readonly mentionsBot: boolean;
+  /** Whether the message is in a thread the bot opened (a conversation exists for it). */
+  readonly inConversationThread: () => boolean;
+  /** Whether a new question may be asked where the message was written. */
+  readonly inQuestionChannel: boolean;
+}
+
+export type IgnoreReason = "webhook" | "bot" | "system" | "direct_message" | "not_addressed" | "empty";
+
+export type InboundDecision =
+  | { readonly kind: "ignore"; readonly reason: IgnoreReason }
+  /** Only attachments: the bot answers that it reads text only. */
+  | { readonly kind: "text_only_notice" }
+  /** A message in a thread the bot opened continues that conversation, mention or not. */
+  | { readonly kind: "follow_up" }
+  /** A mention with a question in an allowed channel opens a new thread. */
+  | { readonly kind: "new_question" };
+
+const ignore = (reason: IgnoreReason): InboundDecision => ({ kind: "ignore", reason });
+
+export function decideInbound(facts: MessageFacts): InboundDecision {
+  // Webhooks first: a reply the bot posted through its webhook must never come back as a student's message.
+  if (facts.webhookId !== null) return ignore("webhook");
+  if (facts.authorIsBot) return ignore("bot");
+  if (facts.system) return ignore("system");
+  if (!facts.inGuild) return ignore("direct_message");
+  const followUp = facts.inConversationThread();
+  if (!followUp && !(facts.mentionsBot && facts.inQuestionChannel)) return ignore("not_addressed");
+  if (facts.text === "") return facts.attachmentCount > 0 ? { kind: "text_only_notice" } : ignore("empty");
+  return followUp ? { kind: "follow_up" } : { kind: "new_question" };
+}
+
+/** The message text without the bot's own mention (`<@id>` or the legacy `<@!id>`), trimmed. */
+export function withoutBotMention(content: string, botUserId: string): string {
+  return content.replaceAll(`<@${botUserId}>`, " ").replaceAll(`<@!${botUserId}>`, " ").trim();
+}

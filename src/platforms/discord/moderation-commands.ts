@@ -1,0 +1,64 @@
+// /history and /forget: moderator-only (Manage Messages, checked again here), answered ephemerally.
+
+import { channelMention, MessageFlags, userMention, type ChatInputCommandInteraction } from "discord.js";
+import type { ThreadRef } from "../../bot/ports.js";
+import { threadRef, type BotContext } from "./bot-context.js";
+import { FORGET, HISTORY, MODERATOR_PERMISSION } from "./commands.js";
+import { DISCORD_PLATFORM, NO_MENTIONS } from "./reply-port.js";
+import { transcriptPages } from "./transcript-pages.js";
+
+export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";
+
+export async function onHistory(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
+  if (!(await isModerator(interaction))) return;
+  const ref = targetThread(interaction);
+  if (ref === undefined) {
+    await answer(interaction, "Run /history inside a thread, or pick one with the `thread:` option.");
+    return;
+  }
+  const transcript = context.gateway.transcript(ref);
+  if (transcript === undefined) {
+    await answer(interaction, `I have no conversation in ${channelMention(ref.thread)}.`);
+    return;
+  }
+  const pages = transcriptPages(transcript);
+  const wanted = interaction.options.getInteger(HISTORY.page) ?? 1;
+  const page = Math.min(Math.max(wanted, 1), pages.length);
+  const more = pages.length > 1 && page < pages.length ? `\n-# More: \`/history page:${page + 1}\`` : "";
+  await answer(interaction, pages[page - 1]! + more);
+}
+
+export async function onForget(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
+  if (!(await isModerator(interaction))) return;
+  const user = interaction.options.getUser(FORGET.user, true);
+  const deleted = context.gateway.forgetUser(DISCORD_PLATFORM, user.id);
+  context.logger.info({ moderatorId: interaction.user.id, userId: user.id, deleted }, "discord: forgot a user's messages");
+  await answer(interaction, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of ${userMention(user.id)}.`);
+}
+
+/**
+ * Discord hides these commands from members without Manage Messages, but a server admin can override that per role or
+ * channel; the permissions the interaction carries are the ones that count.
+ */
+async function isModerator(interaction: ChatInputCommandInteraction): Promise<boolean> {
+  if (interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true) return true;
+  await answer(interaction, MODERATORS_ONLY);
+  return false;
+}
+
+/** The thread named by the `thread:` option, else the thread the command was run in. */
+function targetThread(interaction: ChatInputCommandInteraction): ThreadRef | undefined {
+  const guildId = interaction.guildId;
+  if (guildId === null) return undefined;
+  const option = interaction.options.getChannel(HISTORY.thread);
+  const channel = option ?? interaction.channel;
+  if (channel === null) return undefined;
+  const parentId = "parentId" in channel ? channel.parentId : "parent_id" in channel ? channel.parent_id : null;
+  const isThread = "isThread" in channel ? channel.isThread() : parentId !== null && parentId !== undefined;
+  if (!isThread || parentId === null || parentId === undefined) return undefined;
+  return threadRef(guildId, parentId, channel.id);
+}
+
+async function answer(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+}

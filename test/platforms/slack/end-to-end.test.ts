@@ -1,0 +1,149 @@
+// The Slack adapter end to end: Bolt's real HTTP receiver, the real ConversationService on SQLite, the fake model and fake Slack.
+import { afterEach, describe, expect, it } from "vitest";
+import { eventCallback, FULL_SCOPES, messageEvent, slashCommandBody } from "../../support/fake-slack/index.js";
+import type { FakeSlackMessage } from "../../support/fake-slack/index.js";
+import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
+import { CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type SlackTestBot } from "./slack-test-bot.js";
+
+let h: ServiceHarness | undefined;
+let t: SlackTestBot | undefined;
+afterEach(async () => {
+  await t?.close();
+  await h?.close();
+  t = undefined;
+  h = undefined;
+});
+
+async function start(options: { scopes?: readonly string[] } = {}): Promise<{ h: ServiceHarness; t: SlackTestBot }> {
+  h = await startServiceHarness();
+  t = await startSlackTestBot({ gateway: h.gateway, fakeOptions: options.scopes ? { scopes: options.scopes } : {} });
+  return { h, t };
+}
+
+function ask(bot: SlackTestBot, text: string, command = "/homework", userId: string = STUDENT.id): Promise<{ status: number }> {
+  return bot.sender.sendCommand(
+    slashCommandBody({
+      command,
+      text,
+      userId,
+      userName: STUDENT.name,
+      channelId: CHANNEL,
+      teamId: bot.fake.identity.teamId,
+      teamDomain: bot.fake.identity.teamDomain,
+      responseUrl: bot.fake.responseUrl(),
+    }),
+  );
+}
+
+/** Asks through /homework and waits for the whole turn; returns the root message and the thread's replies. */
+async function askAndWait(bot: SlackTestBot, text: string): Promise<{ root: FakeSlackMessage; replies: FakeSlackMessage[] }> {
+  expect((await ask(bot, text)).status).toBe(200);
+  await bot.bot.idle();
+  const root = bot.fake.messages({ channel: CHANNEL }).find((m) => m.threadTs === undefined && m.text.includes(text.slice(0, 20)));
+  if (root === undefined) throw new Error("no root message was posted");
+  return { root, replies: bot.fake.messages({ channel: CHANNEL, threadTs: root.ts }) };
+}
+
+const ref = (bot: SlackTestBot, thread: string) => ({ platform: "slack", workspace: bot.fake.identity.teamId, channel: CHANNEL, thread });
+
+describe("Slack end to end", () => {
+  it("acknowledges /homework while the model is stalled, then posts each agent's reply under its name in the thread", async () => {
+    const { h, t } = await start();
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    h.fakeOpenAI.enqueue({
+      text: "This is a math question. I'll hand this off to the math tutor.",
+      toolCalls: [{ name: "handoff_to_math_tutor", arguments: { reason: "math" } }],
+      stallUntil: stalled,
+    });
+
+    expect((await ask(t, "What is the derivative of x^2?")).status).toBe(200);
+    await h.fakeOpenAI.waitForRequests(1);
+    const [root] = t.fake.messages({ channel: CHANNEL });
+    expect(root?.text).toBe(`<@${STUDENT.id}> asked: What is the derivative of x^2?`);
+    expect(t.fake.messages({ threadTs: root?.ts })).toEqual([]);
+
+    release();
+    await t.bot.idle();
+    const replies = t.fake.messages({ channel: CHANNEL, threadTs: root?.ts });
+    expect(replies.map((m) => [m.username, m.iconEmoji])).toEqual([
+      ["Triage", ":compass:"],
+      ["Math Tutor", ":triangular_ruler:"],
+    ]);
+    expect(replies[1]?.text).toBe('math_tutor on "What is the derivative of x^2?": here is the answer.');
+    const transcript = h.gateway.transcript(ref(t, root?.ts ?? ""));
+    expect(transcript?.entries.filter((e) => e.kind === "message").map((e) => e.kind === "message" && e.author)).toEqual(["Ada Lovelace", "Triage", "Math Tutor"]);
+  });
+
+  it("continues the conversation from a thread reply, and processes a retried delivery once", async () => {
+    const { h, t } = await start();
+    const { root } = await askAndWait(t, "What is 2+2?");
+    const requestsBefore = h.fakeOpenAI.requests.length;
+
+    const body = eventCallback({ teamId: t.fake.identity.teamId, event: messageEvent({ channel: CHANNEL, user: STUDENT.id, text: "And 3+3?", threadTs: root.ts }) });
+    expect((await t.sender.sendEvent(body)).status).toBe(200);
+    expect((await t.sender.sendEvent(body, { retryNum: 1, retryReason: "http_timeout" })).status).toBe(200);
+    await t.bot.idle();
+
+    const users = h.gateway.transcript(ref(t, root.ts))?.entries.filter((e) => e.kind === "message" && e.role === "user");
+    expect(users?.map((e) => e.kind === "message" && e.text)).toEqual(["What is 2+2?", "And 3+3?"]);
+    // One more turn: triage hands off, the tutor answers — two model calls, not four.
+    expect(h.fakeOpenAI.requests.length - requestsBefore).toBe(2);
+    expect(t.fake.messages({ threadTs: root.ts }).map((m) => m.username)).toEqual(["Triage", "Math Tutor", "Triage", "Math Tutor"]);
+  });
+
+  it("refuses bad and stale signatures with 401 and stores nothing", async () => {
+    const { h, t } = await start();
+    const body = eventCallback({ teamId: t.fake.identity.teamId, event: messageEvent({ channel: "D0STUDENT", user: STUDENT.id, text: "hi" }) });
+    expect((await t.sender.sendEvent(body, { signingSecret: "forged" })).status).toBe(401);
+    expect((await t.sender.sendEvent(body, { timestampSeconds: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
+    await t.bot.idle();
+    expect(h.gateway.listConversations({ platform: "slack" })).toEqual([]);
+    expect(h.fakeOpenAI.requests).toEqual([]);
+  });
+
+  it("puts agents' names in bold when the app lacks chat:write.customize", async () => {
+    const { t } = await start({ scopes: FULL_SCOPES.filter((s) => s !== "chat:write.customize") });
+    const { replies } = await askAndWait(t, "What is 2+2?");
+    expect(replies.map((m) => [m.username, m.text.split("\n")[0]])).toEqual([
+      [undefined, "*Triage*"],
+      [undefined, "*Math Tutor*"],
+    ]);
+    expect(t.logs.filter((l) => l.level === 40 && l.msg.includes("chat:write.customize"))).toHaveLength(1);
+  });
+
+  it("gives a moderator the transcript and refuses a student", async () => {
+    const { t } = await start();
+    const { root } = await askAndWait(t, "What is 2+2?");
+    const link = `https://${t.fake.identity.teamDomain}.slack.com/archives/${CHANNEL}/p${root.ts.replace(".", "")}`;
+    expect((await ask(t, link, "/homework-history", STUDENT.id)).status).toBe(200);
+    expect((await ask(t, link, "/homework-history", MODERATOR.id)).status).toBe(200);
+    await t.bot.idle();
+    const [refusal, transcript] = t.fake.responses.map((r) => String(r.body.text));
+    expect(refusal).toBe("Sorry, only moderators can use this command.");
+    expect(transcript).toContain("Handoff trail: triage_agent → math_tutor");
+    expect(transcript).toContain("*Ada Lovelace*");
+    expect(transcript).toContain("What is 2+2?");
+  });
+
+  it("delivers a long answer in valid pieces and escapes <!channel>", async () => {
+    const { h, t } = await start();
+    const code = Array.from({ length: 120 }, (_v, i) => `step_${i} = step_${i - 1} + ${i}`).join("\n");
+    const answer = `<!channel> listen up.\n\n${"The sum grows by one each step. ".repeat(60)}\n\n\`\`\`python\n${code}\n\`\`\`\n\nDone.`;
+    h.fakeOpenAI.enqueue(
+      { text: "Math.", toolCalls: [{ name: "handoff_to_math_tutor", arguments: { reason: "math" } }] },
+      { text: answer },
+    );
+    const { replies } = await askAndWait(t, "Sum 1..120 in python");
+    const tutor = replies.filter((m) => m.username === "Math Tutor");
+    expect(tutor.length).toBeGreaterThan(1);
+    for (const piece of tutor) {
+      expect(piece.text.length).toBeLessThanOrEqual(3_500);
+      expect(piece.text.split("\n").filter((line) => line === "```").length % 2).toBe(0);
+    }
+    const all = tutor.map((m) => m.text).join("\n");
+    expect(all.startsWith("&lt;!channel&gt; listen up.")).toBe(true);
+    expect(all).not.toContain("<!channel>");
+    expect(all).toContain("step_119 = step_118 + 119");
+  });
+});

@@ -9,8 +9,8 @@ export type MethodHandler = (params: Params, world: FakeWorld, options: MethodOp
 export interface MethodOptions {
   /** What chat.postMessage does with username/icon_* when chat:write.customize is missing. */
   readonly customizeWithoutScope: "ignore" | "missing_scope";
-  /** The ws:// URL apps.connections.open hands out, when Socket Mode is served. */
-  readonly socketModeUrl?: string;
+  /** The ws:// URL apps.connections.open hands out. */
+  readonly socketModeUrl: string;
 }
 
 export const MAX_TEXT = 40_000;
@@ -189,8 +189,7 @@ const authTest: MethodHandler = (_params, world) => ({
   is_enterprise_install: false,
 });
 
-const connectionsOpen: MethodHandler = (_params, _world, options) =>
-  options.socketModeUrl === undefined ? fail("not_allowed") : { ok: true, url: options.socketModeUrl };
+const connectionsOpen: MethodHandler = (_params, _world, options) => ({ ok: true, url: options.socketModeUrl });
 
 /** Methods called with the bot token. */
 export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {

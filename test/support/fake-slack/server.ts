@@ -3,6 +3,8 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
 import { FakeWorld, FULL_SCOPES, type FakeSlackIdentity, type FakeSlackMessage, type FakeSlackUser } from "./world.js";
 
@@ -70,7 +72,8 @@ export class FakeSlack {
   readonly responses: RecordedResponse[] = [];
   /** What chat.postMessage does with username/icon_* without chat:write.customize: "ignore" as Slack does, or refuse. */
   customizeWithoutScope: MethodOptions["customizeWithoutScope"] = "ignore";
-  socketModeUrl: string | undefined;
+  /** Socket Mode: apps.connections.open hands out this endpoint's ws:// URL. */
+  readonly socketMode = new FakeSocketMode();
   readonly #server: Server;
   readonly #faults = new Map<string, Fault[]>();
   readonly #waiters = new Set<() => void>();
@@ -81,6 +84,10 @@ export class FakeSlack {
     this.world = new FakeWorld({ ...DEFAULT_IDENTITY, ...options }, options.scopes ?? FULL_SCOPES);
     for (const user of options.users ?? []) this.world.users.set(user.id, user);
     this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
+      if (new URL(req.url ?? "/", "http://fake").pathname === "/socket-mode") this.socketMode.accept(req, socket);
+      else socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+    });
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -179,6 +186,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.socketMode.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -241,7 +249,7 @@ export class FakeSlack {
     if (token !== expected) return { status: 200, headers: {}, body: { ok: false, error: "invalid_auth" }, token };
     const fault = this.#takeFault(method);
     if (fault !== undefined) return { ...fault, headers: { ...scopesHeader, ...fault.headers }, token };
-    const options: MethodOptions = { customizeWithoutScope: this.customizeWithoutScope, ...(this.socketModeUrl ? { socketModeUrl: this.socketModeUrl } : {}) };
+    const options: MethodOptions = { customizeWithoutScope: this.customizeWithoutScope, socketModeUrl: `${this.#url.replace(/^http/, "ws")}/socket-mode` };
     return { status: 200, headers: isAppMethod ? {} : scopesHeader, body: handler(params, this.world, options), token };
   }
 

@@ -56,6 +56,8 @@ export interface FakeDiscord {
   channelId(name: string): string;
   /** Resolves with the first answered call (past or future) that matches. */
   waitForCall(matches: (call: RecordedCall) => boolean): Promise<RecordedCall>;
+  /** Resolves once `condition` holds, checking it again after every answered call (e.g. "3 replies posted"). */
+  waitUntil(condition: () => boolean): Promise<void>;
   /** Answered calls with this method whose path matches. */
   callsTo(method: string, path: RegExp): RecordedCall[];
   /** Resolves once `count` sessions have identified and received READY + GUILD_CREATE. */
@@ -116,6 +118,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return channel.id;
     },
     waitForCall: (matches) => router.waitForCall(matches),
+    waitUntil: (condition) => router.waitUntil(condition),
     callsTo: (method, path) => router.calls.filter((call) => call.status !== 0 && call.method === method && path.test(call.path)),
     waitForReady: (count) => gateway.waitForReady(count),
     addUser: (username, userOptions) => world.addUser(username, userOptions),

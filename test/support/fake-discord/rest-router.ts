@@ -80,12 +80,18 @@ export class RestRouter {
     }
   }
 
+  /** Resolves once `condition` holds, checking it again after every answered call. */
+  async waitUntil(condition: () => boolean): Promise<void> {
+    while (!condition()) await once(this.events, "answered");
+  }
+
   async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const text = await readBody(request);
     const call: RecordedCall = {
       method: request.method ?? "GET",
-      path: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
+      // Decoded segment by segment, as Discord reads it ("%40original" is "@original").
+      path: decodePath(url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname),
       query: url.searchParams,
       headers: request.headers,
       body: undefined,
@@ -122,11 +128,24 @@ export class RestRouter {
       const match = route.pattern.exec(call.path);
       if (match === null) continue;
       if (route.botAuth && call.headers.authorization !== `Bot ${this.token}`) throw unauthorized();
-      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      const params = Object.fromEntries(route.names.map((name, index) => [name, match[index + 1]!]));
       return route.handle({ params, query: call.query, body: call.body, headers: call.headers });
     }
     throw notFound();
   }
+}
+
+function decodePath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join("/");
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -1,0 +1,133 @@
+// The end-to-end rig: the real discord.js client against the fake Discord, the real service on SQLite and a fake model.
+
+import { Writable } from "node:stream";
+import pino from "pino";
+import type { ConversationGateway, PlatformPort, ThreadRef } from "../../../src/bot/ports.js";
+import { startDiscordBot, type DiscordBot, type DiscordSettings } from "../../../src/platforms/discord/index.js";
+import type { FakeResponder } from "../../support/fake-openai-server.js";
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from "../../support/fake-discord/index.js";
+import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
+
+export interface LogLine {
+  readonly level: number;
+  readonly msg?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface DiscordTestBedOptions {
+  readonly responder?: FakeResponder;
+  readonly fake?: FakeDiscordOptions;
+  /** Overrides of the settings the bot gets (token, ids and apiUrl come from the fake). */
+  readonly settings?: (fake: FakeDiscord) => Partial<DiscordSettings>;
+  /** Called before the bot starts, e.g. to give the fake a webhook the bot made in an earlier run. */
+  readonly beforeStart?: (fake: FakeDiscord) => void;
+}
+
+export interface DiscordTestBed {
+  readonly fake: FakeDiscord;
+  readonly service: ServiceHarness;
+  readonly bot: DiscordBot;
+  readonly settings: DiscordSettings;
+  /** The port the bot registered with the service, for driving deliveries directly. */
+  readonly port: PlatformPort;
+  readonly logs: LogLine[];
+  readonly homework: string;
+  readonly general: string;
+  /** Starts the bot again on the same fake Discord and database (after `bot.stop()`), as after a restart. */
+  restart(): Promise<DiscordBot>;
+  close(): Promise<void>;
+}
+
+export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): Promise<DiscordTestBed> {
+  const fake = await startFakeDiscord(options.fake);
+  const service = await startServiceHarness(options.responder === undefined ? {} : { responder: options.responder });
+  options.beforeStart?.(fake);
+  const logs: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line !== "") logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const logger = pino({ level: "trace" }, sink);
+  const settings: DiscordSettings = {
+    token: fake.token,
+    applicationId: fake.applicationId,
+    guildId: fake.guildId,
+    apiUrl: fake.apiUrl,
+    ...options.settings?.(fake),
+  };
+  let port: PlatformPort | undefined;
+  const gateway = capturingPort(service.gateway, (registered) => {
+    port = registered;
+  });
+  const start = () => startDiscordBot({ settings, gateway, logger });
+  let bot = await start();
+  return {
+    fake,
+    service,
+    get bot() {
+      return bot;
+    },
+    settings,
+    get port() {
+      if (port === undefined) throw new Error("the bot registered no port");
+      return port;
+    },
+    logs,
+    homework: fake.channelId("homework"),
+    general: fake.channelId("general"),
+    async restart() {
+      bot = await start();
+      return bot;
+    },
+    async close() {
+      await bot.stop();
+      await service.close();
+      await fake.close();
+    },
+  };
+}
+
+/** The service, with the port the adapter registers also handed to `onPort`. */
+function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort) => void): ConversationGateway {
+  return {
+    registerPort(port) {
+      onPort(port);
+      gateway.registerPort(port);
+    },
+    handle: (inbound) => gateway.handle(inbound),
+    hasConversation: (ref) => gateway.hasConversation(ref),
+    openConversation: (ref) => gateway.openConversation(ref),
+    transcript: (ref) => gateway.transcript(ref),
+    listConversations: (filter) => gateway.listConversations(filter),
+    forgetUser: (platform, userId) => gateway.forgetUser(platform, userId),
+    agents: () => gateway.agents(),
+  };
+}
+
+/** The key the service stores a Discord thread under. */
+export function discordThread(bed: DiscordTestBed, parentId: string, threadId: string): ThreadRef {
+  return { platform: "discord", workspace: bed.fake.guildId, channel: parentId, thread: threadId };
+}
+
+/** Webhook executions (the agents' replies) into one thread, in order. */
+export function webhookPostsTo(fake: FakeDiscord, threadId: string): RecordedCall[] {
+  return fake.callsTo("POST", /^\/webhooks\/\d+\/[^/]+$/).filter((call) => call.query.get("thread_id") === threadId);
+}
+
+/** The JSON body of a recorded call, as an object. */
+export function bodyOf(call: RecordedCall): Record<string, unknown> {
+  return (call.body ?? {}) as Record<string, unknown>;
+}
+
+/** Every message-creating or message-editing call the bot made, for checks that must hold on all of them. */
+export function postingCalls(fake: FakeDiscord): RecordedCall[] {
+  return fake.calls.filter(
+    (call) =>
+      (call.method === "POST" && /^\/channels\/\d+\/messages$/.test(call.path)) ||
+      (call.method === "POST" && /^\/webhooks\/\d+\/[^/]+$/.test(call.path)) ||
+      (call.method === "PATCH" && /^\/webhooks\/\d+\/[^/]+\/messages\//.test(call.path)) ||
+      (call.method === "POST" && /^\/interactions\/\d+\/[^/]+\/callback$/.test(call.path) && bodyOf(call).type === 4),
+  );
+}

@@ -9,6 +9,8 @@ export interface SlackSettings {
   readonly signingSecret?: string;
   /** PORT of the HTTP receiver (POST /slack/events); 0 picks a free port (tests). Unused with Socket Mode. */
   readonly port: number;
+  /** The interface the HTTP receiver binds; default all interfaces. Tests use "127.0.0.1". */
+  readonly host?: string;
   /** SLACK_COMMAND, default "homework": /homework, /homework-history and /homework-forget. */
   readonly commandName: string;
   /** SLACK_MODERATOR_IDS: users allowed the moderator commands besides workspace admins and owners. */

@@ -8,13 +8,13 @@ import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
 import { AgentIdentityMode } from "./agent-identity.js";
 import { BackgroundWork } from "./background-work.js";
+import { registerListeners } from "./bolt-listeners.js";
 import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
 import { ConversationEntry } from "./conversation-entry.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, type SlackSettings } from "./settings.js";
-import { readMessageEvent } from "./slack-events.js";
 import { ThreadStatusIndicator } from "./thread-status.js";
 import { SlackUserDirectory } from "./user-directory.js";
 
@@ -109,62 +109,17 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     clientOptions: { ...apiUrl, retryConfig: options.retryConfig ?? DEFAULT_RETRY },
     // Acknowledge at once; the work runs after the HTTP response (or Socket Mode ack) has gone.
     processBeforeResponse: false,
-    ...(settings.port === undefined ? {} : { port: settings.port }),
     ...receiver,
   });
-  app.error(async (error) => {
-    logger.error({ err: error }, "slack listener failed");
-  });
-
-  const delivery = (body: { team_id?: string; event_id?: string }, teamId: string | undefined, event: unknown) => {
-    const read = readMessageEvent(event);
-    if (read === undefined) return undefined;
-    const eventId = body.event_id ?? `message:${read.channel}:${read.ts}`;
-    return { teamId: teamId ?? body.team_id ?? bot.teamId, eventId, event: read };
-  };
-  app.event("message", async ({ body, event, context }) => {
-    const found = delivery(body, context.teamId, event);
-    if (found !== undefined) entry.onMessage(found);
-  });
-  app.event("app_mention", async ({ body, event, context }) => {
-    const found = delivery(body, context.teamId, event);
-    if (found !== undefined) entry.onMention(found);
-  });
-  app.command(`/${commandName}`, async ({ command, ack, respond }) => {
-    await ack();
-    entry.onCommand({
-      teamId: command.team_id,
-      channelId: command.channel_id,
-      userId: command.user_id,
-      userName: command.user_name,
-      text: command.text,
-      triggerId: command.trigger_id,
-      respond,
-    });
-  });
-  const moderatorCommand = (name: string, run: (request: Parameters<ModerationCommands["history"]>[0]) => Promise<void>) =>
-    app.command(name, async ({ command, ack, respond }) => {
-      await ack();
-      const request = {
-        userId: command.user_id,
-        teamId: command.team_id,
-        teamDomain: command.team_domain,
-        channelId: command.channel_id,
-        text: command.text,
-        respond,
-      };
-      work.run(name, () => run(request));
-    });
-  moderatorCommand(moderation.historyCommand, (request) => moderation.history(request));
-  moderatorCommand(moderation.forgetCommand, (request) => moderation.forget(request));
-
+  registerListeners(app, { entry, moderation, work, commandName, teamId: bot.teamId, logger });
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status }));
 
   let port: number | undefined;
   if ("socketMode" in receiver) {
     await app.start();
   } else {
-    const server = (await app.start(settings.port)) as Server;
+    const listen = settings.host === undefined ? settings.port : { port: settings.port, host: settings.host };
+    const server = (await app.start(listen)) as Server;
     port = (server.address() as AddressInfo).port;
   }
   logger.info(

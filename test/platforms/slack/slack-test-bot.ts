@@ -55,6 +55,7 @@ export async function startSlackTestBot(options: {
       botToken: fake.identity.botToken,
       signingSecret: SIGNING_SECRET,
       port: 0,
+      host: "127.0.0.1",
       commandName: "homework",
       moderatorIds: [MODERATOR.id],
       apiUrl: fake.apiUrl,

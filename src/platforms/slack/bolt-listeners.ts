@@ -1,0 +1,80 @@
+// Bolt listeners: each acknowledges Slack at once and hands the delivery to the adapter's entry points.
+
+import type { App } from "@slack/bolt";
+import type { Logger } from "pino";
+import type { BackgroundWork } from "./background-work.js";
+import type { ConversationEntry, EventDelivery } from "./conversation-entry.js";
+import type { ModerationCommands, ModerationRequest } from "./moderation-commands.js";
+import { readMessageEvent } from "./slack-events.js";
+
+export interface ListenerDependencies {
+  readonly entry: ConversationEntry;
+  readonly moderation: ModerationCommands;
+  readonly work: BackgroundWork;
+  /** The student command without the slash. */
+  readonly commandName: string;
+  /** The bot's workspace, for the rare delivery that names none. */
+  readonly teamId: string;
+  readonly logger: Logger;
+}
+
+/** The envelope's event_id travels with the event: Slack repeats it on retries, which is how they are dropped. */
+function toDelivery(body: { team_id?: string; event_id?: string }, contextTeam: string | undefined, event: unknown, teamId: string): EventDelivery | undefined {
+  const read = readMessageEvent(event);
+  if (read === undefined) return undefined;
+  return {
+    teamId: contextTeam ?? body.team_id ?? teamId,
+    eventId: body.event_id ?? `message:${read.channel}:${read.ts}`,
+    event: read,
+  };
+}
+
+/**
+ * Events are acknowledged by Bolt before any listener runs; commands call ack() first thing. Nothing here awaits
+ * the model: the entry points start background work, so Slack's three seconds are never at risk.
+ */
+export function registerListeners(app: App, deps: ListenerDependencies): void {
+  const { entry, moderation, work } = deps;
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, "slack listener failed");
+  });
+
+  app.event("message", async ({ body, event, context }) => {
+    const delivery = toDelivery(body, context.teamId, event, deps.teamId);
+    if (delivery !== undefined) entry.onMessage(delivery);
+  });
+  app.event("app_mention", async ({ body, event, context }) => {
+    const delivery = toDelivery(body, context.teamId, event, deps.teamId);
+    if (delivery !== undefined) entry.onMention(delivery);
+  });
+
+  app.command(`/${deps.commandName}`, async ({ command, ack, respond }) => {
+    await ack();
+    entry.onCommand({
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userId: command.user_id,
+      userName: command.user_name,
+      text: command.text,
+      triggerId: command.trigger_id,
+      respond,
+    });
+  });
+
+  const moderatorCommand = (name: string, run: (request: ModerationRequest) => Promise<void>): void => {
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      const request: ModerationRequest = {
+        userId: command.user_id,
+        teamId: command.team_id,
+        teamDomain: command.team_domain,
+        channelId: command.channel_id,
+        text: command.text,
+        respond,
+      };
+      work.run(name, () => run(request));
+    });
+  };
+  moderatorCommand(moderation.historyCommand, (request) => moderation.history(request));
+  moderatorCommand(moderation.forgetCommand, (request) => moderation.forget(request));
+}

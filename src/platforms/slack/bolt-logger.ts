@@ -42,10 +42,13 @@ export function boltLevelFor(logger: Logger): LogLevel {
   return LogLevel.ERROR;
 }
 
-/** A @slack/logger Logger over a pino child logger; setLevel filters only Bolt's lines, never the parent's. */
+/**
+ * A @slack/logger Logger over a pino child logger; setLevel filters only the SDK's lines, never the parent's.
+ * One instance is shared by Bolt and every WebClient, which each call setName on it: names are ignored.
+ */
 export function createBoltLogger(logger: Logger): BoltLogger {
   let level = boltLevelFor(logger);
-  let log = logger.child({ lib: "bolt" });
+  const log = logger.child({ lib: "slack-sdk" });
   const emit = (at: LogLevel, parts: readonly unknown[]): void => {
     if (SEVERITY[at] < SEVERITY[level]) return;
     const message = render(parts);
@@ -63,8 +66,6 @@ export function createBoltLogger(logger: Logger): BoltLogger {
       level = next;
     },
     getLevel: () => level,
-    setName: (name: string) => {
-      log = logger.child({ lib: name });
-    },
+    setName: () => undefined,
   };
 }

@@ -2,7 +2,7 @@
 // wires the events to the service, and offers the service a port to deliver replies through.
 
 import { once } from "node:events";
-import { Client, Events, GatewayCloseCodes, GatewayIntentBits, Partials } from "discord.js";
+import { Client, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
@@ -63,7 +63,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.on(Events.MessageCreate, onMessageCreate);
   client.on(Events.InteractionCreate, onInteractionCreate);
 
-  const webhooks = new WebhookRegistry({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookNameFor(client.user.username), logger });
+  const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookNameFor(client.user.username), logger });
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger }));
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: connected");
 

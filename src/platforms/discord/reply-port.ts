@@ -1,6 +1,6 @@
 // Delivers the service's replies into Discord threads: split to Discord's size, under each agent's name, pinging no one.
 
-import { ChannelType, RESTJSONErrorCodes, type Client, type MessageMentionOptions } from "discord.js";
+import { ChannelType, RESTJSONErrorCodes, type Client, type MessageMentionOptions, type Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
@@ -18,7 +18,7 @@ const EMPTY_REPLY = "_(no text)_";
 
 export interface DiscordReplyPortOptions {
   readonly client: Client<true>;
-  readonly webhooks: WebhookRegistry;
+  readonly webhooks: WebhookRegistry<Webhook>;
   readonly logger: Logger;
 }
 
@@ -41,7 +41,7 @@ export class DiscordReplyPort implements PlatformPort {
     return firstId!;
   }
 
-  private async postPiece(parent: WebhookChannel | undefined, reply: OutboundReply, content: string, header?: string): Promise<string> {
+  private async postPiece(parent: WebhookChannel<Webhook> | undefined, reply: OutboundReply, content: string, header?: string): Promise<string> {
     for (let attempt = 1; ; attempt += 1) {
       const route = parent === undefined ? ({ kind: "bot" } as const) : await this.options.webhooks.routeFor(parent);
       if (route.kind === "bot") return this.postAsBot(reply, header === undefined ? content : `${header}\n${content}`);
@@ -72,7 +72,7 @@ export class DiscordReplyPort implements PlatformPort {
   }
 
   /** The channel whose webhook posts into the reply's thread, or undefined when it cannot have webhooks. */
-  private async parentChannel(reply: OutboundReply): Promise<WebhookChannel | undefined> {
+  private async parentChannel(reply: OutboundReply): Promise<WebhookChannel<Webhook> | undefined> {
     const channel = await this.fetchChannel(reply.channel);
     switch (channel.type) {
       case ChannelType.GuildText:

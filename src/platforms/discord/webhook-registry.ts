@@ -1,18 +1,27 @@
 // One webhook per parent channel, owned by the bot: found or created once (even under concurrent first use), replaced
 // when Discord says it is gone, and a fallback to posting as the bot where Manage Webhooks is missing.
 
-import { RESTJSONErrorCodes, type Collection, type Webhook } from "discord.js";
+import { RESTJSONErrorCodes } from "discord.js";
 import type { Logger } from "pino";
 import { discordErrorCode } from "./errors.js";
 
-/** How replies reach a channel: through the bot's webhook, or as the bot itself. */
-export type ReplyRoute = { readonly kind: "webhook"; readonly webhook: Webhook } | { readonly kind: "bot" };
-
-/** The part of a text channel the registry uses (discord.js TextChannel satisfies it). */
-export interface WebhookChannel {
+/** What the registry reads of a webhook (a discord.js Webhook satisfies it). */
+export interface ReplyWebhook {
   readonly id: string;
-  fetchWebhooks(): Promise<Collection<string, Webhook>>;
-  createWebhook(options: { name: string; reason?: string }): Promise<Webhook>;
+  readonly token: string | null;
+  readonly applicationId: string | null;
+  readonly owner: { readonly id: string } | null;
+  isIncoming(): boolean;
+}
+
+/** How replies reach a channel: through the bot's webhook, or as the bot itself. */
+export type ReplyRoute<W extends ReplyWebhook> = { readonly kind: "webhook"; readonly webhook: W } | { readonly kind: "bot" };
+
+/** The part of a text channel the registry uses (a discord.js TextChannel satisfies it). */
+export interface WebhookChannel<W extends ReplyWebhook> {
+  readonly id: string;
+  fetchWebhooks(): Promise<ReadonlyMap<string, W>>;
+  createWebhook(options: { name: string; reason?: string }): Promise<W>;
 }
 
 export interface WebhookRegistryOptions {
@@ -26,10 +35,8 @@ export interface WebhookRegistryOptions {
   readonly now?: () => number;
 }
 
-const BOT_ROUTE: ReplyRoute = { kind: "bot" };
-
-export class WebhookRegistry {
-  private readonly routes = new Map<string, Promise<ReplyRoute>>();
+export class WebhookRegistry<W extends ReplyWebhook> {
+  private readonly routes = new Map<string, Promise<ReplyRoute<W>>>();
   /** The webhook each settled route uses, to tell a stale "unknown webhook" report from a fresh one. */
   private readonly webhookIds = new Map<string, string>();
   private readonly deniedAt = new Map<string, number>();
@@ -41,7 +48,7 @@ export class WebhookRegistry {
   }
 
   /** The route for a parent channel; concurrent callers share one lookup, so at most one webhook is created. */
-  routeFor(channel: WebhookChannel): Promise<ReplyRoute> {
+  routeFor(channel: WebhookChannel<W>): Promise<ReplyRoute<W>> {
     const denied = this.deniedAt.get(channel.id);
     if (denied !== undefined && this.now() - denied >= (this.options.recheckDeniedAfterMs ?? 600_000)) {
       this.deniedAt.delete(channel.id);
@@ -67,11 +74,11 @@ export class WebhookRegistry {
     this.routes.delete(channelId);
   }
 
-  private async resolve(channel: WebhookChannel): Promise<ReplyRoute> {
+  private async resolve(channel: WebhookChannel<W>): Promise<ReplyRoute<W>> {
     const { applicationId, botUserId, webhookName, logger } = this.options;
     try {
       const hooks = await channel.fetchWebhooks();
-      const own = hooks.find(
+      const own = [...hooks.values()].find(
         (hook) => hook.isIncoming() && hook.token !== null && (hook.applicationId === applicationId || hook.owner?.id === botUserId),
       );
       const webhook =
@@ -89,7 +96,7 @@ export class WebhookRegistry {
           "discord: the bot lacks the Manage Webhooks permission here, so replies are posted as the bot with the agent's name in bold; grant Manage Webhooks to show each agent's own name and avatar",
         );
       }
-      return BOT_ROUTE;
+      return { kind: "bot" };
     }
   }
 }

@@ -3,8 +3,8 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
-import { AgentIdentityMode, authorshipOf, namePrefix } from "./agent-identity.js";
-import { slackErrorOf, toSlackAdapterError } from "./errors.js";
+import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
+import { neededScopeOf, slackErrorOf, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
@@ -98,7 +98,9 @@ export class SlackReplyPoster implements PlatformPort {
       if (!this.#identity.canCustomize && position.part === 0) await this.#addName(reply.channel, ts, withName);
       return ts;
     } catch (error) {
-      if (slackErrorOf(error) !== "missing_scope") throw error;
+      // Only the customization scope is worked around; a missing chat:write is a real failure.
+      const needed = neededScopeOf(error);
+      if (slackErrorOf(error) !== "missing_scope" || (needed !== undefined && !needed.split(",").includes(CUSTOMIZE_SCOPE))) throw error;
       this.#identity.learnMissingScope();
       return this.#post({ ...where, ...common, text: withName });
     }

@@ -98,6 +98,16 @@ describe("SlackReplyPoster", () => {
     expect(warnings(logs)).toHaveLength(1);
   });
 
+  it("does not mistake a missing chat:write for the customization scope", async () => {
+    const { fake, port, logs } = await poster();
+    fake.failNext("chat.postMessage", "missing_scope", { extra: { needed: "chat:write", provided: "commands" } });
+    const error = await port.deliver(reply()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "slack_api", slackError: "missing_scope" });
+    expect(warnings(logs)).toEqual([]);
+    await port.deliver(reply());
+    expect(fake.messages()[0]?.username).toBe("Triage");
+  });
+
   it("splits a long reply into valid pieces in order and returns the first ts", async () => {
     const { fake, port } = await poster({ messageLimit: 400 });
     const code = Array.from({ length: 30 }, (_v, i) => `let v${i} = ${i} * 2;`).join("\n");

@@ -118,5 +118,8 @@ export function convertInline(input: string): string {
     .replace(/(^|[^\w*\\])\*(?=[^\s*])([^\n*]*?[^\s*\\])\*(?![\w*])/g, "$1_$2_");
   text = text.replace(/\uE002/g, "*");
   text = neutralizeBroadcasts(text);
-  return text.replace(STASHED, (_m, index: string) => fragments[Number(index)] ?? "");
+  // A fragment can hold another (code inside a link label): restore until none is left.
+  const restore = (fragment: string, depth: number): string =>
+    depth > 8 ? fragment.replace(STASHED, "") : fragment.replace(STASHED, (_m, index: string) => restore(fragments[Number(index)] ?? "", depth + 1));
+  return restore(text, 0);
 }

@@ -52,6 +52,10 @@ describe("markdownToMrkdwn links", () => {
     expect(markdownToMrkdwn("![a graph](https://x.test/g.png)")).toBe("<https://x.test/g.png|a graph>");
   });
 
+  it("leaves no placeholder behind when code or escapes sit inside a link", () => {
+    expect(markdownToMrkdwn("[`f(x)`](https://x.test/a\\_b)")).toBe("<https://x.test/a_b|`f(x)`>");
+  });
+
   it("keeps autolinks and refuses unsafe targets", () => {
     expect(markdownToMrkdwn("<https://x.test/a>")).toBe("<https://x.test/a>");
     expect(markdownToMrkdwn("[click](javascript:alert(1))")).toBe("click");

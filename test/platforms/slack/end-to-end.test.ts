@@ -146,4 +146,23 @@ describe("Slack end to end", () => {
     expect(all).not.toContain("<!channel>");
     expect(all).toContain("step_119 = step_118 + 119");
   });
+
+  it("answers a DM at the top level, and a moderator's forget deletes the student's messages", async () => {
+    const { h, t } = await start();
+    const dm = eventCallback({ teamId: t.fake.identity.teamId, event: messageEvent({ channel: "D0ADA", user: STUDENT.id, text: "Who was Charlemagne?" }) });
+    expect((await t.sender.sendEvent(dm)).status).toBe(200);
+    await t.bot.idle();
+    const replies = t.fake.messages({ channel: "D0ADA" });
+    expect(replies.map((m) => [m.username, m.threadTs])).toEqual([
+      ["Triage", undefined],
+      ["History Tutor", undefined],
+    ]);
+    const dmRef = { platform: "slack", workspace: t.fake.identity.teamId, channel: "D0ADA", thread: "D0ADA" };
+    expect(h.gateway.transcript(dmRef)?.entries.some((e) => e.kind === "message" && e.role === "user")).toBe(true);
+
+    expect((await ask(t, `<@${STUDENT.id}|ada>`, "/homework-forget", MODERATOR.id)).status).toBe(200);
+    await t.bot.idle();
+    expect(String(t.fake.responses.at(-1)?.body.text)).toMatch(/^Deleted [1-9]\d* stored messages? of <@U0STUDENT>\.$/);
+    expect(h.gateway.transcript(dmRef)?.entries.some((e) => e.kind === "message" && e.role === "user") ?? false).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 // The end-to-end rig: the real discord.js client against the fake Discord, the real service on SQLite and a fake model.
 
+import { EventEmitter, once } from "node:events";
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { ConversationGateway, PlatformPort, ThreadRef } from "../../../src/bot/ports.js";
@@ -31,6 +32,10 @@ export interface DiscordTestBed {
   /** The port the bot registered with the service, for driving deliveries directly. */
   readonly port: PlatformPort;
   readonly logs: LogLine[];
+  /** Resolves with the first log line (past or future) that matches. */
+  waitForLog(matches: (line: LogLine) => boolean): Promise<LogLine>;
+  /** Resolves once the service has handled the event (message or interaction id), its replies all posted. */
+  handled(eventId: string): Promise<LogLine>;
   readonly homework: string;
   readonly general: string;
   /** Starts the bot again on the same fake Discord and database (after `bot.stop()`), as after a restart. */
@@ -43,12 +48,21 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
   const service = await startServiceHarness(options.responder === undefined ? {} : { responder: options.responder });
   options.beforeStart?.(fake);
   const logs: LogLine[] = [];
+  const logged = new EventEmitter();
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n")) if (line !== "") logs.push(JSON.parse(line) as LogLine);
+      logged.emit("line");
       done();
     },
   });
+  const waitForLog = async (matches: (line: LogLine) => boolean): Promise<LogLine> => {
+    for (;;) {
+      const found = logs.find(matches);
+      if (found !== undefined) return found;
+      await once(logged, "line");
+    }
+  };
   const logger = pino({ level: "trace" }, sink);
   const settings: DiscordSettings = {
     token: fake.token,
@@ -75,6 +89,8 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
       return port;
     },
     logs,
+    waitForLog,
+    handled: (eventId) => waitForLog((line) => line.msg === "discord: message handled" && line.eventId === eventId),
     homework: fake.channelId("homework"),
     general: fake.channelId("general"),
     async restart() {

@@ -14,7 +14,15 @@ import { parseAllowedMentions } from "./validation.js";
 import { webhookRoutes } from "./webhook-routes.js";
 import { FakeWorld, type StoredMessage, type StoredWebhook } from "./world.js";
 
-export { channelOption, integerOption, stringOption, userOption, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
+export {
+  channelOption,
+  integerOption,
+  stringOption,
+  userOption,
+  type CommandOption,
+  type SlashCommandInput,
+  type StoredInteraction,
+} from "./interactions.js";
 export { BOT_PERMISSIONS, MODERATOR_PERMISSIONS, STUDENT_PERMISSIONS, type StoredMessage, type StoredWebhook } from "./world.js";
 export type { RecordedCall } from "./rest-router.js";
 export type { IdentifyRecord } from "./gateway.js";

@@ -9,7 +9,8 @@ import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { consoleThread, runConsoleChat } from "./platforms/console/console-chat.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
-import { BatonError } from "./workflow/errors.js";
+import { discordSettings } from "./config/platform-settings.js";
+import { BatonError, UserError } from "./workflow/errors.js";
 
 function openApp(settings: Settings, logger: Logger): ConversationApp {
   return createConversationApp({
@@ -41,6 +42,7 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   const app = openApp(settings, logger);
   logger.info({ model: describeLlm(settings.llm) }, "starting");
   const platforms = await startPlatforms({ settings, app, logger });
+  logger.info({ platforms: platforms.names }, "bots running");
   app.service.startRetention();
   await app.service.recover();
   const stop = async (signal: string): Promise<void> => {
@@ -84,6 +86,18 @@ export function buildProgram(): Command {
     .action(async () => {
       const settings = loadSettings();
       await serve(settings, createLogger(settings.logLevel));
+    });
+
+  program
+    .command("discord:register")
+    .description("register (overwrite) the Discord slash commands: in DISCORD_GUILD_ID if set, else globally")
+    .action(async () => {
+      const settings = loadSettings();
+      const discord = discordSettings(settings.env);
+      if (discord === undefined) throw new UserError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first.", { code: "configuration" });
+      const { registerDiscordCommands } = await import("./platforms/discord/index.js");
+      const registered = await registerDiscordCommands(discord);
+      process.stdout.write(`Registered ${registered.names.map((n) => `/${n}`).join(", ")} (${registered.scope}).\n`);
     });
 
   program

@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   SLACK_MODERATOR_IDS: list,
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
   PORT: int(3000, 0),
+  HOST: optionalText,
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,16 +3,43 @@
 import type { Logger } from "pino";
 import type { ConversationApp } from "../app.js";
 import type { Settings } from "../config/env.js";
+import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { UserError } from "../workflow/errors.js";
+import { startDiscordBot } from "./discord/index.js";
+import { startSlackBot } from "./slack/index.js";
 
 export interface RunningPlatforms {
+  readonly names: readonly string[];
   stop(): Promise<void>;
 }
 
 export async function startPlatforms(options: { settings: Settings; app: ConversationApp; logger: Logger }): Promise<RunningPlatforms> {
-  const { settings } = options;
-  if (settings.env.DISCORD_TOKEN === undefined && settings.env.SLACK_BOT_TOKEN === undefined) {
+  const { settings, app, logger } = options;
+  const discord = discordSettings(settings.env);
+  const slack = slackSettings(settings.env);
+  if (discord === undefined && slack === undefined) {
     throw new UserError("Set DISCORD_TOKEN and/or SLACK_BOT_TOKEN to run the bots.", { code: "configuration" });
   }
-  throw new UserError("The Discord and Slack adapters are not in this build yet.", { code: "configuration" });
+  const running: Array<{ name: string; stop(): Promise<void> }> = [];
+  try {
+    if (discord !== undefined) {
+      const bot = await startDiscordBot({ settings: discord, gateway: app.service, logger });
+      running.push({ name: "discord", stop: () => bot.stop() });
+      logger.info({ messageContent: bot.messageContent }, "discord: connected");
+    }
+    if (slack !== undefined) {
+      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger });
+      running.push({ name: "slack", stop: () => bot.stop() });
+      logger.info({ mode: slack.appToken !== undefined ? "socket" : "http", port: bot.port }, "slack: listening");
+    }
+  } catch (error) {
+    await Promise.allSettled(running.map((platform) => platform.stop()));
+    throw error;
+  }
+  return {
+    names: running.map((platform) => platform.name),
+    async stop() {
+      await Promise.allSettled(running.map((platform) => platform.stop()));
+    },
+  };
 }

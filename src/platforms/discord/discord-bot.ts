@@ -65,7 +65,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
 
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookNameFor(client.user.username), logger });
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger }));
-  logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: connected");
+  logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
 
   let stopping: Promise<void> | undefined;
   return {

@@ -31,12 +31,19 @@ export type InboundDecision =
 
 const ignore = (reason: IgnoreReason): InboundDecision => ({ kind: "ignore", reason });
 
-export function decideInbound(facts: MessageFacts): InboundDecision {
+/** Why a message is not a student's at all (checked before anything costs a lookup), or undefined when it is. */
+export function ignoredSender(facts: Pick<MessageFacts, "authorIsBot" | "webhookId" | "system" | "inGuild">): IgnoreReason | undefined {
   // Webhooks first: a reply the bot posted through its webhook must never come back as a student's message.
-  if (facts.webhookId !== null) return ignore("webhook");
-  if (facts.authorIsBot) return ignore("bot");
-  if (facts.system) return ignore("system");
-  if (!facts.inGuild) return ignore("direct_message");
+  if (facts.webhookId !== null) return "webhook";
+  if (facts.authorIsBot) return "bot";
+  if (facts.system) return "system";
+  if (!facts.inGuild) return "direct_message";
+  return undefined;
+}
+
+export function decideInbound(facts: MessageFacts): InboundDecision {
+  const sender = ignoredSender(facts);
+  if (sender !== undefined) return ignore(sender);
   const followUp = facts.inConversationThread();
   if (!followUp && !(facts.mentionsBot && facts.inQuestionChannel)) return ignore("not_addressed");
   if (facts.text === "") return facts.attachmentCount > 0 ? { kind: "text_only_notice" } : ignore("empty");

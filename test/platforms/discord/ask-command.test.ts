@@ -96,6 +96,17 @@ describe("/ask", () => {
     expect(bed.service.gateway.listConversations({ platform: "discord" })).toHaveLength(1);
   });
 
+  it("says which permission is missing when it may not open the thread", async () => {
+    bed = await startDiscordTestBed({ beforeStart: (fake) => fake.setCanCreateThreads(false) });
+    const { fake } = bed;
+    const student = fake.addUser("dora");
+    const interaction = fake.slashCommand({ name: "ask", user: student, channelId: bed.homework, options: [stringOption("question", "What is 2+2?")] });
+    const followUp = await fake.waitForCall((call) => call.method === "POST" && call.path === `/webhooks/${fake.applicationId}/${interaction.token}`);
+    expect(followUp.status).toBe(200);
+    expect(bodyOf(followUp)).toMatchObject({ content: expect.stringContaining("Create Public Threads"), flags: MessageFlags.Ephemeral });
+    expect(bed.service.gateway.listConversations({ platform: "discord" })).toEqual([]);
+  });
+
   it("refuses, ephemerally, a question asked outside the allowed channels", async () => {
     bed = await startDiscordTestBed({ settings: (fake) => ({ channelIds: [fake.channelId("homework")] }) });
     const { fake } = bed;

@@ -92,6 +92,21 @@ describe("mentions and messages", () => {
     expect(questionsIn(bed, first.id)).toEqual(["who built the pyramids?"]);
   });
 
+  it("tells the student when it may not open a thread, and starts no conversation", async () => {
+    bed = await startDiscordTestBed({ beforeStart: (fake) => fake.setCanCreateThreads(false) });
+    const { fake } = bed;
+    const student = fake.addUser("ike");
+    const message = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> what is 2+2?` });
+    const notice = await fake.waitForCall((call) => call.method === "POST" && call.path === `/channels/${bed!.homework}/messages`);
+    expect(bodyOf(notice)).toMatchObject({
+      content: expect.stringContaining("Create Public Threads"),
+      allowed_mentions: { parse: [], replied_user: false },
+      message_reference: { message_id: message.id },
+    });
+    expect(bed.service.gateway.listConversations({ platform: "discord" })).toEqual([]);
+    expect(bed.service.fakeOpenAI.requests).toEqual([]);
+  });
+
   it("counts a follow-up written while the first answer is still coming", async () => {
     let release: () => void = () => undefined;
     const firstAnswer = new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // REST routes of the fake Discord for the gateway URL, the bot user, channels, messages, threads and typing.
 
 import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, ThreadAutoArchiveDuration } from "discord.js";
-import { threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
+import { missingPermissions, threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
 import type { FakeGateway } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
 import type { Route } from "./rest-router.js";
@@ -90,6 +90,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
         const starter = world.messages.get(params.messageId!);
         if (starter === undefined || starter.channel_id !== parent.id) throw unknownMessage();
         if (world.threadOfMessage.has(starter.id)) throw threadAlreadyCreated();
+        if (!world.canCreateThreads) throw missingPermissions();
         const input = objectBody(body);
         const name = validateThreadName(input.name);
         const thread = world.createThread({
@@ -111,6 +112,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
       botAuth: true,
       handle: ({ params, body }) => {
         const parent = textChannelOrFail(params.channelId!);
+        if (!world.canCreateThreads) throw missingPermissions();
         const input = objectBody(body);
         const name = validateThreadName(input.name);
         if (input.type !== undefined && input.type !== ChannelType.PublicThread) {

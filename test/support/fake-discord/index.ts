@@ -82,6 +82,8 @@ export interface FakeDiscord {
   deleteWebhook(id: string): void;
   /** Grants or takes away Manage Webhooks: without it, listing and creating webhooks answer 403 50013. */
   setCanManageWebhooks(allowed: boolean): void;
+  /** Grants or takes away Create Public Threads: without it, creating a thread answers 403 50013. */
+  setCanCreateThreads(allowed: boolean): void;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     setCanManageWebhooks(allowed) {
       world.canManageWebhooks = allowed;
+    },
+    setCanCreateThreads(allowed) {
+      world.canCreateThreads = allowed;
     },
     async close() {
       await gateway.close();

@@ -81,6 +81,7 @@ export class FakeWorld {
   /** The thread started from a message, by the message's id. */
   readonly threadOfMessage = new Map<string, string>();
   canManageWebhooks = true;
+  canCreateThreads = true;
 
   constructor(options: { readonly token: string; readonly applicationId?: string; readonly channelNames: readonly string[] }) {
     this.token = options.token;

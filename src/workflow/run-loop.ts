@@ -77,7 +77,17 @@ export async function* runTurn(
         tools: toolsFor(workflow, agent.name),
         ...(options.signal ? { signal: options.signal } : {}),
       };
-      const response = yield* callModel(agent, request, options);
+      // The stream is read here rather than in a delegated generator: one async hop less for each text delta.
+      let response: ChatResponse | undefined;
+      if (!options.streaming) {
+        response = await agent.client.getResponse(request);
+      } else {
+        for await (const part of agent.client.getStreamingResponse(request)) {
+          if (part.type === "done") response = part.response;
+          else if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
+        }
+        if (response === undefined) throw new ModelError("model_unavailable", `The model's stream for ${agent.name} ended without a response.`);
+      }
       addUsage(usage, response.usage);
       const message = new ChatMessage("assistant", response.text, {
         authorName: agent.name,
@@ -152,24 +162,6 @@ function systemMessages(workflow: Workflow, agent: ChatClientAgent): SystemMessa
     systemCache.set(agent, cached);
   }
   return cached;
-}
-
-async function* callModel(
-  agent: ChatClientAgent,
-  request: ChatRequest,
-  options: TurnOptions,
-): AsyncGenerator<WorkflowEvent, ChatResponse> {
-  if (!options.streaming) return await agent.client.getResponse(request);
-  let response: ChatResponse | undefined;
-  for await (const part of agent.client.getStreamingResponse(request)) {
-    if (part.type === "text-delta") {
-      if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
-    } else {
-      response = part.response;
-    }
-  }
-  if (response === undefined) throw new ModelError("model_unavailable", `The model's stream for ${agent.name} ended without a response.`);
-  return response;
 }
 
 /** Answers every tool call of the message and says what happens next. */

@@ -96,6 +96,27 @@ describe("/ask", () => {
     expect(bed.service.gateway.listConversations({ platform: "discord" })).toHaveLength(1);
   });
 
+  it("continues the conversation when /ask is used inside the bot's thread", async () => {
+    bed = await startDiscordTestBed();
+    const { fake } = bed;
+    const student = fake.addUser("cy");
+    const first = fake.slashCommand({ name: "ask", user: student, channelId: bed.homework, options: [stringOption("question", "Who was Napoleon?")] });
+    await bed.handled(first.id);
+    const threadId = first.originalMessageId!;
+    const second = fake.slashCommand({ name: "ask", user: student, channelId: threadId, options: [stringOption("question", "And what is 2+2?")] });
+    await bed.handled(second.id);
+    expect(fake.messagesIn(threadId).filter((message) => message.interaction_metadata?.id === second.id).map((m) => m.content)).toEqual([
+      "And what is 2+2?",
+    ]);
+    expect(fake.threadsIn(bed.homework)).toHaveLength(1);
+    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    expect(transcript.entries.flatMap((entry) => (entry.kind === "message" && entry.role === "user" ? [entry.text] : []))).toEqual([
+      "Who was Napoleon?",
+      "And what is 2+2?",
+    ]);
+    expect(webhookPostsTo(fake, threadId).map((call) => bodyOf(call).username)).toEqual(["Triage", "History Tutor", "Triage", "Math Tutor"]);
+  });
+
   it("says which permission is missing when it may not open the thread", async () => {
     bed = await startDiscordTestBed({ beforeStart: (fake) => fake.setCanCreateThreads(false) });
     const { fake } = bed;

@@ -1,6 +1,6 @@
 // /ask question:<text> — answered at once (deferred), posts the question, opens a thread on it and runs it there.
 
-import { channelMention, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
+import { channelMention, cleanContent, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
 import { isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
@@ -28,13 +28,15 @@ export async function onAsk(context: BotContext, interaction: ChatInputCommandIn
   }
   // Discord drops an interaction not answered within 3 seconds; thread creation and the agents take longer.
   await interaction.deferReply();
+  // The post shows mentions as Discord renders them (pinging no one); the agents and the thread name get them as @names.
   const posted = await interaction.editReply({ content: questionPost(text), allowedMentions: NO_MENTIONS });
-  const question: Question = { eventId: interaction.id, user: { id: interaction.user.id, name: memberName(interaction) }, text };
+  const readable = cleanContent(text, channel);
+  const question: Question = { eventId: interaction.id, user: { id: interaction.user.id, name: memberName(interaction) }, text: readable };
   if (continuing && channel.isThread()) {
     await runTurn(context, channel, { ...ref, ...question });
     return;
   }
-  const thread = await posted.startThread({ name: threadNameFor(text), reason: `Question asked with /ask by ${interaction.user.id}` });
+  const thread = await posted.startThread({ name: threadNameFor(readable), reason: `Question asked with /ask by ${interaction.user.id}` });
   await startConversation(context, thread, question);
 }
 

@@ -117,6 +117,24 @@ describe("/ask", () => {
     expect(webhookPostsTo(fake, threadId).map((call) => bodyOf(call).username)).toEqual(["Triage", "History Tutor", "Triage", "Math Tutor"]);
   });
 
+  it("gives the agents and the thread name @names for mentions, and posts the question as written", async () => {
+    bed = await startDiscordTestBed();
+    const { fake } = bed;
+    const student = fake.addUser("flo");
+    const friend = fake.addUser("gus", { nickname: "Gus" });
+    // The friend is known to the client once they have written something.
+    const hello = fake.userSays({ channelId: bed.general, author: friend, content: "hello" });
+    await bed.waitForLog((line) => line.messageId === hello.id);
+    const question = `<@${friend.id}> and I wonder: who was Napoleon?`;
+    const interaction = fake.slashCommand({ name: "ask", user: student, channelId: bed.homework, options: [stringOption("question", question)] });
+    await bed.handled(interaction.id);
+    const threadId = interaction.originalMessageId!;
+    expect(fake.world.messages.get(threadId)!.content).toBe(question);
+    expect(fake.world.thread(threadId)!.name).toBe("@Gus and I wonder: who was Napoleon?");
+    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    expect(transcript.entries[0]).toMatchObject({ kind: "message", role: "user", text: "@Gus and I wonder: who was Napoleon?" });
+  });
+
   it("says which permission is missing when it may not open the thread", async () => {
     bed = await startDiscordTestBed({ beforeStart: (fake) => fake.setCanCreateThreads(false) });
     const { fake } = bed;

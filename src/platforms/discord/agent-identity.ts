@@ -23,6 +23,12 @@ export function webhookIdentity(agent: AgentPresentation): WebhookIdentity {
   return avatarURL === undefined ? { username } : { username, avatarURL };
 }
 
+/** A name Discord accepts for a webhook (e.g. the one the bot creates per channel), "Baton" when nothing is left. */
+export function webhookName(name: string): string {
+  const cleaned = cutToLimit(name.replace(FORBIDDEN_WORDS, "").replace(/\s+/g, " ").trim());
+  return cleaned === "" ? "Baton" : cleaned;
+}
+
 /** The line put in front of a reply when the bot must post as itself (no Manage Webhooks permission). */
 export function fallbackHeader(agent: AgentPresentation): string {
   return `**${escapeMarkdown(nameOf(agent, (name) => name))}**`;

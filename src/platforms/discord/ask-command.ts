@@ -1,10 +1,9 @@
 // /ask question:<text> — answered at once (deferred), posts the question, opens a thread on it and runs it there.
 
 import { channelMention, cleanContent, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
-import { isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
+import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
-import { NO_MENTIONS } from "./reply-port.js";
 import { DISCORD_MESSAGE_LIMIT } from "./split-message.js";
 import { threadNameFor } from "./thread-name.js";
 

@@ -1,10 +1,14 @@
 // What every Discord event handler works with: the client, the service gateway, the settings, and where threads live.
 
-import { ChannelType, type Client } from "discord.js";
+import { ChannelType, type Client, type MessageMentionOptions } from "discord.js";
 import type { Logger } from "pino";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
-import { DISCORD_PLATFORM } from "./reply-port.js";
 import type { DiscordSettings } from "./settings.js";
+
+export const DISCORD_PLATFORM = "discord";
+
+/** Nothing the bot posts may ping: a model (or a student's question) writing "@everyone" or "<@id>" notifies no one. */
+export const NO_MENTIONS: MessageMentionOptions = { parse: [] };
 
 export interface BotContext {
   readonly client: Client<true>;

@@ -2,8 +2,7 @@
 
 import type { AnyThreadChannel } from "discord.js";
 import type { InboundMessage, ThreadRef } from "../../bot/ports.js";
-import { threadRef, type BotContext } from "./bot-context.js";
-import { NO_MENTIONS } from "./reply-port.js";
+import { NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { startTyping } from "./typing-indicator.js";
 
 /** An inbound message without its thread: the thread is known once it exists. */

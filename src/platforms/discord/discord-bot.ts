@@ -6,12 +6,13 @@ import { Client, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type We
 import type { Logger } from "pino";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
-import type { BotContext } from "./bot-context.js";
+import { webhookName } from "./agent-identity.js";
+import { NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { registerDiscordCommands } from "./commands.js";
 import { DiscordAdapterError } from "./errors.js";
 import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
-import { DiscordReplyPort, NO_MENTIONS } from "./reply-port.js";
+import { DiscordReplyPort } from "./reply-port.js";
 import { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 import { WebhookRegistry } from "./webhook-registry.js";
 
@@ -63,7 +64,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.on(Events.MessageCreate, onMessageCreate);
   client.on(Events.InteractionCreate, onInteractionCreate);
 
-  const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookNameFor(client.user.username), logger });
+  const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger }));
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
 
@@ -132,10 +133,4 @@ async function login(settings: DiscordSettings, logger: Logger, intents: readonl
   }
   if (!client.isReady()) throw new DiscordAdapterError("discord_login_failed", "Discord login finished without a ready client");
   return client;
-}
-
-/** The created webhook's own name (each reply sets its username); Discord refuses names containing "discord"/"clyde". */
-function webhookNameFor(botName: string): string {
-  const name = botName.replace(/discord|clyde/gi, "").trim().slice(0, 80);
-  return name === "" ? "Baton" : name;
 }

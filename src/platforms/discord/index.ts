@@ -4,5 +4,5 @@ export { startDiscordBot, type DiscordBot, type DiscordBotOptions } from "./disc
 export { commandDefinitions, registerDiscordCommands, type RegisteredCommands } from "./commands.js";
 export { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 export { DiscordAdapterError, type DiscordAdapterErrorCode } from "./errors.js";
-export { DISCORD_PLATFORM } from "./reply-port.js";
+export { DISCORD_PLATFORM } from "./bot-context.js";
 export { splitMessage, DISCORD_MESSAGE_LIMIT } from "./split-message.js";

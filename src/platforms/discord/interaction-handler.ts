@@ -2,11 +2,10 @@
 
 import { MessageFlags, RESTJSONErrorCodes, type Interaction } from "discord.js";
 import { onAsk } from "./ask-command.js";
-import type { BotContext } from "./bot-context.js";
+import { NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { ASK, FORGET, HISTORY } from "./commands.js";
 import { discordErrorCode } from "./errors.js";
 import { onForget, onHistory } from "./moderation-commands.js";
-import { NO_MENTIONS } from "./reply-port.js";
 
 const FAILURE = "Sorry, that did not work. Please try again in a moment.";
 export const MISSING_PERMISSION =

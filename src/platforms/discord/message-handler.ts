@@ -1,11 +1,10 @@
 // Handles MESSAGE_CREATE: a mention with a question opens a thread; a message in the bot's thread continues it.
 
 import { cleanContent, RESTJSONErrorCodes, type AnyThreadChannel, type Message } from "discord.js";
-import { isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
+import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
 import { discordErrorCode } from "./errors.js";
 import { decideInbound, ignoredSender, withoutBotMention, type IgnoreReason } from "./inbound-message.js";
-import { NO_MENTIONS } from "./reply-port.js";
 import { threadNameFor } from "./thread-name.js";
 
 export const TEXT_ONLY_NOTICE = "I can only read text for now — please type your question as a message.";

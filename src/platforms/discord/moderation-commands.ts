@@ -2,9 +2,8 @@
 
 import { channelMention, MessageFlags, userMention, type ChatInputCommandInteraction } from "discord.js";
 import type { ThreadRef } from "../../bot/ports.js";
-import { threadRef, type BotContext } from "./bot-context.js";
+import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { FORGET, HISTORY, MODERATOR_PERMISSION } from "./commands.js";
-import { DISCORD_PLATFORM, NO_MENTIONS } from "./reply-port.js";
 import { transcriptPages } from "./transcript-pages.js";
 
 export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";

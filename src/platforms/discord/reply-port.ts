@@ -1,17 +1,13 @@
 // Delivers the service's replies into Discord threads: split to Discord's size, under each agent's name, pinging no one.
 
-import { ChannelType, RESTJSONErrorCodes, type Client, type MessageMentionOptions, type Webhook } from "discord.js";
+import { ChannelType, RESTJSONErrorCodes, type Client, type Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
+import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
 import { DiscordAdapterError, discordErrorCode } from "./errors.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
-
-export const DISCORD_PLATFORM = "discord";
-
-/** Replies never ping: a model that writes "@everyone" or "<@id>" must not notify anyone. */
-export const NO_MENTIONS: MessageMentionOptions = { parse: [] };
 
 /** What an empty reply is posted as, since Discord refuses empty messages. */
 const EMPTY_REPLY = "_(no text)_";

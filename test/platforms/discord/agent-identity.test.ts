@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { AgentPresentation } from "../../../src/bot/ports.js";
-import { fallbackHeader, webhookIdentity } from "../../../src/platforms/discord/agent-identity.js";
+import { fallbackHeader, webhookIdentity, webhookName } from "../../../src/platforms/discord/agent-identity.js";
 
 const tutor = (overrides: Partial<AgentPresentation> = {}): AgentPresentation => ({
   name: "math_tutor",
@@ -47,5 +47,14 @@ describe("fallbackHeader", () => {
 
   it("keeps words a webhook could not use, since the bot posts it itself", () => {
     expect(fallbackHeader(tutor({ displayName: "Discord Helper" }))).toBe("**Discord Helper**");
+  });
+});
+
+describe("webhookName", () => {
+  it("makes the bot's name acceptable for the webhook it creates", () => {
+    expect(webhookName("Baton")).toBe("Baton");
+    expect(webhookName("Homework Discord Bot")).toBe("Homework Bot");
+    expect(webhookName("clyde")).toBe("Baton");
+    expect(webhookName("n".repeat(100))).toHaveLength(80);
   });
 });

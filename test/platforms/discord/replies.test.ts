@@ -71,13 +71,21 @@ describe("replies", () => {
   });
 
   it("creates one webhook for two /ask questions answered at the same time", async () => {
-    bed = await startDiscordTestBed();
+    let release: () => void = () => undefined;
+    const bothAsked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Both turns wait at the model until both questions are in: their first replies then race for the webhook.
+    bed = await startDiscordTestBed({ responder: async (request) => ({ ...seedResponder(request), stallUntil: bothAsked }) });
     const { fake } = bed;
     const [a, b] = [fake.addUser("ana"), fake.addUser("ben")];
-    fake.slashCommand({ name: "ask", user: a, channelId: bed.homework, options: [stringOption("question", "what is 2+2?")] });
-    fake.slashCommand({ name: "ask", user: b, channelId: bed.homework, options: [stringOption("question", "who was Caesar?")] });
-    await fake.waitUntil(() => fake.threadsIn(bed!.homework).length === 2 && fake.threadsIn(bed!.homework).every((t) => repliesIn(fake, t.id) >= 2));
+    const first = fake.slashCommand({ name: "ask", user: a, channelId: bed.homework, options: [stringOption("question", "what is 2+2?")] });
+    const second = fake.slashCommand({ name: "ask", user: b, channelId: bed.homework, options: [stringOption("question", "who was Caesar?")] });
+    await bed.service.fakeOpenAI.waitForRequests(2);
+    release();
+    await Promise.all([bed.handled(first.id), bed.handled(second.id)]);
     expect(createWebhookCalls(fake, bed.homework)).toHaveLength(1);
+    for (const thread of fake.threadsIn(bed.homework)) expect(repliesIn(fake, thread.id)).toBe(2);
   });
 
   it("reuses the webhook it made in an earlier run, and never someone else's", async () => {

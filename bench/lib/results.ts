@@ -1,0 +1,121 @@
+// The shape of a bench run's results (bench/results/latest.json) and the issue's targets judged against them.
+
+import type { ConcurrencyResult, EndToEndResult } from "./end-to-end.js";
+import type { EngineRowResult } from "./engine-turn.js";
+import type { LongConversationResult } from "./long-conversation.js";
+import type { MachineInfo } from "./machine.js";
+import type { MemoryResult } from "./memory.js";
+import type { PeerRun } from "./peer-runner.js";
+import type { TokenEconomyResult } from "./token-economy.js";
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly mode: "full" | "quick";
+  readonly repetitions: number;
+  /** How much each scenario ran (turns, threads, budgets): what the figures are medians of. */
+  readonly plan: BenchPlan;
+  readonly machine: MachineInfo;
+  readonly engine?: readonly EngineRowResult[];
+  readonly peers?: readonly PeerRun[];
+  readonly peersSkipped?: string;
+  readonly endToEnd?: EndToEndResult;
+  readonly concurrency?: ConcurrencyResult;
+  readonly longConversation?: LongConversationResult;
+  readonly tokenEconomy?: TokenEconomyResult;
+  readonly memory?: MemoryResult;
+  readonly peakRssBytes: number;
+  targets?: Target[];
+}
+
+export interface BenchPlan {
+  readonly reps: number;
+  readonly engine: { readonly warmup: number; readonly turns: number };
+  readonly peer: { readonly warmup: number; readonly warmupBudgetMs: number; readonly turns: number; readonly budgetMs: number; readonly minTurns: number };
+  readonly endToEnd: { readonly threads: number; readonly rounds: number; readonly hotTurns: number; readonly warmup: number };
+  readonly concurrency: { readonly threads: number; readonly latencyMs: number; readonly warmup: number };
+  readonly long: { readonly longMessages: number; readonly shortMessages: number; readonly turns: number; readonly warmup: number };
+  readonly tokens: { readonly longThreadMessages: number };
+  readonly memory: { readonly conversations: number; readonly concurrency: number; readonly warmup: number };
+}
+
+export interface Target {
+  readonly scenario: string;
+  readonly description: string;
+  readonly value: string;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Baton ÷ the faster peer on the same row, or undefined when no peer produced that row. */
+export function bestPeerRatio(results: BenchResults, row: { history: number; streaming: boolean }): { ratio: number; peer: string } | undefined {
+  let best: { turnsPerSecond: number; peer: string } | undefined;
+  for (const run of results.peers ?? []) {
+    const peerRow = run.rows.find((r) => r.history === row.history && r.streaming === row.streaming);
+    if (peerRow !== undefined && (best === undefined || peerRow.turnsPerSecond > best.turnsPerSecond)) {
+      best = { turnsPerSecond: peerRow.turnsPerSecond, peer: run.framework };
+    }
+  }
+  const baton = results.engine?.find((r) => r.history === row.history && r.streaming === row.streaming && !r.rebuilt);
+  return best === undefined || baton === undefined ? undefined : { ratio: baton.turnsPerSecond / best.turnsPerSecond, peer: best.peer };
+}
+
+export function evaluateTargets(results: BenchResults): Target[] {
+  const targets: Target[] = [];
+  for (const streaming of [false, true]) {
+    const mode = streaming ? "streamed" : "not streamed";
+    const best = bestPeerRatio(results, { history: 0, streaming });
+    if (best !== undefined) {
+      targets.push({ scenario: "2", description: `Engine turn at history 0, ${mode}: Baton ÷ best peer (${best.peer})`, value: `${fmt(best.ratio, 1)}×`, goal: "≥ 10×", met: best.ratio >= 10 });
+    }
+    const at0 = results.engine?.find((r) => r.history === 0 && r.streaming === streaming && !r.rebuilt);
+    const at2000 = results.engine?.find((r) => r.history === 2000 && r.streaming === streaming && !r.rebuilt);
+    if (at0 !== undefined && at2000 !== undefined) {
+      const ratio = at2000.p50Us / at0.p50Us;
+      targets.push({ scenario: "1", description: `Engine turn, ${mode}: p50 at history 2,000 ÷ p50 at history 0`, value: `${fmt(ratio, 2)}×`, goal: "≤ 2×", met: ratio <= 2 });
+    }
+  }
+  const e2e = results.endToEnd;
+  if (e2e !== undefined) {
+    targets.push({ scenario: "3", description: `End to end, ${fmt(e2e.distinctThreads)} distinct threads`, value: `${fmt(e2e.distinctTurnsPerSecond)} turns/s`, goal: "≥ 2,000 turns/s", met: e2e.distinctTurnsPerSecond >= 2000 });
+    targets.push({ scenario: "3", description: "End to end, one hot thread", value: `${fmt(e2e.hotTurnsPerSecond)} turns/s`, goal: "≥ 2,000 turns/s", met: e2e.hotTurnsPerSecond >= 2000 });
+  }
+  const c = results.concurrency;
+  if (c !== undefined) {
+    targets.push({
+      scenario: "4",
+      description: `${fmt(c.threads)} threads at once, model ${fmt(c.latencyMs)} ms per call (${fmt(c.modelPathMs)} ms of model time per turn)`,
+      value: `${fmt(c.wallMs)} ms (${fmt(c.wallMs / c.modelPathMs, 2)}× the model time)`,
+      goal: `≤ 1.5× = ${fmt(1.5 * c.modelPathMs)} ms`,
+      met: c.wallMs <= 1.5 * c.modelPathMs,
+    });
+  }
+  const long = results.longConversation;
+  if (long !== undefined) {
+    targets.push({ scenario: "5", description: `Turn p50 with ${fmt(long.longMessages)} stored messages ÷ with ${fmt(long.shortMessages)}`, value: `${fmt(long.ratio, 2)}×`, goal: "≤ 1.2×", met: long.ratio <= 1.2 });
+  }
+  const tokens = results.tokenEconomy?.longThread;
+  if (tokens !== undefined) {
+    targets.push({
+      scenario: "6",
+      description: `Largest prompt of one call in a ${fmt(tokens.storedMessages)}-message thread`,
+      value: `${fmt(tokens.maxCallPromptTokens)} tokens`,
+      goal: `≤ window budget + system prompt, tools, question = ${fmt(tokens.callPromptLimit)}`,
+      met: tokens.maxCallPromptTokens <= tokens.callPromptLimit,
+    });
+  }
+  const memory = results.memory;
+  if (memory !== undefined) {
+    targets.push({
+      scenario: "7",
+      description: `Heap kept per conversation after ${fmt(memory.conversations)} conversations`,
+      value: `${fmt(memory.bytesPerConversation, 1)} B`,
+      goal: "≈ 0 (≤ 100 B)",
+      met: memory.bytesPerConversation <= 100,
+    });
+  }
+  return targets;
+}
+
+export { fmt };

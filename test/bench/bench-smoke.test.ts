@@ -1,0 +1,79 @@
+// `npm run bench -- --quick` runs every one of Baton's scenarios and reports a number for each (never judged for speed).
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BenchResults } from "../../bench/lib/results.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+let dir: string;
+let stdout: string;
+let stderr: string;
+let status: number | null;
+let results: BenchResults;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "baton-bench-smoke-"));
+  const out = join(dir, "results.json");
+  // Peers are left out: CI must not depend on installing them from the registry.
+  const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/run.ts", "--quick", "--no-peers", `--out=${out}`], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 110_000,
+  });
+  ({ stdout, stderr, status } = run);
+  if (status === 0) results = JSON.parse(readFileSync(out, "utf8")) as BenchResults;
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const positive = (value: number | undefined): void => {
+  expect(value).toBeTypeOf("number");
+  expect(Number.isFinite(value)).toBe(true);
+  expect(value).toBeGreaterThan(0);
+};
+
+describe("npm run bench -- --quick --no-peers", () => {
+  it("exits cleanly and says the peers were left out", () => {
+    expect(status, stderr).toBe(0);
+    expect(results.mode).toBe("quick");
+    expect(results.peersSkipped).toContain("--no-peers");
+  });
+
+  it("times the engine turn at every history length, streamed and not", () => {
+    const rows = results.engine ?? [];
+    expect(rows.map((r) => `${r.history}:${r.streaming}`)).toEqual(["0:false", "0:true", "200:false", "200:true", "2000:false", "2000:true", "2000:false"]);
+    for (const row of rows) {
+      positive(row.turnsPerSecond);
+      positive(row.p50Us);
+      positive(row.p99Us);
+      expect(row.turns).toBe(results.plan.engine.turns);
+    }
+  });
+
+  it("measures end to end, concurrency, long conversations, tokens and memory", () => {
+    positive(results.endToEnd?.distinctTurnsPerSecond);
+    positive(results.endToEnd?.hotTurnsPerSecond);
+    positive(results.concurrency?.wallMs);
+    expect(results.concurrency?.modelPathMs).toBe(2 * results.plan.concurrency.latencyMs);
+    positive(results.longConversation?.ratio);
+    expect(results.longConversation?.windowPlan).toMatch(/USING (COVERING )?INDEX messages_conversation_seq/);
+    expect(results.tokenEconomy?.sample.map((s) => s.turns.length)).toEqual([3, 3]);
+    for (const sample of results.tokenEconomy?.sample ?? []) positive(sample.promptTokens);
+    expect(results.tokenEconomy?.longThread.storedMessages).toBeGreaterThanOrEqual(500);
+    positive(results.tokenEconomy?.longThread.maxCallPromptTokens);
+    expect(Number.isFinite(results.memory?.bytesPerConversation)).toBe(true);
+    positive(results.peakRssBytes);
+  });
+
+  it("prints the machine, every section and a verdict for each target", () => {
+    expect(stdout).toContain(`Node ${process.version}`);
+    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 7. Memory", "### Targets"]) {
+      expect(stdout).toContain(heading);
+    }
+    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "3", "3", "4", "5", "6", "7"]);
+  });
+});

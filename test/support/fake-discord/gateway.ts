@@ -33,6 +33,7 @@ interface Session {
 }
 
 export class FakeGateway {
+  /** The IDENTIFYs accepted, in order (a refused one only shows in closeCodes). */
   readonly identifies: IdentifyRecord[] = [];
   /** Close codes the fake sent, in order (4014, 4004, …). */
   readonly closeCodes: number[] = [];

@@ -2,7 +2,7 @@
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GatewayDispatchEvents, MessageType, type APIMessage, type APIThreadChannel, type APIUser } from "discord.js";
+import { ChannelType, GatewayDispatchEvents, MessageType, type APIMessage, type APIThreadChannel, type APIUser } from "discord.js";
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
@@ -123,7 +123,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     calls: router.calls,
     internalErrors: router.internalErrors,
     channelId(name) {
-      const channel = [...world.channels.values()].find((candidate) => candidate.name === name && candidate.type === 0);
+      const channel = [...world.channels.values()].find((candidate) => candidate.name === name && candidate.type === ChannelType.GuildText);
       if (channel === undefined) throw new Error(`fake Discord: no text channel named ${name}`);
       return channel.id;
     },
@@ -151,7 +151,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     messagesIn: (channelId) => world.messagesIn(channelId),
     threadsIn: (parentId) =>
-      [...world.channels.values()].filter((channel): channel is APIThreadChannel => "parent_id" in channel && channel.parent_id === parentId && channel.type !== 0),
+      [...world.channels.values()].filter(
+        (channel): channel is APIThreadChannel => channel.type !== ChannelType.GuildText && channel.parent_id === parentId,
+      ),
     webhooksIn: (channelId) => [...world.webhooks.values()].filter((webhook) => webhook.channel_id === channelId),
     deleteWebhook(id) {
       const webhook = world.webhooks.get(id);

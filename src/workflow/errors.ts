@@ -12,9 +12,10 @@ export type BatonErrorCode =
   | "input_rejected"
   | "storage";
 
-export class BatonError extends Error {
-  readonly code: BatonErrorCode;
-  constructor(code: BatonErrorCode, message: string, options?: { cause?: unknown }) {
+/** `C` lets an adapter keep its own codes (e.g. "discord_login_failed") under the one base class. */
+export class BatonError<C extends string = BatonErrorCode> extends Error {
+  readonly code: C;
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;

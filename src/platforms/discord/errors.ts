@@ -1,6 +1,7 @@
 // Errors of the Discord adapter (with a stable code) and how to read Discord's own numeric API error codes.
 
 import { DiscordAPIError } from "discord.js";
+import { BatonError } from "../../workflow/errors.js";
 
 export type DiscordAdapterErrorCode =
   /** The gateway refused the bot: bad token, disallowed intents, network. */
@@ -10,14 +11,7 @@ export type DiscordAdapterErrorCode =
   /** A reply's thread or parent channel cannot be posted to (deleted, not a text channel). */
   | "discord_channel_unavailable";
 
-export class DiscordAdapterError extends Error {
-  readonly code: DiscordAdapterErrorCode;
-  constructor(code: DiscordAdapterErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
+export class DiscordAdapterError extends BatonError<DiscordAdapterErrorCode> {}
 
 /** Discord's JSON error code (10015 Unknown Webhook, 50013 Missing Permissions, …), when `error` carries one. */
 export function discordErrorCode(error: unknown): number | undefined {

@@ -1,5 +1,7 @@
 // Errors of the Slack adapter: one class with a stable code, plus the Slack API's own error string when there is one.
 
+import { BatonError } from "../../workflow/errors.js";
+
 export type SlackAdapterErrorCode =
   /** auth.test refused the bot token at start-up. */
   | "slack_auth"
@@ -8,14 +10,11 @@ export type SlackAdapterErrorCode =
   /** The Web API could not be reached or answered with an HTTP error, after the client's own retries. */
   | "slack_unreachable";
 
-export class SlackAdapterError extends Error {
-  readonly code: SlackAdapterErrorCode;
+export class SlackAdapterError extends BatonError<SlackAdapterErrorCode> {
   /** Slack's `error` field, e.g. "not_in_channel"; undefined when Slack did not answer. */
   readonly slackError?: string;
   constructor(code: SlackAdapterErrorCode, message: string, options?: { cause?: unknown; slackError?: string }) {
-    super(message, options);
-    this.code = code;
-    this.name = "SlackAdapterError";
+    super(code, message, options);
     if (options?.slackError !== undefined) this.slackError = options.slackError;
   }
 }

@@ -2,6 +2,7 @@
 
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import type { ServiceLimits } from "../bot/conversation-service.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
 import { UserError } from "../workflow/errors.js";
 
@@ -52,13 +53,6 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface ServiceLimits {
-  readonly maxInputChars: number;
-  readonly historyMessages: number;
-  readonly historyTokens: number;
-  readonly rateLimitPerMinute: number;
-  readonly retentionDays?: number;
-}
 
 export interface Settings {
   readonly databasePath: string;

@@ -39,6 +39,9 @@ export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}):
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    // A turn commits ~9 times and rewrites the same hot pages (the conversation row, index leaves) each time; checkpoint
+    // every 10,000 WAL pages (≈40 MB) rather than 1,000 copies each hot page back a tenth as often (~15% of a turn).
+    db.pragma("wal_autocheckpoint = 10000");
     const { applied } = migrate(db, options.migrationsDir ?? defaultMigrationsDir);
     return { db, applied };
   } catch (error) {

@@ -64,6 +64,7 @@ function endToEndSection(results: BenchResults): string {
         [
           [`${fmt(e2e.distinctThreads)} distinct threads at once, each asking ${fmt(e2e.distinctTurns / e2e.distinctThreads)} questions in a row`, fmt(e2e.distinctTurns), fmt(e2e.distinctTurnsPerSecond)],
           ["one hot thread, questions one after another", fmt(e2e.hotTurns), fmt(e2e.hotTurnsPerSecond)],
+          ["(for comparison) one hot thread, database in memory instead of a file", fmt(e2e.hotTurns), fmt(e2e.hotInMemoryTurnsPerSecond)],
         ],
       ),
     );

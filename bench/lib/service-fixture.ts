@@ -35,11 +35,13 @@ export interface BenchApp {
 
 export interface BenchAppOptions extends SeedChatClientOptions {
   readonly returnToPrevious?: boolean;
+  /** SQLite in memory instead of a file: only to show what the disk costs, never a figure of its own. */
+  readonly inMemory?: boolean;
 }
 
 export function startBenchApp(options: BenchAppOptions = {}): BenchApp {
   const dir = mkdtempSync(join(tmpdir(), "baton-bench-"));
-  const databasePath = join(dir, "baton.db");
+  const databasePath = options.inMemory ? ":memory:" : join(dir, "baton.db");
   let agentsFile = ROSTER;
   if (options.returnToPrevious) {
     const roster = parse(readFileSync(ROSTER, "utf8")) as { options?: Record<string, unknown> };

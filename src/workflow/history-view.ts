@@ -7,12 +7,22 @@ import type { ToolCallFiltering } from "./workflow.js";
 
 const API_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Names already adapted: a conversation repeats a handful of authors in every message, every turn. Bounded. */
+const adaptedNames = new Map<string, string | undefined>();
+
 /** The API's `name` field accepts only [A-Za-z0-9_-]{1,64}; a display name like "Ada L." is adapted to fit. */
 export function apiName(name: string | undefined): string | undefined {
   if (name === undefined || name === "") return undefined;
-  if (API_NAME.test(name)) return name;
-  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
-  return cleaned === "" ? undefined : cleaned;
+  const known = adaptedNames.get(name);
+  if (known !== undefined || adaptedNames.has(name)) return known;
+  let adapted: string | undefined = name;
+  if (!API_NAME.test(name)) {
+    const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
+    adapted = cleaned === "" ? undefined : cleaned;
+  }
+  if (adaptedNames.size >= 1024) adaptedNames.clear();
+  adaptedNames.set(name, adapted);
+  return adapted;
 }
 
 function keepsCall(name: string, filtering: ToolCallFiltering): boolean {
@@ -57,19 +67,21 @@ export function appendModelMessages(
       }
       case "assistant": {
         const calls = message.toolCalls ?? [];
-        const kept = filtering === "none" ? calls : calls.filter((call) => keepsCall(call.name, filtering));
+        const kept = filtering === "none" || calls.length === 0 ? calls : calls.filter((call) => keepsCall(call.name, filtering));
         if (kept.length !== calls.length) {
           state.dropped ??= new Set();
           for (const call of calls) if (!kept.includes(call)) state.dropped.add(call.id);
         }
         if (kept.length === 0 && message.text === "") break;
-        const name = apiName(message.authorName);
-        out.push({
+        // Built field by field rather than with spreads: this runs for every message of every history converted.
+        const converted: { role: "assistant"; content: string | null; name?: string; toolCalls?: typeof kept } = {
           role: "assistant",
           content: message.text === "" ? null : message.text,
-          ...(name === undefined ? {} : { name }),
-          ...(kept.length === 0 ? {} : { toolCalls: kept }),
-        });
+        };
+        const name = apiName(message.authorName);
+        if (name !== undefined) converted.name = name;
+        if (kept.length > 0) converted.toolCalls = kept;
+        out.push(converted);
         break;
       }
       case "tool":

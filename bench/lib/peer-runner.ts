@@ -86,7 +86,9 @@ export function runPeer(
         resolve({ framework, version: parsed.version, rows: parsed.rows });
         return;
       }
-      const reason = stderr.trim().split("\n").filter((line) => /error/i.test(line)).at(0) ?? stderr.trim().split("\n").at(-1) ?? "";
+      // Node prints the source line first, then "SomeError: message": the message is what says why.
+      const lines = stderr.trim().split("\n");
+      const reason = lines.find((line) => /^\w*Error\b.*:/.test(line)) ?? lines.at(-1) ?? "";
       resolve({ framework, rows: [], error: `exited with ${code}: ${reason.slice(0, 200)}` });
     });
   });

@@ -1,8 +1,8 @@
-// Runs one student's turn through the workflow, committing each message, handoff and reply as it completes.
+// Runs one student's turn through the workflow, committing each agent step (message, tool results, handoff) as it completes.
 
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
-import { fromChatMessage, toChatMessage } from "../store/row-mapping.js";
+import { toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import {
   AgentResponseEvent,
@@ -14,9 +14,9 @@ import {
   WorkflowWarningEvent,
 } from "../workflow/events.js";
 import { InProcessExecution } from "../workflow/execution.js";
-import type { ChatMessage } from "../workflow/messages.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
+import { TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnRunnerOptions {
   readonly store: ConversationStore;
@@ -52,43 +52,28 @@ export class TurnRunner {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });
-    const storedIds = new Map<ChatMessage, number>();
-    let replies = 0;
+    const recorder = new TurnRecorder(store, delivery, conversation);
     let failure: WorkflowErrorEvent | undefined;
     for await (const event of run.watchStream()) {
       if (event instanceof AgentRunUpdateEvent) {
         observer?.onDelta?.(event.executorId, event.data);
       } else if (event instanceof AgentResponseEvent) {
-        const text = event.message.text.trim();
-        const step = store.appendAgentReply(conversation.id, {
-          message: fromChatMessage(event.message),
-          ...(text === "" ? {} : { reply: { agentName: event.executorId, text, kind: "agent" as const } }),
-        });
-        storedIds.set(event.message, step.message.id);
-        if (step.outboxId !== undefined) {
-          replies++;
-          void delivery.enqueue({ id: step.outboxId, conversationId: conversation.id, key: conversation.key, agentName: event.executorId, text, kind: "agent" });
-        }
+        recorder.response(event.executorId, event.message);
       } else if (event instanceof ToolResultEvent) {
-        store.appendMessages(conversation.id, [fromChatMessage(event.message)]);
+        recorder.toolResult(event.message);
       } else if (event instanceof HandoffEvent) {
-        const messageId = storedIds.get(event.message);
-        store.transaction(() => {
-          store.recordHandoff(conversation.id, { from: event.from, to: event.to, reason: event.reason, ...(messageId === undefined ? {} : { messageId }) });
-          // Kept current during the turn, so a turn interrupted here resumes with the agent that has the floor.
-          store.setActiveAgent(conversation.id, event.to);
-        });
+        recorder.close({ kind: "handoff", from: event.from, to: event.to, reason: event.reason });
       } else if (event instanceof WorkflowWarningEvent) {
         logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
       } else if (event instanceof WorkflowCompletedEvent) {
-        store.transaction(() => {
-          store.setActiveAgent(conversation.id, event.activeAgent);
-          store.completeTurn(userMessage.id, "completed");
-        });
+        recorder.close({ kind: "completed", activeAgent: event.activeAgent, userMessageId: userMessage.id });
       } else if (event instanceof WorkflowErrorEvent) {
         failure = event;
       }
     }
+    // What the agents said before a failure is kept.
+    recorder.close({ kind: "none" });
+    const replies = recorder.replies;
     if (failure === undefined) return { status: "completed", replies };
     if (failure.data.code === "aborted") {
       // Shutting down: the turn stays pending and is resumed at the next start.

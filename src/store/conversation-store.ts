@@ -47,7 +47,7 @@ export class ConversationStore {
   private readonly selectByKey: Statement<Key, ConversationRecord>;
   private readonly selectById: Statement<[number], ConversationRecord>;
   private readonly insertConversation: Statement<[...Key, number, number]>;
-  private readonly updateActiveAgent: Statement<[string | null, number, number]>;
+  private readonly updateActiveAgent: Statement<[string | null, number]>;
   private readonly insertHandoff: Statement<[number, number | null, string, string, string, number]>;
   private readonly updateTurnStatus: Statement<[TurnStatus, string | null, number]>;
   private readonly incrementAttempts: Statement<[number], number>;
@@ -76,7 +76,8 @@ export class ConversationStore {
       "INSERT OR IGNORE INTO conversations (platform, workspace, channel, thread, created_at, updated_at) " +
         "VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.updateActiveAgent = db.prepare("UPDATE conversations SET active_agent = ?, updated_at = ? WHERE id = ?");
+    // Changing agents is not the student's activity: updated_at stays (see MessageWriter).
+    this.updateActiveAgent = db.prepare("UPDATE conversations SET active_agent = ? WHERE id = ?");
     this.insertHandoff = db.prepare(
       "INSERT INTO handoffs (conversation_id, message_id, from_agent, to_agent, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     );
@@ -140,7 +141,7 @@ export class ConversationStore {
   }
 
   setActiveAgent(conversationId: number, agent: string | null): void {
-    if (this.updateActiveAgent.run(agent, this.now(), conversationId).changes === 0) throw missingConversation(conversationId);
+    if (this.updateActiveAgent.run(agent, conversationId).changes === 0) throw missingConversation(conversationId);
   }
 
   /** The student's message, committed before any model call; it opens a turn in status 'pending'. */

@@ -24,7 +24,7 @@ export interface ConversationRow {
   readonly activeAgent: string | null;
   readonly status: ConversationStatus;
   readonly createdAt: number;
-  /** Bumped by every message and active-agent change: the conversation's last activity, used for listing and retention. */
+  /** The student's last activity (moved by user messages only), used for listing and retention. */
   readonly updatedAt: number;
 }
 

@@ -42,12 +42,16 @@ describe("conversations", () => {
     expect(store.getOrCreateConversation(thread("t1", { platform: "slack" })).id).not.toBe(created.id);
   });
 
-  it("persists the active agent and bumps updated_at", () => {
+  it("persists the active agent; updated_at is the student's last activity, moved by user messages only", () => {
     const { store, clock } = tempStore();
-    const { id } = store.getOrCreateConversation(thread("t1"));
+    const { id, updatedAt: created } = store.getOrCreateConversation(thread("t1"));
     clock.now += 5;
     store.setActiveAgent(id, "math_tutor");
-    expect(store.getConversation(id)).toMatchObject({ activeAgent: "math_tutor", updatedAt: clock.now });
+    store.appendMessages(id, [{ role: "assistant", text: "hi", authorAgent: "math_tutor" }]);
+    expect(store.getConversation(id)).toMatchObject({ activeAgent: "math_tutor", updatedAt: created });
+    clock.now += 5;
+    store.appendUserMessage(id, { userId: "u1", userName: "Ada", text: "thanks" });
+    expect(store.getConversation(id)?.updatedAt).toBe(clock.now);
     store.setActiveAgent(id, null);
     expect(store.getConversation(id)?.activeAgent).toBeNull();
     expect(() => store.setActiveAgent(id + 100, "x")).toThrow(StoreError);

@@ -107,11 +107,38 @@ export class ConversationService implements ConversationGateway {
       return { status: "rejected", reason: tooLong ? "too_long" : "rate_limited", conversationId: conversation.id };
     }
     const cleaned: InboundMessage = { ...inbound, text };
-    const inboxId = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify(cleaned));
-    if (inboxId === undefined) return { status: "duplicate" };
+    const accepted = store.transaction(() => {
+      const conversation = store.getOrCreateConversation(inbound);
+      if (this.queue.busy(conversation.id)) {
+        // It will wait behind a running turn: the inbox keeps it safe until then, across a crash too.
+        const inboxId = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify(cleaned));
+        return inboxId === undefined ? undefined : { kind: "queued" as const, conversation, inboxId };
+      }
+      // Nothing waits in this conversation: store the message now, deduplicated in the same transaction.
+      if (!store.recordInboundEvent(inbound.platform, inbound.eventId)) return undefined;
+      return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned) };
+    });
+    if (accepted === undefined) return { status: "duplicate" };
     this.limiter.take(userKey);
-    const conversation = store.getOrCreateConversation(inbound);
-    return this.queue.run(conversation.id, () => this.process(conversation.id, inboxId, cleaned, observer));
+    const id = accepted.conversation.id;
+    if (accepted.kind === "stored") {
+      const { message } = accepted;
+      return this.queue.run(id, () => this.runTurn(id, message, observer));
+    }
+    const { inboxId } = accepted;
+    return this.queue.run(id, () => this.process(id, inboxId, cleaned, observer));
+  }
+
+  private storeUserMessage(conversationId: number, inbound: InboundMessage): StoredMessage {
+    const { store } = this.options;
+    const stored = store.appendUserMessage(conversationId, {
+      userId: inbound.user.id,
+      userName: inbound.user.name,
+      text: inbound.text,
+      ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+    });
+    store.startTurnAttempt(stored.id);
+    return stored;
   }
 
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
@@ -120,14 +147,7 @@ export class ConversationService implements ConversationGateway {
     const message = store.transaction(() => {
       inbox.remove(inboxId);
       if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
-      const stored = store.appendUserMessage(conversationId, {
-        userId: inbound.user.id,
-        userName: inbound.user.name,
-        text: inbound.text,
-        ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
-      });
-      store.startTurnAttempt(stored.id);
-      return stored;
+      return this.storeUserMessage(conversationId, inbound);
     });
     if (message === undefined) return { status: "ignored", reason: "empty" };
     return this.runTurn(conversationId, message, observer);

@@ -18,6 +18,11 @@ export class KeyedQueue<K> {
     return result;
   }
 
+  /** Whether anything of `key` is queued or running. */
+  busy(key: K): boolean {
+    return this.tails.has(key);
+  }
+
   /** Resolves when everything queued so far has finished. */
   async drain(): Promise<void> {
     while (this.tails.size > 0) await Promise.all([...this.tails.values()]);

@@ -10,7 +10,6 @@ import {
   WorkflowCompletedEvent,
   WorkflowErrorEvent,
   ToolResultEvent,
-  WorkflowWarningEvent,
   type WorkflowEvent,
 } from "./events.js";
 import { isHandoffCall, toolsFor } from "./handoff-tools.js";

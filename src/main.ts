@@ -41,18 +41,26 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   const { startPlatforms } = await import("./platforms/start-platforms.js");
   const app = openApp(settings, logger);
   logger.info({ model: describeLlm(settings.llm) }, "starting");
-  const platforms = await startPlatforms({ settings, app, logger });
-  logger.info({ platforms: platforms.names }, "bots running");
-  app.service.startRetention();
-  await app.service.recover();
+  // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
+  app.service.pauseIntake();
+  let platforms: Awaited<ReturnType<typeof startPlatforms>> | undefined;
+  let stopping = false;
   const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, "shutting down");
-    await platforms.stop();
-    await app.close();
+    // Interrupt the turns first (they stay pending and resume at the next start), so the adapters' own drains are quick.
+    await app.service.close();
+    await platforms?.stop();
+    app.db.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  platforms = await startPlatforms({ settings, app, logger });
+  logger.info({ platforms: platforms.names }, "bots running");
+  app.service.startRetention();
+  await app.service.recover();
 }
 
 function hasPlatformCredentials(settings: Settings): boolean {

@@ -61,6 +61,7 @@ export class ConversationService implements ConversationGateway {
   private readonly now: () => number;
   private readonly maxTurnAttempts: number;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private intakePaused: { promise: Promise<void>; resume: () => void } | undefined;
 
   constructor(private readonly options: ConversationServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -93,6 +94,7 @@ export class ConversationService implements ConversationGateway {
 
   /** `observer` sees the turn as it happens (text deltas), e.g. for a console that streams. */
   async handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
+    if (this.intakePaused !== undefined) await this.intakePaused.promise;
     if (this.shutdown.signal.aborted) throw new Error("The conversation service is shut down.");
     const text = cleanText(inbound.text);
     if (text === "") return { status: "ignored", reason: "empty" };
@@ -144,8 +146,11 @@ export class ConversationService implements ConversationGateway {
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
   private async process(conversationId: number, inboxId: number, inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
     const { store, inbox } = this.options;
+    // Shutting down: the message stays in the inbox and is taken up at the next start.
+    if (this.shutdown.signal.aborted) return { status: "failed", conversationId, errorCode: "aborted" };
     const message = store.transaction(() => {
-      inbox.remove(inboxId);
+      // Gone: the user was forgotten while it waited, or another task already took it.
+      if (!inbox.remove(inboxId)) return undefined;
       if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
       return this.storeUserMessage(conversationId, inbound);
     });
@@ -170,40 +175,62 @@ export class ConversationService implements ConversationGateway {
   }
 
   /**
+   * Holds new messages back until recover() has queued the unfinished work, so that a bot which connects before
+   * recovery cannot answer a new question ahead of (or twice alongside) one left from before the restart.
+   */
+  pauseIntake(): void {
+    if (this.intakePaused !== undefined) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((resolve) => (resume = resolve));
+    this.intakePaused = { promise, resume };
+  }
+
+  /**
    * After a restart: posts replies that were never sent, runs again once each turn the process died in (then gives
    * up on it with a notice), and processes messages that were accepted but still waiting. Only conversations of the
-   * platforms with a registered port are touched (a console chat on the bot's database leaves Discord's work alone).
-   * Resolves when all is done.
+   * platforms with a registered port are touched (a console chat on the bot's database leaves Discord's work alone),
+   * and with `only`, only that thread's. Resolves when all is done; new messages wait until the work is queued.
    */
-  async recover(): Promise<{ replies: number; turns: number; queued: number }> {
+  async recover(only?: ThreadRef): Promise<{ replies: number; turns: number; queued: number }> {
     const { store, inbox, logger } = this.options;
-    const replies = await this.delivery.flushPending();
+    const mine = (key: ThreadRef): boolean => this.delivery.hasPort(key.platform) && (only === undefined || sameThread(key, only));
     const work: Array<Promise<unknown>> = [];
     let turns = 0;
-    for (const { message, conversation } of store.pendingTurns()) {
-      if (!this.delivery.hasPort(conversation.key.platform)) continue;
-      if (message.turnAttempts >= this.maxTurnAttempts) {
-        store.completeTurn(message.id, "failed", "interrupted");
-        work.push(this.queue.run(conversation.id, () => this.notify(conversation, GAVE_UP_NOTICE)));
-        continue;
+    let queued = 0;
+    let replies = 0;
+    try {
+      replies = await this.delivery.flushPending(mine);
+      for (const { message, conversation } of store.pendingTurns()) {
+        if (!mine(conversation.key)) continue;
+        if (message.turnAttempts >= this.maxTurnAttempts) {
+          store.completeTurn(message.id, "failed", "interrupted");
+          work.push(this.queue.run(conversation.id, () => this.notify(conversation, GAVE_UP_NOTICE)));
+          continue;
+        }
+        turns++;
+        work.push(
+          this.queue.run(conversation.id, async (): Promise<HandleOutcome> => {
+            // A live message's task may have run this turn already (it was queued first).
+            if (store.turnStatus(message.id) !== "pending") return { status: "duplicate" };
+            store.startTurnAttempt(message.id);
+            return this.runTurn(conversation.id, message);
+          }),
+        );
       }
-      turns++;
-      work.push(
-        this.queue.run(conversation.id, async () => {
-          store.startTurnAttempt(message.id);
-          return this.runTurn(conversation.id, message);
-        }),
-      );
-    }
-    const waiting = inbox.waiting().filter((row) => this.delivery.hasPort(row.platform));
-    for (const row of waiting) {
-      const inbound = JSON.parse(row.payload) as InboundMessage;
-      const conversation = store.getOrCreateConversation(inbound);
-      work.push(this.queue.run(conversation.id, () => this.process(conversation.id, row.id, inbound)));
+      for (const row of inbox.waiting()) {
+        const inbound = JSON.parse(row.payload) as InboundMessage;
+        if (!mine(inbound)) continue;
+        queued++;
+        const conversation = store.getOrCreateConversation(inbound);
+        work.push(this.queue.run(conversation.id, () => this.process(conversation.id, row.id, inbound)));
+      }
+    } finally {
+      this.intakePaused?.resume();
+      this.intakePaused = undefined;
     }
     await Promise.all(work);
-    if (replies + turns + waiting.length > 0) logger.info({ replies, turns, queued: waiting.length }, "recovered unfinished work");
-    return { replies, turns, queued: waiting.length };
+    if (replies + turns + queued > 0) logger.info({ replies, turns, queued }, "recovered unfinished work");
+    return { replies, turns, queued };
   }
 
   hasConversation(ref: ThreadRef): boolean {
@@ -251,7 +278,14 @@ export class ConversationService implements ConversationGateway {
   /** Purges now and then every hour until close(). */
   startRetention(): void {
     this.purgeExpired();
-    this.retentionTimer = setInterval(() => this.purgeExpired(), 3_600_000);
+    this.retentionTimer = setInterval(() => {
+      try {
+        this.purgeExpired();
+      } catch (error) {
+        // A busy database (another process holding the lock) is no reason to stop the bots: try again next hour.
+        this.options.logger.error({ err: error }, "retention purge failed");
+      }
+    }, 3_600_000);
     this.retentionTimer.unref();
   }
 
@@ -259,6 +293,7 @@ export class ConversationService implements ConversationGateway {
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.shutdown.abort();
+    this.intakePaused?.resume();
     await this.queue.drain();
     await this.delivery.drain();
   }
@@ -272,4 +307,8 @@ export class ConversationService implements ConversationGateway {
     const id = this.options.store.enqueueNotice(conversation.id, { agentName, text });
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }
+}
+
+function sameThread(a: ThreadRef, b: ThreadRef): boolean {
+  return a.platform === b.platform && a.workspace === b.workspace && a.channel === b.channel && a.thread === b.thread;
 }

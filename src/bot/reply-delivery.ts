@@ -33,9 +33,9 @@ export class ReplyDelivery {
     return this.queue.run(row.conversationId, () => this.post(row));
   }
 
-  /** Posts every pending row of the platforms that have a port (after a restart). */
-  async flushPending(): Promise<number> {
-    const rows = this.options.store.pendingReplies().filter((row) => this.ports.has(row.key.platform));
+  /** Posts every pending row that `wanted` accepts (after a restart). */
+  async flushPending(wanted: (key: OutboxRow["key"]) => boolean): Promise<number> {
+    const rows = this.options.store.pendingReplies().filter((row) => wanted(row.key));
     const results = await Promise.all(rows.map((row) => this.enqueue(row)));
     return results.filter(Boolean).length;
   }

@@ -46,7 +46,16 @@ export class TurnRunner {
   async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal, observer?: TurnObserver): Promise<TurnOutcome> {
     const { store, workflow, delivery, logger } = this.options;
     const window = store.loadWindow(conversation.id, this.options.window);
-    const resuming = window.length > 0 && window.at(-1)!.id !== userMessage.id;
+    const later = window.filter((m) => m.seq > userMessage.seq);
+    if (later.some((m) => m.role === "user")) {
+      // The conversation went on without this turn (it was left pending by a failure): answering it now, against
+      // newer history, would only confuse the thread.
+      store.completeTurn(userMessage.id, "failed", "superseded");
+      logger.warn({ conversationId: conversation.id, messageId: userMessage.id }, "a pending turn was superseded by later messages");
+      return { status: "failed", errorCode: "superseded", replies: 0 };
+    }
+    // Messages after the student's are what the agents said before an interruption: continue from there.
+    const resuming = later.length > 0;
     const agent = conversation.activeAgent ?? undefined;
     const run = await InProcessExecution.stream(workflow, window.map(toChatMessage), {
       signal,

@@ -51,6 +51,7 @@ export class ConversationStore {
   private readonly insertHandoff: Statement<[number, number | null, string, string, string, number]>;
   private readonly updateTurnStatus: Statement<[TurnStatus, string | null, number]>;
   private readonly incrementAttempts: Statement<[number], number>;
+  private readonly selectTurnStatus: Statement<[number], TurnStatus | null>;
   private readonly selectPendingTurns: Statement<[], MessageTuple>;
   private readonly selectWindow: Statement<[number, number, number], MessageTuple>;
   private readonly selectAllMessages: Statement<[number], MessageTuple>;
@@ -84,6 +85,7 @@ export class ConversationStore {
     this.updateTurnStatus = db.prepare(
       "UPDATE messages SET turn_status = ?, error_code = ? WHERE id = ? AND turn_status IS NOT NULL",
     );
+    this.selectTurnStatus = db.prepare<[number], TurnStatus | null>("SELECT turn_status FROM messages WHERE id = ?").pluck();
     this.incrementAttempts = db
       .prepare<[number], number>(
         "UPDATE messages SET turn_attempts = turn_attempts + 1 WHERE id = ? AND turn_status IS NOT NULL RETURNING turn_attempts",
@@ -206,6 +208,11 @@ export class ConversationStore {
   }
 
   /** Counts one more attempt at a turn (before running it), so recovery can give up on a turn that keeps crashing. */
+  /** A user message's turn status now; undefined if the message is gone (forgotten, purged). */
+  turnStatus(userMessageId: number): TurnStatus | undefined {
+    return this.selectTurnStatus.get(userMessageId) ?? undefined;
+  }
+
   startTurnAttempt(userMessageId: number): number {
     const attempts = this.incrementAttempts.get(userMessageId);
     if (attempts === undefined) throw new StoreError(`No user message ${userMessageId} to start a turn for.`);

@@ -36,9 +36,9 @@ export class Inbox {
     }).immediate();
   }
 
-  /** Removes a row; call inside the transaction that stores its message. */
-  remove(id: number): void {
-    this.deleteRow.run(id);
+  /** Removes a row; call inside the transaction that stores its message. False if it was gone (forgotten, or taken). */
+  remove(id: number): boolean {
+    return this.deleteRow.run(id).changes === 1;
   }
 
   /** Everything still waiting, in arrival order (after a restart). */

@@ -74,8 +74,9 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   const { service, output, thread } = options;
   const port = new ConsolePort(output, options.color);
   service.registerPort(port);
-  await service.recover();
   const ref = consoleThread(thread);
+  // Only this conversation's unfinished work: another console thread's waits for its own session.
+  await service.recover(ref);
   const user = options.user ?? { id: "console-user", name: "student" };
   const lines = createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
   let asked = 0;

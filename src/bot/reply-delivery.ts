@@ -17,6 +17,7 @@ export interface ReplyDeliveryOptions {
 export class ReplyDelivery {
   private readonly ports = new Map<string, PlatformPort>();
   private readonly queue = new KeyedQueue<number>();
+  private readonly marks: Array<{ outboxId: number; platformMessageId: string; resolve: () => void }> = [];
 
   constructor(private readonly options: ReplyDeliveryOptions) {}
 
@@ -63,12 +64,9 @@ export class ReplyDelivery {
       text: row.text,
       kind: row.kind,
     };
+    let platformMessageId: string;
     try {
-      const platformMessageId = await port.deliver(reply);
-      if (!this.options.store.markReplySent(row.id, platformMessageId)) {
-        this.options.logger.warn({ outboxId: row.id }, "reply was already marked sent");
-      }
-      return true;
+      platformMessageId = await port.deliver(reply);
     } catch (error) {
       this.options.store.markReplyFailed(row.id, error instanceof Error ? error.message : String(error), {
         maxAttempts: this.options.maxAttempts,
@@ -76,5 +74,32 @@ export class ReplyDelivery {
       this.options.logger.error({ outboxId: row.id, platform: row.key.platform, err: error }, "could not deliver a reply");
       return false;
     }
+    await this.markSent(row.id, platformMessageId);
+    return true;
+  }
+
+  /**
+   * Marks posted replies sent in one transaction per turn of the event loop: with many conversations answering at
+   * once, one commit instead of one each. The delay is a single tick, so the window in which a crash would post a
+   * reply again stays as small as it was.
+   */
+  private markSent(outboxId: number, platformMessageId: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.marks.push({ outboxId, platformMessageId, resolve });
+      if (this.marks.length === 1) setImmediate(() => this.flushMarks());
+    });
+  }
+
+  private flushMarks(): void {
+    const batch = this.marks.splice(0);
+    try {
+      const { store } = this.options;
+      const stale = store.transaction(() => batch.filter((mark) => !store.markReplySent(mark.outboxId, mark.platformMessageId)));
+      for (const mark of stale) this.options.logger.warn({ outboxId: mark.outboxId }, "reply was already marked sent");
+    } catch (error) {
+      // Posted but not marked: the reply stays pending and is posted again at the next start (at least once).
+      this.options.logger.error({ err: error, outboxIds: batch.map((m) => m.outboxId) }, "could not mark replies sent");
+    }
+    for (const mark of batch) mark.resolve();
   }
 }

@@ -144,11 +144,12 @@ export function buildProgram(): Command {
     .description("delete every stored message of a user")
     .requiredOption("--platform <platform>", "console | discord | slack")
     .requiredOption("--user <id>", "the user's platform id")
-    .action(async (options: { platform: string; user: string }) => {
+    .option("--workspace <id>", "only in this Discord server or Slack workspace")
+    .action(async (options: { platform: string; user: string; workspace?: string }) => {
       const settings = loadSettings();
       const app = openApp(settings, createLogger(settings.logLevel));
       try {
-        process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user)} messages.\n`);
+        process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user, options.workspace)} messages.\n`);
       } finally {
         await app.close();
       }

@@ -95,10 +95,15 @@ export class ConversationService implements ConversationGateway {
   /** `observer` sees the turn as it happens (text deltas), e.g. for a console that streams. */
   async handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
     if (this.intakePaused !== undefined) await this.intakePaused.promise;
-    if (this.shutdown.signal.aborted) throw new Error("The conversation service is shut down.");
     const text = cleanText(inbound.text);
     if (text === "") return { status: "ignored", reason: "empty" };
     const { store, inbox, limits } = this.options;
+    if (this.shutdown.signal.aborted) {
+      // Shutting down while the adapters still deliver events: keep the message for the next start, don't drop it.
+      const conversation = store.getOrCreateConversation(inbound);
+      const kept = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify({ ...inbound, text }));
+      return kept === undefined ? { status: "duplicate" } : { status: "failed", conversationId: conversation.id, errorCode: "aborted" };
+    }
     const userKey = `${inbound.platform}:${inbound.user.id}`;
     if (text.length > limits.maxInputChars || !this.limiter.allows(userKey)) {
       // Refused messages never reach the model; a retried delivery of one still gets a single notice.
@@ -258,9 +263,9 @@ export class ConversationService implements ConversationGateway {
     }));
   }
 
-  forgetUser(platform: string, userId: string): number {
+  forgetUser(platform: string, userId: string, workspace?: string): number {
     const { store, inbox, logger } = this.options;
-    const deleted = store.transaction(() => store.forgetUser(platform, userId) + inbox.forgetUser(platform, userId));
+    const deleted = store.transaction(() => store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace));
     logger.info({ platform, deleted }, "forgot a user's messages");
     return deleted;
   }

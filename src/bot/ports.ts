@@ -97,8 +97,8 @@ export interface ConversationGateway {
   openConversation(ref: ThreadRef): void;
   transcript(ref: ThreadRef): Transcript | undefined;
   listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[];
-  /** Delete a user's stored messages on a platform; returns how many were deleted. */
-  forgetUser(platform: string, userId: string): number;
+  /** Delete a user's stored messages on a platform (only in `workspace` when given); returns how many were deleted. */
+  forgetUser(platform: string, userId: string, workspace?: string): number;
   /** The presentation of every agent of the roster, by agent name. */
   agents(): ReadonlyMap<string, AgentPresentation>;
 }

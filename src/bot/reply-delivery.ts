@@ -1,6 +1,7 @@
 // Posts outbox rows through the platform ports, in order per conversation, and marks each sent exactly once.
 
 import type { Logger } from "pino";
+import { scrubSecrets } from "../logger.js";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { OutboxRow } from "../store/types.js";
 import { KeyedQueue } from "./keyed-queue.js";
@@ -68,7 +69,7 @@ export class ReplyDelivery {
     try {
       platformMessageId = await port.deliver(reply);
     } catch (error) {
-      this.options.store.markReplyFailed(row.id, error instanceof Error ? error.message : String(error), {
+      this.options.store.markReplyFailed(row.id, scrubSecrets(error instanceof Error ? error.message : String(error)), {
         maxAttempts: this.options.maxAttempts,
       });
       this.options.logger.error({ outboxId: row.id, platform: row.key.platform, err: error }, "could not deliver a reply");

@@ -268,8 +268,8 @@ export class ConversationStore {
   }
 
   /** See ModerationQueries.forgetUser: conversations left without any user message are deleted as well. */
-  forgetUser(platform: string, userId: string): number {
-    return this.moderation.forgetUser(platform, userId);
+  forgetUser(platform: string, userId: string, workspace?: string): number {
+    return this.moderation.forgetUser(platform, userId, workspace);
   }
 
   /** Deletes conversations last active before `cutoffMs` (unix ms), with everything in them; returns how many. */

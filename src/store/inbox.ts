@@ -14,7 +14,7 @@ export class Inbox {
   private readonly insertRow: Statement<[string, string, string, string, number]>;
   private readonly deleteRow: Statement<[number]>;
   private readonly selectAll: Statement<[], { id: number; platform: string; event_id: string; payload: string }>;
-  private readonly deleteUser: Statement<[string, string]>;
+  private readonly deleteUser: Statement<[string, string, string | null, string | null]>;
 
   constructor(
     private readonly db: Database,
@@ -24,7 +24,9 @@ export class Inbox {
     this.insertRow = db.prepare("INSERT INTO inbox (platform, event_id, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?)");
     this.deleteRow = db.prepare("DELETE FROM inbox WHERE id = ?");
     this.selectAll = db.prepare("SELECT id, platform, event_id, payload FROM inbox ORDER BY id");
-    this.deleteUser = db.prepare("DELETE FROM inbox WHERE platform = ? AND user_id = ?");
+    this.deleteUser = db.prepare(
+      "DELETE FROM inbox WHERE platform = ? AND user_id = ? AND (? IS NULL OR json_extract(payload, '$.workspace') = ?)",
+    );
   }
 
   /** Records the event id and queues the payload in one transaction; undefined when the event was seen before. */
@@ -46,7 +48,7 @@ export class Inbox {
     return this.selectAll.all().map((r) => ({ id: r.id, platform: r.platform, eventId: r.event_id, payload: r.payload }));
   }
 
-  forgetUser(platform: string, userId: string): number {
-    return this.deleteUser.run(platform, userId).changes;
+  forgetUser(platform: string, userId: string, workspace?: string): number {
+    return this.deleteUser.run(platform, userId, workspace ?? null, workspace ?? null).changes;
   }
 }

@@ -27,7 +27,7 @@ function listingSql(where: string): string {
 
 export class ModerationQueries {
   private readonly listing: Record<Filter, Statement<unknown[], SummaryRecord>>;
-  private readonly conversationsOfUser: Statement<[string, string], number>;
+  private readonly conversationsOfUser: Statement<[string, string, string | null, string | null], number>;
   private readonly deleteUserMessages: Statement<[number, string]>;
   private readonly deleteIfNoUserLeft: Statement<[number, number]>;
 
@@ -39,9 +39,9 @@ export class ModerationQueries {
       workspaceChannel: db.prepare(listingSql("c.platform = ? AND c.workspace = ? AND c.channel = ?")),
     };
     this.conversationsOfUser = db
-      .prepare<[string, string], number>(
+      .prepare<[string, string, string | null, string | null], number>(
         "SELECT DISTINCT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
-          "WHERE m.user_id = ? AND c.platform = ?",
+          "WHERE m.user_id = ? AND c.platform = ? AND (? IS NULL OR c.workspace = ?)",
       )
       .pluck();
     this.deleteUserMessages = db.prepare("DELETE FROM messages WHERE conversation_id = ? AND user_id = ?");
@@ -73,11 +73,12 @@ export class ModerationQueries {
    * with no user message at all is deleted too (its agent replies, handoffs and outbox rows cascade): those replies
    * answered, and often quote, the forgotten user. Conversations the user never wrote in are untouched.
    */
-  forgetUser(platform: string, userId: string): number {
+  /** With `workspace`, only that guild's or team's conversations (a moderator's reach); without, all of the platform. */
+  forgetUser(platform: string, userId: string, workspace?: string): number {
     return this.db
       .transaction(() => {
         let deleted = 0;
-        for (const conversationId of this.conversationsOfUser.all(userId, platform)) {
+        for (const conversationId of this.conversationsOfUser.all(userId, platform, workspace ?? null, workspace ?? null)) {
           deleted += this.deleteUserMessages.run(conversationId, userId).changes;
           this.deleteIfNoUserLeft.run(conversationId, conversationId);
         }

@@ -111,4 +111,23 @@ describe("recovery and live traffic", () => {
     expect(new Set(port.delivered.map((r) => r.thread))).toEqual(new Set(["mine"]));
     expect(h.store.pendingTurns().map((p) => p.conversation.key.thread)).toEqual(["other"]);
   });
+
+  it("keeps a message that arrives during shutdown in the inbox for the next start", async () => {
+    const first = await start();
+    await first.h.service.close();
+    expect(await first.h.service.handle(inbound("Tell me about World War 2"))).toMatchObject({ status: "failed", errorCode: "aborted" });
+    const { h, port } = await start({ databasePath: first.h.databasePath });
+    expect(await h.service.recover()).toEqual({ replies: 0, turns: 0, queued: 1 });
+    expect(port.delivered.map((r) => r.agent.name)).toEqual(["triage_agent", "history_tutor"]);
+  });
+
+  it("forgets a user only in the given workspace when asked to", async () => {
+    const { h } = await start();
+    await h.service.handle(inbound("Tell me about World War 2"));
+    await h.service.handle({ ...inbound("Tell me about Rome"), workspace: "other-school" });
+    expect(h.service.forgetUser("test", "u1", "other-school")).toBe(1);
+    expect(h.service.transcript(THREAD)!.entries.filter((e) => e.kind === "message" && e.role === "user")).toHaveLength(1);
+    expect(h.service.forgetUser("test", "u1")).toBe(1);
+  });
 });
+

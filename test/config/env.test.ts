@@ -48,3 +48,30 @@ describe("logger", () => {
     expect(lines.join("")).toContain("[redacted]");
   });
 });
+
+describe("logged errors", () => {
+  it("never carry the tokens, URLs, bodies or headers that HTTP clients hang on them", () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logger = createLogger("info", sink);
+    const discord = Object.assign(new Error("Unknown Webhook"), {
+      code: 10015,
+      status: 404,
+      url: "https://discord.com/api/v10/webhooks/123/wh-secret-token?thread_id=9",
+      requestBody: { json: { content: "a student's question" } },
+    });
+    const slack = Object.assign(new Error("A request error occurred: connect ECONNREFUSED"), {
+      code: "slack_webapi_request_error",
+      original: { config: { headers: { Authorization: "Bearer xoxb-1111-secret" } }, request: { _header: "Authorization: Bearer xoxb-1111-secret" } },
+    });
+    const wrapped = new Error("delivery failed for https://discord.com/api/v10/interactions/77/int-secret/callback", { cause: slack });
+    logger.error({ err: discord }, "a");
+    logger.error({ err: wrapped }, "b");
+    const out = lines.join("");
+    expect(out).not.toMatch(/wh-secret-token|xoxb-1111-secret|int-secret|a student's question/);
+    expect(out).toContain("Unknown Webhook");
+    expect(out).toContain('"code":10015');
+    expect(out).toContain("ECONNREFUSED");
+  });
+});
+

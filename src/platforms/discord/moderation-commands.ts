@@ -9,7 +9,7 @@ import { transcriptPages } from "./transcript-pages.js";
 export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";
 
 export async function onHistory(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (!(await isModerator(interaction))) return;
+  if (!(await isModerator(context, interaction))) return;
   const ref = targetThread(interaction);
   if (ref === undefined) {
     await answer(interaction, "Run /history inside a thread, or pick one with the `thread:` option.");
@@ -28,19 +28,22 @@ export async function onHistory(context: BotContext, interaction: ChatInputComma
 }
 
 export async function onForget(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (!(await isModerator(interaction))) return;
+  if (!(await isModerator(context, interaction)) || interaction.guildId === null) return;
   const user = interaction.options.getUser(FORGET.user, true);
-  const deleted = context.gateway.forgetUser(DISCORD_PLATFORM, user.id);
+  // A moderator's reach is their server: another server's data about the same user is not theirs to delete.
+  const deleted = context.gateway.forgetUser(DISCORD_PLATFORM, user.id, interaction.guildId);
   context.logger.info({ moderatorId: interaction.user.id, userId: user.id, deleted }, "discord: forgot a user's messages");
   await answer(interaction, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of ${userMention(user.id)}.`);
 }
 
 /**
  * Discord hides these commands from members without Manage Messages, but a server admin can override that per role or
- * channel; the permissions the interaction carries are the ones that count.
+ * channel; the permissions the interaction carries are the ones that count. With DISCORD_GUILD_ID, only that server's
+ * moderators are moderators here.
  */
-async function isModerator(interaction: ChatInputCommandInteraction): Promise<boolean> {
-  if (interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true) return true;
+async function isModerator(context: BotContext, interaction: ChatInputCommandInteraction): Promise<boolean> {
+  const ownServer = interaction.guildId !== null && (context.settings.guildId === undefined || interaction.guildId === context.settings.guildId);
+  if (ownServer && interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true) return true;
   await answer(interaction, MODERATORS_ONLY);
   return false;
 }

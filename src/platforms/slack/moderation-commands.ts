@@ -109,7 +109,8 @@ export class ModerationCommands {
       await this.#reply(request, `Usage: \`${this.forgetCommand} @user\` (pick the user from the list Slack offers as you type).`);
       return;
     }
-    const deleted = this.#options.gateway.forgetUser(SLACK_PLATFORM, userId);
+    // A moderator's reach is their workspace.
+    const deleted = this.#options.gateway.forgetUser(SLACK_PLATFORM, userId, request.teamId);
     this.#options.logger.info({ moderator: request.userId, user: userId, deleted }, "slack moderator forgot a user");
     await this.#reply(request, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of <@${userId}>.`);
   }

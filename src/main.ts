@@ -9,7 +9,7 @@ import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { consoleThread, runConsoleChat } from "./platforms/console/console-chat.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
-import { discordSettings } from "./config/platform-settings.js";
+import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
 
 function openApp(settings: Settings, logger: Logger): ConversationApp {
@@ -63,8 +63,9 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   await app.service.recover();
 }
 
+/** Incomplete credentials (a token without its companion setting) stop here with a message naming what is missing. */
 function hasPlatformCredentials(settings: Settings): boolean {
-  return settings.env.DISCORD_TOKEN !== undefined || settings.env.SLACK_BOT_TOKEN !== undefined;
+  return discordSettings(settings.env) !== undefined || slackSettings(settings.env) !== undefined;
 }
 
 export function buildProgram(): Command {

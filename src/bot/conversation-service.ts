@@ -98,14 +98,9 @@ export class ConversationService implements ConversationGateway {
     const text = cleanText(inbound.text);
     if (text === "") return { status: "ignored", reason: "empty" };
     const { store, inbox, limits } = this.options;
-    if (this.shutdown.signal.aborted) {
-      // Shutting down while the adapters still deliver events: keep the message for the next start, don't drop it.
-      const conversation = store.getOrCreateConversation(inbound);
-      const kept = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify({ ...inbound, text }));
-      return kept === undefined ? { status: "duplicate" } : { status: "failed", conversationId: conversation.id, errorCode: "aborted" };
-    }
+    const shuttingDown = this.shutdown.signal.aborted;
     const userKey = `${inbound.platform}:${inbound.user.id}`;
-    if (text.length > limits.maxInputChars || !this.limiter.allows(userKey)) {
+    if (!shuttingDown && (text.length > limits.maxInputChars || !this.limiter.allows(userKey))) {
       // Refused messages never reach the model; a retried delivery of one still gets a single notice.
       if (!store.recordInboundEvent(inbound.platform, inbound.eventId)) return { status: "duplicate" };
       const tooLong = text.length > limits.maxInputChars;
@@ -116,8 +111,8 @@ export class ConversationService implements ConversationGateway {
     const cleaned: InboundMessage = { ...inbound, text };
     const accepted = store.transaction(() => {
       const conversation = store.getOrCreateConversation(inbound);
-      if (this.queue.busy(conversation.id)) {
-        // It will wait behind a running turn: the inbox keeps it safe until then, across a crash too.
+      if (shuttingDown || this.queue.busy(conversation.id)) {
+        // It waits behind a running turn, or for the next start: the inbox keeps it safe until then, across a crash too.
         const inboxId = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify(cleaned));
         return inboxId === undefined ? undefined : { kind: "queued" as const, conversation, inboxId };
       }
@@ -126,8 +121,9 @@ export class ConversationService implements ConversationGateway {
       return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned) };
     });
     if (accepted === undefined) return { status: "duplicate" };
-    this.limiter.take(userKey);
     const id = accepted.conversation.id;
+    if (shuttingDown) return { status: "failed", conversationId: id, errorCode: "aborted" };
+    this.limiter.take(userKey);
     if (accepted.kind === "stored") {
       const { message } = accepted;
       return this.queue.run(id, () => this.runTurn(id, message, observer));
@@ -250,7 +246,7 @@ export class ConversationService implements ConversationGateway {
     const conversation = this.options.store.findConversation(ref);
     const stored = conversation && this.options.store.transcript(conversation.id);
     if (stored === undefined) return undefined;
-    return toTranscript(stored, (name) => this.presentation(name), this.options.workflow.startAgent.name);
+    return toTranscript(stored, (name) => this.presentation(name));
   }
 
   listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {

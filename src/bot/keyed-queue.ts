@@ -27,8 +27,4 @@ export class KeyedQueue<K> {
   async drain(): Promise<void> {
     while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
   }
-
-  get size(): number {
-    return this.tails.size;
-  }
 }

@@ -31,8 +31,4 @@ export class RateLimiter {
   private sweep(): void {
     for (const user of this.buckets.keys()) if (this.tokens(user) >= this.perMinute) this.buckets.delete(user);
   }
-
-  get size(): number {
-    return this.buckets.size;
-  }
 }

@@ -6,7 +6,6 @@ import type { AgentPresentation, Transcript, TranscriptEntry } from "./ports.js"
 export function toTranscript(
   stored: StoredTranscript,
   presentation: (agentName: string) => AgentPresentation,
-  startAgent: string,
 ): Transcript {
   const handoffsByMessage = new Map<number, StoredTranscript["handoffs"]>();
   const loose: StoredTranscript["handoffs"] = [];
@@ -50,13 +49,15 @@ export function toTranscript(
     if (trail.at(-1) !== h.from) trail.push(h.from);
     trail.push(h.to);
   }
+  // Without handoffs, the trail is the one agent that answered, if any did.
   const firstAgent = stored.messages.find((m) => m.role === "assistant")?.authorAgent;
+  if (trail.length === 0 && firstAgent !== undefined) trail.push(firstAgent);
   return {
     conversationId: stored.conversation.id,
     thread: stored.conversation.key,
     activeAgent: stored.conversation.activeAgent,
     startedAt: new Date(stored.conversation.createdAt),
-    trail: trail.length > 0 ? trail : firstAgent !== undefined ? [firstAgent] : [startAgent].slice(0, stored.messages.length > 0 ? 1 : 0),
+    trail,
     entries,
   };
 }

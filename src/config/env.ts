@@ -33,7 +33,7 @@ const EnvSchema = z.object({
   BATON_HISTORY_MESSAGES: int(40, 1),
   BATON_HISTORY_TOKENS: int(6_000, 1),
   BATON_RATE_LIMIT_PER_MINUTE: int(10, 0),
-  RETENTION_DAYS: z.coerce.number().int().min(1).optional().or(optionalText.pipe(z.undefined())),
+  RETENTION_DAYS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
 
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
@@ -83,7 +83,7 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
       historyMessages: env.BATON_HISTORY_MESSAGES,
       historyTokens: env.BATON_HISTORY_TOKENS,
       rateLimitPerMinute: env.BATON_RATE_LIMIT_PER_MINUTE,
-      ...(typeof env.RETENTION_DAYS === "number" ? { retentionDays: env.RETENTION_DAYS } : {}),
+      ...(env.RETENTION_DAYS !== undefined ? { retentionDays: env.RETENTION_DAYS } : {}),
     },
     env,
   };

@@ -25,7 +25,6 @@ const RESET = "\u001b[0m";
 export class ConsolePort implements PlatformPort {
   readonly platform = "console";
   private streaming: { agent: string; text: string } | undefined;
-  private counter = 0;
 
   constructor(
     private readonly output: Writable,
@@ -51,7 +50,7 @@ export class ConsolePort implements PlatformPort {
       this.endStream();
       this.output.write(`${this.label(reply.agent.name)}: ${reply.text}\n`);
     }
-    return `console-${reply.replyId}-${++this.counter}`;
+    return `console-${reply.replyId}`;
   }
 
   /** Text that streamed but was never delivered as a reply (e.g. a handoff with no words) still ends its line. */

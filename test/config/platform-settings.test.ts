@@ -1,0 +1,32 @@
+// DISCORD_* and SLACK_* into adapter settings: off without a token, a clear error when a token lacks its companion.
+
+import { describe, expect, it } from "vitest";
+import { loadSettings } from "../../src/config/env.js";
+import { discordSettings, slackSettings } from "../../src/config/platform-settings.js";
+
+const env = (vars: Record<string, string>) => loadSettings(vars).env;
+
+describe("platform settings", () => {
+  it("turns a platform on only when its token is set", () => {
+    expect(discordSettings(env({}))).toBeUndefined();
+    expect(slackSettings(env({}))).toBeUndefined();
+    expect(discordSettings(env({ DISCORD_TOKEN: "t", DISCORD_APPLICATION_ID: "1", DISCORD_CHANNEL_IDS: "2,3" }))).toEqual({
+      token: "t",
+      applicationId: "1",
+      channelIds: ["2", "3"],
+    });
+    expect(slackSettings(env({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", HOST: "127.0.0.1" }))).toEqual({
+      botToken: "xoxb-1",
+      appToken: "xapp-1",
+      port: 3000,
+      host: "127.0.0.1",
+      commandName: "homework",
+      moderatorIds: [],
+    });
+  });
+
+  it("names what is missing when a token comes without its companion setting", () => {
+    expect(() => discordSettings(env({ DISCORD_TOKEN: "t" }))).toThrow(/DISCORD_APPLICATION_ID/);
+    expect(() => slackSettings(env({ SLACK_BOT_TOKEN: "xoxb-1" }))).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
+  });
+});

@@ -2,7 +2,7 @@
 
 import type { ChatClientAgent } from "./agent.js";
 import type { ChatRequest, ChatResponse, ModelMessage } from "./chat-client.js";
-import { BatonError, ModelError, RunAbortedError } from "./errors.js";
+import { BatonError, ModelBehaviorError, ModelError, RunAbortedError } from "./errors.js";
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
@@ -55,6 +55,8 @@ export async function* runTurn(
   let handoffs = 0;
   let toolRounds = 0;
   let activationStart = 0;
+  // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
+  let emptyAnswers = 0;
 
   try {
     for (;;) {
@@ -79,6 +81,11 @@ export async function* runTurn(
         if (response === undefined) throw new ModelError("model_unavailable", `The model's stream for ${agent.name} ended without a response.`);
       }
       addUsage(usage, response.usage);
+      if (isEmptyAnswer(response)) {
+        if (++emptyAnswers > 1) throw new ModelBehaviorError(`${agent.name} gave an empty answer twice (no text, no tool call).`);
+        continue;
+      }
+      emptyAnswers = 0;
       const message = new ChatMessage("assistant", response.text, {
         authorName: agent.name,
         toolCalls: response.toolCalls,
@@ -124,6 +131,10 @@ export async function* runTurn(
   }
   yield new WorkflowCompletedEvent(turn, agent.name);
   return { status: "completed", messages: turn, activeAgent: agent.name, usage };
+}
+
+function isEmptyAnswer(response: ChatResponse): boolean {
+  return response.text.trim() === "" && (response.toolCalls?.length ?? 0) === 0;
 }
 
 function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options: TurnOptions): ChatClientAgent {

@@ -110,6 +110,14 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("slack:manifest-link")
+    .description("print Slack's one-click link that creates the app from slack/manifest.yml")
+    .action(async () => {
+      const { slackManifestLink } = await import("./platforms/slack/manifest-link.js");
+      process.stdout.write(`${slackManifestLink()}\n`);
+    });
+
+  program
     .command("migrate")
     .description("apply pending database migrations")
     .action(() => {

@@ -1,4 +1,4 @@
-// The README's library example, as written, against the fake OpenAI server: the seed's C# sample ported line by line.
+// The library example of docs/library.md, as written, against the fake OpenAI server: the seed's C# sample ported line by line.
 
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -53,6 +53,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable Baton reads (docs/configuration.md and .env.example list each one; a test keeps them in step). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 
 export interface Settings {
   readonly databasePath: string;

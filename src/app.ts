@@ -2,6 +2,7 @@
 
 import type { Logger } from "pino";
 import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
+import type { RetryPolicy } from "./bot/delivery-retry.js";
 import { buildWorkflow, loadRoster, presentations } from "./config/agents-file.js";
 import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
 import { ConversationStore } from "./store/conversation-store.js";
@@ -18,6 +19,8 @@ export interface ConversationAppOptions {
   readonly limits: ServiceLimits;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The backoff between attempts to post a reply (tests shorten it). */
+  readonly deliveryRetry?: RetryPolicy;
 }
 
 export interface ConversationApp {
@@ -43,6 +46,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     limits: options.limits,
     logger: options.logger,
     now,
+    ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
   });
   return {
     service,

@@ -7,6 +7,7 @@ import type { Inbox } from "../store/inbox.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { cleanText } from "./input.js";
+import type { RetryPolicy } from "./delivery-retry.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type {
   AgentPresentation,
@@ -41,8 +42,10 @@ export interface ConversationServiceOptions {
   readonly now?: () => number;
   /** A turn interrupted by a crash is run again this many times in all before it is marked failed. Default 2. */
   readonly maxTurnAttempts?: number;
-  /** Delivery attempts of one reply before it is marked failed. Default 5. */
+  /** Delivery attempts of one reply (made in-process, with backoff) before it is marked failed. Default 5. */
   readonly maxDeliveryAttempts?: number;
+  /** The backoff between delivery attempts. Default: from 1 s, doubling, at most 30 s. */
+  readonly deliveryRetry?: RetryPolicy;
 }
 
 export const TOO_LONG_NOTICE = (limit: number): string =>
@@ -74,6 +77,7 @@ export class ConversationService implements ConversationGateway {
       logger: options.logger,
       presentation: (name) => this.presentation(name),
       maxAttempts: options.maxDeliveryAttempts ?? 5,
+      ...(options.deliveryRetry === undefined ? {} : { retry: options.deliveryRetry }),
     });
     this.turns = new TurnRunner({
       store: options.store,
@@ -294,6 +298,7 @@ export class ConversationService implements ConversationGateway {
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.shutdown.abort();
+    this.delivery.stopRetrying();
     this.intakePaused?.resume();
     await this.queue.drain();
     await this.delivery.drain();

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { scrubSecrets } from "../logger.js";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { OutboxRow } from "../store/types.js";
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from "./delivery-retry.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
 
@@ -11,14 +12,25 @@ export interface ReplyDeliveryOptions {
   readonly store: ConversationStore;
   readonly logger: Logger;
   readonly presentation: (agentName: string) => AgentPresentation;
-  /** Attempts before a reply is marked failed (it stays pending for a retry at the next start until then). */
+  /** Attempts before a reply is marked failed; they are made in-process, with backoff, before the next reply goes. */
   readonly maxAttempts: number;
+  /** The backoff between attempts (a platform's retry-after wins when longer). */
+  readonly retry?: RetryPolicy;
+  /** Posted (once) in place of a reply that could not be delivered after every attempt. */
+  readonly gaveUpNotice?: string;
 }
+
+export const UNDELIVERED_NOTICE = "Sorry, I couldn't post my answer here. Please ask again in a moment.";
+
+/** An outbox row as delivery needs it; `attempts` counts failures of earlier processes. */
+export type QueuedReply = Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind"> & { readonly attempts?: number };
 
 export class ReplyDelivery {
   private readonly ports = new Map<string, PlatformPort>();
   private readonly queue = new KeyedQueue<number>();
   private readonly marks: Array<{ outboxId: number; platformMessageId: string; resolve: () => void }> = [];
+  /** Aborted at shutdown: waits between attempts end at once and the reply stays pending for the next start. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: ReplyDeliveryOptions) {}
 
@@ -31,7 +43,7 @@ export class ReplyDelivery {
   }
 
   /** Queues one outbox row for posting after the conversation's earlier replies. */
-  enqueue(row: Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind">): Promise<boolean> {
+  enqueue(row: QueuedReply): Promise<boolean> {
     return this.queue.run(row.conversationId, () => this.post(row));
   }
 
@@ -47,11 +59,16 @@ export class ReplyDelivery {
     return this.queue.run(conversationId, async () => undefined);
   }
 
+  /** Shutting down: waits between attempts end at once, and a reply still failing stays pending for the next start. */
+  stopRetrying(): void {
+    this.stopping.abort();
+  }
+
   drain(): Promise<void> {
     return this.queue.drain();
   }
 
-  private async post(row: Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind">): Promise<boolean> {
+  private async post(row: QueuedReply): Promise<boolean> {
     const port = this.ports.get(row.key.platform);
     if (port === undefined) {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
@@ -65,18 +82,47 @@ export class ReplyDelivery {
       text: row.text,
       kind: row.kind,
     };
-    let platformMessageId: string;
-    try {
-      platformMessageId = await port.deliver(reply);
-    } catch (error) {
-      this.options.store.markReplyFailed(row.id, scrubSecrets(error instanceof Error ? error.message : String(error)), {
-        maxAttempts: this.options.maxAttempts,
-      });
-      this.options.logger.error({ outboxId: row.id, platform: row.key.platform, err: error }, "could not deliver a reply");
-      return false;
-    }
+    const platformMessageId = await this.attempt(row, () => port.deliver(reply));
+    if (platformMessageId === undefined) return false;
     await this.markSent(row.id, platformMessageId);
     return true;
+  }
+
+  /**
+   * Runs `post` until it succeeds or the attempts are used up, waiting with backoff in between. The conversation's
+   * queue stays held meanwhile, so its next reply never overtakes this one. After the last failure the student gets
+   * a short notice instead (unless this reply was itself a notice).
+   */
+  private async attempt(row: Omit<QueuedReply, "text">, post: () => Promise<string>): Promise<string | undefined> {
+    const { store, logger, maxAttempts } = this.options;
+    for (let failures = (row.attempts ?? 0) + 1; ; failures++) {
+      try {
+        return await post();
+      } catch (error) {
+        store.markReplyFailed(row.id, scrubSecrets(error instanceof Error ? error.message : String(error)), { maxAttempts });
+        const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
+        const final = delay === undefined || failures >= maxAttempts;
+        logger[final ? "error" : "warn"]({ outboxId: row.id, platform: row.key.platform, attempt: failures, err: error }, final ? "could not deliver a reply" : "reply delivery failed; retrying");
+        if (final) {
+          if (failures < maxAttempts) store.markReplyFailed(row.id, "refused", { maxAttempts: 1 });
+          await this.noticeUndelivered(row);
+          return undefined;
+        }
+        if (!(await sleep(delay, this.stopping.signal))) return undefined;
+      }
+    }
+  }
+
+  private async noticeUndelivered(row: Pick<OutboxRow, "conversationId" | "key" | "agentName" | "kind">): Promise<void> {
+    if (row.kind === "notice") return;
+    const port = this.ports.get(row.key.platform);
+    if (port === undefined) return;
+    const text = this.options.gaveUpNotice ?? UNDELIVERED_NOTICE;
+    const id = this.options.store.enqueueNotice(row.conversationId, { agentName: row.agentName, text });
+    const notice = { id, conversationId: row.conversationId, key: row.key, agentName: row.agentName, text, kind: "notice" as const };
+    const reply: OutboundReply = { ...row.key, replyId: id, conversationId: row.conversationId, agent: this.options.presentation(row.agentName), text, kind: "notice" };
+    const posted = await this.attempt(notice, () => port.deliver(reply));
+    if (posted !== undefined) await this.markSent(id, posted);
   }
 
   /**
@@ -103,4 +149,20 @@ export class ReplyDelivery {
     }
     for (const mark of batch) mark.resolve();
   }
+}
+
+/** Resolves true after `ms`, or false at once when `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

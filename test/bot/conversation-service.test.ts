@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/bot/ports.js";
 import { GAVE_UP_NOTICE, RATE_LIMIT_NOTICE, TOO_LONG_NOTICE } from "../../src/bot/conversation-service.js";
+import { UNDELIVERED_NOTICE } from "../../src/bot/reply-delivery.js";
 import { UNAVAILABLE_NOTICE } from "../../src/bot/turn-runner.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
@@ -196,18 +197,53 @@ describe("ConversationService", () => {
     expect(h.service.hasConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "new" })).toBe(true);
   });
 
-  it("keeps a reply whose delivery failed pending, and posts it once after a restart", async () => {
+  it("retries a reply whose post failed in-process, before the next reply of the conversation", async () => {
     const { h, port } = await setup();
-    port.failNext = 1;
-    await h.service.handle(inbound("Who was Napoleon?"));
-    expect(port.delivered).toHaveLength(1);
-    expect(h.store.pendingReplies()).toHaveLength(1);
-    const recovered = await h.service.recover();
-    expect(recovered.replies).toBe(1);
-    expect(port.lines()[1]).toMatch(/^triage_agent: This is a history question/);
-    expect(h.store.pendingReplies()).toHaveLength(0);
+    port.failNext = 2; // e.g. Slack's ok:false internal_error twice
+    const outcome = await h.service.handle(inbound("Who was Napoleon?"));
+    expect(outcome).toMatchObject({ status: "completed", replies: 2 });
+    expect(port.lines().map((line) => line.split(":")[0])).toEqual(["triage_agent", "history_tutor"]);
+    expect(port.attempts.map((a) => a.replyId)).toEqual([port.delivered[0]!.replyId, port.delivered[0]!.replyId, port.delivered[0]!.replyId, port.delivered[1]!.replyId]);
+    expect(h.store.pendingReplies()).toEqual([]);
     expect((await h.service.recover()).replies).toBe(0);
     expect(port.delivered).toHaveLength(2);
+  });
+
+  it("posts a short notice when a reply still fails after every attempt, and goes on in order", async () => {
+    const { h, port } = await setup();
+    port.failNext = 5; // the default attempt limit
+    await h.service.handle(inbound("Who was Napoleon?"));
+    expect(port.lines()).toEqual([
+      `triage_agent: ${UNDELIVERED_NOTICE}`,
+      expect.stringMatching(/^history_tutor: /),
+    ]);
+    expect(h.store.pendingReplies()).toEqual([]);
+    expect((await h.service.recover()).replies).toBe(0);
+  });
+
+  it("does not retry a reply the platform refused for good", async () => {
+    const { h, port } = await setup();
+    port.refuseNext = 1;
+    await h.service.handle(inbound("Who was Napoleon?"));
+    expect(port.attempts).toHaveLength(3); // the refused reply, the notice, the tutor's reply
+    expect(port.lines()[0]).toBe(`triage_agent: ${UNDELIVERED_NOTICE}`);
+  });
+
+  it("leaves a reply still failing at shutdown pending, and posts it once at the next start", async () => {
+    const { h, port } = await setup();
+    port.failNext = 1;
+    const conversation = h.store.getOrCreateConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" });
+    const id = h.store.enqueueNotice(conversation.id, { agentName: "triage_agent", text: "left from before" });
+    const recovering = h.service.recover();
+    await h.service.close(); // stops the retry wait
+    await recovering;
+    expect(h.store.pendingReplies().map((r) => r.id)).toEqual([id]);
+    const again = await startServiceHarness({ databasePath: h.databasePath });
+    const next = new RecordingPort();
+    again.service.registerPort(next);
+    expect((await again.service.recover()).replies).toBe(1);
+    expect(next.lines()).toEqual(["triage_agent: left from before"]);
+    await again.close();
   });
 
   it("gives up with a notice on a turn that was interrupted twice", async () => {

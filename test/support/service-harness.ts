@@ -53,6 +53,8 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
     limits: { ...DEFAULT_TEST_LIMITS, ...options.limits },
     logger: pino({ level: "silent" }),
     ...(options.now ? { now: options.now } : {}),
+    // Retries of a failed post, a few milliseconds apart: the behaviour is the same, the test is quick.
+    deliveryRetry: { baseDelayMs: 2, maxDelayMs: 10 },
   });
   return {
     ...app,

@@ -1,6 +1,7 @@
 // Errors of the Discord adapter (with a stable code) and how to read Discord's own numeric API error codes.
 
-import { DiscordAPIError } from "discord.js";
+import { DiscordAPIError, HTTPError, RateLimitError } from "discord.js";
+import { DeliveryError } from "../../bot/delivery-retry.js";
 import { BatonError } from "../../workflow/errors.js";
 
 export type DiscordAdapterErrorCode =
@@ -16,4 +17,20 @@ export class DiscordAdapterError extends BatonError<DiscordAdapterErrorCode> {}
 /** Discord's JSON error code (10015 Unknown Webhook, 50013 Missing Permissions, …), when `error` carries one. */
 export function discordErrorCode(error: unknown): number | undefined {
   return error instanceof DiscordAPIError && typeof error.code === "number" ? error.code : undefined;
+}
+
+/**
+ * A failed post as the service's DeliveryError: Discord's 5xx, a 429 and no answer at all are worth another try
+ * (discord.js has already waited out the rate limits it knew of); any other refusal (4xx) is final.
+ */
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const message = `Discord refused the reply: ${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof RateLimitError) return new DeliveryError("delivery_transient", message, { cause: error, retryAfterMs: error.retryAfter });
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    const transient = error.status >= 500 || error.status === 429;
+    return new DeliveryError(transient ? "delivery_transient" : "delivery_refused", message, { cause: error });
+  }
+  if (error instanceof DiscordAdapterError) return new DeliveryError("delivery_refused", message, { cause: error });
+  return new DeliveryError("delivery_transient", message, { cause: error });
 }

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
 import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
-import { DiscordAdapterError, discordErrorCode } from "./errors.js";
+import { DiscordAdapterError, discordErrorCode, toDeliveryError } from "./errors.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
 
@@ -24,6 +24,14 @@ export class DiscordReplyPort implements PlatformPort {
   constructor(private readonly options: DiscordReplyPortOptions) {}
 
   async deliver(reply: OutboundReply): Promise<string> {
+    try {
+      return await this.post(reply);
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  private async post(reply: OutboundReply): Promise<string> {
     const header = fallbackHeader(reply.agent);
     // Every piece leaves room for the fallback's bold name, so a switch of route mid-reply still fits.
     const pieces = splitMessage(reply.text, { limit: DISCORD_MESSAGE_LIMIT - header.length - 1 });

@@ -1,5 +1,6 @@
 // Errors of the Slack adapter: one class with a stable code, plus the Slack API's own error string when there is one.
 
+import { DeliveryError } from "../../bot/delivery-retry.js";
 import { BatonError } from "../../workflow/errors.js";
 
 export type SlackAdapterErrorCode =
@@ -54,4 +55,24 @@ export function toSlackAdapterError(method: string, error: unknown): SlackAdapte
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new SlackAdapterError("slack_unreachable", `Slack ${method} failed: ${reason}`, { cause: error });
+}
+
+/** Slack's answers that say "not now" rather than "no": the same call may succeed a moment later. */
+const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "rate_limited"]);
+
+/**
+ * A failed post as the service's DeliveryError: Slack's internal_error and its kin, a 429 (with its Retry-After),
+ * an HTTP 5xx or no answer are transient; any other ok:false answer (channel_not_found, is_archived…) is final.
+ */
+export function toDeliveryError(method: string, error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const wrapped = toSlackAdapterError(method, error);
+  const cause = (error as { code?: unknown; retryAfter?: unknown; statusCode?: unknown }) ?? {};
+  if (cause.code === "slack_webapi_rate_limited_error" && typeof cause.retryAfter === "number") {
+    return new DeliveryError("delivery_transient", wrapped.message, { cause: wrapped, retryAfterMs: cause.retryAfter * 1_000 });
+  }
+  if (wrapped.slackError !== undefined) {
+    return new DeliveryError(TRANSIENT_ERRORS.has(wrapped.slackError) ? "delivery_transient" : "delivery_refused", wrapped.message, { cause: wrapped });
+  }
+  return new DeliveryError("delivery_transient", wrapped.message, { cause: wrapped });
 }

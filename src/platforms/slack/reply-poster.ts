@@ -4,7 +4,7 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
-import { neededScopeOf, slackErrorOf, toSlackAdapterError } from "./errors.js";
+import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
@@ -58,7 +58,7 @@ export class SlackReplyPoster implements PlatformPort {
         posted.push(await this.#postPiece(reply, pieces[part] ?? "", { part, parts: pieces.length }));
       } catch (error) {
         if (posted.length > 0) this.#rememberPartial(reply.replyId, posted);
-        throw toSlackAdapterError("chat.postMessage", error);
+        throw toDeliveryError("chat.postMessage", error);
       }
     }
     this.#partial.delete(reply.replyId);

@@ -75,6 +75,15 @@ describe("Slack end to end", () => {
     expect(transcript?.entries.filter((e) => e.kind === "message").map((e) => e.kind === "message" && e.author)).toEqual(["Ada Lovelace", "Triage", "Math Tutor"]);
   });
 
+  it("retries a reply Slack answered with internal_error in-process, keeping the thread's order", async () => {
+    const { t } = await start();
+    // The first reply's post fails once (after the root message went up); the service tries it again at once.
+    t.fake.failNext("chat.postMessage", "internal_error", { afterCalls: 1 });
+    const { replies } = await askAndWait(t, "What is the derivative of x^2?");
+    expect(replies.map((m) => m.username)).toEqual(["Triage", "Math Tutor"]);
+    expect(t.fake.callsTo("chat.postMessage").map((c) => c.answer.error ?? "ok")).toEqual(["ok", "internal_error", "ok", "ok"]);
+  });
+
   it("continues the conversation from a thread reply, and processes a retried delivery once", async () => {
     const { h, t } = await start();
     const { root } = await askAndWait(t, "What is 2+2?");

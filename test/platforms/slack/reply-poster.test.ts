@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { OutboundReply } from "../../../src/bot/ports.js";
 import { AgentIdentityMode } from "../../../src/platforms/slack/agent-identity.js";
 import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
+import { DeliveryError } from "../../../src/bot/delivery-retry.js";
 import { SlackAdapterError } from "../../../src/platforms/slack/errors.js";
 import { SlackReplyPoster } from "../../../src/platforms/slack/reply-poster.js";
 import { FakeSlack, FULL_SCOPES } from "../../support/fake-slack/index.js";
@@ -102,7 +103,7 @@ describe("SlackReplyPoster", () => {
     const { fake, port, logs } = await poster();
     fake.failNext("chat.postMessage", "missing_scope", { extra: { needed: "chat:write", provided: "commands" } });
     const error = await port.deliver(reply()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "slack_api", slackError: "missing_scope" });
+    expect(error).toMatchObject({ code: "delivery_refused", cause: { code: "slack_api", slackError: "missing_scope" } });
     expect(warnings(logs)).toEqual([]);
     await port.deliver(reply());
     expect(fake.messages()[0]?.username).toBe("Triage");
@@ -127,6 +128,14 @@ describe("SlackReplyPoster", () => {
     expect(posted.map((m) => m.text).join("\n")).toContain("let v29 = 29 * 2;");
   });
 
+  it("reports Slack's internal_error as transient, so the service retries it", async () => {
+    const { fake, port } = await poster();
+    fake.failNext("chat.postMessage", "internal_error");
+    const error = await port.deliver(reply()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "delivery_transient", cause: { slackError: "internal_error" } });
+    expect(fake.messages()).toHaveLength(0);
+  });
+
   it("waits out a rate limit and posts once", async () => {
     const { fake, port } = await poster();
     fake.rateLimit("chat.postMessage", { retryAfterSeconds: 0 });
@@ -140,8 +149,9 @@ describe("SlackReplyPoster", () => {
     const text = Array.from({ length: 3 }, (_v, i) => `Paragraph ${i} ${"z".repeat(60)}`).join("\n\n");
     fake.failNext("chat.postMessage", "is_archived", { afterCalls: 1 });
     const error = await port.deliver(reply({ text })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SlackAdapterError);
-    expect(error).toMatchObject({ code: "slack_api", slackError: "is_archived" });
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as DeliveryError).cause).toBeInstanceOf(SlackAdapterError);
+    expect(error).toMatchObject({ code: "delivery_refused", cause: { code: "slack_api", slackError: "is_archived" } });
     expect(fake.messages()).toHaveLength(1);
 
     const ts = await port.deliver(reply({ text }));

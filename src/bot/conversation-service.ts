@@ -238,6 +238,10 @@ export class ConversationService implements ConversationGateway {
     return { replies, turns, queued };
   }
 
+  async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
+    return this.options.store.recordInboundEvent(platform, deliveryId);
+  }
+
   hasConversation(ref: ThreadRef): boolean {
     return this.options.store.findConversation(ref) !== undefined;
   }

@@ -91,6 +91,11 @@ export interface ConversationGateway {
   registerPort(port: PlatformPort): void;
   /** Process one inbound message: dedupe, check, persist, run the agents, deliver the replies. */
   handle(inbound: InboundMessage): Promise<HandleOutcome>;
+  /**
+   * Records a platform delivery that acts before its message is handled (a slash command posts a root message first):
+   * true the first time this id is seen, false for a retry or a replay, which must then do nothing.
+   */
+  claimDelivery(platform: string, deliveryId: string): Promise<boolean>;
   /** Whether a conversation exists for this thread (e.g. "is this a thread the bot opened?"). */
   hasConversation(ref: ThreadRef): boolean;
   /** Register a thread as a conversation before its first message (e.g. right after the bot opens it). */

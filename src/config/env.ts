@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   SLACK_COMMAND: optionalText.default("homework"),
   SLACK_MODERATOR_IDS: list,
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  SLACK_MAX_BODY_BYTES: int(1024 * 1024, 1),
   PORT: int(3000, 0),
   HOST: optionalText,
 });

@@ -36,6 +36,7 @@ export function slackSettings(env: Env): SlackSettings | undefined {
     port: env.PORT,
     commandName: env.SLACK_COMMAND,
     moderatorIds: env.SLACK_MODERATOR_IDS,
+    maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
     ...(env.SLACK_APP_TOKEN !== undefined ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(env.SLACK_SIGNING_SECRET !== undefined ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
     ...(env.SLACK_API_URL !== undefined ? { apiUrl: env.SLACK_API_URL } : {}),

@@ -83,6 +83,11 @@ export class ConversationEntry {
   /** `/homework <question>`: already acknowledged; posts "<@user> asked: …" and runs the conversation under it. */
   onCommand(command: StudentCommand): void {
     this.#o.work.run("slash command", async () => {
+      // Before anything is posted: a replayed command (same trigger_id, still validly signed) must not open a thread.
+      if (!(await this.#o.gateway.claimDelivery(SLACK_PLATFORM, `trigger:${command.triggerId}`))) {
+        this.#o.logger.info({ channel: command.channelId }, "slack slash command replayed: ignored");
+        return;
+      }
       const question = slackTextToPlain(command.text);
       if (question === "") {
         await command.respond({ text: `Ask a question after the command: \`/${this.#o.commandName} What is the derivative of x^2?\``, response_type: "ephemeral" });

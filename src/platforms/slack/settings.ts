@@ -17,6 +17,11 @@ export interface SlackSettings {
   readonly moderatorIds: readonly string[];
   /** SLACK_API_URL: another Web API base (a proxy, or a fake in tests), e.g. "http://127.0.0.1:3999/api/". */
   readonly apiUrl?: string;
+  /** SLACK_MAX_BODY_BYTES: HTTP bodies larger than this are refused with 413 as they stream. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 export const DEFAULT_COMMAND_NAME = "homework";
+
+/** Slack's own payloads are a few kB; a megabyte leaves room for long messages and large block payloads. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

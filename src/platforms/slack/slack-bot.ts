@@ -11,10 +11,11 @@ import { BackgroundWork } from "./background-work.js";
 import { registerListeners } from "./bolt-listeners.js";
 import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
 import { ConversationEntry } from "./conversation-entry.js";
+import { GuardedReceiver } from "./guarded-receiver.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
 import { SlackReplyPoster } from "./reply-poster.js";
-import { DEFAULT_COMMAND_NAME, type SlackSettings } from "./settings.js";
+import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
 import { ThreadStatusIndicator } from "./thread-status.js";
 import { SlackUserDirectory } from "./user-directory.js";
 
@@ -73,7 +74,9 @@ async function identify(client: webApi.WebClient): Promise<BotIdentity> {
   }
 }
 
-function receiverOptions(settings: SlackSettings): { socketMode: true; appToken: string } | { signingSecret: string } {
+type ReceiverChoice = { readonly socketMode: true; readonly appToken: string } | { readonly signingSecret: string };
+
+function chooseReceiver(settings: SlackSettings): ReceiverChoice {
   if (settings.appToken !== undefined && settings.appToken !== "") return { socketMode: true, appToken: settings.appToken };
   if (settings.signingSecret !== undefined && settings.signingSecret !== "") return { signingSecret: settings.signingSecret };
   throw new UserError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events).", { code: "configuration" });
@@ -82,7 +85,7 @@ function receiverOptions(settings: SlackSettings): { socketMode: true; appToken:
 /** Starts the Slack adapter; resolves once it is receiving events. */
 export async function startSlackBot(options: StartSlackBotOptions): Promise<SlackBot> {
   const { settings, gateway } = options;
-  const receiver = receiverOptions(settings);
+  const receiver = chooseReceiver(settings);
   const logger = options.logger.child({ platform: "slack" });
   const boltLogger = createBoltLogger(logger);
   const commandName = (settings.commandName || DEFAULT_COMMAND_NAME).replace(/^\//, "");
@@ -109,7 +112,16 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     clientOptions: { ...apiUrl, retryConfig: options.retryConfig ?? DEFAULT_RETRY },
     // Acknowledge at once; the work runs after the HTTP response (or Socket Mode ack) has gone.
     processBeforeResponse: false,
-    ...receiver,
+    ...("socketMode" in receiver
+      ? receiver
+      : {
+          receiver: new GuardedReceiver({
+            signingSecret: receiver.signingSecret,
+            maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+            logger,
+            boltLogger,
+          }),
+        }),
   });
   registerListeners(app, { entry, moderation, work, commandName, teamId: bot.teamId, logger });
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status }));

@@ -113,11 +113,12 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
       gateway.registerPort(port);
     },
     handle: (inbound) => gateway.handle(inbound),
+    claimDelivery: (platform, deliveryId) => gateway.claimDelivery(platform, deliveryId),
     hasConversation: (ref) => gateway.hasConversation(ref),
     openConversation: (ref) => gateway.openConversation(ref),
     transcript: (ref) => gateway.transcript(ref),
     listConversations: (filter) => gateway.listConversations(filter),
-    forgetUser: (platform, userId) => gateway.forgetUser(platform, userId),
+    forgetUser: (platform, userId, workspace) => gateway.forgetUser(platform, userId, workspace),
     agents: () => gateway.agents(),
   };
 }

@@ -93,6 +93,13 @@ export class FakeGateway implements ConversationGateway {
     return new Promise((resolve) => this.#handledWaiters.push({ count, resolve }));
   }
 
+  async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
+    const key = `claim|${platform}|${deliveryId}`;
+    if (this.#events.has(key)) return false;
+    this.#events.add(key);
+    return true;
+  }
+
   hasConversation(ref: ThreadRef): boolean {
     return this.#conversations.has(keyOf(ref));
   }

@@ -22,6 +22,7 @@ describe("platform settings", () => {
       host: "127.0.0.1",
       commandName: "homework",
       moderatorIds: [],
+      maxBodyBytes: 1_048_576,
     });
   });
 

@@ -1,0 +1,165 @@
+// The console's row types: what src/store/console/ reads for the moderators' web console (src/admin).
+
+/** What a console session may read: everything (operator), one server/workspace, or one conversation. */
+export type ConsoleScope =
+  | { readonly kind: "all" }
+  | { readonly kind: "workspace"; readonly platform: string; readonly workspace: string }
+  | { readonly kind: "conversation"; readonly conversationId: number; readonly platform: string; readonly workspace: string };
+
+/** Who holds a session: a platform moderator ("discord:123") or the operator who signed in with ADMIN_TOKEN. */
+export interface ConsoleActor {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface SessionRecord {
+  readonly tokenHash: string;
+  readonly scope: ConsoleScope;
+  readonly actor: ConsoleActor;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface AccessEntry {
+  readonly at: number;
+  readonly actor: ConsoleActor;
+  readonly scope: string;
+  readonly action: string;
+  readonly conversationId?: number;
+}
+
+export type ConversationStatusFilter = "answered" | "failed" | "flagged" | "unreviewed";
+
+export interface ConversationQuery {
+  readonly scope: ConsoleScope;
+  readonly platform?: string;
+  readonly workspace?: string;
+  readonly channel?: string;
+  /** A student's user id, or part of their display name. */
+  readonly student?: string;
+  /** An agent that answered or was handed the conversation. */
+  readonly agent?: string;
+  /** Last activity from (inclusive) and before (exclusive), unix ms. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly status?: ConversationStatusFilter;
+  /** Full-text search over message text (words, all must match; the last may be a prefix). */
+  readonly search?: string;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface ConversationListItem {
+  readonly id: number;
+  readonly platform: string;
+  readonly workspace: string;
+  readonly channel: string;
+  readonly thread: string;
+  readonly activeAgent: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly messageCount: number;
+  readonly students: readonly string[];
+  readonly failedTurns: number;
+  readonly openFlags: number;
+  /** With a search: the best-matching message's text around the match, with \uE000…\uE001 around matched words. */
+  readonly snippet?: string;
+}
+
+export interface ConversationPage {
+  readonly items: readonly ConversationListItem[];
+  readonly hasMore: boolean;
+}
+
+export interface AttachmentSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly bytes: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface FlagRecord {
+  readonly id: number;
+  readonly conversationId: number;
+  readonly messageId: number | undefined;
+  readonly severity: string;
+  readonly categories: readonly string[];
+  readonly action: string;
+  readonly source: string;
+  readonly excerpt: string;
+  readonly createdAt: number;
+  readonly reviewedBy: string | undefined;
+  readonly reviewedAt: number | undefined;
+}
+
+export interface MessageRecord {
+  readonly id: number;
+  readonly seq: number;
+  readonly role: "user" | "assistant" | "tool" | "system";
+  readonly authorAgent: string | undefined;
+  readonly userId: string | undefined;
+  readonly userName: string | undefined;
+  readonly text: string;
+  readonly promptTokens: number | undefined;
+  readonly completionTokens: number | undefined;
+  readonly turnStatus: "pending" | "completed" | "failed" | undefined;
+  readonly errorCode: string | undefined;
+  readonly createdAt: number;
+  readonly attachments: readonly AttachmentSummary[];
+}
+
+export interface HandoffRecord {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  readonly messageId: number | undefined;
+  readonly createdAt: number;
+}
+
+export interface AccessRecord {
+  readonly at: number;
+  readonly actorId: string;
+  readonly actorName: string;
+  readonly scope: string;
+  readonly action: string;
+}
+
+export interface ConversationDetail {
+  readonly id: number;
+  readonly platform: string;
+  readonly workspace: string;
+  readonly channel: string;
+  readonly thread: string;
+  readonly activeAgent: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly messages: readonly MessageRecord[];
+  readonly handoffs: readonly HandoffRecord[];
+  readonly flags: readonly FlagRecord[];
+}
+
+export interface UsageRow {
+  /** The day (YYYY-MM-DD, UTC), the "platform workspace", or the agent name. */
+  readonly key: string;
+  readonly messages: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+export interface UsageReport {
+  readonly byDay: readonly UsageRow[];
+  readonly byWorkspace: readonly UsageRow[];
+  readonly byAgent: readonly UsageRow[];
+}
+
+export interface AttachmentContent {
+  readonly conversationId: number;
+  readonly platform: string;
+  readonly workspace: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly data: Uint8Array;
+}
+

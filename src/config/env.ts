@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { ServiceLimits } from "../bot/conversation-service.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
+import { safetySettings, type SafetySettings } from "./safety-settings.js";
 import { UserError } from "../workflow/errors.js";
 
 const optionalText = z
@@ -35,11 +36,19 @@ const EnvSchema = z.object({
   BATON_RATE_LIMIT_PER_MINUTE: int(10, 0),
   RETENTION_DAYS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
 
+  BATON_MODERATION: optionalText.pipe(z.enum(["openai", "off"]).optional()),
+  BATON_MODERATION_API_KEY: optionalText,
+  BATON_MODERATION_BASE_URL: optionalText.pipe(z.url().optional()),
+  BATON_DAILY_TOKENS_PER_USER: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+  BATON_DAILY_TOKENS_PER_WORKSPACE: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+  BATON_MODEL_PRICES: optionalText,
+
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_GUILD_ID: optionalText,
   DISCORD_CHANNEL_IDS: list,
   DISCORD_API_URL: optionalText.pipe(z.url().optional()),
+  DISCORD_ALERT_CHANNEL_ID: optionalText,
 
   SLACK_BOT_TOKEN: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -48,6 +57,7 @@ const EnvSchema = z.object({
   SLACK_MODERATOR_IDS: list,
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
   SLACK_MAX_BODY_BYTES: int(1024 * 1024, 1),
+  SLACK_ALERT_CHANNEL: optionalText,
   PORT: int(3000, 0),
   HOST: optionalText,
 });
@@ -64,6 +74,7 @@ export interface Settings {
   readonly logLevel: Env["LOG_LEVEL"];
   readonly llm: LlmSettings;
   readonly limits: ServiceLimits;
+  readonly safety: SafetySettings;
   readonly env: Env;
 }
 
@@ -89,6 +100,7 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
       rateLimitPerMinute: env.BATON_RATE_LIMIT_PER_MINUTE,
       ...(env.RETENTION_DAYS !== undefined ? { retentionDays: env.RETENTION_DAYS } : {}),
     },
+    safety: safetySettings(env),
     env,
   };
 }

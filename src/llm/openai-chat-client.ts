@@ -9,6 +9,7 @@ import type { CompletionUsage } from "openai/resources/completions";
 import type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart } from "../workflow/chat-client.js";
 import { ModelBehaviorError, ModelError, RunAbortedError } from "../workflow/errors.js";
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
+import { answerFilterError } from "./azure-content-filter.js";
 import { toBatonError } from "./openai-errors.js";
 import { toOpenAIMessages, toOpenAITools } from "./openai-messages.js";
 import { requireIdentity, ToolCallAssembler } from "./tool-call-assembler.js";
@@ -75,6 +76,9 @@ export class OpenAIChatClient implements ChatClient {
         }
         for (const call of choice.delta.tool_calls ?? []) assembler.add(call);
         if (choice.finish_reason) finishReason = choice.finish_reason;
+        // Azure stops a filtered answer with finish_reason content_filter and says why in the same chunk.
+        const filtered = answerFilterError(choice.finish_reason, (choice as { content_filter_results?: unknown }).content_filter_results);
+        if (filtered !== undefined) throw filtered;
       }
     } catch (error) {
       if (watchdog.fired) throw watchdog.error();
@@ -111,6 +115,8 @@ function toTokenUsage(usage: CompletionUsage): TokenUsage {
 function toChatResponse(completion: ChatCompletion): ChatResponse {
   const choice = completion.choices[0];
   if (choice === undefined) throw new ModelBehaviorError("The model service returned a completion with no choices.");
+  const filtered = answerFilterError(choice.finish_reason, (choice as { content_filter_results?: unknown }).content_filter_results);
+  if (filtered !== undefined) throw filtered;
   const message = choice.message;
   const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, index) => {
     if (call.type !== "function") throw new ModelBehaviorError(`The model produced an unsupported ${call.type} tool call.`);

@@ -2,6 +2,7 @@
 
 import { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { BatonError, ModelError, RunAbortedError } from "../workflow/errors.js";
+import { promptFilterError } from "./azure-content-filter.js";
 
 type ModelErrorCode = ConstructorParameters<typeof ModelError>[0];
 
@@ -63,6 +64,9 @@ export function toBatonError(error: unknown, signal?: AbortSignal): BatonError {
     if (error.status === undefined) {
       return new ModelError("model_unavailable", describe(error, "model_unavailable"), { cause: error });
     }
+    // Azure's content filter refuses with a 400 too; it is a finding about the student's message, not a bad request.
+    const filtered = error.status === 400 ? promptFilterError(error.error, error) : undefined;
+    if (filtered !== undefined) return filtered;
     const code = codeForStatus(error.status);
     return new ModelError(code, describe(error, code), { cause: error, status: error.status });
   }

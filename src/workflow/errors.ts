@@ -7,6 +7,7 @@ export type BatonErrorCode =
   | "model_rate_limited"
   | "model_auth"
   | "model_bad_request"
+  | "model_content_filtered"
   | "model_behavior"
   | "aborted"
   | "input_rejected"
@@ -39,6 +40,21 @@ export class ModelError extends BatonError {
   ) {
     super(code, message, options);
     if (options?.status !== undefined) this.status = options.status;
+  }
+}
+
+/**
+ * The model service's own content filter (Azure OpenAI's) refused the prompt (`input`) or stopped the answer
+ * (`output`); `categories` maps each filtered category to a 0..1 score, in the moderation endpoint's names.
+ */
+export class ContentFilterError extends BatonError {
+  readonly source: "input" | "output";
+  readonly categories: Readonly<Record<string, number>>;
+  constructor(source: "input" | "output", categories: Readonly<Record<string, number>>, options?: { cause?: unknown }) {
+    const names = Object.keys(categories).join(", ") || "unspecified";
+    super("model_content_filtered", `The model service's content filter stopped the ${source === "input" ? "prompt" : "answer"} (${names}).`, options);
+    this.source = source;
+    this.categories = categories;
   }
 }
 

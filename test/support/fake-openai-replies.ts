@@ -18,6 +18,8 @@ export interface ReplyContent {
   readonly toolCalls?: readonly FakeToolCall[];
   readonly usage?: FakeUsage;
   readonly finishReason?: "stop" | "length" | "tool_calls" | "content_filter";
+  /** Azure only: the content filter's verdict on the answer, sent on the finishing choice (with finishReason content_filter). */
+  readonly contentFilterResults?: Readonly<Record<string, unknown>>;
 }
 
 /** Per-request facts the bodies need: ids, the model echoed back, and the prompt size for default usage. */
@@ -74,9 +76,13 @@ export function completionBody(content: ReplyContent, context: ReplyContext): Re
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: context.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(content, calls) }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(content, calls), ...filterResults(content) }],
     usage: usageOf(content, context, calls),
   };
+}
+
+function filterResults(content: ReplyContent): { content_filter_results?: Readonly<Record<string, unknown>> } {
+  return content.contentFilterResults === undefined ? {} : { content_filter_results: content.contentFilterResults };
 }
 
 /** Splits into roughly `parts` pieces so that clients must reassemble them. */
@@ -100,7 +106,7 @@ export function streamChunks(content: ReplyContent, context: ReplyContext): Reco
   const withUsage: { usage?: null } = context.includeUsage ? { usage: null } : {};
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
     ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason, ...(finishReason === null ? {} : filterResults(content)) }],
     ...withUsage,
   });
   const text = content.text ?? "";

@@ -6,6 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { completionBody, streamChunks, type ReplyContent } from "./fake-openai-replies.js";
 import { findRequestProblem } from "./fake-openai-validate.js";
+import { createModerationHandler, type FakeModerations } from "./fake-openai-moderations.js";
 
 export type { FakeToolCall, FakeUsage } from "./fake-openai-replies.js";
 
@@ -30,6 +31,8 @@ export interface FakeFailure extends FakeTiming {
   readonly retryAfterSeconds?: number;
   readonly message?: string;
   readonly code?: string;
+  /** Azure's details of a content-filter refusal (`{ code: "ResponsibleAIPolicyViolation", content_filter_result }`). */
+  readonly innererror?: Readonly<Record<string, unknown>>;
 }
 
 export type FakeScript = FakeReply | FakeFailure;
@@ -67,6 +70,8 @@ export interface FakeOpenAI {
   setResponder(responder: FakeResponder): void;
   /** How many enqueued scripts are still unused. */
   pendingScripts(): number;
+  /** POST /v1/moderations: its own record and scripts (chat requests above never include it). */
+  readonly moderations: FakeModerations;
   /** Resolves once `count` requests have arrived (counting the ones already here). */
   waitForRequests(count: number): Promise<readonly RecordedRequest[]>;
   close(): Promise<void>;
@@ -94,6 +99,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: FakeScript[] = [];
   const waiters: { count: number; resolve: (all: readonly RecordedRequest[]) => void }[] = [];
   let responder = defaultResponder;
+  const moderations = createModerationHandler();
 
   function record(request: RecordedRequest): void {
     requests.push(request);
@@ -107,6 +113,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const azure = AZURE_ROUTE.exec(url.pathname);
+    if (req.method === "POST" && url.pathname === "/v1/moderations") {
+      const answer = moderations.answer(req.headers, parseJson(raw) ?? raw);
+      const headers: Record<string, string> = answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
+      return sendJson(res, answer.status, answer.json, headers);
+    }
     if (req.method !== "POST" || (url.pathname !== "/v1/chat/completions" && azure === null)) {
       return sendError(res, 404, { message: `Unknown route ${req.method} ${url.pathname}`, param: null, code: "unknown_url" });
     }
@@ -175,6 +186,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     enqueue: (...scripts) => void queue.push(...scripts),
     setResponder: (next) => void (responder = next),
     pendingScripts: () => queue.length,
+    moderations,
     waitForRequests: (count) =>
       requests.length >= count
         ? Promise.resolve([...requests])
@@ -225,7 +237,13 @@ function sendFailure(res: ServerResponse, failure: FakeFailure): void {
   const type = failure.status === 429 ? "rate_limit_exceeded" : failure.status >= 500 ? "server_error" : "invalid_request_error";
   const headers: Record<string, string> = {};
   if (failure.retryAfterSeconds !== undefined) headers["retry-after"] = String(failure.retryAfterSeconds);
-  const error = { message: failure.message ?? `Fake failure ${failure.status}`, type, param: null, code: failure.code ?? null };
+  const error = {
+    message: failure.message ?? `Fake failure ${failure.status}`,
+    type,
+    param: null,
+    code: failure.code ?? null,
+    ...(failure.innererror === undefined ? {} : { innererror: failure.innererror }),
+  };
   sendJson(res, failure.status, { error }, headers);
 }
 

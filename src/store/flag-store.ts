@@ -1,0 +1,161 @@
+// The flags table: record what moderation found, list it for moderators, mark it reviewed, forget it with the student.
+
+import type { Database, Statement } from "better-sqlite3";
+import type { FlagRow, ListFlagsOptions, NewFlag, TurnAnswer } from "./flag-types.js";
+
+interface FlagRecord {
+  id: number;
+  conversation_id: number;
+  message_id: number | null;
+  user_id: string | null;
+  source: FlagRow["source"];
+  categories: string;
+  action: FlagRow["action"];
+  severity: FlagRow["severity"];
+  text: string;
+  platform_message_id: string | null;
+  created_at: number;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+  platform: string;
+  workspace: string;
+  channel: string;
+  thread: string;
+}
+
+const SELECT =
+  "SELECT f.id, f.conversation_id, f.message_id, f.user_id, f.source, f.categories, f.action, f.severity, f.text, " +
+  "f.platform_message_id, f.created_at, f.reviewed_by, f.reviewed_at, c.platform, c.workspace, c.channel, c.thread " +
+  "FROM flags f JOIN conversations c ON c.id = f.conversation_id";
+
+export class FlagStore {
+  private readonly insert: Statement<unknown[]>;
+  private readonly deleteMessage: Statement<[number]>;
+  private readonly byConversation: Statement<[number], FlagRecord>;
+  private readonly byId: Statement<[number], FlagRecord>;
+  private readonly openListing: Statement<[string, string, number], FlagRecord>;
+  private readonly fullListing: Statement<[string, string, number], FlagRecord>;
+  private readonly review: Statement<[string, number, number]>;
+  private readonly forget: Statement<[string, string, string | null, string | null]>;
+  private readonly answers: Statement<[number, number], { message_id: number; author_agent: string | null; text: string; outbox_id: number; platform_message_id: string | null }>;
+  private readonly turnTokens: Statement<[number, number], { prompt: number | null; completion: number | null }>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+  ) {
+    this.insert = db.prepare(
+      "INSERT INTO flags (conversation_id, message_id, user_id, source, categories, action, severity, text, " +
+        "platform_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.deleteMessage = db.prepare("DELETE FROM messages WHERE id = ? AND role = 'user'");
+    this.byConversation = db.prepare(`${SELECT} WHERE f.conversation_id = ? ORDER BY f.id`);
+    this.byId = db.prepare(`${SELECT} WHERE f.id = ?`);
+    // Newest first; an outage's "unchecked" marks belong in transcripts, not in the moderators' queue.
+    const listing = (extra: string) =>
+      `${SELECT} WHERE c.platform = ? AND c.workspace = ? AND f.action <> 'unchecked'${extra} ORDER BY f.id DESC LIMIT ?`;
+    this.openListing = db.prepare(listing(" AND f.reviewed_at IS NULL"));
+    this.fullListing = db.prepare(listing(""));
+    this.review = db.prepare("UPDATE flags SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL");
+    this.forget = db.prepare(
+      "DELETE FROM flags WHERE user_id = ? AND conversation_id IN " +
+        "(SELECT id FROM conversations WHERE platform = ? AND (? IS NULL OR workspace = ?))",
+    );
+    this.answers = db.prepare(
+      "SELECT m.id AS message_id, m.author_agent, m.text, o.id AS outbox_id, o.platform_message_id FROM messages m " +
+        "JOIN outbox o ON o.message_id = m.id WHERE m.conversation_id = ? AND m.seq > ? AND m.role = 'assistant' ORDER BY m.seq",
+    );
+    this.turnTokens = db.prepare(
+      "SELECT sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM messages " +
+        "WHERE conversation_id = ? AND seq > ? AND role = 'assistant'",
+    );
+  }
+
+  record(flag: NewFlag): number {
+    const result = this.insert.run(
+      flag.conversationId,
+      flag.messageId ?? null,
+      flag.userId ?? null,
+      flag.source,
+      JSON.stringify(flag.categories),
+      flag.action,
+      flag.severity,
+      flag.text,
+      flag.platformMessageId ?? null,
+      this.now(),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * A blocked student message leaves the history (so no agent ever reads it, in this turn or a later one) and its
+   * text moves into the flag, in one transaction. Its turn goes with it: recovery has nothing to run again.
+   */
+  block(userMessageId: number, flag: Omit<NewFlag, "messageId" | "action">): number {
+    return this.db
+      .transaction(() => {
+        this.deleteMessage.run(userMessageId);
+        return this.record({ ...flag, action: "block" });
+      })
+      .immediate();
+  }
+
+  forConversation(conversationId: number): FlagRow[] {
+    return this.byConversation.all(conversationId).map(toFlagRow);
+  }
+
+  get(id: number): FlagRow | undefined {
+    const record = this.byId.get(id);
+    return record === undefined ? undefined : toFlagRow(record);
+  }
+
+  list(options: ListFlagsOptions): FlagRow[] {
+    const statement = options.includeReviewed === true ? this.fullListing : this.openListing;
+    return statement.all(options.platform, options.workspace, options.limit ?? 10).map(toFlagRow);
+  }
+
+  /** True if this call marked it; false if it was already reviewed (or is gone). */
+  markReviewed(id: number, moderator: string): boolean {
+    return this.review.run(moderator, this.now(), id).changes === 1;
+  }
+
+  forgetUser(platform: string, userId: string, workspace?: string): number {
+    return this.forget.run(userId, platform, workspace ?? null, workspace ?? null).changes;
+  }
+
+  /** The answers agents gave after the student's message `afterSeq`, with their outbox rows. */
+  answersAfter(conversationId: number, afterSeq: number): TurnAnswer[] {
+    return this.answers.all(conversationId, afterSeq).map((r) => ({
+      messageId: r.message_id,
+      agentName: r.author_agent ?? "",
+      text: r.text,
+      outboxId: r.outbox_id,
+      platformMessageId: r.platform_message_id ?? undefined,
+    }));
+  }
+
+  /** Tokens the agents' calls used after the student's message `afterSeq` (what one turn cost). */
+  tokensAfter(conversationId: number, afterSeq: number): { promptTokens: number; completionTokens: number } {
+    const row = this.turnTokens.get(conversationId, afterSeq);
+    return { promptTokens: row?.prompt ?? 0, completionTokens: row?.completion ?? 0 };
+  }
+}
+
+function toFlagRow(r: FlagRecord): FlagRow {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    key: { platform: r.platform, workspace: r.workspace, channel: r.channel, thread: r.thread },
+    messageId: r.message_id ?? undefined,
+    userId: r.user_id ?? undefined,
+    source: r.source,
+    categories: JSON.parse(r.categories) as Record<string, number>,
+    action: r.action,
+    severity: r.severity,
+    text: r.text,
+    platformMessageId: r.platform_message_id ?? undefined,
+    createdAt: r.created_at,
+    reviewedBy: r.reviewed_by ?? undefined,
+    reviewedAt: r.reviewed_at ?? undefined,
+  };
+}

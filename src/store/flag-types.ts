@@ -1,0 +1,68 @@
+// The flags table's row types: what moderation found in a student's message or an agent's answer, and what was done.
+
+import type { ThreadKey } from "./types.js";
+
+export type FlagSource = "input" | "output";
+/** block: no agent ran; answer: the turn went on; withhold: the answer was replaced by a notice; unchecked: moderation failed. */
+export type FlagAction = "block" | "answer" | "withhold" | "unchecked";
+export type FlagSeverity = "urgent" | "alert" | "flag" | "none";
+
+export interface NewFlag {
+  readonly conversationId: number;
+  /** The stored message flagged; absent for a blocked message (it is never stored where an agent reads). */
+  readonly messageId?: number;
+  readonly userId?: string;
+  readonly source: FlagSource;
+  /** Category → score, for the categories over their threshold. */
+  readonly categories: Readonly<Record<string, number>>;
+  readonly action: FlagAction;
+  readonly severity: FlagSeverity;
+  readonly text: string;
+  readonly platformMessageId?: string;
+}
+
+export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "platformMessageId"> {
+  readonly id: number;
+  readonly key: ThreadKey;
+  readonly messageId: number | undefined;
+  readonly userId: string | undefined;
+  readonly platformMessageId: string | undefined;
+  readonly createdAt: number;
+  readonly reviewedBy: string | undefined;
+  readonly reviewedAt: number | undefined;
+}
+
+export interface ListFlagsOptions {
+  readonly platform: string;
+  readonly workspace: string;
+  /** Defaults to 10. */
+  readonly limit?: number;
+  /** Reviewed flags too (default: only the ones still to review). */
+  readonly includeReviewed?: boolean;
+}
+
+/** An answer an agent gave in one turn, with where it was posted (for the output check). */
+export interface TurnAnswer {
+  readonly messageId: number;
+  readonly agentName: string;
+  readonly text: string;
+  readonly outboxId: number;
+  readonly platformMessageId: string | undefined;
+}
+
+export interface UsageDelta {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly userId: string;
+  /** YYYY-MM-DD, UTC. */
+  readonly day: string;
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+export interface UsageTotal {
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}

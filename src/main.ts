@@ -7,7 +7,8 @@ import { buildWorkflow, loadRoster } from "./config/agents-file.js";
 import { describeLlm, loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, type Logger } from "./logger.js";
-import { consoleThread, runConsoleChat } from "./platforms/console/console-chat.js";
+import { formatHistory } from "./history-command.js";
+import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
 import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
@@ -71,6 +72,8 @@ function hasPlatformCredentials(settings: Settings): boolean {
 export function buildProgram(): Command {
   const program = new Command()
     .name("baton")
+    // Options before a command name are the program's, after it the command's: `chat --thread X` reaches chat.
+    .enablePositionalOptions()
     .description("Baton: multi-agent homework tutors for Discord, Slack and the console")
     .option("--thread <name>", "console chat: the conversation to continue")
     .action(async (options: { thread?: string }) => {
@@ -136,7 +139,7 @@ export function buildProgram(): Command {
   program
     .command("history")
     .description("print a conversation's transcript (console threads by name), or list recent conversations")
-    .argument("[thread]", "console conversation name")
+    .argument("[name]", "console: the conversation's name; discord: the thread id; slack: channel/ts or the thread's link; any: #id")
     .option("--platform <platform>", "list or look up conversations of this platform", "console")
     .action(async (thread: string | undefined, options: { platform: string }) => {
       const settings = loadSettings();
@@ -164,27 +167,6 @@ export function buildProgram(): Command {
       }
     });
   return program;
-}
-
-function formatHistory(app: ConversationApp, platform: string, thread: string | undefined): string {
-  if (thread === undefined) {
-    const rows = app.service.listConversations({ platform, limit: 50 });
-    if (rows.length === 0) return `No ${platform} conversations.\n`;
-    return rows
-      .map((c) => `${c.updatedAt.toISOString()}  #${c.conversationId}  ${c.thread.channel}/${c.thread.thread}  ${c.messageCount} messages  ${c.activeAgent ?? ""}\n`)
-      .join("");
-  }
-  const transcript = app.service.transcript(platform === "console" ? consoleThread(thread) : { platform, workspace: "", channel: "", thread });
-  if (transcript === undefined) return `No conversation "${thread}".\n`;
-  const lines = [`Conversation #${transcript.conversationId} — trail: ${transcript.trail.join(" → ") || "(none)"}`];
-  for (const entry of transcript.entries) {
-    lines.push(
-      entry.kind === "message"
-        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}`
-        : `[${entry.at.toISOString()}] handoff ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ""}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
 }
 
 buildProgram()

@@ -267,6 +267,11 @@ export class ConversationStore {
     return this.moderation.list(options);
   }
 
+  /** Conversations by thread id (and channel), across workspaces: the operator's `baton history NAME`. */
+  findConversationsInThread(platform: string, thread: string, channel?: string): ConversationRow[] {
+    return this.moderation.inThread(platform, thread, channel);
+  }
+
   /** See ModerationQueries.forgetUser: conversations left without any user message are deleted as well. */
   forgetUser(platform: string, userId: string, workspace?: string): number {
     return this.moderation.forgetUser(platform, userId, workspace);

@@ -1,9 +1,9 @@
 // What moderators and privacy requests need: list a channel's conversations, forget a user.
 
 import type { Database, Statement } from "better-sqlite3";
-import { toConversationRow } from "./row-mapping.js";
+import { CONVERSATION_COLUMNS, toConversationRow } from "./row-mapping.js";
 import type { ConversationRecord } from "./row-mapping.js";
-import type { ConversationSummaryRow, ListConversationsOptions } from "./types.js";
+import type { ConversationRow, ConversationSummaryRow, ListConversationsOptions } from "./types.js";
 
 interface SummaryRecord extends ConversationRecord {
   message_count: number;
@@ -27,6 +27,7 @@ function listingSql(where: string): string {
 
 export class ModerationQueries {
   private readonly listing: Record<Filter, Statement<unknown[], SummaryRecord>>;
+  private readonly byThread: Statement<[string, string, string | null, string | null], ConversationRecord>;
   private readonly conversationsOfUser: Statement<[string, string, string | null, string | null], number>;
   private readonly deleteUserMessages: Statement<[number, string]>;
   private readonly deleteIfNoUserLeft: Statement<[number, number]>;
@@ -38,6 +39,10 @@ export class ModerationQueries {
       channel: db.prepare(listingSql("c.platform = ? AND c.channel = ?")),
       workspaceChannel: db.prepare(listingSql("c.platform = ? AND c.workspace = ? AND c.channel = ?")),
     };
+    // An operator's lookup (`baton history`), not a hot path: a scan of the platform's conversations is fine.
+    this.byThread = db.prepare(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE platform = ? AND thread = ? AND (? IS NULL OR channel = ?) ORDER BY id LIMIT 20`,
+    );
     this.conversationsOfUser = db
       .prepare<[string, string, string | null, string | null], number>(
         "SELECT DISTINCT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
@@ -66,6 +71,11 @@ export class ModerationQueries {
       records = this.listing.platform.all(platform, limit);
     }
     return records.map((r) => ({ ...toConversationRow(r), messageCount: r.message_count, lastAgent: r.last_agent }));
+  }
+
+  /** The conversations in a thread of that id (in that channel, when given), in any workspace. */
+  inThread(platform: string, thread: string, channel?: string): ConversationRow[] {
+    return this.byThread.all(platform, thread, channel ?? null, channel ?? null).map(toConversationRow);
   }
 
   /**

@@ -1,7 +1,7 @@
 // The model Baton is benchmarked with: an in-process ChatClient that plays the seed's agents, instantly or after a delay.
 
 import { setTimeout as delay } from "node:timers/promises";
-import type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart, ModelMessage } from "../../src/workflow/chat-client.js";
+import { contentText, type ChatClient, type ChatRequest, type ChatResponse, type ChatStreamPart, type ModelMessage } from "../../src/workflow/chat-client.js";
 import type { TokenUsage, ToolCall } from "../../src/workflow/messages.js";
 import { AGENTS, ANSWER_TEXT, estimateTokens, streamDeltas, subjectOf, TRIAGE_TEXT } from "./seed-scenario.js";
 
@@ -84,7 +84,7 @@ function agentOf(system: ModelMessage | undefined): string {
 function lastUserText(messages: readonly ModelMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i]!;
-    if (message.role === "user") return message.content;
+    if (message.role === "user") return contentText(message.content);
   }
   return "";
 }

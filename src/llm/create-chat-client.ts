@@ -6,6 +6,7 @@ import type { ChatClient } from "../workflow/chat-client.js";
 import { ModelError } from "../workflow/errors.js";
 import { DemoChatClient } from "./demo-chat-client.js";
 import { OpenAIChatClient } from "./openai-chat-client.js";
+import type { ImageDetail } from "./openai-messages.js";
 
 export type LlmSettings =
   | {
@@ -15,6 +16,7 @@ export type LlmSettings =
       model: string;
       maxRetries: number;
       timeoutMs: number;
+      imageDetail?: ImageDetail;
     }
   | {
       provider: "azure";
@@ -25,6 +27,7 @@ export type LlmSettings =
       credential?: TokenCredential;
       maxRetries: number;
       timeoutMs: number;
+      imageDetail?: ImageDetail;
     }
   | { provider: "demo" };
 
@@ -47,9 +50,15 @@ export function createChatClient(settings: LlmSettings): ChatClient {
         }),
         model: settings.model,
         streamIdleTimeoutMs: settings.timeoutMs,
+        ...(settings.imageDetail === undefined ? {} : { imageDetail: settings.imageDetail }),
       });
     case "azure":
-      return new OpenAIChatClient({ client: createAzureClient(settings), model: settings.deployment, streamIdleTimeoutMs: settings.timeoutMs });
+      return new OpenAIChatClient({
+        client: createAzureClient(settings),
+        model: settings.deployment,
+        streamIdleTimeoutMs: settings.timeoutMs,
+        ...(settings.imageDetail === undefined ? {} : { imageDetail: settings.imageDetail }),
+      });
     case "demo":
       return new DemoChatClient();
   }

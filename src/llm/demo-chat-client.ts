@@ -1,6 +1,6 @@
 // An offline, deterministic ChatClient used when no LLM is configured: it routes by keywords and says what it is.
 
-import type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart, ModelMessage } from "../workflow/chat-client.js";
+import { contentText, imageCount, type ChatClient, type ChatRequest, type ChatResponse, type ChatStreamPart, type ModelMessage } from "../workflow/chat-client.js";
 import { RunAbortedError } from "../workflow/errors.js";
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
 import { classifyTopic, type DemoTopic } from "./demo-topics.js";
@@ -48,15 +48,29 @@ function answer(request: ChatRequest): ChatResponse {
       return reply(request, "I can pass you to the right tutor: please tell me whether this is a math or a history question.");
     }
   }
-  return reply(request, offlineNotice(topic, question));
+  const notice = offlineNotice(topic, question);
+  return reply(request, lastUserImages(request.messages) > 0 ? `${DEMO_IMAGE_NOTICE} ${notice}` : notice);
+}
+
+/** Said whenever the student's message carries an image: the demo model reads text only. */
+export const DEMO_IMAGE_NOTICE = "I can't see images in demo mode, so I only read the text of your message.";
+
+function lastUser(messages: readonly ModelMessage[]): Extract<ModelMessage, { role: "user" }> | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role === "user") return message;
+  }
+  return undefined;
 }
 
 function lastUserText(messages: readonly ModelMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (message?.role === "user") return message.content;
-  }
-  return "";
+  const message = lastUser(messages);
+  return message === undefined ? "" : contentText(message.content);
+}
+
+function lastUserImages(messages: readonly ModelMessage[]): number {
+  const message = lastUser(messages);
+  return message === undefined ? 0 : imageCount(message.content);
 }
 
 function handOff(request: ChatRequest, topic: DemoTopic, target: string): ChatResponse {
@@ -86,7 +100,7 @@ function offlineNotice(topic: DemoTopic | undefined, question: string): string {
 /** Rough token counts (4 characters a token): enough for usage displays and budgets in demos. */
 function estimateUsage(request: ChatRequest, completion: string): TokenUsage {
   const promptChars =
-    request.messages.reduce((sum, message) => sum + (message.content ?? "").length, 0) +
+    request.messages.reduce((sum, message) => sum + (message.role === "user" ? contentText(message.content) : (message.content ?? "")).length, 0) +
     request.tools.reduce((sum, tool) => sum + tool.name.length + tool.description.length, 0);
   const promptTokens = Math.ceil(promptChars / 4);
   const completionTokens = Math.ceil(completion.length / 4);

@@ -11,7 +11,7 @@ import { ModelBehaviorError, ModelError, RunAbortedError } from "../workflow/err
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
 import { answerFilterError } from "./azure-content-filter.js";
 import { toBatonError } from "./openai-errors.js";
-import { toOpenAIMessages, toOpenAITools } from "./openai-messages.js";
+import { toOpenAIMessages, toOpenAITools, type ImageDetail } from "./openai-messages.js";
 import { requireIdentity, ToolCallAssembler } from "./tool-call-assembler.js";
 
 export interface OpenAIChatClientOptions {
@@ -24,17 +24,21 @@ export interface OpenAIChatClientOptions {
    * at the response headers; without this, a model that hangs mid-answer would hold its conversation forever.
    */
   readonly streamIdleTimeoutMs?: number;
+  /** `detail` of every image part sent. Default "auto". */
+  readonly imageDetail?: ImageDetail;
 }
 
 export class OpenAIChatClient implements ChatClient {
   readonly model: string;
   readonly #client: OpenAI;
   readonly #idleTimeoutMs: number | undefined;
+  readonly #imageDetail: ImageDetail;
 
   constructor(options: OpenAIChatClientOptions) {
     this.#client = options.client;
     this.model = options.model;
     this.#idleTimeoutMs = options.streamIdleTimeoutMs;
+    this.#imageDetail = options.imageDetail ?? "auto";
   }
 
   async getResponse(request: ChatRequest): Promise<ChatResponse> {
@@ -98,7 +102,7 @@ export class OpenAIChatClient implements ChatClient {
 
   #params(request: ChatRequest): ChatCompletionCreateParamsBase {
     const tools = toOpenAITools(request.tools);
-    const params: ChatCompletionCreateParamsBase = { model: this.model, messages: toOpenAIMessages(request.messages) };
+    const params: ChatCompletionCreateParamsBase = { model: this.model, messages: toOpenAIMessages(request.messages, { imageDetail: this.#imageDetail }) };
     if (tools !== undefined) params.tools = tools;
     return params;
   }

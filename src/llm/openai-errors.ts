@@ -46,6 +46,17 @@ function readServiceMessage(body: unknown): string | undefined {
   return typeof body.message === "string" ? body.message : undefined;
 }
 
+/**
+ * A model without vision answers a request with an image part with a 400 whose message names the image input
+ * ("Invalid content type. image_url is only supported by certain models", "This model does not support image
+ * input"). Nothing but the message says so (the `param` names the image part for any problem with it, a bad data
+ * URL too), so it is read once here, for this one code.
+ */
+function refusesImages(error: APIError): boolean {
+  const text = (readServiceMessage(error.error) ?? "").toLowerCase();
+  return /image_url is only supported|(does not|doesn't) support (image|vision)|image input is not supported|images? (are|is) not supported|not a (multimodal|vision) model/.test(text);
+}
+
 /** Turns any failure of a model request into a BatonError; `signal` tells an abort from a cut connection. */
 export function toBatonError(error: unknown, signal?: AbortSignal): BatonError {
   if (error instanceof BatonError) return error;
@@ -68,6 +79,9 @@ export function toBatonError(error: unknown, signal?: AbortSignal): BatonError {
     const filtered = error.status === 400 ? promptFilterError(error.error, error) : undefined;
     if (filtered !== undefined) return filtered;
     const code = codeForStatus(error.status);
+    if (code === "model_bad_request" && refusesImages(error)) {
+      return new ModelError("model_refuses_images", describe(error, code), { cause: error, status: error.status });
+    }
     return new ModelError(code, describe(error, code), { cause: error, status: error.status });
   }
   // Anything else comes from the transport or a garbled stream (socket closed, invalid JSON in an event).

@@ -2,10 +2,19 @@
 
 import type {
   ChatCompletionAssistantMessageParam,
+  ChatCompletionContentPart,
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import type { ModelMessage, ToolDefinition } from "../workflow/chat-client.js";
+import type { ModelContentPart, ModelMessage, ToolDefinition } from "../workflow/chat-client.js";
+
+/** How closely the model looks at an image (OpenAI's `detail`): low is 85 tokens, high tiles it; auto lets it choose. */
+export type ImageDetail = "auto" | "low" | "high";
+
+export interface MessageOptions {
+  /** Default "auto". */
+  readonly imageDetail?: ImageDetail;
+}
 
 /**
  * The API rejects participant names with spaces or markup characters ("Jane Doe" is a 400), and
@@ -17,15 +26,14 @@ export function toParticipantName(name: string | undefined): string | undefined 
   return /[a-zA-Z0-9]/.test(safe) ? safe : undefined;
 }
 
-export function toOpenAIMessage(message: ModelMessage): ChatCompletionMessageParam {
+export function toOpenAIMessage(message: ModelMessage, options: MessageOptions = {}): ChatCompletionMessageParam {
   switch (message.role) {
     case "system":
       return { role: "system", content: message.content };
     case "user": {
       const name = toParticipantName(message.name);
-      return name === undefined
-        ? { role: "user", content: message.content }
-        : { role: "user", content: message.content, name };
+      const content = typeof message.content === "string" ? message.content : toContentParts(message.content, options.imageDetail ?? "auto");
+      return name === undefined ? { role: "user", content } : { role: "user", content, name };
     }
     case "assistant":
       return toAssistantMessage(message);
@@ -51,8 +59,17 @@ function toAssistantMessage(message: Extract<ModelMessage, { role: "assistant" }
   return param;
 }
 
-export function toOpenAIMessages(messages: readonly ModelMessage[]): ChatCompletionMessageParam[] {
-  return messages.map(toOpenAIMessage);
+/** Images go as `image_url` parts with a base64 data URL: the one form OpenAI, Azure and compatible servers all take. */
+function toContentParts(parts: readonly ModelContentPart[], detail: ImageDetail): ChatCompletionContentPart[] {
+  const out: ChatCompletionContentPart[] = parts.map((part) =>
+    part.type === "text" ? { type: "text", text: part.text } : { type: "image_url", image_url: { url: part.url, detail } },
+  );
+  // The API refuses an empty content array: a message of only refused parts still says something.
+  return out.length === 0 ? [{ type: "text", text: "" }] : out;
+}
+
+export function toOpenAIMessages(messages: readonly ModelMessage[], options: MessageOptions = {}): ChatCompletionMessageParam[] {
+  return messages.map((message) => toOpenAIMessage(message, options));
 }
 
 /** Undefined for an empty list: the API rejects `tools: []`, so the key must be left out. */

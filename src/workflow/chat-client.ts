@@ -9,10 +9,15 @@ export interface ToolDefinition {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
+/** One part of a user message that carries more than text: `url` is a data URL (or a link) of the image. */
+export type ModelContentPart =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "image"; readonly url: string; readonly mediaType: string; readonly name?: string };
+
 /** A message in the shape a model receives it: already filtered, attributed and ordered. */
 export type ModelMessage =
   | { readonly role: "system"; readonly content: string }
-  | { readonly role: "user"; readonly content: string; readonly name?: string }
+  | { readonly role: "user"; readonly content: string | readonly ModelContentPart[]; readonly name?: string }
   | {
       readonly role: "assistant";
       readonly content: string | null;
@@ -43,4 +48,15 @@ export type ChatStreamPart =
 export interface ChatClient {
   getResponse(request: ChatRequest): Promise<ChatResponse>;
   getStreamingResponse(request: ChatRequest): AsyncIterable<ChatStreamPart>;
+}
+
+/** The text of a user message's content, its images left out: what a text-only reader (the demo model) sees. */
+export function contentText(content: string | readonly ModelContentPart[]): string {
+  if (typeof content === "string") return content;
+  return content.map((part) => (part.type === "text" ? part.text : "")).join("\n").trim();
+}
+
+/** How many images a user message's content carries. */
+export function imageCount(content: string | readonly ModelContentPart[]): number {
+  return typeof content === "string" ? 0 : content.filter((part) => part.type === "image").length;
 }

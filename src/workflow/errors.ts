@@ -8,6 +8,7 @@ export type BatonErrorCode =
   | "model_auth"
   | "model_bad_request"
   | "model_content_filtered"
+  | "model_refuses_images"
   | "model_behavior"
   | "aborted"
   | "input_rejected"
@@ -34,7 +35,7 @@ export class UserError extends BatonError {
 export class ModelError extends BatonError {
   readonly status?: number;
   constructor(
-    code: "model_unavailable" | "model_rate_limited" | "model_auth" | "model_bad_request",
+    code: "model_unavailable" | "model_rate_limited" | "model_auth" | "model_bad_request" | "model_refuses_images",
     message: string,
     options?: { cause?: unknown; status?: number },
   ) {

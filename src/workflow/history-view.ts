@@ -1,6 +1,6 @@
 // What one agent sees: the conversation turned into model messages, with tool calls filtered and every call answered.
 
-import type { ModelMessage } from "./chat-client.js";
+import type { ModelContentPart, ModelMessage } from "./chat-client.js";
 import { isHandoffCall } from "./handoff-tools.js";
 import type { ChatMessage } from "./messages.js";
 import type { ToolCallFiltering } from "./workflow.js";
@@ -62,7 +62,8 @@ export function appendModelMessages(
         break;
       case "user": {
         const name = apiName(message.authorName);
-        out.push(name === undefined ? { role: "user", content: message.text } : { role: "user", content: message.text, name });
+        const content = message.hasMedia ? toContentParts(message) : message.text;
+        out.push(name === undefined ? { role: "user", content } : { role: "user", content, name });
         break;
       }
       case "assistant": {
@@ -90,6 +91,21 @@ export function appendModelMessages(
         break;
     }
   }
+}
+
+/** A message with an image becomes parts, in the order the student sent them; its text stays one part. */
+function toContentParts(message: ChatMessage): ModelContentPart[] {
+  const parts: ModelContentPart[] = [];
+  for (const content of message.contents) {
+    if (content.type === "text") {
+      if (content.text !== "") parts.push({ type: "text", text: content.text });
+    } else if (content.mediaType.startsWith("image/")) {
+      const url = content.uri;
+      const name = content.type === "data" ? content.name : undefined;
+      parts.push(name === undefined ? { type: "image", url, mediaType: content.mediaType } : { type: "image", url, mediaType: content.mediaType, name });
+    }
+  }
+  return parts;
 }
 
 /** Where a validity scan stopped: whether the list needs repair, and the calls still waiting for their results. */

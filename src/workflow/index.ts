@@ -8,5 +8,6 @@ export * from "./events.js";
 export { InProcessExecution, StreamingRun, TurnToken, type Run, type RunOptions, type WorkflowResult } from "./execution.js";
 export { handoffFunctionName, HANDOFF_PREFIX } from "./handoff-tools.js";
 export { ChatMessage, type ChatMessageInit, type ChatRole, type TokenUsage, type ToolCall } from "./messages.js";
+export { DataContent, TextContent, UriContent, type AIContent } from "./contents.js";
 export { UNROUTABLE_MESSAGE } from "./next-step.js";
 export { Workflow, type HandoffEdge, type TerminationCondition, type TerminationContext, type ToolCallFiltering } from "./workflow.js";

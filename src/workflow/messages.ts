@@ -1,5 +1,7 @@
 // The conversation's data model: chat messages as the engine, the store and the LLM adapters exchange them.
 
+import { TextContent, textOf, type AIContent } from "./contents.js";
+
 export type ChatRole = "system" | "user" | "assistant" | "tool";
 
 /** One function call requested by a model; `arguments` is the raw JSON text the model produced. */
@@ -30,11 +32,14 @@ export interface ChatMessageInit {
 
 /**
  * A message of the conversation (the port of Microsoft.Extensions.AI's `ChatMessage`):
- * `new ChatMessage("user", "What is the derivative of x^2?")`.
+ * `new ChatMessage("user", "What is the derivative of x^2?")`, or with contents,
+ * `new ChatMessage("user", [new TextContent("How do I do number 3?"), new DataContent(png, "image/png")])`.
+ * `text` is the text of its contents, joined.
  */
 export class ChatMessage {
   readonly role: ChatRole;
   readonly text: string;
+  readonly #contents: readonly AIContent[] | undefined;
   readonly authorName?: string;
   readonly userId?: string;
   readonly toolCalls?: readonly ToolCall[];
@@ -42,14 +47,29 @@ export class ChatMessage {
   readonly usage?: TokenUsage;
   readonly createdAt: Date;
 
-  constructor(role: ChatRole, text: string, init: ChatMessageInit = {}) {
+  constructor(role: ChatRole, content: string | readonly AIContent[], init: ChatMessageInit = {}) {
     this.role = role;
-    this.text = text;
+    if (typeof content === "string") {
+      this.text = content;
+    } else {
+      this.text = textOf(content);
+      this.#contents = content;
+    }
     if (init.authorName !== undefined) this.authorName = init.authorName;
     if (init.userId !== undefined) this.userId = init.userId;
     if (init.toolCalls !== undefined && init.toolCalls.length > 0) this.toolCalls = init.toolCalls;
     if (init.toolCallId !== undefined) this.toolCallId = init.toolCallId;
     if (init.usage !== undefined) this.usage = init.usage;
     this.createdAt = init.createdAt ?? new Date();
+  }
+
+  /** Its content items; a message made from a string has one TextContent (none when the string is empty). */
+  get contents(): readonly AIContent[] {
+    return this.#contents ?? (this.text === "" ? [] : [new TextContent(this.text)]);
+  }
+
+  /** Whether it carries more than text (an image, a file): the model view must then send content parts. */
+  get hasMedia(): boolean {
+    return this.#contents !== undefined && this.#contents.some((content) => content.type !== "text");
   }
 }

@@ -1,5 +1,7 @@
 // The fake OpenAI server's request checks: rejects what the real chat.completions API rejects with a 400.
 
+import { findPartsProblem } from "./fake-openai-content.js";
+
 export interface RequestProblem {
   readonly message: string;
   readonly param: string | null;
@@ -120,7 +122,7 @@ function findContentProblem(message: Json, param: string): RequestProblem | unde
       : wrongType(`${param}.content`, "one of a string or array of objects, but got null instead");
   }
   if (typeof content === "string") return undefined;
-  if (Array.isArray(content) && content.every((part) => isRecord(part) && typeof part.type === "string")) return undefined;
+  if (Array.isArray(content)) return findPartsProblem(String(message.role), content, param);
   return wrongType(`${param}.content`, "one of a string or array of objects");
 }
 

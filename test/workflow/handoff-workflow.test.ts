@@ -18,7 +18,7 @@ import {
   ModelError,
   type WorkflowEvent,
 } from "../../src/workflow/index.js";
-import type { ChatRequest } from "../../src/workflow/chat-client.js";
+import { contentText, type ChatRequest } from "../../src/workflow/chat-client.js";
 import { ScriptedChatClient, type ScriptedReply } from "../support/scripted-chat-client.js";
 import { agentOf, seedAgents, seedBuilder } from "./seed-workflow.js";
 
@@ -29,7 +29,7 @@ async function collect(workflow: ReturnType<ReturnType<typeof seedBuilder>["buil
   return { events, result: await run.completed };
 }
 
-const lastUser = (r: ChatRequest) => [...r.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+const lastUser = (r: ChatRequest) => contentText([...r.messages].reverse().find((m) => m.role === "user")?.content ?? "");
 const sysOf = (r: ChatRequest) => (r.messages[0]?.role === "system" ? r.messages[0].content : "");
 
 /** A router like the seed's sample: triage narrates and hands off; tutors answer. */

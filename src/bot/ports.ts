@@ -37,6 +37,11 @@ export interface OutboundReply extends ThreadRef {
   readonly agent: AgentPresentation;
   readonly text: string;
   readonly kind: "agent" | "notice";
+  /**
+   * True when an earlier process may already have posted this reply (it died between the post and marking it
+   * sent): the adapter looks for it on the platform first and posts only what is missing.
+   */
+  readonly maybePosted?: boolean;
 }
 
 /** What a platform adapter offers to the service. */

@@ -50,7 +50,7 @@ export class ReplyDelivery {
   /** Posts every pending row that `wanted` accepts (after a restart). */
   async flushPending(wanted: (key: OutboxRow["key"]) => boolean): Promise<number> {
     const rows = this.options.store.pendingReplies().filter((row) => wanted(row.key));
-    const results = await Promise.all(rows.map((row) => this.enqueue(row)));
+    const results = await Promise.all(rows.map((row) => this.queue.run(row.conversationId, () => this.post(row, true))));
     return results.filter(Boolean).length;
   }
 
@@ -68,7 +68,7 @@ export class ReplyDelivery {
     return this.queue.drain();
   }
 
-  private async post(row: QueuedReply): Promise<boolean> {
+  private async post(row: QueuedReply, maybePosted = false): Promise<boolean> {
     const port = this.ports.get(row.key.platform);
     if (port === undefined) {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
@@ -81,6 +81,7 @@ export class ReplyDelivery {
       agent: this.options.presentation(row.agentName),
       text: row.text,
       kind: row.kind,
+      ...(maybePosted ? { maybePosted } : {}),
     };
     const platformMessageId = await this.attempt(row, () => port.deliver(reply));
     if (platformMessageId === undefined) return false;

@@ -1,6 +1,6 @@
 // Delivers the service's replies into Discord threads: split to Discord's size, under each agent's name, pinging no one.
 
-import { ChannelType, RESTJSONErrorCodes, type Client, type Webhook } from "discord.js";
+import { ChannelType, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
@@ -18,8 +18,14 @@ export interface DiscordReplyPortOptions {
   readonly logger: Logger;
 }
 
+/** Posted pieces of replies whose delivery failed part-way, so a retry does not post them twice. */
+const MAX_REMEMBERED_PARTIAL = 500;
+/** How far back recovery reads a thread to find a reply posted before a crash. */
+const RECENT_MESSAGES = 50;
+
 export class DiscordReplyPort implements PlatformPort {
   readonly platform = DISCORD_PLATFORM;
+  private readonly partial = new Map<number, string[]>();
 
   constructor(private readonly options: DiscordReplyPortOptions) {}
 
@@ -37,12 +43,56 @@ export class DiscordReplyPort implements PlatformPort {
     const pieces = splitMessage(reply.text, { limit: DISCORD_MESSAGE_LIMIT - header.length - 1 });
     if (pieces.length === 0) pieces.push(EMPTY_REPLY);
     const parent = await this.parentChannel(reply);
-    let firstId: string | undefined;
-    for (const piece of pieces) {
-      const id = await this.postPiece(parent, reply, piece, firstId === undefined ? header : undefined);
-      firstId ??= id;
+    const posted = this.partial.get(reply.replyId) ?? (reply.maybePosted === true ? await this.findPosted(reply, parent, pieces, header) : []);
+    try {
+      for (let index = posted.length; index < pieces.length; index++) {
+        posted.push(await this.postPiece(parent, reply, pieces[index]!, index === 0 ? header : undefined));
+      }
+    } catch (error) {
+      // A retry of this reply posts only the pieces still missing.
+      if (posted.length > 0) this.rememberPartial(reply.replyId, posted);
+      throw error;
     }
-    return firstId!;
+    this.partial.delete(reply.replyId);
+    return posted[0]!;
+  }
+
+  private rememberPartial(replyId: number, posted: string[]): void {
+    if (this.partial.size >= MAX_REMEMBERED_PARTIAL) {
+      const oldest = this.partial.keys().next().value;
+      if (oldest !== undefined) this.partial.delete(oldest);
+    }
+    this.partial.set(replyId, posted);
+  }
+
+  /**
+   * The ids of the pieces of `reply` an earlier process already posted: the thread's recent messages read back,
+   * the newest post of our own webhook (or of the bot, on the fallback route) under the agent's name whose content
+   * is the first piece, then the pieces that follow it in order. Nothing the student sees carries a marker.
+   */
+  private async findPosted(reply: OutboundReply, parent: WebhookChannel<Webhook> | undefined, pieces: readonly string[], header: string): Promise<string[]> {
+    const thread = await this.fetchChannel(reply.thread);
+    if (!thread.isTextBased() || !("messages" in thread)) return [];
+    const route = parent === undefined ? ({ kind: "bot" } as const) : await this.options.webhooks.routeFor(parent);
+    const botId = this.options.client.user.id;
+    const { username } = webhookIdentity(reply.agent);
+    const ours = (message: Message): boolean =>
+      route.kind === "webhook"
+        ? message.webhookId === route.webhook.id && message.author.username === username
+        : message.webhookId === null && message.author.id === botId;
+    const expected = pieces.map((piece, index) => (route.kind === "bot" && index === 0 ? `${header}\n${piece}` : piece));
+    const recent = [...(await thread.messages.fetch({ limit: RECENT_MESSAGES })).values()]
+      .filter(ours)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const start = recent.findLastIndex((message) => message.content === expected[0]);
+    if (start === -1) return [];
+    const found = [recent[start]!.id];
+    for (const message of recent.slice(start + 1)) {
+      if (found.length >= expected.length || message.content !== expected[found.length]) break;
+      found.push(message.id);
+    }
+    this.options.logger.info({ replyId: reply.replyId, found: found.length, pieces: pieces.length }, "discord: found a reply already posted before the restart");
+    return found;
   }
 
   private async postPiece(parent: WebhookChannel<Webhook> | undefined, reply: OutboundReply, content: string, header?: string): Promise<string> {

@@ -6,6 +6,7 @@ import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
+import { findPostedParts, REPLY_EVENT_TYPE } from "./posted-reply-lookup.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
@@ -52,7 +53,11 @@ export class SlackReplyPoster implements PlatformPort {
     const prefix = namePrefix(reply.agent);
     // Sized for the bold name too, so a switch to the fallback mid-reply still fits.
     const pieces = splitMessage(body, Math.max(this.#limit - prefix.length, 16));
-    const posted = this.#partial.get(reply.replyId) ?? [];
+    const posted =
+      this.#partial.get(reply.replyId) ??
+      (reply.maybePosted === true
+        ? await findPostedParts(this.#client, this.#logger, { replyId: reply.replyId, channel: reply.channel, threadTs: threadTsOf(reply) })
+        : []);
     for (let part = posted.length; part < pieces.length; part += 1) {
       try {
         posted.push(await this.#postPiece(reply, pieces[part] ?? "", { part, parts: pieces.length }));
@@ -82,7 +87,7 @@ export class SlackReplyPoster implements PlatformPort {
       unfurl_links: false,
       // Lets anyone reading the thread through the API tell which stored reply (and which part) a message is.
       metadata: {
-        event_type: "baton_reply",
+        event_type: REPLY_EVENT_TYPE,
         event_payload: { reply_id: reply.replyId, conversation_id: reply.conversationId, agent: reply.agent.name, part: position.part + 1, parts: position.parts },
       },
     };

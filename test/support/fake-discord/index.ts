@@ -8,6 +8,7 @@ import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
 import { interactionCallbackRoute } from "./interaction-routes.js";
+import { messageReadRoutes } from "./message-read-routes.js";
 import { InteractionRegistry, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
 import { RestRouter, type RecordedCall } from "./rest-router.js";
 import { parseAllowedMentions } from "./validation.js";
@@ -104,6 +105,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...webhookRoutes({ world, gateway, interactions }),
     interactionCallbackRoute({ world, gateway, interactions }),
     ...commandRoutes(world, commands),
+    ...messageReadRoutes(world),
   );
   const server = createServer((request, response) => void router.serve(request, response));
   server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));

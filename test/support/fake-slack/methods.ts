@@ -58,6 +58,12 @@ function contentProblem(params: Params): SlackAnswer | undefined {
   return undefined;
 }
 
+/** Slack returns a message's metadata from conversations.* reads only when asked with include_all_metadata. */
+function withoutMetadata(json: Record<string, unknown>): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = json;
+  return rest;
+}
+
 function messageJson(message: FakeSlackMessage): Record<string, unknown> {
   return {
     type: "message",
@@ -162,7 +168,25 @@ const conversationsReplies: MethodHandler = (params, world) => {
   const root = world.findMessage(channel ?? "", ts);
   const replies = world.threadReplies(channel ?? "", ts);
   if (root === undefined && replies.length === 0) return fail("thread_not_found");
-  return { ok: true, has_more: false, messages: [...(root ? [root] : []), ...replies].map(messageJson) };
+  const withMetadata = text(params, "include_all_metadata") === "true";
+  const limit = Math.min(Math.max(Number(text(params, "limit") ?? 1000), 1), 1000);
+  const all = [...(root ? [root] : []), ...replies].map(messageJson).map((m) => (withMetadata ? m : withoutMetadata(m)));
+  return { ok: true, has_more: all.length > limit, messages: all.slice(0, limit) };
+};
+
+/** Top-level messages of a channel, newest first (thread replies stay in their threads). */
+const conversationsHistory: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = channelProblem(world, channel, false);
+  if (problem !== undefined) return problem;
+  const needed = (channel ?? "").startsWith("D") ? "im:history" : (channel ?? "").startsWith("G") ? "groups:history" : "channels:history";
+  const scope = missingScope(world, needed);
+  if (scope !== undefined) return scope;
+  const withMetadata = text(params, "include_all_metadata") === "true";
+  const limit = Math.min(Math.max(Number(text(params, "limit") ?? 100), 1), 999);
+  const top = world.messages.filter((m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts)).reverse();
+  const messages = top.slice(0, limit).map(messageJson).map((m) => (withMetadata ? m : withoutMetadata(m)));
+  return { ok: true, has_more: top.length > limit, messages };
 };
 
 const setStatus: MethodHandler = (params, world) => {
@@ -199,6 +223,7 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "chat.postEphemeral": postEphemeral,
   "users.info": usersInfo,
   "conversations.replies": conversationsReplies,
+  "conversations.history": conversationsHistory,
   "assistant.threads.setStatus": setStatus,
 };
 

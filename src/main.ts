@@ -9,6 +9,7 @@ import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { formatHistory } from "./history-command.js";
 import { runConsoleChat } from "./platforms/console/console-chat.js";
+import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
 import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
@@ -173,7 +174,10 @@ buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     // Configuration mistakes are the operator's to fix: say what is wrong without a stack trace.
-    const message = error instanceof BatonError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message =
+      error instanceof DatabaseOpenError
+        ? `BATON_DB=${error.path}: ${error.detail}. ${error.remedy}`
+        : error instanceof BatonError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`baton: ${message}\n`);
     process.exit(1);
   });

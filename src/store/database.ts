@@ -1,10 +1,9 @@
 // Opens a Baton SQLite database with the settings the store relies on, and brings its schema up to date.
 
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "better-sqlite3";
+import { ensureWritable, explainSqliteOpenFailure } from "./database-open-error.js";
 import { StoreError } from "./errors.js";
 import { migrate } from "./migrations.js";
 
@@ -25,12 +24,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
 /** As openDatabase, and also says which migrations this call applied (for `baton migrate`). */
 export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}): { db: Database; applied: string[] } {
   const inMemory = path === ":memory:" || path === "";
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) ensureWritable(path);
   let db: Database;
   try {
     db = new BetterSqlite3(path, { timeout: 5000 });
   } catch (cause) {
-    throw new StoreError(`Cannot open the database at ${path}: ${(cause as Error).message}`, { cause });
+    throw explainSqliteOpenFailure(path, cause) ?? new StoreError(`Cannot open the database at ${path}: ${(cause as Error).message}`, { cause });
   }
   try {
     // WAL: readers never block the writer, and a commit is one append. NORMAL is durable across process crashes in WAL
@@ -46,6 +45,6 @@ export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}):
     return { db, applied };
   } catch (error) {
     db.close();
-    throw error;
+    throw explainSqliteOpenFailure(path, error) ?? error;
   }
 }

@@ -7,5 +7,6 @@ export { runMigrateCommand } from "./migrate-command.js";
 export type { MigrateCommandOptions } from "./migrate-command.js";
 export { ConversationStore } from "./conversation-store.js";
 export { StoreError, MigrationError } from "./errors.js";
+export { DatabaseOpenError, type DatabaseOpenProblem } from "./database-open-error.js";
 export { toChatMessage, fromChatMessage } from "./row-mapping.js";
 export type * from "./types.js";

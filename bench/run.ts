@@ -43,7 +43,8 @@ type Scenario = (typeof SCENARIOS)[number];
 
 const HISTORIES = [0, 200, 2_000];
 const PEER_ROWS = HISTORIES.flatMap((history) => [false, true].map((streaming) => ({ history, streaming })));
-const ENGINE_ROWS: EngineRowSpec[] = [...PEER_ROWS, { history: 2_000, streaming: false, rebuilt: true }];
+const REBUILT_ROWS = [200, 2_000].flatMap((history) => [false, true].map((streaming) => ({ history, streaming, rebuilt: true })));
+const ENGINE_ROWS: EngineRowSpec[] = [...PEER_ROWS, ...REBUILT_ROWS];
 
 const { values } = parseArgs({
   options: {

@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
 import type { RetryPolicy } from "./bot/delivery-retry.js";
+import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
 import { buildWorkflow, loadRoster, presentations } from "./config/agents-file.js";
 import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
 import { ConversationStore } from "./store/conversation-store.js";
@@ -34,7 +35,7 @@ export interface ConversationApp {
 export function createConversationApp(options: ConversationAppOptions): ConversationApp {
   const roster = loadRoster(options.agentsFile);
   const client = "provider" in options.llm ? createChatClient(options.llm) : options.llm;
-  const workflow = buildWorkflow(roster, client, options.agentsFile);
+  const workflow = buildWorkflow(roster, client, options.agentsFile, { stopTexts: STUDENT_STOP_TEXTS });
   const db = openDatabase(options.databasePath);
   const now = options.now ?? Date.now;
   const store = new ConversationStore(db, { now });

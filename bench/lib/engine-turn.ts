@@ -6,16 +6,22 @@ import { InProcessExecution, TurnToken } from "../../src/workflow/execution.js";
 import { ChatMessage } from "../../src/workflow/messages.js";
 import { timeTurns, type TurnLoopResult } from "./measure.js";
 import { SeedChatClient } from "./seed-chat-client.js";
-import { AGENTS, priorMessages, QUESTION } from "./seed-scenario.js";
+import { AGENTS, priorMessages, QUESTION, type PriorMessage } from "./seed-scenario.js";
 
 export interface EngineRowSpec {
   readonly history: number;
   readonly streaming: boolean;
-  /** Hand the engine a new copy of the list every turn, as a caller that rebuilds its list does (no reuse of the view). */
+  /**
+   * Build the conversation from plain messages every turn, as the service does from its rows (and as each peer is
+   * handed plain items): the cost of turning history into ChatMessages is part of the timed turn.
+   */
   readonly rebuilt?: boolean;
 }
 
-export interface EngineRowResult extends TurnLoopResult, EngineRowSpec {}
+export interface EngineRowResult extends TurnLoopResult, EngineRowSpec {
+  /** (p50 of this row − p50 at history 0, same mode) ÷ history: what one more history message costs a turn. */
+  readonly nsPerHistoryMessage?: number;
+}
 
 export interface EngineTurnOptions {
   readonly rows: readonly EngineRowSpec[];
@@ -34,8 +40,17 @@ export function seedWorkflow(client: SeedChatClient): Workflow {
 
 /** The conversation so far plus the student's new question: built once per row, never mutated by a turn. */
 export function batonInput(history: number): ChatMessage[] {
-  const messages = priorMessages(history).map((m) => new ChatMessage(m.role, m.text, { authorName: m.author }));
-  messages.push(new ChatMessage("user", QUESTION, { authorName: "student" }));
+  return fromPlain(priorMessages(history));
+}
+
+/**
+ * Plain messages (as rows or peers' items are) into the engine's ChatMessages, plus the student's question. Dated by
+ * one clock read, as the service's rows carry their stored times: the clock is slow on some machines.
+ */
+function fromPlain(prior: readonly PriorMessage[]): ChatMessage[] {
+  const createdAt = Date.now();
+  const messages = prior.map((m) => new ChatMessage(m.role, m.text, { authorName: m.author, createdAt }));
+  messages.push(new ChatMessage("user", QUESTION, { authorName: "student", createdAt }));
   return messages;
 }
 
@@ -63,8 +78,9 @@ export async function runEngineTurns(options: EngineTurnOptions): Promise<Engine
   const workflow = seedWorkflow(client);
   const results: EngineRowResult[] = [];
   for (const row of options.rows) {
-    const input = batonInput(row.history);
-    const turn = row.rebuilt ? () => batonTurn(workflow, [...input], row.streaming) : () => batonTurn(workflow, input, row.streaming);
+    const plain = priorMessages(row.history);
+    const input = fromPlain(plain);
+    const turn = row.rebuilt ? () => batonTurn(workflow, fromPlain(plain), row.streaming) : () => batonTurn(workflow, input, row.streaming);
     // Every timed turn must be the scenario, not a cheaper failure path.
     const answeredBy = await turn();
     if (answeredBy !== AGENTS.math.name) throw new Error(`Expected ${AGENTS.math.name} to answer, got '${answeredBy}'.`);
@@ -74,5 +90,9 @@ export async function runEngineTurns(options: EngineTurnOptions): Promise<Engine
     if (callsPerTurn !== 2) throw new Error(`Expected 2 model calls per turn, saw ${callsPerTurn}.`);
     results.push({ ...row, ...timing });
   }
-  return results;
+  return results.map((row) => {
+    const base = results.find((r) => r.history === 0 && r.streaming === row.streaming && !r.rebuilt);
+    if (row.history === 0 || base === undefined) return row;
+    return { ...row, nsPerHistoryMessage: ((row.p50Us - base.p50Us) * 1000) / row.history };
+  });
 }

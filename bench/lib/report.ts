@@ -13,15 +13,16 @@ const mib = (bytes: number): string => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 function engineSection(results: BenchResults): string {
   const rows = results.engine ?? [];
   const peers = PEERS.map((peer) => ({ ...peer, run: results.peers?.find((run) => run.framework === peer.framework) }));
-  const header = ["History", "Mode", "Baton turns/s", "p50 µs", "p99 µs"];
+  const header = ["History", "Mode", "Baton turns/s", "p50 µs", "p99 µs", "ns per history message"];
   for (const peer of peers) header.push(`${peer.label}${peer.run?.version ? ` ${peer.run.version}` : ""} turns/s (p50 µs)`, "Baton ÷ it");
   const body = rows.map((row) => {
     const cells = [
-      row.rebuilt ? `${fmt(row.history)} (list rebuilt each turn)` : fmt(row.history),
+      row.rebuilt ? `${fmt(row.history)} (rebuilt from plain messages each turn)` : fmt(row.history),
       row.streaming ? "streamed" : "not streamed",
       fmt(row.turnsPerSecond),
       fmt(row.p50Us, 1),
       fmt(row.p99Us, 1),
+      row.nsPerHistoryMessage === undefined ? "" : fmt(row.nsPerHistoryMessage, 1),
     ];
     for (const peer of peers) {
       const peerRow = row.rebuilt ? undefined : peer.run?.rows.find((r) => r.history === row.history && r.streaming === row.streaming);

@@ -4,19 +4,11 @@ import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import { toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
-import {
-  AgentResponseEvent,
-  AgentRunUpdateEvent,
-  HandoffEvent,
-  ToolResultEvent,
-  WorkflowCompletedEvent,
-  WorkflowErrorEvent,
-  WorkflowWarningEvent,
-} from "../workflow/events.js";
 import { InProcessExecution } from "../workflow/execution.js";
 import type { Workflow } from "../workflow/workflow.js";
+import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
-import { TurnRecorder } from "./turn-recorder.js";
+import { commitStep } from "./step-commit.js";
 
 export interface TurnRunnerOptions {
   readonly store: ConversationStore;
@@ -35,6 +27,12 @@ export type TurnOutcome =
   | { readonly status: "completed"; readonly replies: number }
   | { readonly status: "failed"; readonly errorCode: string; readonly replies: number }
   | { readonly status: "interrupted" };
+
+/** The bot's wording when a cap ends a turn (the engine's own is neutral): given to the workflow when it is built. */
+export const STUDENT_STOP_TEXTS = {
+  maxHandoffs: "Sorry, I couldn't route your question to the right tutor. Could you rephrase it or say which subject it is about?",
+  maxToolRounds: "Sorry, I couldn't finish working on that. Please try asking again.",
+} as const;
 
 export const UNAVAILABLE_NOTICE =
   "Sorry, the tutors are unavailable right now. Please try again in a minute — your question has been saved.";
@@ -61,40 +59,40 @@ export class TurnRunner {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });
-    const recorder = new TurnRecorder(store, delivery, conversation);
-    let failure: WorkflowErrorEvent | undefined;
+    const context = { store, delivery, workflow, conversation, userMessageId: userMessage.id };
+    let replies = 0;
+    let failure: BatonError | undefined;
     for await (const event of run.watchStream()) {
-      if (event instanceof AgentRunUpdateEvent) {
-        observer?.onDelta?.(event.executorId, event.data);
-      } else if (event instanceof AgentResponseEvent) {
-        recorder.response(event.executorId, event.message);
-      } else if (event instanceof ToolResultEvent) {
-        recorder.toolResult(event.message);
-      } else if (event instanceof HandoffEvent) {
-        recorder.close({ kind: "handoff", from: event.from, to: event.to, reason: event.reason });
-      } else if (event instanceof WorkflowWarningEvent) {
-        logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
-      } else if (event instanceof WorkflowCompletedEvent) {
-        recorder.close({ kind: "completed", activeAgent: event.activeAgent, userMessageId: userMessage.id });
-      } else if (event instanceof WorkflowErrorEvent) {
-        failure = event;
+      switch (event.type) {
+        case "agent_run_update":
+          observer?.onDelta?.(event.executorId, event.data);
+          break;
+        case "agent_step":
+          replies += commitStep(context, event);
+          break;
+        case "warning":
+          logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
+          break;
+        case "error":
+          failure = event.data;
+          break;
+        default:
+          break;
       }
     }
-    // What the agents said before a failure is kept.
-    recorder.close({ kind: "none" });
-    const replies = recorder.replies;
     if (failure === undefined) return { status: "completed", replies };
-    if (failure.data.code === "aborted") {
+    if (failure.code === "aborted") {
       // Shutting down: the turn stays pending and is resumed at the next start.
       logger.info({ conversationId: conversation.id }, "turn interrupted by shutdown");
       return { status: "interrupted" };
     }
-    logger.error({ conversationId: conversation.id, code: failure.data.code, err: failure.data }, "turn failed");
+    logger.error({ conversationId: conversation.id, code: failure.code, err: failure }, "turn failed");
+    const code = failure.code;
     const noticeId = store.transaction(() => {
-      store.completeTurn(userMessage.id, "failed", failure.data.code);
+      store.completeTurn(userMessage.id, "failed", code);
       return store.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
     });
     void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE, kind: "notice" });
-    return { status: "failed", errorCode: failure.data.code, replies: replies + 1 };
+    return { status: "failed", errorCode: code, replies: replies + 1 };
   }
 }

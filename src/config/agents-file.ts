@@ -8,7 +8,7 @@ import { ChatClientAgent } from "../workflow/agent.js";
 import { AgentWorkflowBuilder } from "../workflow/builder.js";
 import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
-import type { Workflow } from "../workflow/workflow.js";
+import type { StopTexts, Workflow } from "../workflow/workflow.js";
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,53}$/, "use 1-53 letters, digits, '_' or '-'");
 
@@ -90,7 +90,12 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Builds the handoff workflow the roster describes; the graph checks (reachability…) name the file too. */
-export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents.yaml"): Workflow {
+export function buildWorkflow(
+  roster: Roster,
+  client: ChatClient,
+  path = "agents.yaml",
+  options: { readonly stopTexts?: Partial<StopTexts> } = {},
+): Workflow {
   const agents = new Map(
     roster.agents.map((a) => [
       a.name,
@@ -111,6 +116,7 @@ export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents
   }
   builder.withMaxHandoffs(roster.options.maxHandoffs).withToolCallFiltering(roster.options.toolCallFiltering);
   if (roster.options.returnToPrevious) builder.enableReturnToPrevious();
+  if (options.stopTexts !== undefined) builder.withStopTexts(options.stopTexts);
   if (roster.options.handoffInstructions !== undefined) builder.withHandoffInstructions(roster.options.handoffInstructions);
   try {
     return builder.build();

@@ -164,7 +164,7 @@ export function estimateTokens(text: string, toolCallsJson: string | null): numb
 
 /** The engine's view of a stored message: authorName is the agent (assistant/tool) or the student's name (user). */
 export function toChatMessage(stored: StoredMessage): ChatMessage {
-  const init: ChatMessageInit = { createdAt: new Date(stored.createdAt) };
+  const init: ChatMessageInit = { createdAt: stored.createdAt };
   const authorName = stored.role === "user" ? stored.userName : stored.authorAgent;
   if (authorName !== undefined) init.authorName = authorName;
   if (stored.userId !== undefined) init.userId = stored.userId;

@@ -3,7 +3,7 @@
 import type { BatonError } from "./errors.js";
 import type { WorkflowEvent } from "./events.js";
 import type { ChatMessage } from "./messages.js";
-import { runTurn, type TurnResult } from "./run-loop.js";
+import { runHandoffTurn, type TurnResult } from "./run-loop.js";
 import type { Workflow } from "./workflow.js";
 
 /** Starts the turn; `emitEvents: false` suppresses the text-delta events (AgentRunUpdateEvent). */
@@ -50,9 +50,9 @@ export class StreamingRun {
   async *watchStream(): AsyncGenerator<WorkflowEvent, void> {
     if (this.started) throw new Error("This run has already been started; watch it once.");
     this.started = true;
-    const turn = runTurn(this.workflow, this.messages, {
+    const turn = runHandoffTurn(this.workflow, this.messages, {
       streaming: this.options.streaming,
-      emitUpdates: this.emitEvents,
+      emitUpdates: this.workflow.options.emitAgentResponseUpdateEvents ?? this.emitEvents,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(this.options.activeAgent !== undefined ? { activeAgent: this.options.activeAgent } : {}),
       ...(this.options.resumeAgent !== undefined ? { resumeAgent: this.options.resumeAgent } : {}),

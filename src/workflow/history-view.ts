@@ -7,22 +7,12 @@ import type { ToolCallFiltering } from "./workflow.js";
 
 const API_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Names already adapted: a conversation repeats a handful of authors in every message, every turn. Bounded. */
-const adaptedNames = new Map<string, string | undefined>();
-
 /** The API's `name` field accepts only [A-Za-z0-9_-]{1,64}; a display name like "Ada L." is adapted to fit. */
 export function apiName(name: string | undefined): string | undefined {
   if (name === undefined || name === "") return undefined;
-  const known = adaptedNames.get(name);
-  if (known !== undefined || adaptedNames.has(name)) return known;
-  let adapted: string | undefined = name;
-  if (!API_NAME.test(name)) {
-    const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
-    adapted = cleaned === "" ? undefined : cleaned;
-  }
-  if (adaptedNames.size >= 1024) adaptedNames.clear();
-  adaptedNames.set(name, adapted);
-  return adapted;
+  if (API_NAME.test(name)) return name;
+  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
+  return cleaned === "" ? undefined : cleaned;
 }
 
 function keepsCall(name: string, filtering: ToolCallFiltering): boolean {
@@ -31,9 +21,23 @@ function keepsCall(name: string, filtering: ToolCallFiltering): boolean {
   return !isHandoffCall(name);
 }
 
-/** Where a conversion stopped: the ids of calls dropped by filtering so far (their results are dropped too). */
+/**
+ * Where a conversion stopped: the ids of calls dropped by filtering so far (their results are dropped too), and the
+ * author names adapted so far (a conversation repeats a handful of authors in every message). Lives for one turn.
+ */
 export interface ConversionState {
   dropped?: Set<string>;
+  names?: Map<string, string | undefined>;
+}
+
+function adaptedName(name: string | undefined, state: ConversionState): string | undefined {
+  if (name === undefined) return undefined;
+  const names = (state.names ??= new Map());
+  const known = names.get(name);
+  if (known !== undefined || names.has(name)) return known;
+  const adapted = apiName(name);
+  names.set(name, adapted);
+  return adapted;
 }
 
 /**
@@ -61,7 +65,7 @@ export function appendModelMessages(
         out.push({ role: "system", content: message.text });
         break;
       case "user": {
-        const name = apiName(message.authorName);
+        const name = adaptedName(message.authorName, state);
         const content = message.hasMedia ? toContentParts(message) : message.text;
         out.push(name === undefined ? { role: "user", content } : { role: "user", content, name });
         break;
@@ -79,7 +83,7 @@ export function appendModelMessages(
           role: "assistant",
           content: message.text === "" ? null : message.text,
         };
-        const name = apiName(message.authorName);
+        const name = adaptedName(message.authorName, state);
         if (name !== undefined) converted.name = name;
         if (kept.length > 0) converted.toolCalls = kept;
         out.push(converted);

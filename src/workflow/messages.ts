@@ -27,7 +27,8 @@ export interface ChatMessageInit {
   /** For tool messages: the id of the call this message answers. */
   toolCallId?: string;
   usage?: TokenUsage;
-  createdAt?: Date;
+  /** When it was written, as a Date or epoch milliseconds (a stored row's time); now when absent. */
+  createdAt?: Date | number;
 }
 
 /**
@@ -45,7 +46,8 @@ export class ChatMessage {
   readonly toolCalls?: readonly ToolCall[];
   readonly toolCallId?: string;
   readonly usage?: TokenUsage;
-  readonly createdAt: Date;
+  /** A Date made only when asked for: a history rebuilt every turn creates thousands of messages no one dates. */
+  #createdAt: Date | number;
 
   constructor(role: ChatRole, content: string | readonly AIContent[], init: ChatMessageInit = {}) {
     this.role = role;
@@ -60,7 +62,15 @@ export class ChatMessage {
     if (init.toolCalls !== undefined && init.toolCalls.length > 0) this.toolCalls = init.toolCalls;
     if (init.toolCallId !== undefined) this.toolCallId = init.toolCallId;
     if (init.usage !== undefined) this.usage = init.usage;
-    this.createdAt = init.createdAt ?? new Date();
+    this.#createdAt = init.createdAt ?? Date.now();
+  }
+
+  get createdAt(): Date {
+    const at = this.#createdAt;
+    if (typeof at !== "number") return at;
+    const date = new Date(at);
+    this.#createdAt = date;
+    return date;
   }
 
   /** Its content items; a message made from a string has one TextContent (none when the string is empty). */

@@ -1,142 +1,111 @@
-// What happens after an agent's response: every tool call answered, and the next step chosen (handoff, final, again, stop).
+// What happens after an agent's response, as two pure functions: how each tool call is answered, then the next step.
 
-import type { ChatClientAgent } from "./agent.js";
-import { RunAbortedError } from "./errors.js";
-import { WorkflowWarningEvent } from "./events.js";
 import { handoffReason, HANDOFF_PREFIX, isHandoffCall } from "./handoff-tools.js";
-import { ChatMessage, type ToolCall } from "./messages.js";
-import type { Workflow } from "./workflow.js";
+import type { ToolCall } from "./messages.js";
+import type { AgentPlan, HandoffTarget } from "./plan.js";
 
-/** What the loop does after an agent's response. */
+/** Why an agent runs again within the same activation. */
+export type RetryReason =
+  /** It asked for a handoff it is not allowed (the error is in the tool result). */
+  | "undeclared_handoff"
+  /** It called a function that does not exist. */
+  | "unknown_function"
+  /** It called its own functions; their results go back to it. */
+  | "tool_results"
+  /** Autonomous mode: it answered without handing off and goes on by itself. */
+  | "autonomous";
+
+export type StopCode = "max_handoffs_exceeded" | "max_tool_rounds_exceeded";
+
+/** What the loop does after an agent's step. */
 export type NextStep =
   | { readonly kind: "final" }
-  | { readonly kind: "handoff"; readonly to: ChatClientAgent; readonly reason: string }
-  | { readonly kind: "run_again" }
-  | { readonly kind: "stop"; readonly warning: WorkflowWarningEvent; readonly apology?: string };
+  | { readonly kind: "handoff"; readonly to: string; readonly reason: string }
+  | { readonly kind: "retry"; readonly because: RetryReason }
+  | { readonly kind: "stop"; readonly code: StopCode; readonly text: string };
 
-export const UNROUTABLE_MESSAGE =
-  "Sorry, I couldn't route your question to the right tutor. Could you rephrase it or say which subject it is about?";
+/** How one tool call is answered. `invoke` calls are the agent's own functions: the loop runs them. */
+export type CallAnswer =
+  | { readonly kind: "handoff"; readonly call: ToolCall; readonly target: HandoffTarget; readonly reason: string; readonly text: string }
+  | { readonly kind: "refused"; readonly call: ToolCall; readonly target: string; readonly text: string }
+  | { readonly kind: "ignored"; readonly call: ToolCall; readonly text: string }
+  | { readonly kind: "not_performed"; readonly call: ToolCall; readonly text: string }
+  | { readonly kind: "unknown_function"; readonly call: ToolCall; readonly text: string }
+  | { readonly kind: "invoke"; readonly call: ToolCall };
 
-/** Answers every tool call of the message and says what happens next. */
-export async function decide(
-  workflow: Workflow,
-  agent: ChatClientAgent,
-  message: ChatMessage,
-  handoffs: number,
-  toolRounds: number,
-  signal: AbortSignal | undefined,
-): Promise<{ step: NextStep; results: ChatMessage[]; warnings: WorkflowWarningEvent[] }> {
-  const calls = message.toolCalls ?? [];
-  if (calls.length === 0) return { step: { kind: "final" }, results: [], warnings: [] };
-  const results: ChatMessage[] = [];
-  const warnings: WorkflowWarningEvent[] = [];
-  const answer = (call: ToolCall, text: string): void => {
-    results.push(new ChatMessage("tool", text, { authorName: agent.name, toolCallId: call.id }));
-  };
-  const allowed = new Set(workflow.handoffsFrom(agent.name).map((edge) => edge.to));
-  let chosen: { to: ChatClientAgent; reason: string; call: ToolCall } | undefined;
-  let refused = false;
+/** Counters of the turn so far, as the decision needs them. */
+export interface StepCounters {
+  /** Handoffs (and refused handoff attempts) so far this turn. */
+  readonly handoffs: number;
+  /** Rounds of the agent's own functions in a row so far. */
+  readonly toolRounds: number;
+  /** Autonomous continuations the current agent took so far. */
+  readonly continuations: number;
+}
+
+export interface StepLimits {
+  readonly maxHandoffs: number;
+  readonly maxToolRounds: number;
+}
+
+/**
+ * Answers every tool call of one response: the first allowed handoff wins, later ones are ignored, undeclared ones are
+ * refused with the list of what is allowed; past the handoff cap a handoff is not performed and neither is anything after.
+ */
+export function answerToolCalls(plan: AgentPlan, calls: readonly ToolCall[], counters: StepCounters, limits: StepLimits): CallAnswer[] {
+  const answers: CallAnswer[] = [];
+  let chosen: string | undefined;
+  let capped = false;
   for (const call of calls) {
+    if (capped) {
+      answers.push({ kind: "not_performed", call, text: "Not performed: the turn was ended." });
+      continue;
+    }
     if (isHandoffCall(call.name)) {
       const target = call.name.slice(HANDOFF_PREFIX.length);
-      if (!allowed.has(target)) {
-        refused = true;
-        const options = [...allowed].map((name) => `handoff_to_${name}`).join(", ") || "none";
-        answer(call, `Error: '${target}' is not an agent you can hand off to. Available handoffs: ${options}.`);
-        warnings.push(new WorkflowWarningEvent("invalid_handoff", `${agent.name} asked for an undeclared handoff to '${target}'.`, agent.name));
+      const allowed = plan.targets.get(target);
+      if (allowed === undefined) {
+        const options = [...plan.targets.keys()].map((name) => `${HANDOFF_PREFIX}${name}`).join(", ") || "none";
+        answers.push({ kind: "refused", call, target, text: `Error: '${target}' is not an agent you can hand off to. Available handoffs: ${options}.` });
       } else if (chosen !== undefined) {
-        answer(call, `Ignored: the conversation was already handed off to ${chosen.to.name}.`);
-      } else if (handoffs >= workflow.options.maxHandoffs) {
-        answer(call, "Not performed: too many handoffs in this turn.");
-        return {
-          step: {
-            kind: "stop",
-            warning: new WorkflowWarningEvent(
-              "max_handoffs_exceeded",
-              `More than ${workflow.options.maxHandoffs} handoffs in one turn; the turn was ended.`,
-              agent.name,
-            ),
-            apology: UNROUTABLE_MESSAGE,
-          },
-          results: answerRest(calls, call, results, agent.name),
-          warnings,
-        };
+        answers.push({ kind: "ignored", call, text: `Ignored: the conversation was already handed off to ${chosen}.` });
+      } else if (counters.handoffs >= limits.maxHandoffs) {
+        answers.push({ kind: "not_performed", call, text: "Not performed: too many handoffs in this turn." });
+        capped = true;
       } else {
-        chosen = { to: workflow.agent(target)!, reason: handoffReason(call), call };
-        answer(call, `Handed off to ${target}.`);
+        chosen = target;
+        answers.push({ kind: "handoff", call, target: allowed, reason: handoffReason(call), text: `Handed off to ${target}.` });
       }
       continue;
     }
-    const tool = agent.tools.find((t) => t.name === call.name);
-    if (tool === undefined) {
-      answer(call, `Error: there is no function named '${call.name}'.`);
-      continue;
-    }
-    answer(call, await invokeTool(tool, call, signal, warnings, agent.name));
+    if (plan.functions.has(call.name)) answers.push({ kind: "invoke", call });
+    else answers.push({ kind: "unknown_function", call, text: `Error: there is no function named '${call.name}'.` });
   }
-  if (chosen !== undefined) return { step: { kind: "handoff", to: chosen.to, reason: chosen.reason }, results, warnings };
-  if (refused && handoffs >= workflow.options.maxHandoffs) {
-    return {
-      step: {
-        kind: "stop",
-        warning: new WorkflowWarningEvent(
-          "max_handoffs_exceeded",
-          `More than ${workflow.options.maxHandoffs} handoff attempts in one turn; the turn was ended.`,
-          agent.name,
-        ),
-        apology: UNROUTABLE_MESSAGE,
-      },
-      results,
-      warnings,
-    };
-  }
-  if (!refused && toolRounds + 1 >= workflow.options.maxToolRounds) {
-    return {
-      step: {
-        kind: "stop",
-        warning: new WorkflowWarningEvent(
-          "max_tool_rounds_exceeded",
-          `${agent.name} called functions ${workflow.options.maxToolRounds} times in a row; the turn was ended.`,
-          agent.name,
-        ),
-        apology: "Sorry, I couldn't finish working on that. Please try asking again.",
-      },
-      results,
-      warnings,
-    };
-  }
-  return { step: { kind: "run_again" }, results, warnings };
+  return answers;
 }
 
-/** When the turn stops at one call, the calls after it still need a result for the history to stay valid. */
-function answerRest(calls: readonly ToolCall[], stoppedAt: ToolCall, results: ChatMessage[], agentName: string): ChatMessage[] {
-  const answered = new Set(results.map((r) => r.toolCallId));
-  for (const call of calls.slice(calls.indexOf(stoppedAt) + 1)) {
-    if (!answered.has(call.id)) {
-      results.push(new ChatMessage("tool", "Not performed: the turn was ended.", { authorName: agentName, toolCallId: call.id }));
-    }
+/** Chooses the next step from how the calls were answered (no calls: the agent answered). */
+export function chooseNextStep(
+  plan: AgentPlan,
+  answers: readonly CallAnswer[],
+  counters: StepCounters,
+  limits: StepLimits & { readonly stopTexts: { readonly maxHandoffs: string; readonly maxToolRounds: string } },
+): NextStep {
+  const handoff = answers.find((a) => a.kind === "handoff");
+  if (handoff !== undefined) return { kind: "handoff", to: handoff.call.name.slice(HANDOFF_PREFIX.length), reason: handoff.reason };
+  const capped = answers.some((a) => a.kind === "not_performed");
+  const refused = answers.some((a) => a.kind === "refused");
+  if (capped || (refused && counters.handoffs + 1 > limits.maxHandoffs)) {
+    return { kind: "stop", code: "max_handoffs_exceeded", text: limits.stopTexts.maxHandoffs };
   }
-  return results;
-}
-
-async function invokeTool(
-  tool: ChatClientAgent["tools"][number],
-  call: ToolCall,
-  signal: AbortSignal | undefined,
-  warnings: WorkflowWarningEvent[],
-  agentName: string,
-): Promise<string> {
-  let args: unknown;
-  try {
-    args = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
-  } catch {
-    return `Error: the arguments of ${call.name} are not valid JSON.`;
+  if (refused) return { kind: "retry", because: "undeclared_handoff" };
+  if (answers.length === 0) {
+    const autonomous = plan.autonomous;
+    if (autonomous !== undefined && counters.continuations < autonomous.turnLimit) return { kind: "retry", because: "autonomous" };
+    return { kind: "final" };
   }
-  try {
-    return await tool.invoke(args, signal ? { signal } : {});
-  } catch (error) {
-    if (signal?.aborted) throw new RunAbortedError();
-    warnings.push(new WorkflowWarningEvent("tool_failed", `Function ${call.name} failed: ${String(error)}`, agentName));
-    return `Error: ${call.name} failed.`;
+  if (counters.toolRounds + 1 >= limits.maxToolRounds) {
+    return { kind: "stop", code: "max_tool_rounds_exceeded", text: limits.stopTexts.maxToolRounds };
   }
+  return { kind: "retry", because: answers.some((a) => a.kind === "invoke") ? "tool_results" : "unknown_function" };
 }

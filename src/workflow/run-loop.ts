@@ -1,22 +1,24 @@
-// The turn loop: runs agents one after another along handoffs until one answers without handing off.
+// The turn loop: runs agents one after another along handoffs until one answers, a cap stops it, or a human is asked.
 
 import type { ChatClientAgent } from "./agent.js";
-import type { ChatRequest, ChatResponse, ModelMessage } from "./chat-client.js";
+import type { ChatResponse } from "./chat-client.js";
 import { BatonError, ModelBehaviorError, ModelError, RunAbortedError } from "./errors.js";
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
+  AgentStepEvent,
   HandoffEvent,
+  HumanInputRequestEvent,
+  ToolResultEvent,
   WorkflowCompletedEvent,
   WorkflowErrorEvent,
-  ToolResultEvent,
+  WorkflowWarningEvent,
   type WorkflowEvent,
 } from "./events.js";
-import { isHandoffCall, toolsFor } from "./handoff-tools.js";
-import { historyView, requestMessages } from "./history-cache.js";
-import { toModelMessages } from "./history-view.js";
 import { ChatMessage, type TokenUsage } from "./messages.js";
-import { decide } from "./next-step.js";
+import { answerToolCalls, chooseNextStep, type NextStep } from "./next-step.js";
+import { toolResults, type ToolFailure } from "./tool-calls.js";
+import { TurnView } from "./turn-view.js";
 import type { Workflow } from "./workflow.js";
 
 export interface TurnOptions {
@@ -31,6 +33,13 @@ export interface TurnOptions {
   readonly resumeAgent?: string;
 }
 
+/** A turn that ended by handing the conversation to a person. */
+export interface HumanInputRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+}
+
 export interface TurnResult {
   readonly status: "completed" | "failed";
   /** The messages this turn added (all of them, also on failure). */
@@ -39,34 +48,35 @@ export interface TurnResult {
   readonly activeAgent: string;
   readonly usage: TokenUsage;
   readonly error?: BatonError;
+  /** Set when the turn ended with a handoff to a human participant. */
+  readonly humanInputRequest?: HumanInputRequest;
 }
 
-export async function* runTurn(
+/** One turn of a handoff workflow over `history`, as events; the generator's return value is the outcome. */
+export async function* runHandoffTurn(
   workflow: Workflow,
   history: readonly ChatMessage[],
   options: TurnOptions,
 ): AsyncGenerator<WorkflowEvent, TurnResult> {
   const turn: ChatMessage[] = [];
   const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-  let agent = firstAgent(workflow, history, options);
-  const filtering = workflow.options.toolCallFiltering;
-  // Earlier turns are seen the same way by every agent: converted once, and kept for the next turn of the same list.
-  const earlier = historyView(history, filtering);
-  let handoffs = 0;
-  let toolRounds = 0;
+  const emitResponses = workflow.options.emitAgentResponseEvents;
+  let plan = workflow.plan(firstAgent(workflow, history, options).name)!;
+  const view = new TurnView(history, workflow.options.toolCallFiltering);
+  const counters = { handoffs: 0, toolRounds: 0, continuations: 0 };
   let activationStart = 0;
+  let continuation: string | undefined;
+  let humanInputRequest: HumanInputRequest | undefined;
   // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
   let emptyAnswers = 0;
 
   try {
     for (;;) {
       if (options.signal?.aborted) throw new RunAbortedError();
-      const request: ChatRequest = {
-        messages: requestMessages(systemMessages(workflow, agent), earlier, [
-          ...toModelMessages(turn.slice(0, activationStart), filtering),
-          ...toModelMessages(turn.slice(activationStart), "none"),
-        ]),
-        tools: toolsFor(workflow, agent.name),
+      const agent = plan.agent;
+      const request = {
+        messages: view.request(plan.system, turn, activationStart, continuation),
+        tools: plan.tools,
         ...(options.signal ? { signal: options.signal } : {}),
       };
       // The stream is read here rather than in a delegated generator: one async hop less for each text delta.
@@ -92,49 +102,81 @@ export async function* runTurn(
         ...(response.usage ? { usage: response.usage } : {}),
       });
       turn.push(message);
-      yield new AgentResponseEvent(agent.name, message, response.usage);
+      if (emitResponses) yield new AgentResponseEvent(agent.name, message, response.usage);
 
-      const { step, results, warnings } = await decide(workflow, agent, message, handoffs, toolRounds, options.signal);
-      for (const result of results) {
-        turn.push(result);
-        yield new ToolResultEvent(agent.name, result);
-      }
-      for (const warning of warnings) yield warning;
-
-      const terminated =
-        workflow.options.terminationCondition?.({ messages: [...history, ...turn], turnMessages: turn, agent: agent.name }) ?? false;
-      if (step.kind === "final" || terminated) break;
-      if (step.kind === "stop") {
-        yield step.warning;
-        if (step.apology !== undefined) {
-          const apology = new ChatMessage("assistant", step.apology, { authorName: agent.name });
-          turn.push(apology);
-          yield new AgentResponseEvent(agent.name, apology, undefined);
+      const answers = answerToolCalls(plan, message.toolCalls ?? [], counters, workflow.options);
+      const failures: ToolFailure[] = [];
+      const results = await toolResults(plan, answers, options.signal, failures);
+      turn.push(...results);
+      if (emitResponses) for (const result of results) yield new ToolResultEvent(agent.name, result);
+      for (const answer of answers) {
+        if (answer.kind === "refused") {
+          yield new WorkflowWarningEvent("invalid_handoff", `${agent.name} asked for an undeclared handoff to '${answer.target}'.`, agent.name);
         }
-        break;
       }
-      if (step.kind === "handoff") {
-        handoffs++;
-        yield new HandoffEvent(agent.name, step.to.name, step.reason, message);
-        agent = step.to;
+      for (const failure of failures) {
+        yield new WorkflowWarningEvent("tool_failed", `Function ${failure.call.name} failed: ${String(failure.error)}`, agent.name);
+      }
+
+      let next: NextStep = chooseNextStep(plan, answers, counters, workflow.options);
+      const terminated =
+        next.kind !== "stop" &&
+        (workflow.options.terminationCondition?.({ messages: [...history, ...turn], turnMessages: turn, agent: agent.name }) ?? false);
+      if (terminated) next = { kind: "final" };
+      let closing: ChatMessage | undefined;
+      if (next.kind === "stop") {
+        yield new WorkflowWarningEvent(next.code, stopWarning(next.code, agent.name, workflow, answers.some((a) => a.kind === "not_performed")), agent.name);
+        closing = new ChatMessage("assistant", next.text, { authorName: agent.name });
+        turn.push(closing);
+        if (emitResponses) yield new AgentResponseEvent(agent.name, closing, undefined);
+      }
+      yield new AgentStepEvent(agent.name, message, results, next, closing);
+
+      continuation = undefined;
+      if (next.kind === "final" || next.kind === "stop") break;
+      if (next.kind === "handoff") {
+        counters.handoffs++;
+        if (emitResponses) yield new HandoffEvent(agent.name, next.to, next.reason, message);
+        const human = workflow.human(next.to);
+        if (human !== undefined) {
+          humanInputRequest = { from: agent.name, to: human.name, reason: next.reason };
+          yield new HumanInputRequestEvent(agent.name, human.name, next.reason);
+          break;
+        }
+        plan = workflow.plan(next.to)!;
         activationStart = turn.length;
-        toolRounds = 0;
+        counters.toolRounds = 0;
+        counters.continuations = 0;
+      } else if (next.because === "undeclared_handoff") {
+        counters.handoffs++;
+      } else if (next.because === "autonomous") {
+        counters.continuations++;
+        continuation = plan.autonomous!.continuationPrompt;
       } else {
-        if (message.toolCalls?.some((c) => isHandoffCall(c.name))) handoffs++;
-        else toolRounds++;
+        counters.toolRounds++;
       }
     }
   } catch (thrown) {
-    const error = toBatonError(thrown, options.signal);
+    const error = toRunError(thrown, options.signal);
     yield new WorkflowErrorEvent(error, turn);
-    return { status: "failed", messages: turn, activeAgent: agent.name, usage, error };
+    return { status: "failed", messages: turn, activeAgent: plan.agent.name, usage, error };
   }
-  yield new WorkflowCompletedEvent(turn, agent.name);
-  return { status: "completed", messages: turn, activeAgent: agent.name, usage };
+  const activeAgent = plan.agent.name;
+  yield new WorkflowCompletedEvent(turn, activeAgent);
+  return { status: "completed", messages: turn, activeAgent, usage, ...(humanInputRequest ? { humanInputRequest } : {}) };
 }
 
 function isEmptyAnswer(response: ChatResponse): boolean {
   return response.text.trim() === "" && (response.toolCalls?.length ?? 0) === 0;
+}
+
+function stopWarning(code: string, agent: string, workflow: Workflow, capped: boolean): string {
+  if (code === "max_tool_rounds_exceeded") {
+    return `${agent} called functions ${workflow.options.maxToolRounds} times in a row; the turn was ended.`;
+  }
+  return capped
+    ? `More than ${workflow.options.maxHandoffs} handoffs in one turn; the turn was ended.`
+    : `More than ${workflow.options.maxHandoffs} handoff attempts in one turn; the turn was ended.`;
 }
 
 function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options: TurnOptions): ChatClientAgent {
@@ -149,22 +191,6 @@ function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options
   return (name !== undefined ? workflow.agent(name) : undefined) ?? workflow.startAgent;
 }
 
-type SystemMessage = Extract<ModelMessage, { role: "system" }>;
-
-const systemCache = new WeakMap<ChatClientAgent, SystemMessage[]>();
-
-function systemMessages(workflow: Workflow, agent: ChatClientAgent): SystemMessage[] {
-  let cached = systemCache.get(agent);
-  if (cached === undefined) {
-    const parts = [agent.instructions];
-    if (workflow.handoffsFrom(agent.name).length > 0) parts.push(workflow.options.handoffInstructions);
-    const content = parts.filter((p) => p.trim() !== "").join("\n\n");
-    cached = content === "" ? [] : [{ role: "system", content }];
-    systemCache.set(agent, cached);
-  }
-  return cached;
-}
-
 function addUsage(total: { promptTokens: number; completionTokens: number; totalTokens: number }, usage: TokenUsage | undefined): void {
   if (usage === undefined) return;
   total.promptTokens += usage.promptTokens;
@@ -172,7 +198,8 @@ function addUsage(total: { promptTokens: number; completionTokens: number; total
   total.totalTokens += usage.totalTokens;
 }
 
-function toBatonError(thrown: unknown, signal: AbortSignal | undefined): BatonError {
+/** Any failure of a run as the engine's error: an abort, a typed error as it is, anything else as an unavailable model. */
+function toRunError(thrown: unknown, signal: AbortSignal | undefined): BatonError {
   if (signal?.aborted && !(thrown instanceof BatonError && thrown.code !== "aborted")) return new RunAbortedError(undefined, { cause: thrown });
   if (thrown instanceof BatonError) return thrown;
   return new ModelError("model_unavailable", `The model call failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, {

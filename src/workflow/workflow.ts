@@ -1,7 +1,9 @@
-// A built handoff workflow: the agents, the declared edges between them, and the run options.
+// A built handoff workflow: its participants, the declared edges between them, the run options, and each agent's plan.
 
 import type { ChatClientAgent } from "./agent.js";
+import type { HumanParticipant } from "./human.js";
 import type { ChatMessage } from "./messages.js";
+import type { AgentPlan } from "./plan.js";
 
 export type ToolCallFiltering = "handoffOnly" | "all" | "none";
 
@@ -23,6 +25,23 @@ export interface TerminationContext {
 
 export type TerminationCondition = (context: TerminationContext) => boolean;
 
+/** What a turn says when it is ended by a cap; the defaults are neutral, an application supplies its own wording. */
+export interface StopTexts {
+  /** Too many handoffs in one turn (the conversation could not be routed). */
+  readonly maxHandoffs: string;
+  /** An agent called its own functions too many times in a row. */
+  readonly maxToolRounds: string;
+}
+
+export interface AutonomousModeOptions {
+  /** Continuations each agent may take on its own in one turn; default 10. */
+  readonly turnLimit?: number;
+  /** The user message that asks the agent to go on; a neutral default. */
+  readonly continuationPrompt?: string;
+  /** The agents that continue on their own; default: every agent. */
+  readonly agents?: readonly (ChatClientAgent | string)[];
+}
+
 export interface WorkflowOptions {
   readonly handoffInstructions: string;
   readonly toolCallFiltering: ToolCallFiltering;
@@ -30,44 +49,65 @@ export interface WorkflowOptions {
   readonly maxHandoffs: number;
   readonly maxToolRounds: number;
   readonly terminationCondition?: TerminationCondition;
+  readonly stopTexts: StopTexts;
+  /** Emit AgentResponseEvent / ToolResultEvent / HandoffEvent besides each AgentStepEvent (default on). */
+  readonly emitAgentResponseEvents: boolean;
+  /** Emit AgentRunUpdateEvent text deltas; when undefined, the TurnToken decides (as in the framework). */
+  readonly emitAgentResponseUpdateEvents?: boolean;
+}
+
+export interface WorkflowInit {
+  readonly name?: string;
+  readonly description?: string;
+  readonly startAgent: ChatClientAgent;
+  readonly agents: ReadonlyMap<string, ChatClientAgent>;
+  readonly humans: ReadonlyMap<string, HumanParticipant>;
+  readonly edges: readonly HandoffEdge[];
+  readonly options: WorkflowOptions;
+  readonly plans: ReadonlyMap<string, AgentPlan>;
 }
 
 export class Workflow {
+  readonly name?: string;
+  readonly description?: string;
   readonly startAgent: ChatClientAgent;
   readonly agents: ReadonlyMap<string, ChatClientAgent>;
+  readonly humans: ReadonlyMap<string, HumanParticipant>;
   readonly edges: readonly HandoffEdge[];
   readonly options: WorkflowOptions;
-  /** Outgoing edges by agent name, in declaration order. */
-  private readonly outgoing: ReadonlyMap<string, readonly HandoffEdge[]>;
+  private readonly plans: ReadonlyMap<string, AgentPlan>;
 
-  constructor(init: {
-    startAgent: ChatClientAgent;
-    agents: ReadonlyMap<string, ChatClientAgent>;
-    edges: readonly HandoffEdge[];
-    options: WorkflowOptions;
-  }) {
+  /** Made by HandoffWorkflowBuilder.build(), which derives the plans; everything here is frozen. */
+  constructor(init: WorkflowInit) {
+    if (init.name !== undefined) this.name = init.name;
+    if (init.description !== undefined) this.description = init.description;
     this.startAgent = init.startAgent;
     this.agents = init.agents;
-    this.edges = init.edges;
-    this.options = init.options;
-    const outgoing = new Map<string, HandoffEdge[]>();
-    for (const edge of init.edges) {
-      const list = outgoing.get(edge.from) ?? [];
-      list.push(edge);
-      outgoing.set(edge.from, list);
-    }
-    this.outgoing = outgoing;
+    this.humans = init.humans;
+    this.edges = Object.freeze([...init.edges]);
+    this.options = Object.freeze({ ...init.options, stopTexts: Object.freeze({ ...init.options.stopTexts }) });
+    this.plans = init.plans;
+    Object.freeze(this);
+  }
+
+  /** The plan of one agent: what it is sent and what it may do. */
+  plan(agentName: string): AgentPlan | undefined {
+    return this.plans.get(agentName);
   }
 
   handoffsFrom(agentName: string): readonly HandoffEdge[] {
-    return this.outgoing.get(agentName) ?? [];
+    return this.edges.filter((edge) => edge.from === agentName);
   }
 
   agent(name: string): ChatClientAgent | undefined {
     return this.agents.get(name);
   }
 
-  /** The handoff graph as a Mermaid flowchart. */
+  human(name: string): HumanParticipant | undefined {
+    return this.humans.get(name);
+  }
+
+  /** The handoff graph as a Mermaid flowchart; human participants are drawn as rounded nodes. */
   toMermaid(): string {
     const id = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, "_");
     const label = (text: string): string => text.replace(/["|]/g, "'").replace(/\s+/g, " ").trim();
@@ -75,6 +115,7 @@ export class Workflow {
     for (const agent of this.agents.values()) {
       lines.push(`  ${id(agent.name)}["${label(agent.displayName === agent.name ? agent.name : `${agent.displayName} (${agent.name})`)}"]`);
     }
+    for (const human of this.humans.values()) lines.push(`  ${id(human.name)}("${label(`${human.name} (human)`)}")`);
     lines.push(`  start --> ${id(this.startAgent.name)}`);
     for (const edge of this.edges) {
       const reason = edge.reason ? `|${label(edge.reason)}|` : "";

@@ -33,7 +33,11 @@ describe("agents file", () => {
     ["a bad emoji", minimal("    emoji: books\n"), "x.yaml: agents[0].emoji: a Slack emoji code like :books:"],
     ["an invalid name", minimal().replace(/a\n/g, "a b\n"), "x.yaml: start:"],
     ["broken YAML", "start: [a\n", "x.yaml: invalid YAML"],
-    ["an unreachable agent", minimal("  - name: b\n    description: d\n    instructions: i\n"), "x.yaml: Agent 'b' cannot be reached from the start agent 'a'."],
+    [
+      "an unreachable agent",
+      minimal("  - name: b\n    description: d\n    instructions: i\n  - name: c\n    description: d\n    instructions: i\nhandoffs:\n  - from: a\n    to: b\n"),
+      "x.yaml: Agent 'c' cannot be reached from the start agent 'a'.",
+    ],
   ])("rejects %s with the file and entry", (_what, text, message) => {
     const attempt = () => buildWorkflow(parseRoster(text, "x.yaml"), new ScriptedChatClient(), "x.yaml");
     expect(attempt).toThrow(UserError);

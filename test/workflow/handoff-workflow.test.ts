@@ -9,7 +9,7 @@ import {
   HandoffEvent,
   InProcessExecution,
   TurnToken,
-  UNROUTABLE_MESSAGE,
+  DEFAULT_STOP_TEXTS,
   WorkflowCompletedEvent,
   WorkflowErrorEvent,
   WorkflowWarningEvent,
@@ -146,7 +146,7 @@ describe("handoff workflow", () => {
     const { events, result } = await collect(workflow, [new ChatMessage("user", "loop")]);
     expect(events.filter((e) => e instanceof HandoffEvent)).toHaveLength(3);
     expect(events.some((e) => e instanceof WorkflowWarningEvent && e.code === "max_handoffs_exceeded")).toBe(true);
-    expect(result.messages.at(-1)?.text).toBe(UNROUTABLE_MESSAGE);
+    expect(result.messages.at(-1)?.text).toBe(DEFAULT_STOP_TEXTS.maxHandoffs);
     expect(events.at(-1)).toBeInstanceOf(WorkflowCompletedEvent);
     expect(client.requests).toHaveLength(4);
   });
@@ -155,7 +155,7 @@ describe("handoff workflow", () => {
     const client = new ScriptedChatClient(() => ({ toolCalls: [{ name: "handoff_to_nobody" }] }));
     const { result } = await collect(seedBuilder(client).withMaxHandoffs(2).build(), [new ChatMessage("user", "?")]);
     expect(client.requests).toHaveLength(3);
-    expect(result.messages.at(-1)?.text).toBe(UNROUTABLE_MESSAGE);
+    expect(result.messages.at(-1)?.text).toBe(DEFAULT_STOP_TEXTS.maxHandoffs);
   });
 
   it("sends the next user message to the start agent by default", async () => {

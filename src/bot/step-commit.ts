@@ -1,0 +1,59 @@
+// Commits one agent step as it arrives, in one transaction: its messages, the handoff or end of turn it led to,
+// and the replies it posts — then hands the replies to delivery.
+
+import type { ConversationStore } from "../store/conversation-store.js";
+import { fromChatMessage } from "../store/row-mapping.js";
+import type { ConversationRow } from "../store/types.js";
+import type { AgentStepEvent } from "../workflow/events.js";
+import type { Workflow } from "../workflow/workflow.js";
+import type { ReplyDelivery } from "./reply-delivery.js";
+
+export interface StepCommitContext {
+  readonly store: ConversationStore;
+  readonly delivery: ReplyDelivery;
+  readonly workflow: Workflow;
+  readonly conversation: ConversationRow;
+  readonly userMessageId: number;
+}
+
+/** Whether this step ends the turn: an answer, a cap, or a handoff to a person. */
+export function endsTurn(step: AgentStepEvent, workflow: Workflow): boolean {
+  return step.next.kind === "final" || step.next.kind === "stop" || (step.next.kind === "handoff" && workflow.human(step.next.to) !== undefined);
+}
+
+/** Commits the step; returns how many replies it queued for posting. */
+export function commitStep(context: StepCommitContext, step: AgentStepEvent): number {
+  const { store, conversation, workflow } = context;
+  const next = step.next;
+  const handoff = next.kind === "handoff" ? { from: step.agent, to: next.to, reason: next.reason } : undefined;
+  const last = endsTurn(step, workflow);
+  const replies: Array<{ id: number; text: string }> = [];
+  store.transaction(() => {
+    const text = step.message.text.trim();
+    const stored = store.appendAgentReply(conversation.id, {
+      message: fromChatMessage(step.message),
+      ...(text === "" ? {} : { reply: { agentName: step.agent, text, kind: "agent" as const } }),
+      ...(handoff === undefined ? {} : { handoff }),
+    });
+    if (stored.outboxId !== undefined) replies.push({ id: stored.outboxId, text });
+    if (step.toolResults.length > 0) store.appendMessages(conversation.id, step.toolResults.map(fromChatMessage));
+    if (step.closing !== undefined) {
+      const closingText = step.closing.text.trim();
+      const closing = store.appendAgentReply(conversation.id, {
+        message: fromChatMessage(step.closing),
+        reply: { agentName: step.agent, text: closingText, kind: "agent" },
+      });
+      if (closing.outboxId !== undefined) replies.push({ id: closing.outboxId, text: closingText });
+    }
+    // Kept current during the turn, so a turn interrupted after a handoff resumes with the agent that has the floor.
+    if (handoff !== undefined && workflow.agent(handoff.to) !== undefined) store.setActiveAgent(conversation.id, handoff.to);
+    if (last) {
+      store.setActiveAgent(conversation.id, step.agent);
+      store.completeTurn(context.userMessageId, "completed");
+    }
+  });
+  for (const reply of replies) {
+    void context.delivery.enqueue({ id: reply.id, conversationId: conversation.id, key: conversation.key, agentName: step.agent, text: reply.text, kind: "agent" });
+  }
+  return replies.length;
+}

@@ -114,6 +114,17 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("doctor")
+    .description("check the model, Discord, Slack and the database; exit code 0 only when everything needed works")
+    .action(async () => {
+      const settings = loadSettings();
+      const { runDoctor } = await import("./doctor/run-doctor.js");
+      const result = await runDoctor(settings, { color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined });
+      process.stdout.write(result.text);
+      process.exitCode = result.exitCode;
+    });
+
+  program
     .command("slack:manifest-link")
     .description("print Slack's one-click link that creates the app from slack/manifest.yml")
     .action(async () => {

@@ -40,21 +40,14 @@ export function createChatClient(settings: LlmSettings): ChatClient {
   switch (settings.provider) {
     case "openai":
       return new OpenAIChatClient({
-        client: new OpenAI({
-          // OpenAI-compatible local servers take no key, but the client refuses to start without one.
-          apiKey: settings.apiKey ?? "not-needed",
-          // Given explicitly so that the client does not fall back to reading OPENAI_BASE_URL itself.
-          baseURL: settings.baseURL ?? OPENAI_BASE_URL,
-          maxRetries: settings.maxRetries,
-          timeout: settings.timeoutMs,
-        }),
+        client: createOpenAIClient(settings),
         model: settings.model,
         streamIdleTimeoutMs: settings.timeoutMs,
         ...(settings.imageDetail === undefined ? {} : { imageDetail: settings.imageDetail }),
       });
     case "azure":
       return new OpenAIChatClient({
-        client: createAzureClient(settings),
+        client: createOpenAIClient(settings),
         model: settings.deployment,
         streamIdleTimeoutMs: settings.timeoutMs,
         ...(settings.imageDetail === undefined ? {} : { imageDetail: settings.imageDetail }),
@@ -62,6 +55,19 @@ export function createChatClient(settings: LlmSettings): ChatClient {
     case "demo":
       return new DemoChatClient();
   }
+}
+
+/** The `openai` package's client for these settings (the doctor uses it directly for its probes). */
+export function createOpenAIClient(settings: Exclude<LlmSettings, { provider: "demo" }>): OpenAI {
+  if (settings.provider === "azure") return createAzureClient(settings);
+  return new OpenAI({
+    // OpenAI-compatible local servers take no key, but the client refuses to start without one.
+    apiKey: settings.apiKey ?? "not-needed",
+    // Given explicitly so that the client does not fall back to reading OPENAI_BASE_URL itself.
+    baseURL: settings.baseURL ?? OPENAI_BASE_URL,
+    maxRetries: settings.maxRetries,
+    timeout: settings.timeoutMs,
+  });
 }
 
 function createAzureClient(settings: AzureSettings): AzureOpenAI {

@@ -35,19 +35,7 @@ export function migrate(db: Database, migrationsDir: string): { applied: string[
   ) STRICT`);
 
   const files = readMigrationFiles(migrationsDir);
-  const byVersion = new Map(files.map((f) => [f.version, f]));
-  const selectApplied = db.prepare<[], AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
-  for (const row of selectApplied.all()) {
-    const file = byVersion.get(row.version);
-    if (file === undefined) {
-      throw new MigrationError(
-        row.name,
-        `Migration ${row.name} was applied to this database but is missing from ${migrationsDir}. ` +
-          "Applied migrations must never be removed or renamed; is this an older version of Baton than the database?",
-      );
-    }
-    verifyUnchanged(file, row);
-  }
+  verifyApplied(db, files, migrationsDir);
 
   const selectOne = db.prepare<[number], AppliedRow>("SELECT version, name, checksum FROM schema_migrations WHERE version = ?");
   const record = db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)");
@@ -73,6 +61,33 @@ export function migrate(db: Database, migrationsDir: string): { applied: string[
     if (ran) applied.push(file.file);
   }
   return { applied };
+}
+
+/** Checks the applied migrations as `migrate` does, changing nothing, and names the files not applied yet (for doctor). */
+export function pendingMigrations(db: Database, migrationsDir: string): string[] {
+  const files = readMigrationFiles(migrationsDir);
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  if (!hasTable) return files.map((f) => f.file);
+  const applied = verifyApplied(db, files, migrationsDir);
+  return files.filter((f) => !applied.has(f.version)).map((f) => f.file);
+}
+
+function verifyApplied(db: Database, files: readonly MigrationFile[], migrationsDir: string): Set<number> {
+  const byVersion = new Map(files.map((f) => [f.version, f]));
+  const applied = new Set<number>();
+  for (const row of db.prepare<[], AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version").all()) {
+    const file = byVersion.get(row.version);
+    if (file === undefined) {
+      throw new MigrationError(
+        row.name,
+        `Migration ${row.name} was applied to this database but is missing from ${migrationsDir}. ` +
+          "Applied migrations must never be removed or renamed; is this an older version of Baton than the database?",
+      );
+    }
+    verifyUnchanged(file, row);
+    applied.add(row.version);
+  }
+  return applied;
 }
 
 function verifyUnchanged(file: MigrationFile, row: AppliedRow): void {

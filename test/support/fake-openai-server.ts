@@ -5,10 +5,12 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { completionBody, streamChunks, type ReplyContent } from "./fake-openai-replies.js";
+import { authProblem, chatProblem, modelRoute, type FakeCatalog } from "./fake-openai-models.js";
 import { findRequestProblem } from "./fake-openai-validate.js";
 import { createModerationHandler, type FakeModerations } from "./fake-openai-moderations.js";
 
 export type { FakeToolCall, FakeUsage } from "./fake-openai-replies.js";
+export type { FakeCatalog, FakeModel } from "./fake-openai-models.js";
 
 /** When to answer: after `delayMs`, and only once `stallUntil` settles (a promise the test controls). */
 export interface FakeTiming {
@@ -94,7 +96,12 @@ export function offeredToolNames(request: RecordedRequest): string[] {
 const defaultResponder: FakeResponder = (request) => ({ text: `Fake reply to: ${lastUserText(request)}` });
 const AZURE_ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
-export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+export interface FakeOpenAIOptions {
+  /** Keys, models and vision, checked as OpenAI checks them; without it, any key and any model name are accepted. */
+  readonly catalog?: FakeCatalog;
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   const queue: FakeScript[] = [];
   const waiters: { count: number; resolve: (all: readonly RecordedRequest[]) => void }[] = [];
@@ -113,6 +120,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const azure = AZURE_ROUTE.exec(url.pathname);
+    const { catalog } = options;
+    if (catalog !== undefined) {
+      const answer = authProblem(catalog, req) ?? modelRoute(catalog, req.method ?? "GET", url.pathname);
+      if (answer !== undefined) return sendJson(res, answer.status, answer.body);
+    }
     if (req.method === "POST" && url.pathname === "/v1/moderations") {
       const answer = moderations.answer(req.headers, parseJson(raw) ?? raw);
       const headers: Record<string, string> = answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
@@ -145,6 +157,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     if (problem !== undefined) {
       request.rejection = problem.message;
       return sendError(res, 400, problem);
+    }
+    const refused = catalog !== undefined && azure === null ? chatProblem(catalog, body) : undefined;
+    if (refused !== undefined) {
+      request.rejection = JSON.stringify(refused.body);
+      return sendJson(res, refused.status, refused.body);
     }
     const script = queue.shift() ?? (await responder(request));
     if (script.delayMs !== undefined) await delay(script.delayMs);

@@ -9,6 +9,7 @@ import {
   SlashCommandBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
 import type { DiscordSettings } from "./settings.js";
 
@@ -68,6 +69,8 @@ export async function registerDiscordCommands(settings: DiscordSettings): Promis
     const registered = (await rest.put(route, { body: commandDefinitions() })) as readonly { readonly name: string }[];
     return { scope: settings.guildId === undefined ? "global" : "guild", names: registered.map((command) => command.name) };
   } catch (error) {
+    const network = describeNetworkFailure(error, settings.apiUrl ?? "https://discord.com/api");
+    if (network !== undefined) throw new DiscordAdapterError("discord_unreachable", `Discord: ${network}`, { cause: error });
     throw new DiscordAdapterError(
       "discord_command_registration_failed",
       `Discord refused the slash commands for application ${settings.applicationId}: ${error instanceof Error ? error.message : String(error)}`,

@@ -9,6 +9,7 @@ import { UserError } from "../../workflow/errors.js";
 import { webhookName } from "./agent-identity.js";
 import { NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { registerDiscordCommands } from "./commands.js";
+import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
 import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
@@ -127,6 +128,8 @@ async function login(settings: DiscordSettings, logger: Logger, intents: readonl
     abort.abort();
     await client.destroy();
     if (closeCode === GatewayCloseCodes.DisallowedIntents) throw new DisallowedIntentsError("Disallowed intents", { cause: error });
+    const network = describeNetworkFailure(error, settings.apiUrl ?? "https://discord.com/api");
+    if (network !== undefined) throw new DiscordAdapterError("discord_unreachable", `Discord: ${network}`, { cause: error });
     throw new DiscordAdapterError("discord_login_failed", `Discord login failed: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });

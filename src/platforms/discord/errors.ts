@@ -5,8 +5,10 @@ import { DeliveryError } from "../../bot/delivery-retry.js";
 import { BatonError } from "../../workflow/errors.js";
 
 export type DiscordAdapterErrorCode =
-  /** The gateway refused the bot: bad token, disallowed intents, network. */
+  /** The gateway refused the bot: bad token, disallowed intents. */
   | "discord_login_failed"
+  /** discord.com could not be reached at all (DNS, firewall, proxy): never reported as a refused token. */
+  | "discord_unreachable"
   /** Discord refused the slash-command registration (bad application id, token, or command JSON). */
   | "discord_command_registration_failed"
   /** A reply's thread or parent channel cannot be posted to (deleted, not a text channel). */

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { App, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { ConversationGateway } from "../../bot/ports.js";
+import { describeNetworkFailure } from "../../network-failure.js";
 import { UserError } from "../../workflow/errors.js";
 import { AgentIdentityMode } from "./agent-identity.js";
 import { BackgroundWork } from "./background-work.js";
@@ -51,7 +52,7 @@ interface BotIdentity {
 }
 
 /** Checks the token before anything listens, and learns who the bot is and which scopes it has. */
-async function identify(client: webApi.WebClient): Promise<BotIdentity> {
+async function identify(client: webApi.WebClient, apiUrl: string): Promise<BotIdentity> {
   try {
     const result = await client.auth.test();
     if (result.user_id === undefined || result.bot_id === undefined) {
@@ -66,6 +67,8 @@ async function identify(client: webApi.WebClient): Promise<BotIdentity> {
     };
   } catch (error) {
     if (error instanceof SlackAdapterError) throw error;
+    const network = describeNetworkFailure(error, apiUrl);
+    if (network !== undefined) throw new SlackAdapterError("slack_unreachable", `Slack: ${network}`, { cause: error });
     const wrapped = toSlackAdapterError("auth.test", error);
     throw new SlackAdapterError("slack_auth", `Slack refused SLACK_BOT_TOKEN: ${wrapped.message}`, {
       cause: error,
@@ -94,7 +97,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   // The status is cosmetic: its calls never wait out a rate limit or retry.
   const statusClient = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 
-  const bot = await identify(client);
+  const bot = await identify(client, settings.apiUrl ?? "https://slack.com/api/");
   const identity = new AgentIdentityMode(logger);
   identity.learnScopes(bot.scopes);
   const work = new BackgroundWork(logger);

@@ -6,6 +6,7 @@ import { ChannelType, GatewayDispatchEvents, MessageType, type APIMessage, type 
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
+import { guildRoutes } from "./guild-routes.js";
 import { Intent } from "./gateway-payloads.js";
 import { interactionCallbackRoute } from "./interaction-routes.js";
 import { messageReadRoutes } from "./message-read-routes.js";
@@ -106,6 +107,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     interactionCallbackRoute({ world, gateway, interactions }),
     ...commandRoutes(world, commands),
     ...messageReadRoutes(world),
+    ...guildRoutes(world, { messageContentIntent: options.messageContentIntent ?? true }),
   );
   const server = createServer((request, response) => void router.serve(request, response));
   server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));

@@ -82,6 +82,8 @@ export class FakeWorld {
   readonly threadOfMessage = new Map<string, string>();
   canManageWebhooks = true;
   canCreateThreads = true;
+  /** False: the bot was never invited (GET /users/@me/guilds answers an empty list). */
+  inGuild = true;
 
   constructor(options: { readonly token: string; readonly applicationId?: string; readonly channelNames: readonly string[] }) {
     this.token = options.token;
@@ -253,6 +255,10 @@ export class FakeWorld {
       flags: 0 as RoleFlags,
       ...(managed ? { tags: { bot_id: this.botUser.id } } : {}),
     });
-    return [role(this.guildId, "@everyone", STUDENT_PERMISSIONS, 0, false), role(this.botRoleId, "Baton", BOT_PERMISSIONS, 1, true)];
+    // The role says what the REST routes enforce, so a permission check (Baton's doctor) sees what posting would meet.
+    let bot = BOT_PERMISSIONS;
+    if (!this.canManageWebhooks) bot &= ~PermissionFlagsBits.ManageWebhooks;
+    if (!this.canCreateThreads) bot &= ~PermissionFlagsBits.CreatePublicThreads;
+    return [role(this.guildId, "@everyone", STUDENT_PERMISSIONS, 0, false), role(this.botRoleId, "Baton", bot, 1, true)];
   }
 }

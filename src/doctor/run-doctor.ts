@@ -1,0 +1,64 @@
+// `npm run doctor`: checks a deployment end to end and says in plain words what is wrong and how to fix it.
+
+import { buildWorkflow, loadRoster } from "../config/agents-file.js";
+import type { Settings } from "../config/env.js";
+import { discordSettings, slackSettings } from "../config/platform-settings.js";
+import { DemoChatClient } from "../llm/demo-chat-client.js";
+import { checkDatabase } from "./database-checks.js";
+import { checkDiscord } from "./discord-checks.js";
+import { checkModel } from "./model-checks.js";
+import { DoctorReport, formatFindings, type Finding } from "./report.js";
+import { checkSlack } from "./slack-checks.js";
+
+export interface DoctorResult {
+  readonly findings: readonly Finding[];
+  /** 0 only when every needed check passed (warnings allowed). */
+  readonly exitCode: 0 | 1;
+  readonly text: string;
+}
+
+export async function runDoctor(settings: Settings, options: { readonly color?: boolean; readonly migrationsDir?: string } = {}): Promise<DoctorResult> {
+  const reports: DoctorReport[] = [checkAgentsFile(settings.agentsFile)];
+  const platforms = new DoctorReport("Platforms");
+  reports.push(platforms);
+  const discord = platformSettings(platforms, () => discordSettings(settings.env));
+  const slack = platformSettings(platforms, () => slackSettings(settings.env));
+  if (discord === undefined && slack === undefined && platforms.findings.length === 0) {
+    platforms.warn("neither Discord nor Slack is configured: npm start runs the console chat", "set DISCORD_TOKEN or SLACK_BOT_TOKEN (README: Set it up for your class)");
+  }
+  // The network checks run side by side: a machine with no network should not wait for each timeout in turn.
+  const network = await Promise.all([
+    checkModel(settings.llm),
+    discord === undefined ? undefined : checkDiscord(discord),
+    slack === undefined ? undefined : checkSlack(slack),
+  ]);
+  reports.push(...network.filter((r): r is DoctorReport => r !== undefined));
+  reports.push(checkDatabase(settings.databasePath, options.migrationsDir));
+  const findings = reports.flatMap((r) => r.findings);
+  return {
+    findings,
+    exitCode: findings.some((f) => f.status === "fail") ? 1 : 0,
+    text: formatFindings(findings, { color: options.color ?? false }),
+  };
+}
+
+function checkAgentsFile(path: string): DoctorReport {
+  const report = new DoctorReport("Agents file");
+  try {
+    const roster = loadRoster(path);
+    buildWorkflow(roster, new DemoChatClient(), path);
+    report.ok(`${path}: ${roster.agents.length} agents, starting with ${roster.start}`);
+  } catch (error) {
+    report.fail(error instanceof Error ? error.message : String(error));
+  }
+  return report;
+}
+
+function platformSettings<T>(report: DoctorReport, read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    report.fail(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+}

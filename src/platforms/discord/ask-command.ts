@@ -1,6 +1,7 @@
 // /ask question:<text> — answered at once (deferred), posts the question, opens a thread on it and runs it there.
 
 import { channelMention, cleanContent, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
+import { cleanText } from "../../bot/input.js";
 import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
@@ -9,7 +10,8 @@ import { threadNameFor } from "./thread-name.js";
 
 export async function onAsk(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
   const { gateway, settings } = context;
-  const text = interaction.options.getString(ASK.question, true).trim();
+  // Zero-width characters alone are no question: cleaned the way the service will clean it.
+  const text = cleanText(interaction.options.getString(ASK.question, true));
   const channel = interaction.channel;
   if (!interaction.inGuild() || channel === null) {
     await refuse(interaction, "Use /ask in a channel of the server.");

@@ -1,5 +1,7 @@
 // Decides what a Discord message means to the bot: a new question, a follow-up, a text-only notice, or nothing.
 
+import { cleanText } from "../../bot/input.js";
+
 /** The facts about one message that the decision needs; the conversation lookup runs only when it matters. */
 export interface MessageFacts {
   readonly authorIsBot: boolean;
@@ -50,7 +52,7 @@ export function decideInbound(facts: MessageFacts): InboundDecision {
   return followUp ? { kind: "follow_up" } : { kind: "new_question" };
 }
 
-/** The message text without the bot's own mention (`<@id>` or the legacy `<@!id>`), trimmed. */
+/** The message text without the bot's own mention (`<@id>` or the legacy `<@!id>`), cleaned: "" when nothing shows. */
 export function withoutBotMention(content: string, botUserId: string): string {
-  return content.replaceAll(`<@${botUserId}>`, " ").replaceAll(`<@!${botUserId}>`, " ").trim();
+  return cleanText(content.replaceAll(`<@${botUserId}>`, " ").replaceAll(`<@!${botUserId}>`, " "));
 }

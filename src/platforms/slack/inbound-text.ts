@@ -1,5 +1,7 @@
 // Slack message text → the plain text a model should read: the bot's own mention removed, links and entities decoded.
 
+import { cleanText } from "../../bot/input.js";
+
 /** Slack's angle-bracket sequences: <@U…>, <#C…|name>, <!here>, <!subteam^S…|@team>, <url|label>. */
 const ANGLE = /<([^<>]*)>/g;
 
@@ -47,7 +49,8 @@ export function slackTextToPlain(text: string, options: PlainTextOptions = {}): 
   const withoutBot =
     bot === undefined ? text : text.replace(new RegExp(`<@${bot.replace(/\W/g, "")}(?:\\|[^>]*)?>[ \\t]*`, "g"), "");
   const replaced = withoutBot.replace(ANGLE, (_m, inner: string) => renderAngle(inner, bot));
-  return decodeEntities(replaced).trim();
+  // Cleaned as the service will: text of zero-width characters only is "" here too (no root message, no turn).
+  return cleanText(decodeEntities(replaced));
 }
 
 /** Whether the text mentions the given user (e.g. the bot) with Slack's `<@U…>` syntax. */

@@ -20,6 +20,8 @@ export interface ConversationAppOptions {
   readonly limits: ServiceLimits;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Message text in the engine's spans (BATON_TRACE_CONTENT=1). */
+  readonly traceContent?: boolean;
   /** The backoff between attempts to post a reply (tests shorten it). */
   readonly deliveryRetry?: RetryPolicy;
 }
@@ -35,7 +37,7 @@ export interface ConversationApp {
 export function createConversationApp(options: ConversationAppOptions): ConversationApp {
   const roster = loadRoster(options.agentsFile);
   const client = "provider" in options.llm ? createChatClient(options.llm) : options.llm;
-  const workflow = buildWorkflow(roster, client, options.agentsFile, { stopTexts: STUDENT_STOP_TEXTS });
+  const workflow = buildWorkflow(roster, client, options.agentsFile, { stopTexts: STUDENT_STOP_TEXTS, traceContent: options.traceContent ?? false });
   const db = openDatabase(options.databasePath);
   const now = options.now ?? Date.now;
   const store = new ConversationStore(db, { now });

@@ -21,6 +21,7 @@ function openApp(settings: Settings, logger: Logger): ConversationApp {
     llm: settings.llm,
     limits: settings.limits,
     logger,
+    traceContent: settings.tracing.content,
   });
 }
 
@@ -41,6 +42,8 @@ async function chat(settings: Settings, logger: Logger, thread: string | undefin
 
 async function serve(settings: Settings, logger: Logger): Promise<void> {
   const { startPlatforms } = await import("./platforms/start-platforms.js");
+  const { startTracing } = await import("./app/tracing.js");
+  const tracing = startTracing(settings.tracing);
   const app = openApp(settings, logger);
   logger.info({ model: describeLlm(settings.llm) }, "starting");
   // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
@@ -55,6 +58,7 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
     await app.service.close();
     await platforms?.stop();
     app.db.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

@@ -94,7 +94,7 @@ export function buildWorkflow(
   roster: Roster,
   client: ChatClient,
   path = "agents.yaml",
-  options: { readonly stopTexts?: Partial<StopTexts> } = {},
+  options: { readonly stopTexts?: Partial<StopTexts>; readonly traceContent?: boolean } = {},
 ): Workflow {
   const agents = new Map(
     roster.agents.map((a) => [
@@ -117,6 +117,7 @@ export function buildWorkflow(
   builder.withMaxHandoffs(roster.options.maxHandoffs).withToolCallFiltering(roster.options.toolCallFiltering);
   if (roster.options.returnToPrevious) builder.enableReturnToPrevious();
   if (options.stopTexts !== undefined) builder.withStopTexts(options.stopTexts);
+  if (options.traceContent === true) builder.withTraceContent();
   if (roster.options.handoffInstructions !== undefined) builder.withHandoffInstructions(roster.options.handoffInstructions);
   try {
     return builder.build();

@@ -60,6 +60,9 @@ const EnvSchema = z.object({
   SLACK_ALERT_CHANNEL: optionalText,
   PORT: int(3000, 0),
   HOST: optionalText,
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  BATON_TRACE_CONTENT: optionalText.pipe(z.enum(["0", "1"]).optional()),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -75,7 +78,16 @@ export interface Settings {
   readonly llm: LlmSettings;
   readonly limits: ServiceLimits;
   readonly safety: SafetySettings;
+  /** OpenTelemetry: spans are exported (OTLP over HTTP) only when an endpoint is set. */
+  readonly tracing: TracingSettings;
   readonly env: Env;
+}
+
+export interface TracingSettings {
+  /** OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other standard OTEL_* variables itself. */
+  readonly otlpEndpoint?: string;
+  /** BATON_TRACE_CONTENT=1: message text in spans (personal data; off by default). */
+  readonly content: boolean;
 }
 
 /** Loads ./.env (if present, without overriding what the environment already says), then validates. */
@@ -101,6 +113,10 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
       ...(env.RETENTION_DAYS !== undefined ? { retentionDays: env.RETENTION_DAYS } : {}),
     },
     safety: safetySettings(env),
+    tracing: {
+      ...(env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+      content: env.BATON_TRACE_CONTENT === "1",
+    },
     env,
   };
 }

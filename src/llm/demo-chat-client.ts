@@ -13,6 +13,8 @@ const QUOTE_LIMIT = 80;
  * Like the seed's triage it answers with text AND the handoff call, so the engine's text+handoff path runs offline too.
  */
 export class DemoChatClient implements ChatClient {
+  readonly metadata = { system: "baton.demo", model: "demo" } as const;
+
   async getResponse(request: ChatRequest): Promise<ChatResponse> {
     throwIfAborted(request.signal);
     return answer(request);

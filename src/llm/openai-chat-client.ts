@@ -1,12 +1,12 @@
 // The ChatClient adapter for OpenAI's chat.completions API (OpenAI, Azure OpenAI, any compatible server).
 
-import type OpenAI from "openai";
+import { AzureOpenAI, type OpenAI } from "openai";
 import type {
   ChatCompletion,
   ChatCompletionCreateParamsBase,
 } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
-import type { ChatClient, ChatRequest, ChatResponse, ChatStreamPart } from "../workflow/chat-client.js";
+import type { ChatClient, ChatClientMetadata, ChatRequest, ChatResponse, ChatStreamPart } from "../workflow/chat-client.js";
 import { ModelBehaviorError, ModelError, RunAbortedError } from "../workflow/errors.js";
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
 import { answerFilterError } from "./azure-content-filter.js";
@@ -30,6 +30,7 @@ export interface OpenAIChatClientOptions {
 
 export class OpenAIChatClient implements ChatClient {
   readonly model: string;
+  readonly metadata: ChatClientMetadata;
   readonly #client: OpenAI;
   readonly #idleTimeoutMs: number | undefined;
   readonly #imageDetail: ImageDetail;
@@ -37,6 +38,7 @@ export class OpenAIChatClient implements ChatClient {
   constructor(options: OpenAIChatClientOptions) {
     this.#client = options.client;
     this.model = options.model;
+    this.metadata = { system: options.client instanceof AzureOpenAI ? "azure.ai.openai" : "openai", model: options.model };
     this.#idleTimeoutMs = options.streamIdleTimeoutMs;
     this.#imageDetail = options.imageDetail ?? "auto";
   }

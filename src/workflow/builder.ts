@@ -49,6 +49,7 @@ export class HandoffWorkflowBuilder {
     maxToolRounds: 10,
     stopTexts: DEFAULT_STOP_TEXTS,
     emitAgentResponseEvents: true,
+    traceContent: false,
   };
 
   constructor(startAgent: ChatClientAgent) {
@@ -148,6 +149,12 @@ export class HandoffWorkflowBuilder {
   /** Emit text deltas (AgentRunUpdateEvent) whatever the TurnToken says; unset, the TurnToken decides. */
   emitAgentResponseUpdateEvents(enabled = true): this {
     this.options = { ...this.options, emitAgentResponseUpdateEvents: enabled };
+    return this;
+  }
+
+  /** Message text in the OpenTelemetry spans (prompts, answers, tool arguments); off by default: it is personal data. */
+  withTraceContent(enabled = true): this {
+    this.options = { ...this.options, traceContent: enabled };
     return this;
   }
 

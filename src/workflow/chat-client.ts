@@ -44,8 +44,17 @@ export type ChatStreamPart =
   | { readonly type: "text-delta"; readonly delta: string }
   | { readonly type: "done"; readonly response: ChatResponse };
 
+/** What the client talks to, for tracing (after Microsoft.Extensions.AI's ChatClientMetadata). */
+export interface ChatClientMetadata {
+  /** `gen_ai.system`, e.g. "openai", "azure.ai.openai". */
+  readonly system: string;
+  /** `gen_ai.request.model`: the model or deployment name. */
+  readonly model: string;
+}
+
 /** The engine's model port (after Microsoft.Extensions.AI's IChatClient). */
 export interface ChatClient {
+  readonly metadata?: ChatClientMetadata;
   getResponse(request: ChatRequest): Promise<ChatResponse>;
   getStreamingResponse(request: ChatRequest): AsyncIterable<ChatStreamPart>;
 }

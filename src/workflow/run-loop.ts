@@ -1,5 +1,6 @@
 // The turn loop: runs agents one after another along handoffs until one answers, a cap stops it, or a human is asked.
 
+import type { Span } from "@opentelemetry/api";
 import type { ChatClientAgent } from "./agent.js";
 import type { ChatResponse } from "./chat-client.js";
 import { BatonError, ModelBehaviorError, ModelError, RunAbortedError } from "./errors.js";
@@ -18,6 +19,7 @@ import {
 import { ChatMessage, type TokenUsage } from "./messages.js";
 import { answerToolCalls, chooseNextStep, type NextStep } from "./next-step.js";
 import { toolResults, type ToolFailure } from "./tool-calls.js";
+import { TurnTracing } from "./tracing.js";
 import { TurnView } from "./turn-view.js";
 import type { Workflow } from "./workflow.js";
 
@@ -69,6 +71,9 @@ export async function* runHandoffTurn(
   let humanInputRequest: HumanInputRequest | undefined;
   // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
   let emptyAnswers = 0;
+  const tracing = new TurnTracing(workflow.options.traceContent, workflow.name, history.length);
+  let stepSpan: Span | undefined;
+  let modelSpan: Span | undefined;
 
   try {
     for (;;) {
@@ -79,6 +84,8 @@ export async function* runHandoffTurn(
         tools: plan.tools,
         ...(options.signal ? { signal: options.signal } : {}),
       };
+      stepSpan ??= tracing.startStep(agent.name);
+      modelSpan = tracing.startModelCall(stepSpan, agent.client, request);
       // The stream is read here rather than in a delegated generator: one async hop less for each text delta.
       let response: ChatResponse | undefined;
       if (!options.streaming) {
@@ -90,6 +97,8 @@ export async function* runHandoffTurn(
         }
         if (response === undefined) throw new ModelError("model_unavailable", `The model's stream for ${agent.name} ended without a response.`);
       }
+      tracing.endModelCall(modelSpan, response);
+      modelSpan = undefined;
       addUsage(usage, response.usage);
       if (isEmptyAnswer(response)) {
         if (++emptyAnswers > 1) throw new ModelBehaviorError(`${agent.name} gave an empty answer twice (no text, no tool call).`);
@@ -106,7 +115,11 @@ export async function* runHandoffTurn(
 
       const answers = answerToolCalls(plan, message.toolCalls ?? [], counters, workflow.options);
       const failures: ToolFailure[] = [];
-      const results = await toolResults(plan, answers, options.signal, failures);
+      const step = stepSpan;
+      const results = await toolResults(plan, answers, options.signal, failures, {
+        start: (call) => tracing.startToolCall(step, call),
+        end: (span, result, failed) => tracing.endToolCall(span as Span, result, failed),
+      });
       turn.push(...results);
       if (emitResponses) for (const result of results) yield new ToolResultEvent(agent.name, result);
       for (const answer of answers) {
@@ -130,6 +143,9 @@ export async function* runHandoffTurn(
         turn.push(closing);
         if (emitResponses) yield new AgentResponseEvent(agent.name, closing, undefined);
       }
+      tracing.endStep(stepSpan, next);
+      stepSpan = undefined;
+      if (next.kind === "handoff") tracing.handoff(step, agent.name, next.to, next.reason, workflow.human(next.to) !== undefined);
       yield new AgentStepEvent(agent.name, message, results, next, closing);
 
       continuation = undefined;
@@ -158,10 +174,17 @@ export async function* runHandoffTurn(
     }
   } catch (thrown) {
     const error = toRunError(thrown, options.signal);
+    for (const span of [modelSpan, stepSpan]) {
+      if (span === undefined) continue;
+      tracing.fail(span, error);
+      span.end();
+    }
+    tracing.endTurn("failed", plan.agent.name, error);
     yield new WorkflowErrorEvent(error, turn);
     return { status: "failed", messages: turn, activeAgent: plan.agent.name, usage, error };
   }
   const activeAgent = plan.agent.name;
+  tracing.endTurn("completed", activeAgent);
   yield new WorkflowCompletedEvent(turn, activeAgent);
   return { status: "completed", messages: turn, activeAgent, usage, ...(humanInputRequest ? { humanInputRequest } : {}) };
 }

@@ -6,6 +6,12 @@ import { ChatMessage, type ToolCall } from "./messages.js";
 import type { CallAnswer } from "./next-step.js";
 import type { AgentPlan } from "./plan.js";
 
+/** Wraps each function call (tracing); the default does nothing. */
+export interface ToolCallObserver {
+  start(call: ToolCall): unknown;
+  end(token: unknown, result: ChatMessage, failed: boolean): void;
+}
+
 export interface ToolFailure {
   readonly call: ToolCall;
   readonly error: unknown;
@@ -17,12 +23,21 @@ export async function toolResults(
   answers: readonly CallAnswer[],
   signal: AbortSignal | undefined,
   failures: ToolFailure[],
+  observer?: ToolCallObserver,
 ): Promise<ChatMessage[]> {
   const results: ChatMessage[] = [];
   const author = plan.agent.name;
   for (const answer of answers) {
-    const text = answer.kind === "invoke" ? await invoke(plan.functions.get(answer.call.name)!, answer.call, signal, failures) : answer.text;
-    results.push(new ChatMessage("tool", text, { authorName: author, toolCallId: answer.call.id }));
+    if (answer.kind !== "invoke") {
+      results.push(new ChatMessage("tool", answer.text, { authorName: author, toolCallId: answer.call.id }));
+      continue;
+    }
+    const token = observer?.start(answer.call);
+    const failedBefore = failures.length;
+    const text = await invoke(plan.functions.get(answer.call.name)!, answer.call, signal, failures);
+    const result = new ChatMessage("tool", text, { authorName: author, toolCallId: answer.call.id });
+    observer?.end(token, result, failures.length > failedBefore);
+    results.push(result);
   }
   return results;
 }

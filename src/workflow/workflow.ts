@@ -54,6 +54,8 @@ export interface WorkflowOptions {
   readonly emitAgentResponseEvents: boolean;
   /** Emit AgentRunUpdateEvent text deltas; when undefined, the TurnToken decides (as in the framework). */
   readonly emitAgentResponseUpdateEvents?: boolean;
+  /** Put message text (prompts, answers, tool arguments and results, handoff reasons) into spans; default off. */
+  readonly traceContent: boolean;
 }
 
 export interface WorkflowInit {

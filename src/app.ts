@@ -9,6 +9,8 @@ import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js"
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { Inbox } from "./store/inbox.js";
+import { ReceivedEvents } from "./store/received-events.js";
+import { WriteGate } from "./store/write-gate.js";
 import type { ChatClient } from "./workflow/chat-client.js";
 import type { Workflow } from "./workflow/workflow.js";
 
@@ -24,6 +26,13 @@ export interface ConversationAppOptions {
   readonly traceContent?: boolean;
   /** The backoff between attempts to post a reply (tests shorten it). */
   readonly deliveryRetry?: RetryPolicy;
+  /**
+   * How long one write may block the event loop waiting for another process's lock before it is held and retried
+   * off the loop (see WriteGate). Default 50 ms.
+   */
+  readonly busyTimeoutMs?: number;
+  /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
+  readonly slowSaveNoticeMs?: number;
 }
 
 export interface ConversationApp {
@@ -38,12 +47,15 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
   const roster = loadRoster(options.agentsFile);
   const client = "provider" in options.llm ? createChatClient(options.llm) : options.llm;
   const workflow = buildWorkflow(roster, client, options.agentsFile, { stopTexts: STUDENT_STOP_TEXTS, traceContent: options.traceContent ?? false });
-  const db = openDatabase(options.databasePath);
+  const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs ?? 50 });
   const now = options.now ?? Date.now;
   const store = new ConversationStore(db, { now });
   const service = new ConversationService({
     store,
     inbox: new Inbox(db, now),
+    received: new ReceivedEvents(db, now),
+    gate: new WriteGate({ logger: options.logger, now }),
+    ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     workflow,
     agents: presentations(workflow),
     limits: options.limits,

@@ -4,10 +4,13 @@ import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
+import type { ReceivedEvents } from "../store/received-events.js";
+import { DatabaseBusyError, WriteGate } from "../store/write-gate.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { cleanText } from "./input.js";
 import type { RetryPolicy } from "./delivery-retry.js";
+import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type {
   AgentPresentation,
@@ -20,6 +23,7 @@ import type {
   Transcript,
 } from "./ports.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { NOT_SAVED_NOTICE, ReceivedIntake, SAVING_SLOWLY_NOTICE } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { toTranscript } from "./transcript.js";
 import { TurnRunner, type TurnObserver } from "./turn-runner.js";
@@ -35,6 +39,11 @@ export interface ServiceLimits {
 export interface ConversationServiceOptions {
   readonly store: ConversationStore;
   readonly inbox: Inbox;
+  readonly received: ReceivedEvents;
+  /** Where writes wait while another process holds the database's lock; default: a gate of its own. */
+  readonly gate?: WriteGate;
+  /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
+  readonly slowSaveNoticeMs?: number;
   readonly workflow: Workflow;
   readonly agents: ReadonlyMap<string, AgentPresentation>;
   readonly limits: ServiceLimits;
@@ -60,6 +69,10 @@ export class ConversationService implements ConversationGateway {
   private readonly limiter: RateLimiter;
   private readonly delivery: ReplyDelivery;
   private readonly turns: TurnRunner;
+  private readonly gate: WriteGate;
+  private readonly intake: ReceivedIntake;
+  private readonly ports = new Map<string, PlatformPort>();
+  private readonly slowSaveNoticeMs: number;
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
   private readonly maxTurnAttempts: number;
@@ -71,9 +84,13 @@ export class ConversationService implements ConversationGateway {
     // Every running turn's model request listens on this one signal: hundreds at once is by design, not a leak.
     setMaxListeners(0, this.shutdown.signal);
     this.maxTurnAttempts = options.maxTurnAttempts ?? 2;
+    this.gate = options.gate ?? new WriteGate({ logger: options.logger });
+    this.slowSaveNoticeMs = options.slowSaveNoticeMs ?? 15_000;
+    this.intake = new ReceivedIntake({ received: options.received, gate: this.gate, logger: options.logger, slowAfterMs: this.slowSaveNoticeMs });
     this.limiter = new RateLimiter(options.limits.rateLimitPerMinute, this.now);
     this.delivery = new ReplyDelivery({
       store: options.store,
+      gate: this.gate,
       logger: options.logger,
       presentation: (name) => this.presentation(name),
       maxAttempts: options.maxDeliveryAttempts ?? 5,
@@ -83,13 +100,35 @@ export class ConversationService implements ConversationGateway {
       store: options.store,
       workflow: options.workflow,
       delivery: this.delivery,
+      gate: this.gate,
       logger: options.logger,
       window: { maxMessages: options.limits.historyMessages, maxTokens: options.limits.historyTokens },
     });
   }
 
   registerPort(port: PlatformPort): void {
+    this.ports.set(port.platform, port);
     this.delivery.registerPort(port);
+  }
+
+  receive(event: ReceivedEvent, options?: ReceiveOptions): Promise<Receipt | undefined> {
+    return this.intake.receive(event, options);
+  }
+
+  updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt> {
+    return this.intake.update(receipt, payload);
+  }
+
+  dropReceipt(receipt: Receipt): Promise<void> {
+    return this.intake.drop(receipt);
+  }
+
+  registerReceiver(platform: string, finish: ReceivedEventFinisher): void {
+    this.intake.register(platform, finish);
+  }
+
+  handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome> {
+    return this.accept(inbound, { receipt });
   }
 
   agents(): ReadonlyMap<string, AgentPresentation> {
@@ -97,43 +136,92 @@ export class ConversationService implements ConversationGateway {
   }
 
   /** `observer` sees the turn as it happens (text deltas), e.g. for a console that streams. */
-  async handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
+  handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
+    return this.accept(inbound, observer === undefined ? {} : { observer });
+  }
+
+  /**
+   * Dedupes, checks, persists and queues one message. With a receipt, the event id was recorded when it was received:
+   * removing the receipt in the same transaction takes its place (false: a duplicate, or forgotten meanwhile).
+   */
+  private async accept(inbound: InboundMessage, via: { observer?: TurnObserver; receipt?: Receipt }): Promise<HandleOutcome> {
     if (this.intakePaused !== undefined) await this.intakePaused.promise;
+    const { store, inbox, received, limits } = this.options;
+    const { receipt, observer } = via;
+    const claim = (): boolean =>
+      receipt === undefined ? store.recordInboundEvent(inbound.platform, inbound.eventId) : received.remove(receipt.receiptId);
     const text = cleanText(inbound.text);
-    if (text === "") return { status: "ignored", reason: "empty" };
-    const { store, inbox, limits } = this.options;
+    if (text === "") {
+      if (receipt !== undefined) await this.intake.drop(receipt);
+      return { status: "ignored", reason: "empty" };
+    }
     const shuttingDown = this.shutdown.signal.aborted;
     const userKey = `${inbound.platform}:${inbound.user.id}`;
+    const slow = { slowAfterMs: this.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE) };
     if (!shuttingDown && (text.length > limits.maxInputChars || !this.limiter.allows(userKey))) {
       // Refused messages never reach the model; a retried delivery of one still gets a single notice.
-      if (!store.recordInboundEvent(inbound.platform, inbound.eventId)) return { status: "duplicate" };
+      const conversation = await this.saving(inbound, () => store.transaction(() => (claim() ? store.getOrCreateConversation(inbound) : undefined)), slow);
+      if (conversation === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
+      if (conversation === undefined) return { status: "duplicate" };
       const tooLong = text.length > limits.maxInputChars;
-      const conversation = store.getOrCreateConversation(inbound);
       await this.notify(conversation, tooLong ? TOO_LONG_NOTICE(limits.maxInputChars) : RATE_LIMIT_NOTICE);
       return { status: "rejected", reason: tooLong ? "too_long" : "rate_limited", conversationId: conversation.id };
     }
     const cleaned: InboundMessage = { ...inbound, text };
-    const accepted = store.transaction(() => {
-      const conversation = store.getOrCreateConversation(inbound);
-      if (shuttingDown || this.queue.busy(conversation.id)) {
-        // It waits behind a running turn, or for the next start: the inbox keeps it safe until then, across a crash too.
-        const inboxId = inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, JSON.stringify(cleaned));
-        return inboxId === undefined ? undefined : { kind: "queued" as const, conversation, inboxId };
+    const persist = (): { outcome: Promise<HandleOutcome> } => {
+      const accepted = store.transaction(() => {
+        const conversation = store.getOrCreateConversation(inbound);
+        if (shuttingDown || this.queue.busy(conversation.id)) {
+          // It waits behind a running turn, or for the next start: the inbox keeps it safe until then, across a crash too.
+          const payload = JSON.stringify(cleaned);
+          const inboxId =
+            receipt === undefined
+              ? inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, payload)
+              : claim()
+                ? inbox.queue(inbound.platform, inbound.eventId, inbound.user.id, payload)
+                : undefined;
+          return inboxId === undefined ? undefined : { kind: "queued" as const, conversation, inboxId };
+        }
+        // Nothing waits in this conversation: store the message now, deduplicated in the same transaction.
+        if (!claim()) return undefined;
+        return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned) };
+      });
+      // Queued in the same synchronous step as the commit, so the next message of this conversation sees it busy.
+      if (accepted === undefined) return { outcome: Promise.resolve({ status: "duplicate" }) };
+      const id = accepted.conversation.id;
+      if (shuttingDown) return { outcome: Promise.resolve({ status: "failed", conversationId: id, errorCode: "aborted" }) };
+      this.limiter.take(userKey);
+      if (accepted.kind === "stored") {
+        const { message } = accepted;
+        return { outcome: this.queue.run(id, () => this.runTurn(id, message, observer)) };
       }
-      // Nothing waits in this conversation: store the message now, deduplicated in the same transaction.
-      if (!store.recordInboundEvent(inbound.platform, inbound.eventId)) return undefined;
-      return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned) };
-    });
-    if (accepted === undefined) return { status: "duplicate" };
-    const id = accepted.conversation.id;
-    if (shuttingDown) return { status: "failed", conversationId: id, errorCode: "aborted" };
-    this.limiter.take(userKey);
-    if (accepted.kind === "stored") {
-      const { message } = accepted;
-      return this.queue.run(id, () => this.runTurn(id, message, observer));
+      const { inboxId } = accepted;
+      return { outcome: this.queue.run(id, () => this.process(id, inboxId, cleaned, observer)) };
+    };
+    const saved = await this.saving(inbound, persist, slow);
+    if (saved === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
+    return saved.outcome;
+  }
+
+  /** The first write of a message, through the gate; a message that cannot be saved at all is never dropped silently. */
+  private async saving<T>(inbound: InboundMessage, write: () => T, slow: { slowAfterMs: number; onSlow: () => void }): Promise<T | "not_saved"> {
+    try {
+      return await this.gate.run(write, slow);
+    } catch (error) {
+      if (!(error instanceof DatabaseBusyError)) throw error;
+      this.options.logger.error({ platform: inbound.platform, eventId: inbound.eventId }, "a message could not be saved: the database stayed locked");
+      this.tellDirectly(inbound, NOT_SAVED_NOTICE);
+      return "not_saved";
     }
-    const { inboxId } = accepted;
-    return this.queue.run(id, () => this.process(id, inboxId, cleaned, observer));
+  }
+
+  /** A notice that cannot go through the outbox (the database is what fails): posted straight through the port. */
+  private tellDirectly(ref: ThreadRef, text: string): void {
+    const port = this.ports.get(ref.platform);
+    if (port === undefined) return;
+    const agent = this.presentation(this.options.workflow.startAgent.name);
+    const reply = { platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: ref.thread, replyId: 0, conversationId: 0, agent, text, kind: "notice" as const };
+    void port.deliver(reply).catch((error: unknown) => this.options.logger.warn({ err: error, platform: ref.platform }, "could not post a notice directly"));
   }
 
   private storeUserMessage(conversationId: number, inbound: InboundMessage): StoredMessage {
@@ -153,12 +241,14 @@ export class ConversationService implements ConversationGateway {
     const { store, inbox } = this.options;
     // Shutting down: the message stays in the inbox and is taken up at the next start.
     if (this.shutdown.signal.aborted) return { status: "failed", conversationId, errorCode: "aborted" };
-    const message = store.transaction(() => {
-      // Gone: the user was forgotten while it waited, or another task already took it.
-      if (!inbox.remove(inboxId)) return undefined;
-      if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
-      return this.storeUserMessage(conversationId, inbound);
-    });
+    const message = await this.gate.run(() =>
+      store.transaction(() => {
+        // Gone: the user was forgotten while it waited, or another task already took it.
+        if (!inbox.remove(inboxId)) return undefined;
+        if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
+        return this.storeUserMessage(conversationId, inbound);
+      }),
+    );
     if (message === undefined) return { status: "ignored", reason: "empty" };
     return this.runTurn(conversationId, message, observer);
   }
@@ -192,7 +282,8 @@ export class ConversationService implements ConversationGateway {
 
   /**
    * After a restart: posts replies that were never sent, runs again once each turn the process died in (then gives
-   * up on it with a notice), and processes messages that were accepted but still waiting. Only conversations of the
+   * up on it with a notice), processes messages that were accepted but still waiting, and hands events received but
+   * not yet made messages back to their adapters (counted as queued). Only conversations of the
    * platforms with a registered port are touched (a console chat on the bot's database leaves Discord's work alone),
    * and with `only`, only that thread's. Resolves when all is done; new messages wait until the work is queued.
    */
@@ -208,7 +299,7 @@ export class ConversationService implements ConversationGateway {
       for (const { message, conversation } of store.pendingTurns()) {
         if (!mine(conversation.key)) continue;
         if (message.turnAttempts >= this.maxTurnAttempts) {
-          store.completeTurn(message.id, "failed", "interrupted");
+          await this.gate.run(() => store.completeTurn(message.id, "failed", "interrupted"));
           work.push(this.queue.run(conversation.id, () => this.notify(conversation, GAVE_UP_NOTICE)));
           continue;
         }
@@ -217,7 +308,7 @@ export class ConversationService implements ConversationGateway {
           this.queue.run(conversation.id, async (): Promise<HandleOutcome> => {
             // A live message's task may have run this turn already (it was queued first).
             if (store.turnStatus(message.id) !== "pending") return { status: "duplicate" };
-            store.startTurnAttempt(message.id);
+            await this.gate.run(() => store.startTurnAttempt(message.id));
             return this.runTurn(conversation.id, message);
           }),
         );
@@ -226,8 +317,14 @@ export class ConversationService implements ConversationGateway {
         const inbound = JSON.parse(row.payload) as InboundMessage;
         if (!mine(inbound)) continue;
         queued++;
-        const conversation = store.getOrCreateConversation(inbound);
+        const conversation = await this.gate.run(() => store.getOrCreateConversation(inbound));
         work.push(this.queue.run(conversation.id, () => this.process(conversation.id, row.id, inbound)));
+      }
+      // Received events need their adapter's network work first; they are new messages once it is done.
+      if (only === undefined) {
+        const finishing = this.intake.recover((platform) => this.delivery.hasPort(platform));
+        queued += finishing.length;
+        work.push(...finishing);
       }
     } finally {
       this.intakePaused?.resume();
@@ -239,15 +336,15 @@ export class ConversationService implements ConversationGateway {
   }
 
   async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
-    return this.options.store.recordInboundEvent(platform, deliveryId);
+    return this.gate.run(() => this.options.store.recordInboundEvent(platform, deliveryId));
   }
 
   hasConversation(ref: ThreadRef): boolean {
     return this.options.store.findConversation(ref) !== undefined;
   }
 
-  openConversation(ref: ThreadRef): void {
-    this.options.store.getOrCreateConversation(ref);
+  async openConversation(ref: ThreadRef): Promise<void> {
+    await this.gate.run(() => this.options.store.getOrCreateConversation(ref));
   }
 
   transcript(ref: ThreadRef): Transcript | undefined {
@@ -268,8 +365,10 @@ export class ConversationService implements ConversationGateway {
   }
 
   forgetUser(platform: string, userId: string, workspace?: string): number {
-    const { store, inbox, logger } = this.options;
-    const deleted = store.transaction(() => store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace));
+    const { store, inbox, received, logger } = this.options;
+    const deleted = store.transaction(
+      () => store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace),
+    );
     logger.info({ platform, deleted }, "forgot a user's messages");
     return deleted;
   }
@@ -314,7 +413,7 @@ export class ConversationService implements ConversationGateway {
 
   private async notify(conversation: ConversationRow, text: string): Promise<void> {
     const agentName = this.options.workflow.startAgent.name;
-    const id = this.options.store.enqueueNotice(conversation.id, { agentName, text });
+    const id = await this.gate.run(() => this.options.store.enqueueNotice(conversation.id, { agentName, text }));
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }
 }

@@ -1,5 +1,7 @@
 // The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
 
+import type { IntakeGateway } from "./intake-ports.js";
+
 /** Where a conversation lives on its platform: one thread is one conversation. */
 export interface ThreadRef {
   /** "console" | "discord" | "slack" */
@@ -91,7 +93,7 @@ export interface ConversationSummary {
 }
 
 /** What platform adapters call on the ConversationService (src/bot/conversation-service.ts implements it). */
-export interface ConversationGateway {
+export interface ConversationGateway extends IntakeGateway {
   /** Register the adapter that delivers this platform's replies (and pending ones from before a restart). */
   registerPort(port: PlatformPort): void;
   /** Process one inbound message: dedupe, check, persist, run the agents, deliver the replies. */
@@ -104,7 +106,7 @@ export interface ConversationGateway {
   /** Whether a conversation exists for this thread (e.g. "is this a thread the bot opened?"). */
   hasConversation(ref: ThreadRef): boolean;
   /** Register a thread as a conversation before its first message (e.g. right after the bot opens it). */
-  openConversation(ref: ThreadRef): void;
+  openConversation(ref: ThreadRef): Promise<void>;
   transcript(ref: ThreadRef): Transcript | undefined;
   listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[];
   /** Delete a user's stored messages on a platform (only in `workspace` when given); returns how many were deleted. */

@@ -5,11 +5,13 @@ import { scrubSecrets } from "../logger.js";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { OutboxRow } from "../store/types.js";
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from "./delivery-retry.js";
+import type { WriteGate } from "../store/write-gate.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
 
 export interface ReplyDeliveryOptions {
   readonly store: ConversationStore;
+  readonly gate: WriteGate;
   readonly logger: Logger;
   readonly presentation: (agentName: string) => AgentPresentation;
   /** Attempts before a reply is marked failed; they are made in-process, with backoff, before the next reply goes. */
@@ -95,17 +97,18 @@ export class ReplyDelivery {
    * a short notice instead (unless this reply was itself a notice).
    */
   private async attempt(row: Omit<QueuedReply, "text">, post: () => Promise<string>): Promise<string | undefined> {
-    const { store, logger, maxAttempts } = this.options;
+    const { store, gate, logger, maxAttempts } = this.options;
     for (let failures = (row.attempts ?? 0) + 1; ; failures++) {
       try {
         return await post();
       } catch (error) {
-        store.markReplyFailed(row.id, scrubSecrets(error instanceof Error ? error.message : String(error)), { maxAttempts });
+        const reason = scrubSecrets(error instanceof Error ? error.message : String(error));
+        await gate.run(() => store.markReplyFailed(row.id, reason, { maxAttempts }));
         const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
         const final = delay === undefined || failures >= maxAttempts;
         logger[final ? "error" : "warn"]({ outboxId: row.id, platform: row.key.platform, attempt: failures, err: error }, final ? "could not deliver a reply" : "reply delivery failed; retrying");
         if (final) {
-          if (failures < maxAttempts) store.markReplyFailed(row.id, "refused", { maxAttempts: 1 });
+          if (failures < maxAttempts) await gate.run(() => store.markReplyFailed(row.id, "refused", { maxAttempts: 1 }));
           await this.noticeUndelivered(row);
           return undefined;
         }
@@ -119,7 +122,7 @@ export class ReplyDelivery {
     const port = this.ports.get(row.key.platform);
     if (port === undefined) return;
     const text = this.options.gaveUpNotice ?? UNDELIVERED_NOTICE;
-    const id = this.options.store.enqueueNotice(row.conversationId, { agentName: row.agentName, text });
+    const id = await this.options.gate.run(() => this.options.store.enqueueNotice(row.conversationId, { agentName: row.agentName, text }));
     const notice = { id, conversationId: row.conversationId, key: row.key, agentName: row.agentName, text, kind: "notice" as const };
     const reply: OutboundReply = { ...row.key, replyId: id, conversationId: row.conversationId, agent: this.options.presentation(row.agentName), text, kind: "notice" };
     const posted = await this.attempt(notice, () => port.deliver(reply));
@@ -134,15 +137,16 @@ export class ReplyDelivery {
   private markSent(outboxId: number, platformMessageId: string): Promise<void> {
     return new Promise((resolve) => {
       this.marks.push({ outboxId, platformMessageId, resolve });
-      if (this.marks.length === 1) setImmediate(() => this.flushMarks());
+      if (this.marks.length === 1) setImmediate(() => void this.flushMarks());
     });
   }
 
-  private flushMarks(): void {
+  private async flushMarks(): Promise<void> {
     const batch = this.marks.splice(0);
     try {
-      const { store } = this.options;
-      const stale = store.transaction(() => batch.filter((mark) => !store.markReplySent(mark.outboxId, mark.platformMessageId)));
+      const { store, gate } = this.options;
+      // A locked database delays the mark (the gate retries it), so the reply is not posted again at the next start.
+      const stale = await gate.run(() => store.transaction(() => batch.filter((mark) => !store.markReplySent(mark.outboxId, mark.platformMessageId))));
       for (const mark of stale) this.options.logger.warn({ outboxId: mark.outboxId }, "reply was already marked sent");
     } catch (error) {
       // Posted but not marked: the reply stays pending and is posted again at the next start (at least once).

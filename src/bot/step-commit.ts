@@ -4,12 +4,15 @@
 import type { ConversationStore } from "../store/conversation-store.js";
 import { fromChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow } from "../store/types.js";
+import type { WriteGate } from "../store/write-gate.js";
 import type { AgentStepEvent } from "../workflow/events.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 
 export interface StepCommitContext {
   readonly store: ConversationStore;
+  /** A database locked by another process delays the step, in order, and never loses it. */
+  readonly gate: WriteGate;
   readonly delivery: ReplyDelivery;
   readonly workflow: Workflow;
   readonly conversation: ConversationRow;
@@ -22,13 +25,14 @@ export function endsTurn(step: AgentStepEvent, workflow: Workflow): boolean {
 }
 
 /** Commits the step; returns how many replies it queued for posting. */
-export function commitStep(context: StepCommitContext, step: AgentStepEvent): number {
-  const { store, conversation, workflow } = context;
+export async function commitStep(context: StepCommitContext, step: AgentStepEvent): Promise<number> {
+  const { store, gate, conversation, workflow } = context;
   const next = step.next;
   const handoff = next.kind === "handoff" ? { from: step.agent, to: next.to, reason: next.reason } : undefined;
   const last = endsTurn(step, workflow);
   const replies: Array<{ id: number; text: string }> = [];
-  store.transaction(() => {
+  await gate.run(() => store.transaction(() => {
+    replies.length = 0; // a retried attempt starts afresh
     const text = step.message.text.trim();
     const stored = store.appendAgentReply(conversation.id, {
       message: fromChatMessage(step.message),
@@ -51,7 +55,7 @@ export function commitStep(context: StepCommitContext, step: AgentStepEvent): nu
       store.setActiveAgent(conversation.id, step.agent);
       store.completeTurn(context.userMessageId, "completed");
     }
-  });
+  }));
   for (const reply of replies) {
     void context.delivery.enqueue({ id: reply.id, conversationId: conversation.id, key: conversation.key, agentName: step.agent, text: reply.text, kind: "agent" });
   }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import { toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { WriteGate } from "../store/write-gate.js";
 import { InProcessExecution } from "../workflow/execution.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
@@ -14,6 +15,7 @@ export interface TurnRunnerOptions {
   readonly store: ConversationStore;
   readonly workflow: Workflow;
   readonly delivery: ReplyDelivery;
+  readonly gate: WriteGate;
   readonly logger: Logger;
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
 }
@@ -42,13 +44,13 @@ export class TurnRunner {
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
   async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal, observer?: TurnObserver): Promise<TurnOutcome> {
-    const { store, workflow, delivery, logger } = this.options;
+    const { store, workflow, delivery, gate, logger } = this.options;
     const window = store.loadWindow(conversation.id, this.options.window);
     const later = window.filter((m) => m.seq > userMessage.seq);
     if (later.some((m) => m.role === "user")) {
       // The conversation went on without this turn (it was left pending by a failure): answering it now, against
       // newer history, would only confuse the thread.
-      store.completeTurn(userMessage.id, "failed", "superseded");
+      await gate.run(() => store.completeTurn(userMessage.id, "failed", "superseded"));
       logger.warn({ conversationId: conversation.id, messageId: userMessage.id }, "a pending turn was superseded by later messages");
       return { status: "failed", errorCode: "superseded", replies: 0 };
     }
@@ -59,7 +61,7 @@ export class TurnRunner {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });
-    const context = { store, delivery, workflow, conversation, userMessageId: userMessage.id };
+    const context = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id };
     let replies = 0;
     let failure: BatonError | undefined;
     for await (const event of run.watchStream()) {
@@ -68,7 +70,7 @@ export class TurnRunner {
           observer?.onDelta?.(event.executorId, event.data);
           break;
         case "agent_step":
-          replies += commitStep(context, event);
+          replies += await commitStep(context, event);
           break;
         case "warning":
           logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
@@ -88,10 +90,12 @@ export class TurnRunner {
     }
     logger.error({ conversationId: conversation.id, code: failure.code, err: failure }, "turn failed");
     const code = failure.code;
-    const noticeId = store.transaction(() => {
-      store.completeTurn(userMessage.id, "failed", code);
-      return store.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
-    });
+    const noticeId = await gate.run(() =>
+      store.transaction(() => {
+        store.completeTurn(userMessage.id, "failed", code);
+        return store.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
+      }),
+    );
     void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE, kind: "notice" });
     return { status: "failed", errorCode: code, replies: replies + 1 };
   }

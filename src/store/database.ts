@@ -14,6 +14,12 @@ export const defaultMigrationsDir: string = fileURLToPath(new URL("../../migrati
 
 export interface OpenDatabaseOptions {
   readonly migrationsDir?: string;
+  /**
+   * How long one statement waits, blocking the event loop, for another process's lock before SQLITE_BUSY. Default
+   * 5000 ms, fine for one-shot commands; a long-running service sets a few tens of ms and retries through a WriteGate.
+   * Migrations at open always get the long wait.
+   */
+  readonly busyTimeoutMs?: number;
 }
 
 /** Opens (creating if needed) and migrates the database at `path`; ":memory:" gives a private in-memory one. */
@@ -42,6 +48,7 @@ export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}):
     // every 10,000 WAL pages (≈40 MB) rather than 1,000 copies each hot page back a tenth as often (~15% of a turn).
     db.pragma("wal_autocheckpoint = 10000");
     const { applied } = migrate(db, options.migrationsDir ?? defaultMigrationsDir);
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return { db, applied };
   } catch (error) {
     db.close();

@@ -38,6 +38,11 @@ export class Inbox {
     }).immediate();
   }
 
+  /** Queues the payload of an event whose id was recorded already (when it was received). */
+  queue(platform: string, eventId: string, userId: string, payload: string): number {
+    return Number(this.insertRow.run(platform, eventId, userId, payload, this.now()).lastInsertRowid);
+  }
+
   /** Removes a row; call inside the transaction that stores its message. False if it was gone (forgotten, or taken). */
   remove(id: number): boolean {
     return this.deleteRow.run(id).changes === 1;

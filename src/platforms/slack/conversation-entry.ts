@@ -2,12 +2,14 @@
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
+import type { Receipt } from "../../bot/intake-ports.js";
 import type { ConversationGateway, InboundMessage, ThreadRef } from "../../bot/ports.js";
 import type { BackgroundWork } from "./background-work.js";
 import { slackErrorOf } from "./errors.js";
 import { mentionsUser, slackTextToPlain } from "./inbound-text.js";
 import { escapePlainText } from "./mrkdwn.js";
 import { SLACK_PLATFORM, threadTsOf } from "./reply-poster.js";
+import { readReceivedSlackEvent, type ReceivedSlackCommand, type ReceivedSlackMessage } from "./received-payload.js";
 import { isDirectMessage, isFromPerson, type SlackMessageEvent } from "./slack-events.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 import type { SlackUserDirectory } from "./user-directory.js";
@@ -80,7 +82,10 @@ export class ConversationEntry {
     this.#startTask("mention", ref, delivery);
   }
 
-  /** `/homework <question>`: already acknowledged; posts "<@user> asked: …" and runs the conversation under it. */
+  /**
+   * `/homework <question>`: already acknowledged. The command is persisted first (its trigger_id is the event id, so a
+   * replay does nothing), then "<@user> asked: …" is posted and the conversation runs under it.
+   */
   onCommand(command: StudentCommand): void {
     this.#o.work.run("slash command", async () => {
       // Before anything is posted: a replayed command (same trigger_id, still validly signed) must not open a thread.
@@ -93,8 +98,38 @@ export class ConversationEntry {
         await command.respond({ text: `Ask a question after the command: \`/${this.#o.commandName} What is the derivative of x^2?\``, response_type: "ephemeral" });
         return;
       }
-      const shown = question.length > ROOT_QUESTION_CHARS ? `${question.slice(0, ROOT_QUESTION_CHARS)}…` : question;
-      let rootTs: string;
+      const payload: ReceivedSlackCommand = {
+        kind: "command",
+        teamId: command.teamId,
+        channelId: command.channelId,
+        userId: command.userId,
+        userName: command.userName,
+        question,
+      };
+      const receipt = await this.#o.gateway.receive(
+        { platform: SLACK_PLATFORM, workspace: command.teamId, eventId: `command:${command.triggerId}`, userId: command.userId, payload },
+        { tellStudent: (text) => command.respond({ text, response_type: "ephemeral" }) },
+      );
+      if (receipt !== undefined) await this.#finishCommand(receipt, payload, command.respond);
+    });
+  }
+
+  /** Finishes an event received before a restart, exactly as it would have been finished live. */
+  async finish(receipt: Receipt): Promise<void> {
+    const payload = readReceivedSlackEvent(receipt.payload);
+    if (payload === undefined) {
+      this.#o.logger.warn({ receiptId: receipt.receiptId }, "slack: a received event this version cannot read was dropped");
+      await this.#o.gateway.dropReceipt(receipt);
+      return;
+    }
+    if (payload.kind === "command") await this.#finishCommand(receipt, payload, undefined);
+    else await this.#finishMessage(receipt, payload);
+  }
+
+  async #finishCommand(receipt: Receipt, command: ReceivedSlackCommand, respond: Respond | undefined): Promise<void> {
+    let rootTs = command.rootTs;
+    if (rootTs === undefined) {
+      const shown = command.question.length > ROOT_QUESTION_CHARS ? `${command.question.slice(0, ROOT_QUESTION_CHARS)}…` : command.question;
       try {
         const root = await this.#o.client.chat.postMessage({
           channel: command.channelId,
@@ -104,20 +139,17 @@ export class ConversationEntry {
         rootTs = root.ts ?? "";
       } catch (error) {
         this.#o.logger.warn({ err: error, channel: command.channelId }, "slack could not post a question's root message");
-        await command.respond({ text: this.#cannotPost(slackErrorOf(error)), response_type: "ephemeral" });
+        await this.#o.gateway.dropReceipt(receipt);
+        await respond?.({ text: this.#cannotPost(slackErrorOf(error)), response_type: "ephemeral" });
         return;
       }
-      const ref = this.#ref(command.teamId, command.channelId, rootTs);
-      this.#o.gateway.openConversation(ref);
-      const user = { id: command.userId, name: await this.#o.users.displayName(command.userId, command.userName) };
-      await this.#converse(ref, {
-        ...ref,
-        eventId: `command:${command.triggerId}`,
-        user,
-        text: question,
-        platformMessageId: rootTs,
-      });
-    });
+      // Remembered at once: a restart from here on continues under this root instead of posting another.
+      receipt = await this.#o.gateway.updateReceipt(receipt, { ...command, rootTs });
+    }
+    const ref = this.#ref(command.teamId, command.channelId, rootTs);
+    await this.#o.gateway.openConversation(ref);
+    const user = { id: command.userId, name: await this.#o.users.displayName(command.userId, command.userName) };
+    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: command.question, platformMessageId: rootTs });
   }
 
   #ref(workspace: string, channel: string, thread: string): ThreadRef {
@@ -133,23 +165,41 @@ export class ConversationEntry {
       return;
     }
     this.#o.work.run(what, async () => {
-      if (!this.#o.gateway.hasConversation(ref)) this.#o.gateway.openConversation(ref);
-      const user = { id: userId, name: await this.#o.users.displayName(userId) };
-      await this.#converse(ref, { ...ref, eventId: delivery.eventId, user, text, platformMessageId: event.ts });
+      // Persisted before anything waits on the network (the student's name, the thread status): Slack was acked already
+      // and will not send it again, so a crash from here on must not lose it.
+      const payload: ReceivedSlackMessage = { kind: "message", what, teamId: ref.workspace, channel: ref.channel, thread: ref.thread, userId, text, ts: event.ts };
+      const receipt = await this.#o.gateway.receive(
+        { platform: SLACK_PLATFORM, workspace: ref.workspace, eventId: delivery.eventId, userId, payload },
+        { tellStudent: (notice) => this.#tellInThread(ref, notice) },
+      );
+      if (receipt !== undefined) await this.#finishMessage(receipt, payload);
     });
   }
 
+  async #finishMessage(receipt: Receipt, message: ReceivedSlackMessage): Promise<void> {
+    const ref = this.#ref(message.teamId, message.channel, message.thread);
+    if (!this.#o.gateway.hasConversation(ref)) await this.#o.gateway.openConversation(ref);
+    const user = { id: message.userId, name: await this.#o.users.displayName(message.userId) };
+    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: message.text, platformMessageId: message.ts });
+  }
+
   /** Runs the turn with the thread status shown meanwhile; the service posts the replies through the port. */
-  async #converse(ref: ThreadRef, inbound: InboundMessage): Promise<void> {
+  async #converse(ref: ThreadRef, receipt: Receipt, inbound: InboundMessage): Promise<void> {
     const threadTs = threadTsOf(ref);
     const statusRef = threadTs === undefined ? undefined : { channel: ref.channel, thread: threadTs };
     if (statusRef !== undefined) this.#o.status.begin(statusRef);
     try {
-      const outcome = await this.#o.gateway.handle(inbound);
+      const outcome = await this.#o.gateway.handleReceived(receipt, inbound);
       this.#o.logger.debug({ eventId: inbound.eventId, outcome }, "slack message handled");
     } finally {
       if (statusRef !== undefined) await this.#o.status.end(statusRef);
     }
+  }
+
+  /** A notice from the bot itself (not an agent), e.g. that the message is kept while the database is locked. */
+  async #tellInThread(ref: ThreadRef, text: string): Promise<void> {
+    const threadTs = threadTsOf(ref);
+    await this.#o.client.chat.postMessage({ channel: ref.channel, text, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
   }
 
   async #hint(event: SlackMessageEvent, userId: string): Promise<void> {

@@ -128,6 +128,8 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   });
   registerListeners(app, { entry, moderation, work, commandName, teamId: bot.teamId, logger });
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status }));
+  // Events received before a restart but not yet made messages (e.g. killed while users.info was answering).
+  gateway.registerReceiver("slack", (receipt) => entry.finish(receipt));
 
   let port: number | undefined;
   if ("socketMode" in receiver) {

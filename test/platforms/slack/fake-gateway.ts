@@ -1,5 +1,6 @@
 // An in-memory ConversationGateway for adapter tests: records what the adapter hands in and replies through its port.
 
+import type { Receipt, ReceivedEvent, ReceivedEventFinisher } from "../../../src/bot/intake-ports.js";
 import type {
   AgentPresentation,
   ConversationGateway,
@@ -46,15 +47,50 @@ export class FakeGateway implements ConversationGateway {
   readonly #handledWaiters: Array<{ count: number; resolve: () => void }> = [];
   readonly #conversations = new Set<string>();
   readonly #events = new Set<string>();
+  /** Events received and not yet handled or dropped, by receipt id. */
+  readonly receipts = new Map<number, Receipt>();
+  readonly receivers = new Map<string, ReceivedEventFinisher>();
   #nextReply = 1;
+  #nextReceipt = 1;
 
   registerPort(port: PlatformPort): void {
     this.port = port;
   }
 
+  async receive(event: ReceivedEvent): Promise<Receipt | undefined> {
+    if (this.#events.has(event.eventId)) return undefined;
+    this.#events.add(event.eventId);
+    const receipt = { ...event, receiptId: this.#nextReceipt++ };
+    this.receipts.set(receipt.receiptId, receipt);
+    return receipt;
+  }
+
+  async updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt> {
+    const updated = { ...receipt, payload };
+    if (this.receipts.has(receipt.receiptId)) this.receipts.set(receipt.receiptId, updated);
+    return updated;
+  }
+
+  async dropReceipt(receipt: Receipt): Promise<void> {
+    this.receipts.delete(receipt.receiptId);
+  }
+
+  registerReceiver(platform: string, finish: ReceivedEventFinisher): void {
+    this.receivers.set(platform, finish);
+  }
+
+  async handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome> {
+    if (!this.receipts.delete(receipt.receiptId)) return { status: "duplicate" };
+    return this.#answer(inbound);
+  }
+
   async handle(inbound: InboundMessage): Promise<HandleOutcome> {
     if (this.#events.has(inbound.eventId)) return { status: "duplicate" };
     this.#events.add(inbound.eventId);
+    return this.#answer(inbound);
+  }
+
+  async #answer(inbound: InboundMessage): Promise<HandleOutcome> {
     this.handled.push(inbound);
     for (const waiter of this.#handledWaiters.filter((w) => this.handled.length >= w.count)) {
       this.#handledWaiters.splice(this.#handledWaiters.indexOf(waiter), 1);
@@ -104,7 +140,7 @@ export class FakeGateway implements ConversationGateway {
     return this.#conversations.has(keyOf(ref));
   }
 
-  openConversation(ref: ThreadRef): void {
+  async openConversation(ref: ThreadRef): Promise<void> {
     this.opened.push(ref);
     this.#conversations.add(keyOf(ref));
   }

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { HeldCalls, type Hold } from "./held-calls.js";
 import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
 import { FakeWorld, FULL_SCOPES, type FakeSlackIdentity, type FakeSlackMessage, type FakeSlackUser } from "./world.js";
@@ -76,6 +77,7 @@ export class FakeSlack {
   readonly socketMode = new FakeSocketMode();
   readonly #server: Server;
   readonly #faults = new Map<string, Fault[]>();
+  readonly #held = new HeldCalls();
   readonly #waiters = new Set<() => void>();
   #responseCounter = 0;
   #url = "";
@@ -145,6 +147,11 @@ export class FakeSlack {
    */
   failNext(method: string, error: string, options: { times?: number; extra?: Record<string, unknown>; afterCalls?: number } = {}): void {
     this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => ({ status: 200, headers: {}, body: { ok: false, error, ...options.extra } }));
+  }
+
+  /** Calls of `method` wait, unanswered, until the hold is released (the bot may be killed meanwhile). */
+  hold(method: string): Hold {
+    return this.#held.hold(method);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -229,6 +236,8 @@ export class FakeSlack {
 
     const method = /^\/api\/([A-Za-z.]+)$/.exec(path)?.[1];
     if (method === undefined) return this.#send(res, 404, {}, { ok: false, error: "unknown_method" });
+    await this.#held.wait(method);
+    if (res.destroyed) return;
     const { status, headers, body, token } = this.#answer(method, req, params);
     this.calls.push({ method, params: params ?? {}, ...(token === undefined ? {} : { token }), contentType, status, answer: body });
     this.#send(res, status, headers, body);

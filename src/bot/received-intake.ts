@@ -1,0 +1,69 @@
+// Persists inbound events on arrival (through the write gate) and hands the unfinished ones back to their adapters.
+
+import type { Logger } from "pino";
+import type { ReceivedEvents } from "../store/received-events.js";
+import { DatabaseBusyError, type WriteGate } from "../store/write-gate.js";
+import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
+
+export const SAVING_SLOWLY_NOTICE =
+  "I'm having trouble saving messages right now. Yours is kept, and I'll answer it as soon as I can.";
+export const NOT_SAVED_NOTICE = "Sorry, I couldn't save your message because my database was unavailable. Please send it again.";
+
+export interface ReceivedIntakeOptions {
+  readonly received: ReceivedEvents;
+  readonly gate: WriteGate;
+  readonly logger: Logger;
+  /** A student whose event is still not saved after this long is told it is kept (see WriteGate). */
+  readonly slowAfterMs: number;
+}
+
+export class ReceivedIntake {
+  private readonly finishers = new Map<string, ReceivedEventFinisher>();
+
+  constructor(private readonly options: ReceivedIntakeOptions) {}
+
+  async receive(event: ReceivedEvent, options: ReceiveOptions = {}): Promise<Receipt | undefined> {
+    const { received, gate, logger, slowAfterMs } = this.options;
+    const tell = (text: string): void => {
+      void options.tellStudent?.(text).catch((error: unknown) => logger.warn({ err: error, platform: event.platform }, "could not tell a student their message is delayed"));
+    };
+    try {
+      const id = await gate.run(() => received.accept(event), { slowAfterMs, onSlow: () => tell(SAVING_SLOWLY_NOTICE) });
+      return id === undefined ? undefined : { ...event, receiptId: id };
+    } catch (error) {
+      if (!(error instanceof DatabaseBusyError)) throw error;
+      logger.error({ platform: event.platform, eventId: event.eventId }, "a received event could not be saved: the database stayed locked");
+      tell(NOT_SAVED_NOTICE);
+      return undefined;
+    }
+  }
+
+  async update(receipt: Receipt, payload: unknown): Promise<Receipt> {
+    await this.options.gate.run(() => this.options.received.update(receipt.receiptId, payload));
+    return { ...receipt, payload };
+  }
+
+  async drop(receipt: Receipt): Promise<void> {
+    await this.options.gate.run(() => this.options.received.remove(receipt.receiptId));
+  }
+
+  register(platform: string, finish: ReceivedEventFinisher): void {
+    this.finishers.set(platform, finish);
+  }
+
+  /** Starts the finisher of every waiting event whose platform `wanted` accepts; returns their work. */
+  recover(wanted: (platform: string) => boolean): Array<Promise<void>> {
+    const work: Array<Promise<void>> = [];
+    for (const row of this.options.received.waiting()) {
+      const finish = this.finishers.get(row.platform);
+      if (finish === undefined || !wanted(row.platform)) continue;
+      const receipt: Receipt = { platform: row.platform, workspace: row.workspace, eventId: row.eventId, userId: row.userId, payload: row.payload, receiptId: row.id };
+      work.push(
+        finish(receipt).catch((error: unknown) => {
+          this.options.logger.error({ err: error, platform: row.platform, receiptId: row.id }, "could not finish a received event");
+        }),
+      );
+    }
+    return work;
+  }
+}

@@ -1,0 +1,52 @@
+// The Slack bot as `baton serve` runs it, in its own process for crash tests: real service, real Bolt, fake Slack and model.
+// Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET. Prints "listening <port>", then "recovered …".
+
+import OpenAI from "openai";
+import pino from "pino";
+import { createConversationApp } from "../../src/app.js";
+import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
+import { startSlackBot } from "../../src/platforms/slack/index.js";
+import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const logger = pino({ level: "silent" });
+const app = createConversationApp({
+  databasePath: env("DB"),
+  agentsFile: new URL("../../agents.yaml", import.meta.url).pathname,
+  llm: new OpenAIChatClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }), model: "gpt-4o-mini" }),
+  limits: DEFAULT_TEST_LIMITS,
+  logger,
+});
+// As main.ts's serve: new events wait until the work left from before a restart is queued.
+app.service.pauseIntake();
+const bot = await startSlackBot({
+  settings: {
+    botToken: env("SLACK_BOT_TOKEN"),
+    signingSecret: env("SLACK_SIGNING_SECRET"),
+    port: 0,
+    host: "127.0.0.1",
+    commandName: "homework",
+    moderatorIds: [],
+    apiUrl: env("SLACK_API_URL"),
+  },
+  gateway: app.service,
+  logger,
+  retryConfig: { retries: 0 },
+});
+process.stdout.write(`listening ${bot.port ?? 0}\n`);
+const recovered = await app.service.recover();
+process.stdout.write(`recovered ${JSON.stringify(recovered)}\n`);
+process.stdin.resume();
+process.stdin.on("end", () => {
+  void (async () => {
+    await bot.stop();
+    await app.close();
+    process.stdout.write("done\n");
+    process.exit(0);
+  })();
+});

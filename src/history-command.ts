@@ -56,7 +56,7 @@ export function formatHistory(app: ConversationApp, platform: string, name: stri
   return `${lines.join("\n")}\n`;
 }
 
-function findThreads(app: ConversationApp, platform: string, query: ThreadQuery): ThreadRef[] {
+export function findThreads(app: ConversationApp, platform: string, query: ThreadQuery): ThreadRef[] {
   switch (query.kind) {
     case "exact":
       return [query.ref];

@@ -7,10 +7,12 @@ import { buildWorkflow, loadRoster } from "./config/agents-file.js";
 import { describeLlm, loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, type Logger } from "./logger.js";
-import { formatHistory } from "./history-command.js";
+import { findThreads, formatHistory, threadQuery } from "./history-command.js";
 import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
+import { costPerMillion, type CostEstimator } from "./admin/usage-cost.js";
+import { consoleSettings } from "./config/console-settings.js";
 import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
 
@@ -49,6 +51,7 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
   app.service.pauseIntake();
   let platforms: Awaited<ReturnType<typeof startPlatforms>> | undefined;
+  const adminConsole = await startAdminConsole(settings, app, logger);
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -57,16 +60,25 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
     // Interrupt the turns first (they stay pending and resume at the next start), so the adapters' own drains are quick.
     await app.service.close();
     await platforms?.stop();
+    await adminConsole?.close();
     app.db.close();
     await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
-  platforms = await startPlatforms({ settings, app, logger });
+  platforms = await startPlatforms({ settings, app, logger, ...(adminConsole !== undefined && { consoleLinks: adminConsole.links }) });
   logger.info({ platforms: platforms.names }, "bots running");
   app.service.startRetention();
   await app.service.recover();
+}
+
+/** The moderators' web console, when ADMIN_PORT is set: same process, same database. */
+async function startAdminConsole(settings: Settings, app: ConversationApp, logger: Logger) {
+  const config = consoleSettings(settings.env);
+  if (config === undefined) return undefined;
+  const { startConsoleServer } = await import("./admin/console-server.js");
+  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, ...consoleCost(settings) });
 }
 
 /** Incomplete credentials (a token without its companion setting) stop here with a message naming what is missing. */
@@ -157,11 +169,13 @@ export function buildProgram(): Command {
     .description("print a conversation's transcript (console threads by name), or list recent conversations")
     .argument("[name]", "console: the conversation's name; discord: the thread id; slack: channel/ts or the thread's link; any: #id")
     .option("--platform <platform>", "list or look up conversations of this platform", "console")
-    .action(async (thread: string | undefined, options: { platform: string }) => {
+    .option("--format <format>", "text, or md / json: the web console's export", "text")
+    .action(async (thread: string | undefined, options: { platform: string; format: string }) => {
       const settings = loadSettings();
       const app = openApp(settings, createLogger("silent"));
       try {
-        process.stdout.write(formatHistory(app, options.platform, thread));
+        if (options.format !== "text") process.stdout.write(await exportHistory(app, settings, options.platform, thread, options.format));
+        else process.stdout.write(formatHistory(app, options.platform, thread));
       } finally {
         await app.close();
       }
@@ -183,6 +197,25 @@ export function buildProgram(): Command {
       }
     });
   return program;
+}
+
+async function exportHistory(app: ConversationApp, settings: Settings, platform: string, thread: string | undefined, format: string): Promise<string> {
+  const { EXPORT_FORMATS, conversationNumber, exportConversation } = await import("./admin/history-export.js");
+  const chosen = EXPORT_FORMATS.find((f) => f === format);
+  if (chosen === undefined) throw new UserError(`--format must be text, md or json, not "${format}".`, { code: "configuration" });
+  if (thread === undefined) throw new UserError("history --format md|json needs a conversation: a console thread's name, or #42.", { code: "configuration" });
+  const refs = conversationNumber(thread) === undefined ? findThreads(app, platform, threadQuery(platform, thread)) : [];
+  const conversationId = conversationNumber(thread) ?? (refs.length === 1 ? (await app.service.transcript(refs[0]!))?.conversationId : undefined);
+  const text = conversationId === undefined ? undefined : await exportConversation({ db: app.db, agents: app.service.agents(), conversationId, format: chosen, ...consoleCost(settings) });
+  if (text === undefined) throw new UserError(`No conversation "${thread}".`, { code: "configuration" });
+  return text;
+}
+
+/** Costs at the configured model's price (BATON_MODEL_PRICES); unknown model or demo: no cost. */
+function consoleCost(settings: Settings): { cost?: CostEstimator } {
+  const model = settings.llm.provider === "openai" ? settings.llm.model : settings.llm.provider === "azure" ? settings.llm.deployment : undefined;
+  const price = model === undefined ? undefined : settings.safety.prices.get(model);
+  return price === undefined ? {} : { cost: costPerMillion(price) };
 }
 
 buildProgram()

@@ -75,7 +75,7 @@ function quote(text: string): string {
 
 export function conversationMarkdown(detail: ConversationDetail, options: ExportOptions): string {
   const sum = totals(detail.messages);
-  const cost = options.cost(sum);
+  const cost = sum.promptTokens + sum.completionTokens === 0 ? undefined : options.cost(sum);
   const lines = [
     `# Conversation #${detail.id}`,
     "",

@@ -63,6 +63,12 @@ const EnvSchema = z.object({
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
   BATON_TRACE_CONTENT: optionalText.pipe(z.enum(["0", "1"]).optional()),
+
+  ADMIN_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
+  ADMIN_HOST: optionalText.default("127.0.0.1"),
+  ADMIN_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  ADMIN_SECRET: optionalText.pipe(z.string().min(32, "use at least 32 characters (e.g. openssl rand -hex 32)").optional()),
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(16, "use at least 16 characters").optional()),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

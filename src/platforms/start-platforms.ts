@@ -2,6 +2,7 @@
 
 import type { Logger } from "pino";
 import type { ConversationApp } from "../app.js";
+import type { ConsoleLinks } from "../bot/console-links.js";
 import type { Settings } from "../config/env.js";
 import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { UserError } from "../workflow/errors.js";
@@ -13,8 +14,15 @@ export interface RunningPlatforms {
   stop(): Promise<void>;
 }
 
-export async function startPlatforms(options: { settings: Settings; app: ConversationApp; logger: Logger }): Promise<RunningPlatforms> {
+export async function startPlatforms(options: {
+  settings: Settings;
+  app: ConversationApp;
+  logger: Logger;
+  /** The web console's link maker, when it runs: moderator replies then carry a signed link. */
+  consoleLinks?: ConsoleLinks;
+}): Promise<RunningPlatforms> {
   const { settings, app, logger } = options;
+  const links = options.consoleLinks === undefined ? {} : { consoleLinks: options.consoleLinks };
   const discord = discordSettings(settings.env);
   const slack = slackSettings(settings.env);
   if (discord === undefined && slack === undefined) {
@@ -23,12 +31,12 @@ export async function startPlatforms(options: { settings: Settings; app: Convers
   const running: Array<{ name: string; stop(): Promise<void> }> = [];
   try {
     if (discord !== undefined) {
-      const bot = await startDiscordBot({ settings: discord, gateway: app.service, logger });
+      const bot = await startDiscordBot({ settings: discord, gateway: app.service, logger, ...links });
       running.push({ name: "discord", stop: () => bot.stop() });
       logger.info({ messageContent: bot.messageContent }, "discord: connected");
     }
     if (slack !== undefined) {
-      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger });
+      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger, ...links });
       running.push({ name: "slack", stop: () => bot.stop() });
       logger.info({ mode: slack.appToken !== undefined ? "socket" : "http", port: bot.port }, "slack: listening");
     }

@@ -2,6 +2,7 @@
 
 import { ChannelType, type Client, type MessageMentionOptions } from "discord.js";
 import type { Logger } from "pino";
+import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import type { DiscordSettings } from "./settings.js";
 
@@ -17,6 +18,8 @@ export interface BotContext {
   readonly logger: Logger;
   /** How often the typing indicator is renewed while the agents work. */
   readonly typingIntervalMs?: number;
+  /** The web console's signed links, when it runs: moderator answers then carry an "Open in the console" button. */
+  readonly consoleLinks?: ConsoleLinks;
 }
 
 /** The service's key of a Discord thread: guild, the thread's parent channel, the thread. */

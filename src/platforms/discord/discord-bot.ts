@@ -13,6 +13,7 @@ import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
 import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
+import type { ConsoleLinks } from "../../bot/console-links.js";
 import { DiscordReplyPort } from "./reply-port.js";
 import { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 import { WebhookRegistry } from "./webhook-registry.js";
@@ -25,6 +26,8 @@ export interface DiscordBotOptions {
   readonly registerCommands?: boolean;
   /** How often the typing indicator is renewed; default 8 s (Discord shows it for about 10). */
   readonly typingIntervalMs?: number;
+  /** The web console's signed links (when it runs), for /history. */
+  readonly consoleLinks?: ConsoleLinks;
 }
 
 export interface DiscordBot {
@@ -53,7 +56,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     logger.info(registered, "discord: slash commands registered");
   }
   const { client, messageContent } = await connect(settings, logger);
-  const context: BotContext = { client, gateway: options.gateway, settings, logger, typingIntervalMs: options.typingIntervalMs };
+  const context: BotContext = { client, gateway: options.gateway, settings, logger, typingIntervalMs: options.typingIntervalMs, consoleLinks: options.consoleLinks };
   const inFlight = new Set<Promise<void>>();
   const track = (task: Promise<void>) => {
     inFlight.add(task);

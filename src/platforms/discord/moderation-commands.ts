@@ -4,6 +4,7 @@ import { channelMention, MessageFlags, userMention, type ChatInputCommandInterac
 import type { ThreadRef } from "../../bot/ports.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { FORGET, HISTORY, MODERATOR_PERMISSION } from "./commands.js";
+import { consoleButtonRow } from "./console-button.js";
 import { transcriptPages } from "./transcript-pages.js";
 
 export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";
@@ -12,7 +13,9 @@ export async function onHistory(context: BotContext, interaction: ChatInputComma
   if (!(await isModerator(context, interaction))) return;
   const ref = targetThread(interaction);
   if (ref === undefined) {
-    await answer(interaction, "Run /history inside a thread, or pick one with the `thread:` option.");
+    const button = consoleButtonRow(context, interaction);
+    const hint = button.length === 0 ? "" : " Or open all of this server's conversations in the console:";
+    await answer(interaction, `Run /history inside a thread, or pick one with the \`thread:\` option.${hint}`, button);
     return;
   }
   const transcript = context.gateway.transcript(ref);
@@ -24,7 +27,7 @@ export async function onHistory(context: BotContext, interaction: ChatInputComma
   const wanted = interaction.options.getInteger(HISTORY.page) ?? 1;
   const page = Math.min(Math.max(wanted, 1), pages.length);
   const more = pages.length > 1 && page < pages.length ? `\n-# More: \`/history page:${page + 1}\`` : "";
-  await answer(interaction, pages[page - 1]! + more);
+  await answer(interaction, pages[page - 1]! + more, consoleButtonRow(context, interaction, { conversationId: transcript.conversationId }));
 }
 
 export async function onForget(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
@@ -61,6 +64,10 @@ function targetThread(interaction: ChatInputCommandInteraction): ThreadRef | und
   return threadRef(guildId, parentId, channel.id);
 }
 
-async function answer(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
-  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+async function answer(
+  interaction: ChatInputCommandInteraction,
+  content: string,
+  components: ReturnType<typeof consoleButtonRow> = [],
+): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS, ...(components.length > 0 && { components }) });
 }

@@ -66,6 +66,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       await ack();
       const request: ModerationRequest = {
         userId: command.user_id,
+        userName: command.user_name,
         teamId: command.team_id,
         teamDomain: command.team_domain,
         channelId: command.channel_id,

@@ -1,6 +1,7 @@
 // The moderator slash commands: /<name>-history (a transcript, or the channel's conversations) and /<name>-forget @user.
 
 import type { Logger } from "pino";
+import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import { SLACK_PLATFORM } from "./reply-poster.js";
 import { splitMessage, DEFAULT_MESSAGE_LIMIT } from "./split-message.js";
@@ -14,6 +15,8 @@ export type Respond = (message: { readonly text: string; readonly response_type:
 /** What the commands need from a slash-command payload. */
 export interface ModerationRequest {
   readonly userId: string;
+  /** The moderator's Slack name (slash payloads carry user_name), for the console's access log. */
+  readonly userName?: string;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly channelId: string;
@@ -30,6 +33,8 @@ export interface ModerationCommandsOptions {
   readonly commandName: string;
   readonly logger: Logger;
   readonly messageLimit?: number;
+  /** The web console's signed links, when it runs: answers then open with a link into it. */
+  readonly consoleLinks?: ConsoleLinks;
 }
 
 const MAX_RESPONSES = 5;
@@ -77,7 +82,7 @@ export class ModerationCommands {
         channel: request.channelId,
         historyCommand: this.historyCommand,
       });
-      await this.#reply(request, text);
+      await this.#reply(request, this.#withConsoleLink(request, text, "All of this workspace's conversations in the console"));
       return;
     }
     const location = parseThreadLink(argument);
@@ -97,7 +102,8 @@ export class ModerationCommands {
       return;
     }
     this.#options.logger.info({ moderator: request.userId, conversationId: transcript.conversationId }, "slack moderator read a transcript");
-    await this.#reply(request, formatTranscript({ transcript, teamDomain: request.teamDomain }));
+    const text = formatTranscript({ transcript, teamDomain: request.teamDomain });
+    await this.#reply(request, this.#withConsoleLink(request, text, "Open this conversation in the console", transcript.conversationId));
   }
 
   async forget(request: ModerationRequest): Promise<void> {
@@ -113,6 +119,19 @@ export class ModerationCommands {
     const deleted = this.#options.gateway.forgetUser(SLACK_PLATFORM, userId, request.teamId);
     this.#options.logger.info({ moderator: request.userId, user: userId, deleted }, "slack moderator forgot a user");
     await this.#reply(request, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of <@${userId}>.`);
+  }
+
+  /** A signed link (15 minutes, single use) first, so it is in the first answer; text unchanged without the console. */
+  #withConsoleLink(request: ModerationRequest, text: string, label: string, conversationId?: number): string {
+    const links = this.#options.consoleLinks;
+    if (links === undefined) return text;
+    const url = links.linkFor({
+      platform: SLACK_PLATFORM,
+      workspace: request.teamId,
+      ...(conversationId !== undefined && { conversationId }),
+      moderator: { id: request.userId, name: request.userName ?? request.userId },
+    });
+    return `<${url}|${label}> _(link valid 15 minutes, once)_\n\n${text}`;
   }
 
   async #allowed(request: ModerationRequest): Promise<boolean> {

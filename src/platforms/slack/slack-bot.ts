@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
+import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { UserError } from "../../workflow/errors.js";
@@ -28,6 +29,8 @@ export interface StartSlackBotOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** How long stop() waits for conversations still running. Default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** The web console's signed links (when it runs), for the moderator commands' answers. */
+  readonly consoleLinks?: ConsoleLinks;
 }
 
 export interface SlackBot {
@@ -104,7 +107,14 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const status = new ThreadStatusIndicator({ client: statusClient, logger });
   const users = new SlackUserDirectory({ client, logger });
   const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName });
-  const moderation = new ModerationCommands({ gateway, users, moderatorIds: settings.moderatorIds, commandName, logger });
+  const moderation = new ModerationCommands({
+    gateway,
+    users,
+    moderatorIds: settings.moderatorIds,
+    commandName,
+    logger,
+    ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
+  });
 
   const app = new App({
     token: settings.botToken,

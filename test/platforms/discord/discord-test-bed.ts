@@ -3,6 +3,7 @@
 import { EventEmitter, once } from "node:events";
 import { Writable } from "node:stream";
 import pino from "pino";
+import type { ConsoleLinks } from "../../../src/bot/console-links.js";
 import type { ConversationGateway, PlatformPort, ThreadRef } from "../../../src/bot/ports.js";
 import { startDiscordBot, type DiscordBot, type DiscordSettings } from "../../../src/platforms/discord/index.js";
 import type { FakeResponder } from "../../support/fake-openai-server.js";
@@ -22,6 +23,8 @@ export interface DiscordTestBedOptions {
   readonly settings?: (fake: FakeDiscord) => Partial<DiscordSettings>;
   /** Called before the bot starts, e.g. to give the fake a webhook the bot made in an earlier run. */
   readonly beforeStart?: (fake: FakeDiscord) => void;
+  /** The web console's links, for the moderator commands. */
+  readonly consoleLinks?: ConsoleLinks;
 }
 
 export interface DiscordTestBed {
@@ -75,7 +78,7 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
   const gateway = capturingPort(service.gateway, (registered) => {
     port = registered;
   });
-  const start = () => startDiscordBot({ settings, gateway, logger });
+  const start = () => startDiscordBot({ settings, gateway, logger, ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }) });
   let bot = await start();
   return {
     fake,

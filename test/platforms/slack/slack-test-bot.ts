@@ -3,6 +3,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { ConversationGateway } from "../../../src/bot/ports.js";
+import type { ConsoleLinks } from "../../../src/bot/console-links.js";
 import { startSlackBot, type SlackBot, type SlackSettings } from "../../../src/platforms/slack/index.js";
 import { FakeSlack, SlackEventSender, type FakeSlackOptions } from "../../support/fake-slack/index.js";
 
@@ -42,6 +43,7 @@ export async function startSlackTestBot(options: {
   fake?: FakeSlack;
   fakeOptions?: FakeSlackOptions;
   settings?: Partial<SlackSettings>;
+  consoleLinks?: ConsoleLinks;
 }): Promise<SlackTestBot> {
   const fake =
     options.fake ??
@@ -64,6 +66,7 @@ export async function startSlackTestBot(options: {
     gateway: options.gateway,
     logger: captureLogger(logs),
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 2 },
+    ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
   return {

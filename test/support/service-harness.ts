@@ -26,6 +26,10 @@ export interface ServiceHarnessOptions {
   databasePath?: string;
   agentsFile?: string;
   now?: () => number;
+  /** Where the service logs (default: nowhere). */
+  logger?: pino.Logger;
+  /** See ConversationAppOptions.slowSaveNoticeMs. */
+  slowSaveNoticeMs?: number;
 }
 
 export interface ServiceHarness extends ConversationApp {
@@ -51,8 +55,9 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
     agentsFile: options.agentsFile ?? new URL("../../agents.yaml", import.meta.url).pathname,
     llm: client,
     limits: { ...DEFAULT_TEST_LIMITS, ...options.limits },
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     // Retries of a failed post, a few milliseconds apart: the behaviour is the same, the test is quick.
     deliveryRetry: { baseDelayMs: 2, maxDelayMs: 10 },
   });

@@ -4,6 +4,9 @@ import type { Logger } from "pino";
 import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
 import type { RetryPolicy } from "./bot/delivery-retry.js";
 import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
+import type { ModerationClient } from "./bot/moderation-port.js";
+import { safetyOptions } from "./app-safety.js";
+import type { SafetySettings } from "./config/safety-settings.js";
 import { buildWorkflow, loadRoster, presentations } from "./config/agents-file.js";
 import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
 import { ConversationStore } from "./store/conversation-store.js";
@@ -24,6 +27,10 @@ export interface ConversationAppOptions {
   readonly now?: () => number;
   /** Message text in the engine's spans (BATON_TRACE_CONTENT=1). */
   readonly traceContent?: boolean;
+  /** Moderation, caps and prices (src/config/safety-settings.ts); absent: moderation off, no caps. */
+  readonly safety?: SafetySettings;
+  /** A ready moderation client instead of the one `safety` describes (tests). */
+  readonly moderation?: ModerationClient;
   /** The backoff between attempts to post a reply (tests shorten it). */
   readonly deliveryRetry?: RetryPolicy;
   /**
@@ -61,6 +68,15 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     limits: options.limits,
     logger: options.logger,
     now,
+    safety: safetyOptions({
+      db,
+      roster,
+      settings: options.safety,
+      ...(options.moderation === undefined ? {} : { moderation: options.moderation }),
+      llm: options.llm,
+      logger: options.logger,
+      now,
+    }),
     ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
   });
   return {

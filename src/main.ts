@@ -22,6 +22,7 @@ function openApp(settings: Settings, logger: Logger): ConversationApp {
     agentsFile: settings.agentsFile,
     llm: settings.llm,
     limits: settings.limits,
+    safety: settings.safety,
     logger,
     traceContent: settings.tracing.content,
   });

@@ -8,6 +8,7 @@ import type { ReceivedEvents } from "../store/received-events.js";
 import { DatabaseBusyError, WriteGate } from "../store/write-gate.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
+import { ClassroomSafety, type SafetyOptions } from "./classroom-safety.js";
 import { cleanText } from "./input.js";
 import type { RetryPolicy } from "./delivery-retry.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
@@ -49,6 +50,8 @@ export interface ConversationServiceOptions {
   readonly limits: ServiceLimits;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Moderation, flags, alerts and usage caps (src/bot/classroom-safety.ts); without it, none of them. */
+  readonly safety?: SafetyOptions;
   /** A turn interrupted by a crash is run again this many times in all before it is marked failed. Default 2. */
   readonly maxTurnAttempts?: number;
   /** Delivery attempts of one reply (made in-process, with backoff) before it is marked failed. Default 5. */
@@ -73,6 +76,7 @@ export class ConversationService implements ConversationGateway {
   private readonly intake: ReceivedIntake;
   private readonly ports = new Map<string, PlatformPort>();
   private readonly slowSaveNoticeMs: number;
+  private readonly safety: ClassroomSafety | undefined;
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
   private readonly maxTurnAttempts: number;
@@ -96,7 +100,20 @@ export class ConversationService implements ConversationGateway {
       maxAttempts: options.maxDeliveryAttempts ?? 5,
       ...(options.deliveryRetry === undefined ? {} : { retry: options.deliveryRetry }),
     });
+    this.safety =
+      options.safety === undefined
+        ? undefined
+        : new ClassroomSafety({
+            ...options.safety,
+            logger: options.logger,
+            now: this.now,
+            presentation: (name) => this.presentation(name),
+            notify: (conversation, text) => this.notify(conversation, text),
+            completeTurn: (id, code) => options.store.completeTurn(id, "failed", code),
+          });
+    const safety = this.safety;
     this.turns = new TurnRunner({
+      ...(safety === undefined ? {} : { onContentFilter: (c, m, e) => safety.contentFiltered(c, m, e) }),
       store: options.store,
       workflow: options.workflow,
       delivery: this.delivery,
@@ -109,6 +126,12 @@ export class ConversationService implements ConversationGateway {
   registerPort(port: PlatformPort): void {
     this.ports.set(port.platform, port);
     this.delivery.registerPort(port);
+    this.safety?.registerPort(port);
+  }
+
+  /** The moderators' reads and actions on flags and usage; undefined when safety is not configured. */
+  classroomSafety(): ClassroomSafety | undefined {
+    return this.safety;
   }
 
   receive(event: ReceivedEvent, options?: ReceiveOptions): Promise<Receipt | undefined> {
@@ -257,8 +280,14 @@ export class ConversationService implements ConversationGateway {
     // Read now, not when queued: the active agent may have changed while this turn waited.
     const conversation = this.options.store.getConversation(conversationId);
     if (conversation === undefined) return { status: "ignored", reason: "empty" };
+    const gate = await this.safety?.beforeTurn(conversation, message, this.shutdown.signal);
+    if (gate?.kind === "stopped") {
+      await this.delivery.settled(conversationId);
+      return { status: "rejected", reason: gate.reason, conversationId };
+    }
     const outcome = await this.turns.run(conversation, message, this.shutdown.signal, observer);
     await this.delivery.settled(conversationId);
+    if (outcome.status !== "interrupted") await this.safety?.afterTurn(conversation, message, this.shutdown.signal);
     switch (outcome.status) {
       case "completed":
         return { status: "completed", conversationId, replies: outcome.replies };
@@ -366,9 +395,10 @@ export class ConversationService implements ConversationGateway {
 
   forgetUser(platform: string, userId: string, workspace?: string): number {
     const { store, inbox, received, logger } = this.options;
-    const deleted = store.transaction(
-      () => store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace),
-    );
+    const deleted = store.transaction(() => {
+      this.safety?.forgetUser(platform, userId, workspace);
+      return store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace);
+    });
     logger.info({ platform, deleted }, "forgot a user's messages");
     return deleted;
   }

@@ -1,6 +1,7 @@
 // The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
 
 import type { IntakeGateway } from "./intake-ports.js";
+import type { SafetyAlert } from "./safety-alerts.js";
 
 /** Where a conversation lives on its platform: one thread is one conversation. */
 export interface ThreadRef {
@@ -46,18 +47,34 @@ export interface OutboundReply extends ThreadRef {
   readonly maybePosted?: boolean;
 }
 
+/** A reply already on the platform, to be replaced (a withheld answer). */
+export interface PostedReply extends ThreadRef {
+  readonly replyId: number;
+  readonly platformMessageId: string;
+  readonly agent: AgentPresentation;
+}
+
 /** What a platform adapter offers to the service. */
 export interface PlatformPort {
   readonly platform: string;
   /** Post the reply in its thread; resolve to the platform's message id (the first one, if it was split). */
   deliver(reply: OutboundReply): Promise<string>;
+  /** Replace a posted reply's text in place (edit; every piece of a split reply). Without it, a withheld answer stays up. */
+  replaceReply?(reply: PostedReply, text: string): Promise<void>;
+  /** Post a safety alert in the moderators' channel; a no-op when none is configured. */
+  postAlert?(alert: SafetyAlert): Promise<void>;
 }
 
 export type HandleOutcome =
   | { readonly status: "completed"; readonly conversationId: number; readonly replies: number }
   | { readonly status: "duplicate" }
   | { readonly status: "ignored"; readonly reason: "empty" }
-  | { readonly status: "rejected"; readonly reason: "too_long" | "rate_limited"; readonly conversationId: number }
+  | {
+      readonly status: "rejected";
+      /** blocked: the safety policy stopped it (the student got the caring reply); usage_cap: over today's tokens. */
+      readonly reason: "too_long" | "rate_limited" | "blocked" | "usage_cap";
+      readonly conversationId: number;
+    }
   | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };
 
 /** One line of a moderator's transcript: a message or a handoff, in the order they happened. */

@@ -6,6 +6,7 @@ import { toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
 import { InProcessExecution } from "../workflow/execution.js";
+import { ContentFilterError } from "../workflow/errors.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
@@ -18,6 +19,8 @@ export interface TurnRunnerOptions {
   readonly gate: WriteGate;
   readonly logger: Logger;
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
+  /** Azure's content filter stopped the prompt or the answer: the safety step replies instead of the unavailable notice. */
+  readonly onContentFilter?: (conversation: ConversationRow, userMessage: StoredMessage, error: ContentFilterError) => Promise<void>;
 }
 
 /** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
@@ -87,6 +90,13 @@ export class TurnRunner {
       // Shutting down: the turn stays pending and is resumed at the next start.
       logger.info({ conversationId: conversation.id }, "turn interrupted by shutdown");
       return { status: "interrupted" };
+    }
+    const { onContentFilter } = this.options;
+    if (failure instanceof ContentFilterError && onContentFilter !== undefined) {
+      logger.warn({ conversationId: conversation.id, source: failure.source }, "the model service's content filter stopped the turn");
+      store.completeTurn(userMessage.id, "failed", failure.code);
+      await onContentFilter(conversation, userMessage, failure);
+      return { status: "failed", errorCode: failure.code, replies: replies + 1 };
     }
     logger.error({ conversationId: conversation.id, code: failure.code, err: failure }, "turn failed");
     const code = failure.code;

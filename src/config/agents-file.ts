@@ -9,6 +9,7 @@ import { AgentWorkflowBuilder } from "../workflow/builder.js";
 import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
 import type { StopTexts, Workflow } from "../workflow/workflow.js";
+import { SafetyPolicySchema } from "./safety-policy.js";
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,53}$/, "use 1-53 letters, digits, '_' or '-'");
 
@@ -41,6 +42,7 @@ const RosterSchema = z.strictObject({
       handoffInstructions: z.string().trim().min(1).optional(),
     })
     .default({ returnToPrevious: false, maxHandoffs: 5, toolCallFiltering: "handoffOnly" }),
+  safety: SafetyPolicySchema.optional(),
 });
 
 export type Roster = z.infer<typeof RosterSchema>;

@@ -38,6 +38,7 @@ export class FlagStore {
   private readonly review: Statement<[string, number, number]>;
   private readonly forget: Statement<[string, string, string | null, string | null]>;
   private readonly answers: Statement<[number, number], { message_id: number; author_agent: string | null; text: string; outbox_id: number; platform_message_id: string | null }>;
+  private readonly rewritePending: Statement<[string, number]>;
   private readonly turnTokens: Statement<[number, number], { prompt: number | null; completion: number | null }>;
 
   constructor(
@@ -65,6 +66,7 @@ export class FlagStore {
       "SELECT m.id AS message_id, m.author_agent, m.text, o.id AS outbox_id, o.platform_message_id FROM messages m " +
         "JOIN outbox o ON o.message_id = m.id WHERE m.conversation_id = ? AND m.seq > ? AND m.role = 'assistant' ORDER BY m.seq",
     );
+    this.rewritePending = db.prepare("UPDATE outbox SET text = ? WHERE id = ? AND status = 'pending'");
     this.turnTokens = db.prepare(
       "SELECT sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM messages " +
         "WHERE conversation_id = ? AND seq > ? AND role = 'assistant'",
@@ -132,6 +134,11 @@ export class FlagStore {
       outboxId: r.outbox_id,
       platformMessageId: r.platform_message_id ?? undefined,
     }));
+  }
+
+  /** A withheld answer not posted yet is posted as `text` instead; true if it was still pending. */
+  replacePendingReply(outboxId: number, text: string): boolean {
+    return this.rewritePending.run(text, outboxId).changes === 1;
   }
 
   /** Tokens the agents' calls used after the student's message `afterSeq` (what one turn cost). */

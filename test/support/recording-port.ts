@@ -1,7 +1,8 @@
 // A PlatformPort that records what it was asked to post, and can be told to fail (transiently or for good).
 
 import { DeliveryError } from "../../src/bot/delivery-retry.js";
-import type { OutboundReply, PlatformPort } from "../../src/bot/ports.js";
+import type { OutboundReply, PlatformPort, PostedReply } from "../../src/bot/ports.js";
+import type { SafetyAlert } from "../../src/bot/safety-alerts.js";
 
 export class RecordingPort implements PlatformPort {
   readonly delivered: OutboundReply[] = [];
@@ -11,6 +12,9 @@ export class RecordingPort implements PlatformPort {
   failNext = 0;
   /** Refuse the next N deliveries for good (a deleted channel). */
   refuseNext = 0;
+  /** Replies replaced in place (a withheld answer), and safety alerts posted. */
+  readonly replaced: Array<{ reply: PostedReply; text: string }> = [];
+  readonly alerts: SafetyAlert[] = [];
   private counter = 0;
 
   constructor(readonly platform = "test") {}
@@ -27,6 +31,14 @@ export class RecordingPort implements PlatformPort {
     }
     this.delivered.push(reply);
     return `${this.platform}-msg-${++this.counter}`;
+  }
+
+  async replaceReply(reply: PostedReply, text: string): Promise<void> {
+    this.replaced.push({ reply, text });
+  }
+
+  async postAlert(alert: SafetyAlert): Promise<void> {
+    this.alerts.push(alert);
   }
 
   /** The delivered texts as "<agent>: <text>". */

@@ -7,6 +7,8 @@ import OpenAI from "openai";
 import pino from "pino";
 import { createConversationApp, type ConversationApp } from "../../src/app.js";
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
+import type { UsageCaps } from "../../src/bot/usage-meter.js";
+import { DEFAULT_MODEL_PRICES, type SafetySettings } from "../../src/config/safety-settings.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from "./fake-openai-server.js";
 import { seedResponder } from "./seed-responder.js";
@@ -30,6 +32,8 @@ export interface ServiceHarnessOptions {
   logger?: pino.Logger;
   /** See ConversationAppOptions.slowSaveNoticeMs. */
   slowSaveNoticeMs?: number;
+  /** Moderation through the fake's /v1/moderations (default off), and usage caps. */
+  safety?: { moderation?: boolean; caps?: UsageCaps };
 }
 
 export interface ServiceHarness extends ConversationApp {
@@ -56,6 +60,7 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
     llm: client,
     limits: { ...DEFAULT_TEST_LIMITS, ...options.limits },
     logger: options.logger ?? pino({ level: "silent" }),
+    safety: harnessSafety(options.safety, fakeOpenAI.url),
     ...(options.now ? { now: options.now } : {}),
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     // Retries of a failed post, a few milliseconds apart: the behaviour is the same, the test is quick.
@@ -71,5 +76,16 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
       await fakeOpenAI.close();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+function harnessSafety(options: ServiceHarnessOptions["safety"], url: string): SafetySettings {
+  return {
+    moderation:
+      options?.moderation === true
+        ? { provider: "openai", apiKey: "sk-test-moderation", baseURL: url, maxRetries: 0, timeoutMs: 5_000 }
+        : { provider: "off", reason: "setting" },
+    caps: options?.caps ?? {},
+    prices: DEFAULT_MODEL_PRICES,
   };
 }

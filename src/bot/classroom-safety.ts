@@ -1,0 +1,97 @@
+// What the ConversationService calls around a turn for classroom safety: moderation and usage caps before it, the
+// answers' check and usage after it, Azure's filter on failure; and the moderators' reads (flags, usage).
+
+import type { Logger } from "pino";
+import type { ModelPrice } from "../config/safety-settings.js";
+import type { SafetyPolicy } from "../config/safety-policy.js";
+import type { FlagStore } from "../store/flag-store.js";
+import type { FlagRow } from "../store/flag-types.js";
+import type { UsageStore } from "../store/usage-store.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { ContentFilterError } from "../workflow/errors.js";
+import type { ModerationClient } from "./moderation-port.js";
+import type { AgentPresentation, PlatformPort } from "./ports.js";
+import { SafetyStep } from "./safety.js";
+import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
+
+/** What the composition root hands the service to turn safety on. */
+export interface SafetyOptions {
+  readonly moderation: ModerationClient | undefined;
+  readonly policy: SafetyPolicy;
+  readonly flags: FlagStore;
+  readonly usage: UsageStore;
+  readonly caps: UsageCaps;
+  readonly model: string;
+  readonly prices: ReadonlyMap<string, ModelPrice>;
+}
+
+export type BeforeTurn = { readonly kind: "pass" } | { readonly kind: "stopped"; readonly reason: "blocked" | "usage_cap" };
+
+export class ClassroomSafety {
+  private readonly step: SafetyStep;
+  private readonly meter: UsageMeter;
+
+  constructor(
+    private readonly options: SafetyOptions & {
+      readonly logger: Logger;
+      readonly now: () => number;
+      readonly presentation: (agentName: string) => AgentPresentation;
+      readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+      readonly completeTurn: (userMessageId: number, errorCode: string) => void;
+    },
+  ) {
+    this.step = new SafetyStep(options);
+    this.meter = new UsageMeter({ ...options, flags: options.flags });
+  }
+
+  registerPort(port: PlatformPort): void {
+    this.step.registerPort(port);
+  }
+
+  /** Moderation first (a student over the cap who writes about self-harm still gets the caring reply), then the caps. */
+  async beforeTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<BeforeTurn> {
+    const decision = await this.step.checkInput(conversation, message, signal);
+    if (decision.kind === "blocked") return { kind: "stopped", reason: "blocked" };
+    if (this.meter.overCap(conversation, message.userId) !== undefined) {
+      this.options.completeTurn(message.id, "usage_cap");
+      await this.options.notify(conversation, USAGE_CAP_NOTICE);
+      return { kind: "stopped", reason: "usage_cap" };
+    }
+    return { kind: "pass" };
+  }
+
+  /** After the turn's replies were attempted: usage is counted, then the answers are checked. */
+  async afterTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
+    this.meter.record(conversation, message);
+    await this.step.checkAnswers(conversation, message, signal);
+  }
+
+  contentFiltered(conversation: ConversationRow, message: StoredMessage, error: ContentFilterError): Promise<void> {
+    return this.step.contentFiltered(conversation, message, error);
+  }
+
+  flagsOf(conversationId: number): FlagRow[] {
+    return this.options.flags.forConversation(conversationId);
+  }
+
+  listFlags(scope: { platform: string; workspace: string; limit?: number; includeReviewed?: boolean }): FlagRow[] {
+    return this.options.flags.list(scope);
+  }
+
+  getFlag(id: number): FlagRow | undefined {
+    return this.options.flags.get(id);
+  }
+
+  markFlagReviewed(id: number, moderatorId: string): boolean {
+    return this.options.flags.markReviewed(id, moderatorId);
+  }
+
+  usageReport(scope: { platform: string; workspace: string }): UsageReport {
+    return this.meter.report(scope);
+  }
+
+  /** Inside the service's forget transaction: the student's flags and usage rows go too. */
+  forgetUser(platform: string, userId: string, workspace?: string): number {
+    return this.options.flags.forgetUser(platform, userId, workspace) + this.options.usage.forgetUser(platform, userId, workspace);
+  }
+}

@@ -1,0 +1,223 @@
+// The safety step: moderates each student message before any agent runs and each answer after it is posted, applies
+// the policy (block with a caring reply, or let it through), records flags, alerts moderators, withholds flagged answers.
+
+import type { Logger } from "pino";
+import type { SafetyPolicy } from "../config/safety-policy.js";
+import type { FlagStore } from "../store/flag-store.js";
+import type { FlagSource } from "../store/flag-types.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { ContentFilterError } from "../workflow/errors.js";
+import type { ModerationClient } from "./moderation-port.js";
+import type { AgentPresentation, PlatformPort } from "./ports.js";
+import { AlertThrottle, excerpt, type SafetyAlert } from "./safety-alerts.js";
+import { assess, countedCategories, severityOf, type SafetyFinding } from "./safety-assessment.js";
+
+export interface SafetyStepOptions {
+  /** Undefined when moderation is off (BATON_MODERATION=off, or no key): Azure's own filter is still read. */
+  readonly moderation: ModerationClient | undefined;
+  readonly policy: SafetyPolicy;
+  readonly flags: FlagStore;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly presentation: (agentName: string) => AgentPresentation;
+  /** Posts a notice in the conversation through the outbox (the caring reply to a blocked message). */
+  readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+}
+
+export type InputDecision = { readonly kind: "pass" } | { readonly kind: "blocked"; readonly flagId: number };
+
+export class SafetyStep {
+  private readonly ports = new Map<string, PlatformPort>();
+  private readonly throttle: AlertThrottle;
+  /** Set while the moderation service is failing: one warning per outage, not one per message. */
+  private outage = false;
+
+  constructor(private readonly options: SafetyStepOptions) {
+    this.throttle = new AlertThrottle(options.now);
+  }
+
+  registerPort(port: PlatformPort): void {
+    this.ports.set(port.platform, port);
+  }
+
+  /** Before any agent runs. A blocked message leaves the history and gets the caring reply; an outage lets it through. */
+  async checkInput(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<InputDecision> {
+    const { moderation, flags, policy } = this.options;
+    if (moderation === undefined) return { kind: "pass" };
+    let counted: Record<string, number>;
+    try {
+      const [verdict] = await moderation.moderate([{ text: message.text }], signal);
+      counted = countedCategories(verdict!, policy);
+      this.recovered();
+    } catch (error) {
+      this.failed(error);
+      flags.record({
+        conversationId: conversation.id,
+        messageId: message.id,
+        ...userOf(message),
+        source: "input",
+        categories: {},
+        action: "unchecked",
+        severity: "none",
+        text: message.text,
+        ...platformIdOf(message),
+      });
+      return { kind: "pass" };
+    }
+    const finding = assess(counted, policy);
+    return finding === undefined ? { kind: "pass" } : this.applyToInput(conversation, message, finding);
+  }
+
+  /** Azure's filter refused the student's message or stopped an answer: the same policy, from its categories. */
+  async contentFiltered(conversation: ConversationRow, message: StoredMessage, error: ContentFilterError): Promise<void> {
+    const { policy } = this.options;
+    // A filter that names no category still stopped something: it counts as flagged, never as nothing.
+    const categories = Object.keys(error.categories).length > 0 ? error.categories : { unspecified: 1 };
+    const finding = assess(categories, policy)!;
+    if (error.source === "input") {
+      // The student's message cannot be answered either way; blocked or not, they get the policy's reply.
+      const blocked = finding.action === "block" ? finding : { ...finding, action: "block" as const, reply: finding.reply ?? policy.blockedReply };
+      await this.applyToInput(conversation, message, blocked);
+      return;
+    }
+    const flagId = this.options.flags.record({
+      conversationId: conversation.id,
+      ...userOf(message),
+      source: "output",
+      categories,
+      action: "withhold",
+      severity: severityOf(finding),
+      text: "(the model's answer was stopped by the content filter before it was finished)",
+    });
+    await this.options.notify(conversation, policy.withheldNotice);
+    await this.alert(conversation, message, finding, { flagId, source: "output", action: "withhold", text: "" });
+  }
+
+  /**
+   * After the turn's replies were posted: each answer is moderated; a flagged one is replaced on the platform by the
+   * withheld notice (or before it is posted, if still pending) and kept, unchanged, in the history for moderators.
+   */
+  async checkAnswers(conversation: ConversationRow, userMessage: StoredMessage, signal?: AbortSignal): Promise<number> {
+    const { moderation, flags, policy, logger } = this.options;
+    if (moderation === undefined) return 0;
+    const answers = flags.answersAfter(conversation.id, userMessage.seq).filter((a) => a.text.trim() !== "");
+    if (answers.length === 0) return 0;
+    let verdicts;
+    try {
+      verdicts = await moderation.moderate(answers.map((a) => ({ text: a.text })), signal);
+      this.recovered();
+    } catch (error) {
+      this.failed(error);
+      return 0;
+    }
+    let withheld = 0;
+    for (const [i, answer] of answers.entries()) {
+      const finding = assess(countedCategories(verdicts[i]!, policy), policy);
+      if (finding === undefined) continue;
+      withheld++;
+      const flagId = flags.record({
+        conversationId: conversation.id,
+        messageId: answer.messageId,
+        ...userOf(userMessage),
+        source: "output",
+        categories: finding.categories,
+        action: "withhold",
+        severity: severityOf(finding),
+        text: answer.text,
+        ...(answer.platformMessageId === undefined ? {} : { platformMessageId: answer.platformMessageId }),
+      });
+      if (!flags.replacePendingReply(answer.outboxId, policy.withheldNotice) && answer.platformMessageId !== undefined) {
+        const port = this.ports.get(conversation.key.platform);
+        try {
+          await port?.replaceReply?.(
+            { ...conversation.key, replyId: answer.outboxId, platformMessageId: answer.platformMessageId, agent: this.options.presentation(answer.agentName) },
+            policy.withheldNotice,
+          );
+        } catch (error) {
+          logger.error({ err: error, conversationId: conversation.id, flagId }, "could not replace a withheld answer");
+        }
+      }
+      await this.alert(conversation, userMessage, finding, {
+        flagId,
+        source: "output",
+        action: "withhold",
+        text: answer.text,
+        platformMessageId: answer.platformMessageId,
+      });
+    }
+    return withheld;
+  }
+
+  private async applyToInput(conversation: ConversationRow, message: StoredMessage, finding: SafetyFinding): Promise<InputDecision> {
+    const { flags } = this.options;
+    const flag = {
+      conversationId: conversation.id,
+      ...userOf(message),
+      source: "input" as const,
+      categories: finding.categories,
+      severity: severityOf(finding),
+      text: message.text,
+      ...platformIdOf(message),
+    };
+    if (finding.action === "answer") {
+      const flagId = flags.record({ ...flag, messageId: message.id, action: "answer" });
+      await this.alert(conversation, message, finding, { flagId, source: "input", action: "answer", text: message.text, platformMessageId: message.platformMessageId });
+      return { kind: "pass" };
+    }
+    const flagId = flags.block(message.id, flag);
+    await this.options.notify(conversation, finding.reply ?? this.options.policy.blockedReply);
+    await this.alert(conversation, message, finding, { flagId, source: "input", action: "block", text: message.text, platformMessageId: message.platformMessageId });
+    return { kind: "blocked", flagId };
+  }
+
+  private async alert(
+    conversation: ConversationRow,
+    message: StoredMessage,
+    finding: SafetyFinding,
+    what: { flagId: number; source: FlagSource; action: SafetyAlert["action"]; text: string; platformMessageId?: string | undefined },
+  ): Promise<void> {
+    if (finding.alert === "none") return;
+    const urgent = finding.alert === "urgent";
+    if (!this.throttle.allows(conversation.id, Object.keys(finding.categories), urgent)) return;
+    const port = this.ports.get(conversation.key.platform);
+    if (port?.postAlert === undefined) return;
+    const alert: SafetyAlert = {
+      flagId: what.flagId,
+      severity: urgent ? "urgent" : "alert",
+      source: what.source,
+      categories: finding.categories,
+      action: what.action,
+      student: { id: message.userId ?? "", name: message.userName ?? message.userId ?? "student" },
+      excerpt: excerpt(what.text),
+      thread: conversation.key,
+      platformMessageId: what.platformMessageId,
+    };
+    try {
+      await port.postAlert(alert);
+    } catch (error) {
+      // The flag is stored whatever happens here: moderators still find it in /flags.
+      this.options.logger.error({ err: error, flagId: what.flagId, platform: conversation.key.platform }, "could not post a safety alert");
+    }
+  }
+
+  private failed(error: unknown): void {
+    if (this.outage) return;
+    this.outage = true;
+    const code = error instanceof Error && "code" in error ? String(error.code) : "unknown";
+    this.options.logger.warn({ code }, "moderation is failing: messages go through unchecked until it answers again");
+  }
+
+  private recovered(): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.options.logger.info("moderation answers again");
+  }
+}
+
+function userOf(message: StoredMessage): { userId?: string } {
+  return message.userId === undefined ? {} : { userId: message.userId };
+}
+
+function platformIdOf(message: StoredMessage): { platformMessageId?: string } {
+  return message.platformMessageId === undefined ? {} : { platformMessageId: message.platformMessageId };
+}

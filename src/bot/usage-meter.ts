@@ -1,0 +1,103 @@
+// Daily token caps per student and per server/workspace, the usage they count, and the /usage report with its cost.
+
+import type { ModelPrice } from "../config/safety-settings.js";
+import type { FlagStore } from "../store/flag-store.js";
+import type { UsageTotal } from "../store/flag-types.js";
+import type { UsageStore } from "../store/usage-store.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+
+export const USAGE_CAP_NOTICE =
+  "You've reached today's limit of questions for the tutors. Please try again tomorrow — and if it's urgent, ask your teacher.";
+
+export interface UsageCaps {
+  readonly dailyTokensPerUser?: number;
+  readonly dailyTokensPerWorkspace?: number;
+}
+
+export interface UsageMeterOptions {
+  readonly usage: UsageStore;
+  readonly flags: FlagStore;
+  readonly caps: UsageCaps;
+  /** The model the turns are billed under (the chat model or Azure deployment). */
+  readonly model: string;
+  readonly prices: ReadonlyMap<string, ModelPrice>;
+  readonly now: () => number;
+}
+
+export interface UsagePeriod {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+  /** US dollars; undefined when a model used has no price in the table. */
+  readonly estimatedCostUsd: number | undefined;
+  readonly models: readonly string[];
+}
+
+export interface UsageReport {
+  readonly day: string;
+  readonly month: string;
+  readonly today: UsagePeriod;
+  readonly thisMonth: UsagePeriod;
+  readonly caps: UsageCaps;
+}
+
+export class UsageMeter {
+  constructor(private readonly options: UsageMeterOptions) {}
+
+  /** Which cap this student's message is over, if any (no model call then). */
+  overCap(conversation: ConversationRow, userId: string | undefined): "user" | "workspace" | undefined {
+    const { caps, usage } = this.options;
+    const { platform, workspace } = conversation.key;
+    const day = this.today();
+    const sum = (totals: UsageTotal[]) => totals.reduce((n, t) => n + t.promptTokens + t.completionTokens, 0);
+    if (caps.dailyTokensPerUser !== undefined && userId !== undefined) {
+      if (sum(usage.totals({ platform, workspace, userId, fromDay: day, toDay: day })) >= caps.dailyTokensPerUser) return "user";
+    }
+    if (caps.dailyTokensPerWorkspace !== undefined) {
+      if (sum(usage.totals({ platform, workspace, fromDay: day, toDay: day })) >= caps.dailyTokensPerWorkspace) return "workspace";
+    }
+    return undefined;
+  }
+
+  /** Adds what the agents' calls of this turn used (the tokens stored on their messages) to today's row. */
+  record(conversation: ConversationRow, userMessage: StoredMessage): void {
+    if (userMessage.userId === undefined) return;
+    const used = this.options.flags.tokensAfter(conversation.id, userMessage.seq);
+    this.options.usage.add({
+      platform: conversation.key.platform,
+      workspace: conversation.key.workspace,
+      userId: userMessage.userId,
+      day: this.today(),
+      model: this.options.model,
+      ...used,
+    });
+  }
+
+  report(scope: { platform: string; workspace: string }): UsageReport {
+    const day = this.today();
+    const month = day.slice(0, 7);
+    const { usage } = this.options;
+    return {
+      day,
+      month,
+      today: this.period(usage.totals({ ...scope, fromDay: day, toDay: day })),
+      thisMonth: this.period(usage.totals({ ...scope, fromDay: `${month}-01`, toDay: `${month}-31` })),
+      caps: this.options.caps,
+    };
+  }
+
+  private period(totals: UsageTotal[]): UsagePeriod {
+    let cost: number | undefined = 0;
+    for (const t of totals) {
+      const price = this.options.prices.get(t.model);
+      cost = price === undefined || cost === undefined ? undefined : cost + (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000;
+    }
+    const promptTokens = totals.reduce((n, t) => n + t.promptTokens, 0);
+    const completionTokens = totals.reduce((n, t) => n + t.completionTokens, 0);
+    return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimatedCostUsd: cost, models: totals.map((t) => t.model) };
+  }
+
+  private today(): string {
+    return new Date(this.options.now()).toISOString().slice(0, 10);
+  }
+}

@@ -1,0 +1,160 @@
+// The safety step in the service: moderation before any agent, flagged answers withheld, outages let through, caps, alerts.
+
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import type { InboundMessage } from "../../src/bot/ports.js";
+import { USAGE_CAP_NOTICE } from "../../src/bot/usage-meter.js";
+import { DEFAULT_HELP_RESOURCES } from "../../src/config/safety-policy.js";
+import { RecordingPort } from "../support/recording-port.js";
+import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../support/service-harness.js";
+
+let harness: ServiceHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+let eventCounter = 0;
+const ref = { platform: "test", workspace: "w1", channel: "c1", thread: "t1" };
+function inbound(text: string, over: Partial<InboundMessage> = {}): InboundMessage {
+  return { ...ref, eventId: `safety-ev-${++eventCounter}`, user: { id: "u1", name: "Ada" }, text, platformMessageId: `pm-${eventCounter}`, ...over };
+}
+
+async function setup(options: ServiceHarnessOptions = {}) {
+  harness = await startServiceHarness({ safety: { moderation: true }, ...options });
+  const port = new RecordingPort();
+  harness.service.registerPort(port);
+  return { h: harness, port, safety: harness.service.classroomSafety()! };
+}
+
+const chatRequests = (h: ServiceHarness) => h.fakeOpenAI.requests.length;
+
+describe("moderation before any agent runs", () => {
+  it("blocks a self-harm message: no model call, the caring reply with help resources, an urgent flag and alert", async () => {
+    const { h, port, safety } = await setup();
+    h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96, "self-harm": 0.9 });
+    const outcome = await h.service.handle(inbound("I want to die, nothing matters"));
+    expect(outcome).toMatchObject({ status: "rejected", reason: "blocked" });
+    expect(chatRequests(h)).toBe(0);
+    expect(port.delivered).toHaveLength(1);
+    expect(port.delivered[0]!.kind).toBe("notice");
+    expect(port.delivered[0]!.text).toContain(DEFAULT_HELP_RESOURCES);
+    const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
+    expect(flag).toMatchObject({ action: "block", severity: "urgent", source: "input", userId: "u1", messageId: undefined, platformMessageId: `pm-${eventCounter}` });
+    expect(flag!.categories).toEqual({ "self-harm/intent": 0.96, "self-harm": 0.9 });
+    expect(port.alerts).toHaveLength(1);
+    expect(port.alerts[0]).toMatchObject({ severity: "urgent", student: { id: "u1", name: "Ada" }, excerpt: "I want to die, nothing matters", thread: ref });
+
+    // The blocked message never reaches an agent later either: the next question's history does not hold it.
+    await h.service.handle(inbound("What is 2+2?"));
+    const sent = JSON.stringify(h.fakeOpenAI.requests.map((r) => r.body.messages));
+    expect(sent).not.toContain("want to die");
+    expect(h.service.transcript(ref)!.entries.some((e) => e.kind === "message" && e.text.includes("want to die"))).toBe(false);
+  });
+
+  it("lets a violent-but-answerable message through with a (throttled) alert; urgent alerts are never throttled", async () => {
+    // Answers that do not quote the question, so that only the students' messages are flagged.
+    const { h, port, safety } = await setup({ responder: () => ({ text: "Many, on both sides." }) });
+    h.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
+    h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
+    expect(await h.service.handle(inbound("How many died in the battle of Hastings?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.handle(inbound("And the battle of Stamford Bridge?"))).toMatchObject({ status: "completed" });
+    expect(safety.listFlags({ platform: "test", workspace: "w1" }).map((f) => [f.action, f.severity])).toEqual([
+      ["answer", "alert"],
+      ["answer", "alert"],
+    ]);
+    expect(port.alerts.map((a) => a.severity)).toEqual(["alert"]);
+    await h.service.handle(inbound("I hurt myself"));
+    await h.service.handle(inbound("I will hurt myself again"));
+    expect(port.alerts.map((a) => a.severity)).toEqual(["alert", "urgent", "urgent"]);
+  });
+
+  it("cuts an alert's excerpt to 200 characters", async () => {
+    const { h, port } = await setup();
+    h.fakeOpenAI.moderations.script("kill myself", { "self-harm/intent": 0.9 });
+    await h.service.handle(inbound(`I want to kill myself ${"because ".repeat(60)}`));
+    expect([...port.alerts[0]!.excerpt]).toHaveLength(200);
+    expect(port.alerts[0]!.excerpt.endsWith("…")).toBe(true);
+  });
+
+  it("an outage lets the turn through, marks the message unchecked, and warns once", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const { h, port, safety } = await setup({ logger });
+    h.fakeOpenAI.moderations.failWith({ status: 503 });
+    expect(await h.service.handle(inbound("What is 2+2?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.handle(inbound("And 3+3?"))).toMatchObject({ status: "completed" });
+    expect(port.delivered.filter((r) => r.kind === "agent")).toHaveLength(4);
+    expect(safety.flagsOf(1).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
+    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
+    expect(lines.filter((l) => l.includes("moderation is failing"))).toHaveLength(1);
+    h.fakeOpenAI.moderations.failWith(undefined);
+    await h.service.handle(inbound("And 4+4?"));
+    h.fakeOpenAI.moderations.failWith({ status: 429 });
+    await h.service.handle(inbound("And 5+5?"));
+    expect(lines.filter((l) => l.includes("moderation is failing"))).toHaveLength(2);
+  });
+});
+
+describe("each answer is checked too", () => {
+  it("a flagged answer is replaced on the platform by the withheld notice and kept for moderators", async () => {
+    const { h, port, safety } = await setup();
+    h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
+    await h.service.handle(inbound("Tell me about Hastings?"));
+    const answer = port.delivered.find((r) => r.agent.name === "history_tutor")!;
+    expect(port.replaced).toHaveLength(1);
+    expect(port.replaced[0]!.reply.replyId).toBe(answer.replyId);
+    expect(port.replaced[0]!.text).toMatch(/withheld/);
+    const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
+    expect(flag).toMatchObject({ source: "output", action: "withhold", text: answer.text, platformMessageId: "test-msg-2" });
+    expect(h.service.transcript(ref)!.entries.some((e) => e.kind === "message" && e.text === answer.text)).toBe(true);
+  });
+});
+
+describe("usage caps", () => {
+  it("over the student's daily cap: a polite notice and no model call; other students go on", async () => {
+    const { h, port } = await setup({ safety: { moderation: false, caps: { dailyTokensPerUser: 1 } } });
+    expect(await h.service.handle(inbound("What is 2+2?"))).toMatchObject({ status: "completed" });
+    const calls = chatRequests(h);
+    expect(await h.service.handle(inbound("What is 3+3?"))).toMatchObject({ status: "rejected", reason: "usage_cap" });
+    expect(chatRequests(h)).toBe(calls);
+    expect(port.delivered.at(-1)!.text).toBe(USAGE_CAP_NOTICE);
+    expect(await h.service.handle(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" }))).toMatchObject({ status: "completed" });
+    expect(h.service.classroomSafety()!.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBeGreaterThan(0);
+  });
+
+  it("over the workspace's cap nobody in it gets a model call", async () => {
+    const { h } = await setup({ safety: { caps: { dailyTokensPerWorkspace: 1 } } });
+    await h.service.handle(inbound("What is 2+2?"));
+    expect(await h.service.handle(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" }))).toMatchObject({ reason: "usage_cap" });
+  });
+});
+
+describe("Azure's content filter", () => {
+  it("a prompt refused with content_filter gets the policy's reply and an urgent flag, not the unavailable notice", async () => {
+    const { h, port, safety } = await setup({ safety: { moderation: false } });
+    h.fakeOpenAI.enqueue({
+      status: 400,
+      code: "content_filter",
+      innererror: { code: "ResponsibleAIPolicyViolation", content_filter_result: { self_harm: { filtered: true, severity: "high" } } },
+    });
+    expect(await h.service.handle(inbound("something awful"))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
+    expect(port.delivered.map((r) => r.text)).toEqual([expect.stringContaining(DEFAULT_HELP_RESOURCES)]);
+    expect(safety.listFlags({ platform: "test", workspace: "w1" })[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
+    expect(port.alerts).toHaveLength(1);
+  });
+});
+
+describe("forgetting a student", () => {
+  it("reaches their flags and usage", async () => {
+    const { h, safety } = await setup({ safety: { moderation: true, caps: { dailyTokensPerUser: 1_000_000 } } });
+    h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
+    await h.service.handle(inbound("I hurt myself"));
+    await h.service.handle(inbound("What is 2+2?"));
+    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
+    h.service.forgetUser("test", "u1", "w1");
+    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
+    expect(safety.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 // Reads the process environment (and ./.env) once, validates it with zod, and returns typed settings.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 import type { ServiceLimits } from "../bot/conversation-service.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
@@ -13,17 +14,28 @@ const optionalText = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 const list = optionalText.transform((v) => (v === undefined ? [] : v.split(",").map((s) => s.trim()).filter((s) => s !== "")));
-const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const wholeNumber = (min: number, max?: number) => {
+  const base = z.coerce
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` });
+  return max === undefined ? base : base.max(max, { error: `must be at most ${max}` });
+};
+const int = (fallback: number, min = 0) => wholeNumber(min).default(fallback);
+/** A URL with its scheme: "localhost:11434/v1" would otherwise parse as a URL whose scheme is "localhost". */
+const httpUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be a URL starting with http:// or https://" }).optional());
+const port = (fallback: number) =>
+  z.coerce.number({ error: "must be a port number from 0 to 65535" }).int({ error: "must be a port number from 0 to 65535" }).min(0, { error: "must be a port number from 0 to 65535" }).max(65_535, { error: "must be a port number from 0 to 65535" }).default(fallback);
 
 const EnvSchema = z.object({
   BATON_DB: optionalText.default("./data/baton.db"),
   BATON_AGENTS: optionalText.default("./agents.yaml"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 
   OPENAI_API_KEY: optionalText,
-  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_BASE_URL: httpUrl,
   OPENAI_MODEL: optionalText.default("gpt-4o-mini"),
-  AZURE_OPENAI_ENDPOINT: optionalText.pipe(z.url().optional()),
+  AZURE_OPENAI_ENDPOINT: httpUrl,
   AZURE_OPENAI_DEPLOYMENT_NAME: optionalText.default("gpt-4o-mini"),
   AZURE_OPENAI_API_KEY: optionalText,
   AZURE_OPENAI_API_VERSION: optionalText.default("2024-10-21"),
@@ -38,7 +50,7 @@ const EnvSchema = z.object({
 
   BATON_MODERATION: optionalText.pipe(z.enum(["openai", "off"]).optional()),
   BATON_MODERATION_API_KEY: optionalText,
-  BATON_MODERATION_BASE_URL: optionalText.pipe(z.url().optional()),
+  BATON_MODERATION_BASE_URL: httpUrl,
   BATON_DAILY_TOKENS_PER_USER: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
   BATON_DAILY_TOKENS_PER_WORKSPACE: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
   BATON_MODEL_PRICES: optionalText,
@@ -47,7 +59,7 @@ const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_GUILD_ID: optionalText,
   DISCORD_CHANNEL_IDS: list,
-  DISCORD_API_URL: optionalText.pipe(z.url().optional()),
+  DISCORD_API_URL: httpUrl,
   DISCORD_ALERT_CHANNEL_ID: optionalText,
 
   SLACK_BOT_TOKEN: optionalText,
@@ -55,16 +67,16 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_COMMAND: optionalText.default("homework"),
   SLACK_MODERATOR_IDS: list,
-  SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  SLACK_API_URL: httpUrl,
   SLACK_MAX_BODY_BYTES: int(1024 * 1024, 1),
   SLACK_ALERT_CHANNEL: optionalText,
-  PORT: int(3000, 0),
+  PORT: port(3000),
   HOST: optionalText,
 
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
   BATON_TRACE_CONTENT: optionalText.pipe(z.enum(["0", "1"]).optional()),
 
-  ADMIN_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
+  ADMIN_PORT: optionalText.pipe(z.coerce.number<string | undefined>({ error: "must be a port number from 0 to 65535" }).int({ error: "must be a port number from 0 to 65535" }).min(0, { error: "must be a port number from 0 to 65535" }).max(65_535, { error: "must be a port number from 0 to 65535" }).optional()),
   ADMIN_HOST: optionalText.default("127.0.0.1"),
   ADMIN_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   ADMIN_SECRET: optionalText.pipe(z.string().min(32, "use at least 32 characters (e.g. openssl rand -hex 32)").optional()),
@@ -96,14 +108,22 @@ export interface TracingSettings {
   readonly content: boolean;
 }
 
-/** Loads ./.env (if present, without overriding what the environment already says), then validates. */
+/** Loads ./.env (or `dotenvPath`) if present, without overriding what the environment already says, then validates. */
 export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: { dotenvPath?: string } = {}): Settings {
   const dotenv = options.dotenvPath ?? ".env";
-  if (source === process.env && existsSync(dotenv)) process.loadEnvFile(dotenv);
+  const before = new Set(Object.keys(source));
+  if (existsSync(dotenv) && (source === process.env || options.dotenvPath !== undefined)) {
+    // What the environment already says wins over the file, as with process.loadEnvFile.
+    for (const [name, value] of Object.entries(parseEnv(readFileSync(dotenv, "utf8")))) if (!before.has(name)) source[name] = value;
+  }
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new UserError(`Invalid environment: ${problems}`, { code: "configuration" });
+    const origin = (name: string) => (before.has(name) ? "from the environment" : `from ${dotenv}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "");
+      return `  ${name}=${shownValue(name, source[name])} (${origin(name)}): ${issue.message}`;
+    });
+    throw new UserError(`Invalid environment:\n${problems.join("\n")}`, { code: "configuration" });
   }
   const env = parsed.data;
   return {
@@ -125,6 +145,12 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
     },
     env,
   };
+}
+
+/** A bad value is quoted so the operator sees it, except a secret's: that is never printed, even when wrong. */
+function shownValue(name: string, value: string | undefined): string {
+  if (/TOKEN|KEY|SECRET|PASSWORD/.test(name)) return "(hidden)";
+  return JSON.stringify(value ?? "");
 }
 
 /** Azure when its endpoint is set; OpenAI (or a compatible server) when a key or base URL is; else the offline demo. */

@@ -1,6 +1,9 @@
-// The process's structured logger (pino): one JSON event per line on stderr, secrets redacted by configuration.
+// The process's structured logger (pino): JSON lines, or pino-pretty's coloured lines on a terminal; secrets redacted.
 
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 /** Field names that may carry a secret anywhere in a log event; pino replaces their values. */
 const REDACT = [
@@ -63,6 +66,25 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     },
     destination,
   );
+}
+
+export type LogFormat = "pretty" | "json";
+
+/** LOG_FORMAT when set; otherwise pretty on a terminal, JSON under systemd, docker and pipes (for log collectors). */
+export function logFormatFor(setting: LogFormat | undefined, stream: { readonly isTTY?: boolean } = process.stderr): LogFormat {
+  return setting ?? (stream.isTTY === true ? "pretty" : "json");
+}
+
+/** The bots' logger on stderr, in the chosen format. */
+export function createServiceLogger(level: string, format: LogFormat): Logger {
+  if (format === "json") return createLogger(level);
+  return createLogger(level, pretty({ destination: 2, sync: true, colorize: process.env.NO_COLOR === undefined, ignore: "pid,hostname,app", translateTime: "SYS:HH:MM:ss" }));
+}
+
+/** The console chat's logger: a file (JSON lines) so that nothing is printed into the conversation. */
+export function createFileLogger(level: string, path: string): Logger {
+  mkdirSync(dirname(path), { recursive: true });
+  return createLogger(level, pino.destination({ dest: path, append: true, sync: true }));
 }
 
 export type { Logger };

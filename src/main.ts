@@ -1,12 +1,13 @@
 // Baton's command line: `npm start` runs the bots (or the console chat without credentials); plus admin commands.
 
 import { randomUUID } from "node:crypto";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { createConversationApp, type ConversationApp } from "./app.js";
 import { buildWorkflow, loadRoster } from "./config/agents-file.js";
 import { describeLlm, loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createFileLogger, createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
 import { findThreads, formatHistory, threadQuery } from "./history-command.js";
 import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
@@ -28,14 +29,25 @@ function openApp(settings: Settings, logger: Logger): ConversationApp {
   });
 }
 
-async function chat(settings: Settings, logger: Logger, thread: string | undefined): Promise<void> {
-  const app = openApp(settings, logger);
+/** The console chat logs to a file beside the database, so that no log line lands in the conversation. */
+function chatLogPath(settings: Settings): string {
+  return join(dirname(settings.databasePath), "baton.log");
+}
+
+function serviceLogger(settings: Settings): Logger {
+  return createServiceLogger(settings.logLevel, logFormatFor(settings.env.LOG_FORMAT));
+}
+
+async function chat(settings: Settings, thread: string | undefined): Promise<void> {
+  const logPath = chatLogPath(settings);
+  const app = openApp(settings, createFileLogger(settings.logLevel, logPath));
   const name = thread ?? `session-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
   const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
   const err = process.stderr;
   err.write(`Baton console chat — model: ${describeLlm(settings.llm)}\n`);
   if (settings.llm.provider === "demo") err.write("Demo mode: answers come from the offline demo model, not an LLM.\n");
   err.write(`Conversation "${name}" (resume it with: npm start -- --thread ${name}). End with Ctrl-D.\n`);
+  err.write(`Warnings and errors are logged to ${logPath}.\n`);
   try {
     await runConsoleChat({ service: app.service, input: process.stdin, output: process.stdout, thread: name, color, echo: process.stdin.isTTY !== true });
   } finally {
@@ -49,6 +61,7 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   const tracing = startTracing(settings.tracing);
   const app = openApp(settings, logger);
   logger.info({ model: describeLlm(settings.llm) }, "starting");
+  if (settings.llm.provider === "demo") warnDemoModel(logger);
   // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
   app.service.pauseIntake();
   let platforms: Awaited<ReturnType<typeof startPlatforms>> | undefined;
@@ -82,6 +95,17 @@ async function startAdminConsole(settings: Settings, app: ConversationApp, logge
   return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, ...consoleCost(settings) });
 }
 
+/** The bots on the demo model answer every student with canned text: say so loudly, and how to fix it. */
+function warnDemoModel(logger: Logger): void {
+  const bar = "!".repeat(78);
+  process.stderr.write(
+    `${bar}\n!! The bots are running on the OFFLINE DEMO MODEL: students get canned demo answers, not a tutor.\n` +
+      "!! Set OPENAI_API_KEY (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in .env, then check with npm run doctor.\n" +
+      `${bar}\n`,
+  );
+  logger.warn("the bots run on the offline demo model: set OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT");
+}
+
 /** Incomplete credentials (a token without its companion setting) stop here with a message naming what is missing. */
 function hasPlatformCredentials(settings: Settings): boolean {
   return discordSettings(settings.env) !== undefined || slackSettings(settings.env) !== undefined;
@@ -96,9 +120,8 @@ export function buildProgram(): Command {
     .option("--thread <name>", "console chat: the conversation to continue")
     .action(async (options: { thread?: string }) => {
       const settings = loadSettings();
-      const logger = createLogger(settings.logLevel);
-      if (hasPlatformCredentials(settings)) await serve(settings, logger);
-      else await chat(settings, logger, options.thread);
+      if (hasPlatformCredentials(settings)) await serve(settings, serviceLogger(settings));
+      else await chat(settings, options.thread);
     });
 
   program
@@ -107,7 +130,7 @@ export function buildProgram(): Command {
     .option("--thread <name>", "the conversation to continue")
     .action(async (options: { thread?: string }) => {
       const settings = loadSettings();
-      await chat(settings, createLogger(settings.logLevel), options.thread);
+      await chat(settings, options.thread);
     });
 
   program
@@ -115,7 +138,7 @@ export function buildProgram(): Command {
     .description("run the Discord and/or Slack bots that are configured")
     .action(async () => {
       const settings = loadSettings();
-      await serve(settings, createLogger(settings.logLevel));
+      await serve(settings, serviceLogger(settings));
     });
 
   program
@@ -190,7 +213,7 @@ export function buildProgram(): Command {
     .option("--workspace <id>", "only in this Discord server or Slack workspace")
     .action(async (options: { platform: string; user: string; workspace?: string }) => {
       const settings = loadSettings();
-      const app = openApp(settings, createLogger(settings.logLevel));
+      const app = openApp(settings, serviceLogger(settings));
       try {
         process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user, options.workspace)} messages.\n`);
       } finally {

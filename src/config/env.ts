@@ -30,6 +30,7 @@ const port = (fallback: number) =>
 const EnvSchema = z.object({
   BATON_DB: optionalText.default("./data/baton.db"),
   BATON_AGENTS: optionalText.default("./agents.yaml"),
+  LOG_FORMAT: optionalText.pipe(z.enum(["pretty", "json"], { error: "must be pretty or json" }).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 
   OPENAI_API_KEY: optionalText,

@@ -11,6 +11,7 @@ import { NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { registerDiscordCommands } from "./commands.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
+import { discordInviteUrl } from "./invite-url.js";
 import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
 import type { ConsoleLinks } from "../../bot/console-links.js";
@@ -71,6 +72,10 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger }));
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
+  if (client.guilds.cache.size === 0) {
+    const invite = discordInviteUrl(settings.applicationId);
+    logger.warn({ invite }, `discord: the bot is in no server yet; invite it with ${invite}`);
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -25,7 +25,7 @@ export function readyPayload(world: FakeWorld, sessionId: string, resumeUrl: str
   return {
     v: 10,
     user: world.botUser,
-    guilds: [{ id: world.guildId, unavailable: true }],
+    guilds: world.inGuild ? [{ id: world.guildId, unavailable: true }] : [],
     session_id: sessionId,
     resume_gateway_url: resumeUrl,
     shard: [0, 1],

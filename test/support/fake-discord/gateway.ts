@@ -163,7 +163,7 @@ export class FakeGateway {
     session.identify = record;
     this.identifies.push(record);
     this.dispatchTo(session, GatewayDispatchEvents.Ready, readyPayload(this.world, session.id, this.options.url()));
-    if ((record.intents & Intent.Guilds) !== 0) this.dispatchTo(session, GatewayDispatchEvents.GuildCreate, guildCreatePayload(this.world));
+    if (this.world.inGuild && (record.intents & Intent.Guilds) !== 0) this.dispatchTo(session, GatewayDispatchEvents.GuildCreate, guildCreatePayload(this.world));
     this.readyCount += 1;
     this.events.emit("ready");
   }

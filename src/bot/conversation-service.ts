@@ -2,7 +2,7 @@
 
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
+import type { ConversationStore, RefusalReason } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
 import type { ReceivedEvents } from "../store/received-events.js";
 import { DatabaseBusyError, WriteGate } from "../store/write-gate.js";
@@ -169,7 +169,7 @@ export class ConversationService implements ConversationGateway {
    */
   private async accept(inbound: InboundMessage, via: { observer?: TurnObserver; receipt?: Receipt }): Promise<HandleOutcome> {
     if (this.intakePaused !== undefined) await this.intakePaused.promise;
-    const { store, inbox, received, limits } = this.options;
+    const { store, inbox, received } = this.options;
     const { receipt, observer } = via;
     const claim = (): boolean =>
       receipt === undefined ? store.recordInboundEvent(inbound.platform, inbound.eventId) : received.remove(receipt.receiptId);
@@ -181,15 +181,8 @@ export class ConversationService implements ConversationGateway {
     const shuttingDown = this.shutdown.signal.aborted;
     const userKey = `${inbound.platform}:${inbound.user.id}`;
     const slow = { slowAfterMs: this.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE) };
-    if (!shuttingDown && (text.length > limits.maxInputChars || !this.limiter.allows(userKey))) {
-      // Refused messages never reach the model; a retried delivery of one still gets a single notice.
-      const conversation = await this.saving(inbound, () => store.transaction(() => (claim() ? store.getOrCreateConversation(inbound) : undefined)), slow);
-      if (conversation === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
-      if (conversation === undefined) return { status: "duplicate" };
-      const tooLong = text.length > limits.maxInputChars;
-      await this.notify(conversation, tooLong ? TOO_LONG_NOTICE(limits.maxInputChars) : RATE_LIMIT_NOTICE);
-      return { status: "rejected", reason: tooLong ? "too_long" : "rate_limited", conversationId: conversation.id };
-    }
+    const refusal = shuttingDown ? undefined : this.refusalOf(userKey, text);
+    if (refusal !== undefined) return this.refuse({ inbound, userKey, reason: refusal, claim, slow });
     const cleaned: InboundMessage = { ...inbound, text };
     const persist = (): { outcome: Promise<HandleOutcome> } => {
       const accepted = store.transaction(() => {
@@ -245,6 +238,47 @@ export class ConversationService implements ConversationGateway {
     const agent = this.presentation(this.options.workflow.startAgent.name);
     const reply = { platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: ref.thread, replyId: 0, conversationId: 0, agent, text, kind: "notice" as const };
     void port.deliver(reply).catch((error: unknown) => this.options.logger.warn({ err: error, platform: ref.platform }, "could not post a notice directly"));
+  }
+
+  /**
+   * Over the rate limit first: a flood of too-long messages is a flood too. A too-long message within the allowance
+   * uses it up, as an answered one would.
+   */
+  private refusalOf(userKey: string, text: string): RefusalReason | undefined {
+    if (!this.limiter.allows(userKey)) return "rate_limited";
+    if (text.length <= this.options.limits.maxInputChars) return undefined;
+    this.limiter.take(userKey);
+    return "too_long";
+  }
+
+  /**
+   * Refused messages never reach the model. Each is stored as refused (a retried delivery of it is a duplicate); a
+   * too-long one is answered with a notice, a rate-limited one only if the user was not told within the last minute.
+   */
+  private async refuse(input: {
+    inbound: InboundMessage;
+    userKey: string;
+    reason: RefusalReason;
+    claim: () => boolean;
+    slow: { slowAfterMs: number; onSlow: () => void };
+  }): Promise<HandleOutcome> {
+    const { inbound, reason } = input;
+    const { store, limits } = this.options;
+    const conversation = await this.saving(
+      inbound,
+      () =>
+        store.transaction(() => {
+          if (!input.claim()) return undefined;
+          store.markEventRefused(inbound.platform, inbound.eventId, reason);
+          return store.getOrCreateConversation(inbound);
+        }),
+      input.slow,
+    );
+    if (conversation === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
+    if (conversation === undefined) return { status: "duplicate" };
+    if (reason === "too_long") await this.notify(conversation, TOO_LONG_NOTICE(limits.maxInputChars));
+    else if (this.limiter.noticeDue(input.userKey)) await this.notify(conversation, RATE_LIMIT_NOTICE);
+    return { status: "rejected", reason, conversationId: conversation.id };
   }
 
   private storeUserMessage(conversationId: number, inbound: InboundMessage): StoredMessage {

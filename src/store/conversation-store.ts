@@ -34,6 +34,9 @@ import type {
 
 type Key = [string, string, string, string];
 
+/** Why a message was refused before it reached the model. */
+export type RefusalReason = "rate_limited" | "too_long";
+
 /**
  * Every statement is prepared once, here: the hot path (a turn) only binds and steps. Multi-statement writes run in
  * BEGIN IMMEDIATE transactions, so a second process on the same file waits (busy_timeout) instead of failing mid-way.
@@ -44,6 +47,7 @@ export class ConversationStore {
   private readonly moderation: ModerationQueries;
   private readonly writer: MessageWriter;
   private readonly insertEvent: Statement<[string, string, number]>;
+  private updateRefusal: Statement<[RefusalReason, string, string]> | undefined;
   private readonly selectByKey: Statement<Key, ConversationRecord>;
   private readonly selectById: Statement<[number], ConversationRecord>;
   private readonly insertConversation: Statement<[...Key, number, number]>;
@@ -119,6 +123,14 @@ export class ConversationStore {
   /** True the first time this platform event is seen; false for a retry or replay. */
   recordInboundEvent(platform: string, eventId: string): boolean {
     return this.insertEvent.run(platform, eventId, this.now()).changes === 1;
+  }
+
+  /** Marks a recorded event as refused before the model saw it: stored with why, not with its text. */
+  markEventRefused(platform: string, eventId: string, refusal: RefusalReason): void {
+    // Prepared on first use: a store opened on a database migrated only up to an earlier migration (tests of those
+    // migrations) must not need this column to exist.
+    this.updateRefusal ??= this.db.prepare("UPDATE inbound_events SET refusal = ? WHERE platform = ? AND event_id = ?");
+    this.updateRefusal.run(refusal, platform, eventId);
   }
 
   getOrCreateConversation(key: ThreadKey): ConversationRow {

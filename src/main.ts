@@ -9,6 +9,7 @@ import { describeLlm, loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createFileLogger, createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
 import { findThreads, formatHistory, threadQuery } from "./history-command.js";
+import type { HealthCheck } from "./health.js";
 import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
@@ -65,34 +66,42 @@ async function serve(settings: Settings, logger: Logger): Promise<void> {
   // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
   app.service.pauseIntake();
   let platforms: Awaited<ReturnType<typeof startPlatforms>> | undefined;
-  const adminConsole = await startAdminConsole(settings, app, logger);
+  const { HealthProbe, startHealthServer } = await import("./health.js");
+  const health = new HealthProbe(app.db);
+  const healthServer =
+    settings.env.HEALTH_PORT === undefined ? undefined : await startHealthServer(health, settings.env.HEALTH_PORT, settings.env.HOST);
+  if (healthServer !== undefined) logger.info({ port: healthServer.port }, "health checks on /healthz and /readyz");
+  const adminConsole = await startAdminConsole(settings, app, logger, health);
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    health.markStopping();
     // Interrupt the turns first (they stay pending and resume at the next start), so the adapters' own drains are quick.
     await app.service.close();
     await platforms?.stop();
     await adminConsole?.close();
+    healthServer?.server.close();
     app.db.close();
     await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
-  platforms = await startPlatforms({ settings, app, logger, ...(adminConsole !== undefined && { consoleLinks: adminConsole.links }) });
+  platforms = await startPlatforms({ settings, app, logger, health, ...(adminConsole !== undefined && { consoleLinks: adminConsole.links }) });
   logger.info({ platforms: platforms.names }, "bots running");
   app.service.startRetention();
   await app.service.recover();
+  health.markReady();
 }
 
 /** The moderators' web console, when ADMIN_PORT is set: same process, same database. */
-async function startAdminConsole(settings: Settings, app: ConversationApp, logger: Logger) {
+async function startAdminConsole(settings: Settings, app: ConversationApp, logger: Logger, health: HealthCheck) {
   const config = consoleSettings(settings.env);
   if (config === undefined) return undefined;
   const { startConsoleServer } = await import("./admin/console-server.js");
-  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, ...consoleCost(settings) });
+  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, health, ...consoleCost(settings) });
 }
 
 /** The bots on the demo model answer every student with canned text: say so loudly, and how to fix it. */

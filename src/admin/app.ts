@@ -24,6 +24,16 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<ConsoleEnv> {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(CONSOLE_CSS);
   });
+  const { health } = options;
+  if (health !== undefined) {
+    for (const path of ["/healthz", "/readyz"]) {
+      app.get(path, (c) => {
+        const answer = health.answer(path)!;
+        c.header("Cache-Control", "no-store");
+        return c.json(answer.body, answer.status);
+      });
+    }
+  }
   app.route("/", accessRoutes(options, secure));
 
   const guarded = new Hono<ConsoleEnv>();

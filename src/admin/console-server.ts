@@ -1,5 +1,6 @@
 // Serves the console over HTTP (@hono/node-server) next to the bots, and hands the bots their link maker.
 
+import type { HealthCheck } from "../health.js";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
@@ -35,6 +36,7 @@ export async function startConsoleServer(options: {
   readonly agents: ReadonlyMap<string, AgentPresentation>;
   readonly logger: Logger;
   readonly cost?: CostEstimator;
+  readonly health?: HealthCheck;
 }): Promise<RunningConsole> {
   const { settings, logger } = options;
   const app = createConsoleApp({
@@ -46,6 +48,7 @@ export async function startConsoleServer(options: {
     agents: options.agents,
     graph: graphOf(options.workflow),
     ...(options.cost !== undefined && { cost: options.cost }),
+    ...(options.health !== undefined && { health: options.health }),
     logger,
   });
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>((resolve, reject) => {

@@ -8,6 +8,7 @@ import type { ConsoleSession } from "./session.js";
 import type { CostEstimator } from "./usage-cost.js";
 import type { PageFrame } from "./views/layout.js";
 import type { GraphSpec } from "./views/workflow-graph.js";
+import type { HealthCheck } from "../health.js";
 
 export interface ConsoleAppOptions {
   readonly store: ConsoleStore;
@@ -22,6 +23,8 @@ export interface ConsoleAppOptions {
   readonly cost?: CostEstimator;
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** GET /healthz and /readyz, answered without a session (for a load balancer or Docker's HEALTHCHECK). */
+  readonly health?: HealthCheck;
 }
 
 export interface ConsoleEnv {

@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   SLACK_ALERT_CHANNEL: optionalText,
   PORT: port(3000),
   HOST: optionalText,
+  HEALTH_PORT: optionalText.pipe(z.coerce.number<string | undefined>({ error: "must be a port number from 0 to 65535" }).int({ error: "must be a port number from 0 to 65535" }).min(0, { error: "must be a port number from 0 to 65535" }).max(65_535, { error: "must be a port number from 0 to 65535" }).optional()),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
   BATON_TRACE_CONTENT: optionalText.pipe(z.enum(["0", "1"]).optional()),

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { ConversationApp } from "../app.js";
 import type { ConsoleLinks } from "../bot/console-links.js";
 import type { Settings } from "../config/env.js";
+import type { HealthCheck } from "../health.js";
 import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { UserError } from "../workflow/errors.js";
 import { startDiscordBot } from "./discord/index.js";
@@ -20,6 +21,8 @@ export async function startPlatforms(options: {
   logger: Logger;
   /** The web console's link maker, when it runs: moderator replies then carry a signed link. */
   consoleLinks?: ConsoleLinks;
+  /** Answered on the Slack HTTP port (HTTP events mode). */
+  health?: HealthCheck;
 }): Promise<RunningPlatforms> {
   const { settings, app, logger } = options;
   const links = options.consoleLinks === undefined ? {} : { consoleLinks: options.consoleLinks };
@@ -36,7 +39,7 @@ export async function startPlatforms(options: {
       logger.info({ messageContent: bot.messageContent }, "discord: connected");
     }
     if (slack !== undefined) {
-      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger, ...links });
+      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger, ...links, ...(options.health !== undefined && { health: options.health }) });
       running.push({ name: "slack", stop: () => bot.stop() });
       logger.info({ mode: slack.appToken !== undefined ? "socket" : "http", port: bot.port }, "slack: listening");
     }

@@ -1,6 +1,6 @@
 // Starts the Slack adapter: Bolt over Socket Mode or the HTTP receiver, wired to the ConversationGateway.
 
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
@@ -13,7 +13,8 @@ import { BackgroundWork } from "./background-work.js";
 import { registerListeners } from "./bolt-listeners.js";
 import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
 import { ConversationEntry } from "./conversation-entry.js";
-import { GuardedReceiver } from "./guarded-receiver.js";
+import { GuardedReceiver, type GuardedReceiverOptions } from "./guarded-receiver.js";
+import { answerHealth, type HealthCheck } from "../../health.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
 import { SlackReplyPoster } from "./reply-poster.js";
@@ -31,6 +32,8 @@ export interface StartSlackBotOptions {
   readonly drainTimeoutMs?: number;
   /** The web console's signed links (when it runs), for the moderator commands' answers. */
   readonly consoleLinks?: ConsoleLinks;
+  /** HTTP events mode: GET /healthz and /readyz answered on the same port. */
+  readonly health?: HealthCheck;
 }
 
 export interface SlackBot {
@@ -88,6 +91,11 @@ function chooseReceiver(settings: SlackSettings): ReceiverChoice {
   throw new UserError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events).", { code: "configuration" });
 }
 
+function healthRoutes(health: HealthCheck): NonNullable<GuardedReceiverOptions["customRoutes"]> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => void answerHealth(health, req, res);
+  return ["/healthz", "/readyz"].map((path) => ({ path, method: ["GET", "HEAD"], handler }));
+}
+
 /** Starts the Slack adapter; resolves once it is receiving events. */
 export async function startSlackBot(options: StartSlackBotOptions): Promise<SlackBot> {
   const { settings, gateway } = options;
@@ -133,6 +141,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
             maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
             logger,
             boltLogger,
+            ...(options.health !== undefined && { customRoutes: healthRoutes(options.health) }),
           }),
         }),
   });

@@ -4,41 +4,16 @@ import type {
   AccessEntry,
   AccessRecord,
   AttachmentContent,
-  AttachmentSummary,
-  ConsoleActor,
   ConsoleScope,
   ConversationDetail,
-  ConversationListItem,
   ConversationPage,
   ConversationQuery,
-  ConversationStatusFilter,
   FlagRecord,
-  HandoffRecord,
-  MessageRecord,
   SessionRecord,
   UsageReport,
-  UsageRow,
 } from "../store/console/types.js";
 
-export type {
-  AccessEntry,
-  AccessRecord,
-  AttachmentContent,
-  AttachmentSummary,
-  ConsoleActor,
-  ConsoleScope,
-  ConversationDetail,
-  ConversationListItem,
-  ConversationPage,
-  ConversationQuery,
-  ConversationStatusFilter,
-  FlagRecord,
-  HandoffRecord,
-  MessageRecord,
-  SessionRecord,
-  UsageReport,
-  UsageRow,
-};
+export type * from "../store/console/types.js";
 
 export interface ConsoleStore {
   /** Which optional tables exist (flags from the safety migration, attachments from the media one). */

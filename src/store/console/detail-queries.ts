@@ -2,20 +2,10 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import type { FlagQueries } from "./flag-queries.js";
+import { conversationSummary, type ConversationRow } from "./conversation-row.js";
 import { scopeSql } from "./scope-sql.js";
 import type { AttachmentQueries } from "./attachment-queries.js";
 import type { ConsoleScope, ConversationDetail, HandoffRecord, MessageRecord } from "./types.js";
-
-interface ConversationRecord {
-  id: number;
-  platform: string;
-  workspace: string;
-  channel: string;
-  thread: string;
-  active_agent: string | null;
-  created_at: number;
-  updated_at: number;
-}
 
 interface MessageRow {
   id: number;
@@ -43,7 +33,7 @@ interface HandoffRow {
 const or = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export class DetailQueries {
-  private readonly conversations = new Map<ConsoleScope["kind"], Statement<(string | number)[], ConversationRecord>>();
+  private readonly conversations = new Map<ConsoleScope["kind"], Statement<(string | number)[], ConversationRow>>();
   private readonly messages: Statement<[number], MessageRow>;
   private readonly handoffs: Statement<[number], HandoffRow>;
 
@@ -105,14 +95,7 @@ export class DetailQueries {
         }),
       );
       return {
-        id: row.id,
-        platform: row.platform,
-        workspace: row.workspace,
-        channel: row.channel,
-        thread: row.thread,
-        activeAgent: row.active_agent,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
+        ...conversationSummary(row),
         messages,
         handoffs,
         flags: this.flags?.ofConversation(id) ?? [],

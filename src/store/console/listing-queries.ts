@@ -1,18 +1,11 @@
 // The console's conversation list: newest first, paged, filtered, and searched through the FTS5 index.
 
 import type { Database, Statement } from "better-sqlite3";
+import { conversationSummary, type ConversationRow } from "./conversation-row.js";
 import { ftsQuery, scopeSql } from "./scope-sql.js";
 import type { ConsoleScope, ConversationListItem, ConversationPage, ConversationQuery } from "./types.js";
 
-interface ListRow {
-  id: number;
-  platform: string;
-  workspace: string;
-  channel: string;
-  thread: string;
-  active_agent: string | null;
-  created_at: number;
-  updated_at: number;
+interface ListRow extends ConversationRow {
   message_count: number;
   students: string;
   failed_turns: number;
@@ -148,14 +141,7 @@ export class ListingQueries {
   private toItem(row: ListRow, match: string | undefined): ConversationListItem {
     const snippet = match === undefined ? undefined : this.snippet.get(match, row.id);
     return {
-      id: row.id,
-      platform: row.platform,
-      workspace: row.workspace,
-      channel: row.channel,
-      thread: row.thread,
-      activeAgent: row.active_agent,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      ...conversationSummary(row),
       messageCount: row.message_count,
       students: (JSON.parse(row.students) as (string | null)[]).filter((s): s is string => s !== null),
       failedTurns: row.failed_turns,

@@ -49,7 +49,8 @@ export interface ConversationQuery {
   readonly limit: number;
 }
 
-export interface ConversationListItem {
+/** What the console shows of any conversation: its place and its times. */
+export interface ConversationSummary {
   readonly id: number;
   readonly platform: string;
   readonly workspace: string;
@@ -58,6 +59,9 @@ export interface ConversationListItem {
   readonly activeAgent: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+export interface ConversationListItem extends ConversationSummary {
   readonly messageCount: number;
   readonly students: readonly string[];
   readonly failedTurns: number;
@@ -126,15 +130,7 @@ export interface AccessRecord {
   readonly action: string;
 }
 
-export interface ConversationDetail {
-  readonly id: number;
-  readonly platform: string;
-  readonly workspace: string;
-  readonly channel: string;
-  readonly thread: string;
-  readonly activeAgent: string | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
+export interface ConversationDetail extends ConversationSummary {
   readonly messages: readonly MessageRecord[];
   readonly handoffs: readonly HandoffRecord[];
   readonly flags: readonly FlagRecord[];

@@ -1,6 +1,5 @@
 // The command line as `npm start -- …` runs it: `chat --thread NAME`, and `history NAME` for console, Discord and Slack threads.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,25 +10,11 @@ import { formatHistory } from "../src/history-command.js";
 import type { ThreadRef } from "../src/bot/ports.js";
 import { DEFAULT_TEST_LIMITS } from "./support/service-harness.js";
 import { RecordingPort } from "./support/recording-port.js";
+import { runBaton } from "./support/run-baton.js";
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const AGENTS = new URL("../agents.yaml", import.meta.url).pathname;
 
-function baton(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const baton = (args: string[], env: Record<string, string>, input = "") => runBaton(args, input, env);
 
 let dir: string | undefined;
 afterEach(() => {

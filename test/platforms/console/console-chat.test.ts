@@ -7,25 +7,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
+import { runBaton } from "../../support/run-baton.js";
 
 const MAIN = new URL("../../../src/main.ts", import.meta.url).pathname;
-
-/** Runs `baton [args]` as `npm start` does (tsx src/main.ts), with `input` piped to stdin. */
-function runBaton(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 let fake: FakeOpenAI | undefined;
 let dir: string | undefined;

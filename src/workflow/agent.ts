@@ -21,9 +21,15 @@ export interface ChatClientAgentOptions extends AgentPresentationOptions {
   tools?: readonly FunctionTool[];
 }
 
+/** Everything an agent needs in one object: `new ChatClientAgent({ client, name, instructions, description })`. */
+export interface ChatClientAgentInit extends ChatClientAgentOptions {
+  client: ChatClient;
+}
+
 /**
  * An agent backed by a chat model, as in the seed:
- * `new ChatClientAgent(client, "You provide help with math problems…", "math_tutor", "Specialist agent for math questions")`.
+ * `new ChatClientAgent(client, "You provide help with math problems…", "math_tutor", "Specialist agent for math questions")`,
+ * or with one options object: `new ChatClientAgent({ client, name: "math_tutor", instructions: "…", description: "…" })`.
  */
 export class ChatClientAgent {
   readonly client: ChatClient;
@@ -35,6 +41,7 @@ export class ChatClientAgent {
   readonly emoji?: string;
   readonly tools: readonly FunctionTool[];
 
+  constructor(init: ChatClientAgentInit);
   constructor(client: ChatClient, options: ChatClientAgentOptions);
   constructor(
     client: ChatClient,
@@ -44,16 +51,17 @@ export class ChatClientAgent {
     options?: AgentPresentationOptions & { tools?: readonly FunctionTool[] },
   );
   constructor(
-    client: ChatClient,
-    instructionsOrOptions: string | ChatClientAgentOptions,
+    clientOrInit: ChatClient | ChatClientAgentInit,
+    instructionsOrOptions?: string | ChatClientAgentOptions,
     name?: string,
     description?: string,
     options: AgentPresentationOptions & { tools?: readonly FunctionTool[] } = {},
   ) {
-    const o: ChatClientAgentOptions =
-      typeof instructionsOrOptions === "string"
-        ? { ...options, instructions: instructionsOrOptions, name: name ?? "", description }
-        : instructionsOrOptions;
+    const { client, ...o }: ChatClientAgentInit = isInit(clientOrInit)
+      ? clientOrInit
+      : typeof instructionsOrOptions === "string"
+        ? { ...options, client: clientOrInit, instructions: instructionsOrOptions, name: name ?? "", description }
+        : { ...(instructionsOrOptions ?? missingOptions()), client: clientOrInit };
     this.client = client;
     this.name = o.name;
     this.instructions = o.instructions;
@@ -63,4 +71,13 @@ export class ChatClientAgent {
     if (o.emoji !== undefined) this.emoji = o.emoji;
     this.tools = o.tools ?? [];
   }
+}
+
+/** A chat client is an object with the two model calls; the one-object form carries its client in `client`. */
+function isInit(value: ChatClient | ChatClientAgentInit): value is ChatClientAgentInit {
+  return typeof (value as Partial<ChatClient>).getResponse !== "function" && "client" in value;
+}
+
+function missingOptions(): never {
+  throw new TypeError("new ChatClientAgent(client, …) needs the instructions and name, or an options object.");
 }

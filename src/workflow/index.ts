@@ -1,6 +1,6 @@
 // The handoff engine's public surface.
 
-export { ChatClientAgent, type ChatClientAgentOptions, type FunctionTool, type AgentPresentationOptions } from "./agent.js";
+export { ChatClientAgent, type ChatClientAgentInit, type ChatClientAgentOptions, type FunctionTool, type AgentPresentationOptions } from "./agent.js";
 export {
   AgentWorkflowBuilder,
   HandoffWorkflowBuilder,

@@ -9,8 +9,10 @@ import type { FlagRow } from "../store/flag-types.js";
 import type { UsageStore } from "../store/usage-store.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
+import { AlertDelivery } from "./alert-delivery.js";
+import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
-import type { AgentPresentation, PlatformPort } from "./ports.js";
+import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
 
@@ -30,6 +32,8 @@ export type BeforeTurn = { readonly kind: "pass" } | { readonly kind: "stopped";
 export class ClassroomSafety {
   private readonly step: SafetyStep;
   private readonly meter: UsageMeter;
+  private readonly alerts: AlertDelivery;
+  private readonly ports = new Map<string, PlatformPort>();
 
   constructor(
     private readonly options: SafetyOptions & {
@@ -38,14 +42,39 @@ export class ClassroomSafety {
       readonly presentation: (agentName: string) => AgentPresentation;
       readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
       readonly completeTurn: (userMessageId: number, errorCode: string) => void;
+      /** The backoff between attempts to post an alert (the replies' policy). */
+      readonly alertRetry?: RetryPolicy;
     },
   ) {
-    this.step = new SafetyStep(options);
+    this.alerts = new AlertDelivery({
+      flags: options.flags,
+      logger: options.logger,
+      port: (platform) => this.ports.get(platform),
+      ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }),
+    });
+    this.step = new SafetyStep({ ...options, alerts: this.alerts });
     this.meter = new UsageMeter({ ...options, flags: options.flags });
   }
 
   registerPort(port: PlatformPort): void {
+    this.ports.set(port.platform, port);
     this.step.registerPort(port);
+  }
+
+  /** After a restart: posts the alerts that were decided but never posted; returns how many. */
+  recoverAlerts(wanted: (key: ThreadRef) => boolean): number {
+    return this.alerts.flushPending(wanted);
+  }
+
+  /** Resolves when every alert started so far was posted or given up on. */
+  alertsSettled(): Promise<void> {
+    return this.alerts.settled();
+  }
+
+  /** Shutting down: alerts waiting to retry stay pending for the next start. */
+  async close(): Promise<void> {
+    this.alerts.stop();
+    await this.alerts.settled();
   }
 
   /** Moderation first (a student over the cap who writes about self-harm still gets the caring reply), then the caps. */

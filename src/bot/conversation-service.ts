@@ -110,6 +110,7 @@ export class ConversationService implements ConversationGateway {
             presentation: (name) => this.presentation(name),
             notify: (conversation, text) => this.notify(conversation, text),
             completeTurn: (id, code) => options.store.completeTurn(id, "failed", code),
+            ...(options.deliveryRetry === undefined ? {} : { alertRetry: options.deliveryRetry }),
           });
     const safety = this.safety;
     this.turns = new TurnRunner({
@@ -359,6 +360,8 @@ export class ConversationService implements ConversationGateway {
     let replies = 0;
     try {
       replies = await this.delivery.flushPending(mine);
+      const alerts = this.safety?.recoverAlerts(mine) ?? 0;
+      if (alerts > 0) logger.info({ alerts }, "posting safety alerts left from before the restart");
       for (const { message, conversation } of store.pendingTurns()) {
         if (!mine(conversation.key)) continue;
         if (message.turnAttempts >= this.maxTurnAttempts) {
@@ -469,6 +472,7 @@ export class ConversationService implements ConversationGateway {
     this.intakePaused?.resume();
     await this.queue.drain();
     await this.delivery.drain();
+    await this.safety?.close();
   }
 
   private presentation(name: string): AgentPresentation {

@@ -37,3 +37,19 @@ export function retryDelay(error: unknown, failures: number, policy: RetryPolicy
   // The platform's own figure wins when it asks for longer; it is capped so a bogus header cannot park a reply for hours.
   return asked === undefined ? backoff : Math.min(Math.max(asked, backoff), Math.max(policy.maxDelayMs, 60_000));
 }
+
+/** Resolves true after `ms`, or false at once when `signal` aborts first (a shutdown ends the wait between attempts). */
+export function waitBeforeRetry(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

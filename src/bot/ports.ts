@@ -50,8 +50,12 @@ export interface OutboundReply extends ThreadRef {
 /** A reply already on the platform, to be replaced (a withheld answer). */
 export interface PostedReply extends ThreadRef {
   readonly replyId: number;
+  readonly conversationId: number;
+  /** The first (or only) message the reply was posted as; the adapter finds the later pieces of a split one itself. */
   readonly platformMessageId: string;
   readonly agent: AgentPresentation;
+  /** The text that was posted (the adapter splits it again to know its pieces). */
+  readonly text: string;
 }
 
 /** What a platform adapter offers to the service. */
@@ -61,8 +65,11 @@ export interface PlatformPort {
   deliver(reply: OutboundReply): Promise<string>;
   /** Replace a posted reply's text in place (edit; every piece of a split reply). Without it, a withheld answer stays up. */
   replaceReply?(reply: PostedReply, text: string): Promise<void>;
-  /** Post a safety alert in the moderators' channel; a no-op when none is configured. */
-  postAlert?(alert: SafetyAlert): Promise<void>;
+  /**
+   * Post a safety alert in the moderators' channel (throwing a DeliveryError, like deliver, when it fails). Absent when
+   * the platform has no alert channel configured.
+   */
+  readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
 }
 
 export type HandleOutcome =

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { scrubSecrets } from "../logger.js";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { OutboxRow } from "../store/types.js";
-import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from "./delivery-retry.js";
+import { DEFAULT_RETRY_POLICY, retryDelay, waitBeforeRetry, type RetryPolicy } from "./delivery-retry.js";
 import type { WriteGate } from "../store/write-gate.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
@@ -112,7 +112,7 @@ export class ReplyDelivery {
           await this.noticeUndelivered(row);
           return undefined;
         }
-        if (!(await sleep(delay, this.stopping.signal))) return undefined;
+        if (!(await waitBeforeRetry(delay, this.stopping.signal))) return undefined;
       }
     }
   }
@@ -154,20 +154,4 @@ export class ReplyDelivery {
     }
     for (const mark of batch) mark.resolve();
   }
-}
-
-/** Resolves true after `ms`, or false at once when `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

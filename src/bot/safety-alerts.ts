@@ -1,9 +1,11 @@
-// Alerts to the moderators' channel: what one says, and the throttle (one per conversation and category an hour; urgent always).
+// Alerts to the moderators' channel: what one says, built from its stored flag, and the excerpt it quotes.
 
+import type { FlagRow } from "../store/flag-types.js";
 import type { ThreadRef } from "./ports.js";
 
 export const ALERT_EXCERPT_CHARS = 200;
-const HOUR_MS = 3_600_000;
+/** One alert per conversation and category within this window; urgent ones always. */
+export const ALERT_WINDOW_MS = 3_600_000;
 
 /** One alert for the moderators' channel; the adapter renders it (an embed, a message) with a link to the message. */
 export interface SafetyAlert {
@@ -28,22 +30,18 @@ export function excerpt(text: string): string {
   return points.length <= ALERT_EXCERPT_CHARS ? flat : `${points.slice(0, ALERT_EXCERPT_CHARS - 1).join("")}…`;
 }
 
-export class AlertThrottle {
-  private readonly last = new Map<string, number>();
-
-  constructor(private readonly now: () => number) {}
-
-  /** Whether to post: urgent always; otherwise only if one of the categories had no alert in this conversation this hour. */
-  allows(conversationId: number, categories: readonly string[], urgent: boolean): boolean {
-    const at = this.now();
-    const fresh = categories.filter((c) => at - (this.last.get(`${conversationId}:${c}`) ?? -Infinity) >= HOUR_MS);
-    if (!urgent && fresh.length === 0) return false;
-    for (const c of categories) this.last.set(`${conversationId}:${c}`, at);
-    if (this.last.size > 10_000) this.prune(at);
-    return true;
-  }
-
-  private prune(at: number): void {
-    for (const [key, time] of this.last) if (at - time >= HOUR_MS) this.last.delete(key);
-  }
+/** The alert a stored flag raises: everything it says is in the row, so a restart posts the same alert. */
+export function alertOf(flag: FlagRow): SafetyAlert {
+  const categories = Object.fromEntries(Object.entries(flag.categories).sort(([, a], [, b]) => b - a));
+  return {
+    flagId: flag.id,
+    severity: flag.severity === "urgent" ? "urgent" : "alert",
+    source: flag.source,
+    categories,
+    action: flag.action === "unchecked" ? "answer" : flag.action,
+    student: { id: flag.userId ?? "", name: flag.userName ?? flag.userId ?? "student" },
+    excerpt: excerpt(flag.text),
+    thread: flag.key,
+    platformMessageId: flag.platformMessageId,
+  };
 }

@@ -4,12 +4,12 @@
 import type { Logger } from "pino";
 import type { SafetyPolicy } from "../config/safety-policy.js";
 import type { FlagStore } from "../store/flag-store.js";
-import type { FlagSource } from "../store/flag-types.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort } from "./ports.js";
-import { AlertThrottle, excerpt, type SafetyAlert } from "./safety-alerts.js";
+import type { AlertDelivery } from "./alert-delivery.js";
+import { ALERT_WINDOW_MS } from "./safety-alerts.js";
 import { assess, countedCategories, severityOf, type SafetyFinding } from "./safety-assessment.js";
 
 export interface SafetyStepOptions {
@@ -22,19 +22,18 @@ export interface SafetyStepOptions {
   readonly presentation: (agentName: string) => AgentPresentation;
   /** Posts a notice in the conversation through the outbox (the caring reply to a blocked message). */
   readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+  /** Posts claimed alerts in the background, retried, settled in the flags table. */
+  readonly alerts: AlertDelivery;
 }
 
 export type InputDecision = { readonly kind: "pass" } | { readonly kind: "blocked"; readonly flagId: number };
 
 export class SafetyStep {
   private readonly ports = new Map<string, PlatformPort>();
-  private readonly throttle: AlertThrottle;
   /** Set while the moderation service is failing: one warning per outage, not one per message. */
   private outage = false;
 
-  constructor(private readonly options: SafetyStepOptions) {
-    this.throttle = new AlertThrottle(options.now);
-  }
+  constructor(private readonly options: SafetyStepOptions) {}
 
   registerPort(port: PlatformPort): void {
     this.ports.set(port.platform, port);
@@ -90,7 +89,7 @@ export class SafetyStep {
       text: "(the model's answer was stopped by the content filter before it was finished)",
     });
     await this.options.notify(conversation, policy.withheldNotice);
-    await this.alert(conversation, message, finding, { flagId, source: "output", action: "withhold", text: "" });
+    this.alert(conversation, finding, flagId);
   }
 
   /**
@@ -130,20 +129,21 @@ export class SafetyStep {
         const port = this.ports.get(conversation.key.platform);
         try {
           await port?.replaceReply?.(
-            { ...conversation.key, replyId: answer.outboxId, platformMessageId: answer.platformMessageId, agent: this.options.presentation(answer.agentName) },
+            {
+              ...conversation.key,
+              replyId: answer.outboxId,
+              conversationId: conversation.id,
+              platformMessageId: answer.platformMessageId,
+              agent: this.options.presentation(answer.agentName),
+              text: answer.text,
+            },
             policy.withheldNotice,
           );
         } catch (error) {
           logger.error({ err: error, conversationId: conversation.id, flagId }, "could not replace a withheld answer");
         }
       }
-      await this.alert(conversation, userMessage, finding, {
-        flagId,
-        source: "output",
-        action: "withhold",
-        text: answer.text,
-        platformMessageId: answer.platformMessageId,
-      });
+      this.alert(conversation, finding, flagId);
     }
     return withheld;
   }
@@ -161,43 +161,30 @@ export class SafetyStep {
     };
     if (finding.action === "answer") {
       const flagId = flags.record({ ...flag, messageId: message.id, action: "answer" });
-      await this.alert(conversation, message, finding, { flagId, source: "input", action: "answer", text: message.text, platformMessageId: message.platformMessageId });
+      this.alert(conversation, finding, flagId);
       return { kind: "pass" };
     }
     const flagId = flags.block(message.id, flag);
     await this.options.notify(conversation, finding.reply ?? this.options.policy.blockedReply);
-    await this.alert(conversation, message, finding, { flagId, source: "input", action: "block", text: message.text, platformMessageId: message.platformMessageId });
+    this.alert(conversation, finding, flagId);
     return { kind: "blocked", flagId };
   }
 
-  private async alert(
-    conversation: ConversationRow,
-    message: StoredMessage,
-    finding: SafetyFinding,
-    what: { flagId: number; source: FlagSource; action: SafetyAlert["action"]; text: string; platformMessageId?: string | undefined },
-  ): Promise<void> {
+  /**
+   * Claims the alert in the flags table (urgent always; otherwise once per conversation and category an hour, counted in
+   * the database so a restart neither repeats nor forgets the hour), then posts it in the background.
+   */
+  private alert(conversation: ConversationRow, finding: SafetyFinding, flagId: number): void {
     if (finding.alert === "none") return;
-    const urgent = finding.alert === "urgent";
-    if (!this.throttle.allows(conversation.id, Object.keys(finding.categories), urgent)) return;
-    const port = this.ports.get(conversation.key.platform);
-    if (port?.postAlert === undefined) return;
-    const alert: SafetyAlert = {
-      flagId: what.flagId,
-      severity: urgent ? "urgent" : "alert",
-      source: what.source,
-      categories: finding.categories,
-      action: what.action,
-      student: { id: message.userId ?? "", name: message.userName ?? message.userId ?? "student" },
-      excerpt: excerpt(what.text),
-      thread: conversation.key,
-      platformMessageId: what.platformMessageId,
-    };
-    try {
-      await port.postAlert(alert);
-    } catch (error) {
-      // The flag is stored whatever happens here: moderators still find it in /flags.
-      this.options.logger.error({ err: error, flagId: what.flagId, platform: conversation.key.platform }, "could not post a safety alert");
-    }
+    const { flags, alerts } = this.options;
+    const claimed = flags.claimAlert(flagId, {
+      conversationId: conversation.id,
+      categories: Object.keys(finding.categories),
+      urgent: finding.alert === "urgent",
+      windowMs: ALERT_WINDOW_MS,
+    });
+    const flag = claimed ? flags.get(flagId) : undefined;
+    if (flag !== undefined) alerts.start(flag);
   }
 
   private failed(error: unknown): void {
@@ -214,8 +201,11 @@ export class SafetyStep {
   }
 }
 
-function userOf(message: StoredMessage): { userId?: string } {
-  return message.userId === undefined ? {} : { userId: message.userId };
+function userOf(message: StoredMessage): { userId?: string; userName?: string } {
+  return {
+    ...(message.userId === undefined ? {} : { userId: message.userId }),
+    ...(message.userName === undefined ? {} : { userName: message.userName }),
+  };
 }
 
 function platformIdOf(message: StoredMessage): { platformMessageId?: string } {

@@ -17,6 +17,8 @@ interface FlagRecord {
   created_at: number;
   reviewed_by: string | null;
   reviewed_at: number | null;
+  alert: FlagRow["alert"] | null;
+  user_name: string | null;
   platform: string;
   workspace: string;
   channel: string;
@@ -25,7 +27,7 @@ interface FlagRecord {
 
 const SELECT =
   "SELECT f.id, f.conversation_id, f.message_id, f.user_id, f.source, f.categories, f.action, f.severity, f.text, " +
-  "f.platform_message_id, f.created_at, f.reviewed_by, f.reviewed_at, c.platform, c.workspace, c.channel, c.thread " +
+  "f.platform_message_id, f.created_at, f.reviewed_by, f.reviewed_at, f.alert, f.user_name, c.platform, c.workspace, c.channel, c.thread " +
   "FROM flags f JOIN conversations c ON c.id = f.conversation_id";
 
 export class FlagStore {
@@ -40,14 +42,18 @@ export class FlagStore {
   private readonly answers: Statement<[number, number], { message_id: number; author_agent: string | null; text: string; outbox_id: number; platform_message_id: string | null }>;
   private readonly rewritePending: Statement<[string, number]>;
   private readonly turnTokens: Statement<[number, number], { prompt: number | null; completion: number | null }>;
+  private readonly alertedCategory: Statement<[number, number, string], { found: number }>;
+  private readonly decideAlert: Statement<[number, number]>;
+  private readonly settleAlert: Statement<[string, number]>;
+  private readonly pendingAlertRows: Statement<[], FlagRecord>;
 
   constructor(
     private readonly db: Database,
     private readonly now: () => number,
   ) {
     this.insert = db.prepare(
-      "INSERT INTO flags (conversation_id, message_id, user_id, source, categories, action, severity, text, " +
-        "platform_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO flags (conversation_id, message_id, user_id, user_name, source, categories, action, severity, text, " +
+        "platform_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.deleteMessage = db.prepare("DELETE FROM messages WHERE id = ? AND role = 'user'");
     this.byConversation = db.prepare(`${SELECT} WHERE f.conversation_id = ? ORDER BY f.id`);
@@ -71,6 +77,12 @@ export class FlagStore {
       "SELECT sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM messages " +
         "WHERE conversation_id = ? AND seq > ? AND role = 'assistant'",
     );
+    this.alertedCategory = db.prepare(
+      "SELECT 1 AS found FROM flags f, json_each(f.categories) j WHERE f.conversation_id = ? AND f.alerted_at >= ? AND j.key = ? LIMIT 1",
+    );
+    this.decideAlert = db.prepare("UPDATE flags SET alert = 'pending', alerted_at = ? WHERE id = ? AND alert IS NULL");
+    this.settleAlert = db.prepare("UPDATE flags SET alert = ? WHERE id = ? AND alert = 'pending'");
+    this.pendingAlertRows = db.prepare(`${SELECT} WHERE f.alert = 'pending' ORDER BY f.id`);
   }
 
   record(flag: NewFlag): number {
@@ -78,6 +90,7 @@ export class FlagStore {
       flag.conversationId,
       flag.messageId ?? null,
       flag.userId ?? null,
+      flag.userName ?? null,
       flag.source,
       JSON.stringify(flag.categories),
       flag.action,
@@ -100,6 +113,32 @@ export class FlagStore {
         return this.record({ ...flag, action: "block" });
       })
       .immediate();
+  }
+
+  /**
+   * Decides whether flag `id` is alerted, in one transaction with the check: urgent always; otherwise only when one of its
+   * categories had no alert in this conversation within `windowMs`. True: the alert is now pending (post it, then settle).
+   */
+  claimAlert(id: number, claim: { conversationId: number; categories: readonly string[]; urgent: boolean; windowMs: number }): boolean {
+    return this.db
+      .transaction(() => {
+        const at = this.now();
+        const since = at - claim.windowMs;
+        const fresh = claim.categories.some((category) => this.alertedCategory.get(claim.conversationId, since, category) === undefined);
+        if (!claim.urgent && !fresh) return false;
+        return this.decideAlert.run(at, id).changes === 1;
+      })
+      .immediate();
+  }
+
+  /** A pending alert was posted, or given up on. */
+  settleAlertOf(id: number, outcome: "sent" | "failed"): void {
+    this.settleAlert.run(outcome, id);
+  }
+
+  /** Alerts decided but not yet posted (a restart interrupted them), oldest first. */
+  pendingAlerts(): FlagRow[] {
+    return this.pendingAlertRows.all().map(toFlagRow);
   }
 
   forConversation(conversationId: number): FlagRow[] {
@@ -164,5 +203,7 @@ function toFlagRow(r: FlagRecord): FlagRow {
     createdAt: r.created_at,
     reviewedBy: r.reviewed_by ?? undefined,
     reviewedAt: r.reviewed_at ?? undefined,
+    alert: r.alert ?? undefined,
+    userName: r.user_name ?? undefined,
   };
 }

@@ -12,6 +12,8 @@ export interface NewFlag {
   /** The stored message flagged; absent for a blocked message (it is never stored where an agent reads). */
   readonly messageId?: number;
   readonly userId?: string;
+  /** The student's display name, for the moderators' alert. */
+  readonly userName?: string;
   readonly source: FlagSource;
   /** Category → score, for the categories over their threshold. */
   readonly categories: Readonly<Record<string, number>>;
@@ -21,7 +23,10 @@ export interface NewFlag {
   readonly platformMessageId?: string;
 }
 
-export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "platformMessageId"> {
+/** pending: decided, not posted yet (posted again after a restart); sent; failed: given up after every attempt. */
+export type FlagAlertState = "pending" | "sent" | "failed";
+
+export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "userName" | "platformMessageId"> {
   readonly id: number;
   readonly key: ThreadKey;
   readonly messageId: number | undefined;
@@ -30,6 +35,9 @@ export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "platfor
   readonly createdAt: number;
   readonly reviewedBy: string | undefined;
   readonly reviewedAt: number | undefined;
+  /** Undefined: no alert was due for this flag (none in the policy, or one went out this hour). */
+  readonly alert: FlagAlertState | undefined;
+  readonly userName: string | undefined;
 }
 
 export interface ListFlagsOptions {

@@ -1,11 +1,15 @@
 // The safety step in the service: moderation before any agent, flagged answers withheld, outages let through, caps, alerts.
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/bot/ports.js";
 import { USAGE_CAP_NOTICE } from "../../src/bot/usage-meter.js";
 import { DEFAULT_HELP_RESOURCES } from "../../src/config/safety-policy.js";
+import { FlagStore } from "../../src/store/flag-store.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../support/service-harness.js";
 
@@ -43,6 +47,7 @@ describe("moderation before any agent runs", () => {
     const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ action: "block", severity: "urgent", source: "input", userId: "u1", messageId: undefined, platformMessageId: `pm-${eventCounter}` });
     expect(flag!.categories).toEqual({ "self-harm/intent": 0.96, "self-harm": 0.9 });
+    await safety.alertsSettled();
     expect(port.alerts).toHaveLength(1);
     expect(port.alerts[0]).toMatchObject({ severity: "urgent", student: { id: "u1", name: "Ada" }, excerpt: "I want to die, nothing matters", thread: ref });
 
@@ -64,16 +69,19 @@ describe("moderation before any agent runs", () => {
       ["answer", "alert"],
       ["answer", "alert"],
     ]);
+    await safety.alertsSettled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert"]);
     await h.service.handle(inbound("I hurt myself"));
     await h.service.handle(inbound("I will hurt myself again"));
+    await safety.alertsSettled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert", "urgent", "urgent"]);
   });
 
   it("cuts an alert's excerpt to 200 characters", async () => {
-    const { h, port } = await setup();
+    const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script("kill myself", { "self-harm/intent": 0.9 });
     await h.service.handle(inbound(`I want to kill myself ${"because ".repeat(60)}`));
+    await safety.alertsSettled();
     expect([...port.alerts[0]!.excerpt]).toHaveLength(200);
     expect(port.alerts[0]!.excerpt.endsWith("…")).toBe(true);
   });
@@ -142,6 +150,7 @@ describe("Azure's content filter", () => {
     expect(await h.service.handle(inbound("something awful"))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
     expect(port.delivered.map((r) => r.text)).toEqual([expect.stringContaining(DEFAULT_HELP_RESOURCES)]);
     expect(safety.listFlags({ platform: "test", workspace: "w1" })[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
+    await safety.alertsSettled();
     expect(port.alerts).toHaveLength(1);
   });
 });
@@ -156,5 +165,87 @@ describe("forgetting a student", () => {
     h.service.forgetUser("test", "u1", "w1");
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
     expect(safety.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBe(0);
+  });
+});
+
+describe("alerts to the moderators' channel", () => {
+  const warnLines = (): { lines: string[]; logger: pino.Logger } => {
+    const lines: string[] = [];
+    return { lines, logger: pino({ level: "info" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) })) };
+  };
+
+  it("never holds the student's turn: the caring reply is posted while the alert channel is still answering", async () => {
+    const { h, port, safety } = await setup();
+    let release!: () => void;
+    port.alertGate = new Promise((resolve) => (release = resolve));
+    h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    expect(await h.service.handle(inbound("I want to die"))).toMatchObject({ status: "rejected", reason: "blocked" });
+    expect(port.delivered.map((r) => r.kind)).toEqual(["notice"]);
+    expect(port.alertAttempts).toBe(1);
+    expect(port.alerts).toEqual([]);
+    release();
+    await safety.alertsSettled();
+    expect(port.alerts).toHaveLength(1);
+  });
+
+  it("a failing alert channel is logged once and retried until the alert is posted", async () => {
+    const { lines, logger } = warnLines();
+    const { h, port, safety } = await setup({ logger });
+    port.failAlerts = 3;
+    h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    await h.service.handle(inbound("I want to die"));
+    await safety.alertsSettled();
+    expect(port.alertAttempts).toBe(4);
+    expect(port.alerts).toHaveLength(1);
+    expect(lines.filter((l) => l.includes("could not post a safety alert"))).toHaveLength(1);
+    expect(safety.flagsOf(1)[0]).toMatchObject({ alert: "sent" });
+  });
+
+  it("the hour's dedupe is kept in the database: after a restart the same category is not alerted again within the hour", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "baton-alerts-"));
+    try {
+      let clock = Date.parse("2026-12-02T10:00:00Z");
+      const now = () => clock;
+      const options = { databasePath: join(dir, "baton.db"), now, responder: () => ({ text: "Many, on both sides." }), safety: { moderation: true } };
+      const first = await startServiceHarness(options);
+      const firstPort = new RecordingPort();
+      first.service.registerPort(firstPort);
+      first.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
+      await first.service.handle(inbound("How many died in the battle of Hastings?"));
+      await first.close();
+      expect(firstPort.alerts).toHaveLength(1);
+
+      clock += 30 * 60_000;
+      harness = await startServiceHarness(options);
+      const port = new RecordingPort();
+      harness.service.registerPort(port);
+      harness.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
+      await harness.service.handle(inbound("And the battle of Stamford Bridge?"));
+      await harness.service.classroomSafety()!.alertsSettled();
+      expect(port.alerts).toEqual([]);
+
+      clock += 31 * 60_000;
+      await harness.service.handle(inbound("And the battle of Agincourt?"));
+      await harness.service.classroomSafety()!.alertsSettled();
+      expect(port.alerts.map((a) => a.categories)).toEqual([{ violence: 0.7 }]);
+      await harness.close();
+      harness = undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an alert decided before a restart but never posted is posted by recovery", async () => {
+    const { h, port, safety } = await setup();
+    h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    // Decided and pending, as a process killed before the post would leave it.
+    const conversation = h.store.getOrCreateConversation(ref);
+    const flags = new FlagStore(h.db, Date.now);
+    const id = flags.record({ conversationId: conversation.id, userId: "u1", userName: "Ada", source: "input", categories: { "self-harm/intent": 0.96 }, action: "block", severity: "urgent", text: "I want to die", platformMessageId: "pm-x" });
+    expect(flags.claimAlert(id, { conversationId: conversation.id, categories: ["self-harm/intent"], urgent: true, windowMs: 3_600_000 })).toBe(true);
+    await h.service.recover();
+    await safety.alertsSettled();
+    expect(port.alerts).toEqual([expect.objectContaining({ flagId: id, severity: "urgent", student: { id: "u1", name: "Ada" }, platformMessageId: "pm-x", excerpt: "I want to die" })]);
+    expect(flags.pendingAlerts()).toEqual([]);
   });
 });

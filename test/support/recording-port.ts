@@ -15,6 +15,12 @@ export class RecordingPort implements PlatformPort {
   /** Replies replaced in place (a withheld answer), and safety alerts posted. */
   readonly replaced: Array<{ reply: PostedReply; text: string }> = [];
   readonly alerts: SafetyAlert[] = [];
+  /** Every postAlert call, failed ones included. */
+  alertAttempts = 0;
+  /** Fail the next N alert posts as an outage would. */
+  failAlerts = 0;
+  /** While set, alert posts wait for it (a slow alert channel). */
+  alertGate: Promise<void> | undefined;
   private counter = 0;
 
   constructor(readonly platform = "test") {}
@@ -38,6 +44,12 @@ export class RecordingPort implements PlatformPort {
   }
 
   async postAlert(alert: SafetyAlert): Promise<void> {
+    this.alertAttempts++;
+    await this.alertGate;
+    if (this.failAlerts > 0) {
+      this.failAlerts--;
+      throw new DeliveryError("delivery_transient", "alert channel unavailable");
+    }
     this.alerts.push(alert);
   }
 

@@ -7,7 +7,8 @@ import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
 import type { ModerationClient } from "./bot/moderation-port.js";
 import { safetyOptions } from "./app-safety.js";
 import type { SafetySettings } from "./config/safety-settings.js";
-import { buildWorkflow, loadRoster, presentations } from "./config/agents-file.js";
+import { loadRoster, presentations } from "./config/agents-file.js";
+import { buildRosterWorkflows } from "./config/channel-workflows.js";
 import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
 import { ConversationStore } from "./store/conversation-store.js";
 import { openDatabase, type Database } from "./store/database.js";
@@ -53,7 +54,10 @@ export interface ConversationApp {
 export function createConversationApp(options: ConversationAppOptions): ConversationApp {
   const roster = loadRoster(options.agentsFile);
   const client = "provider" in options.llm ? createChatClient(options.llm) : options.llm;
-  const workflow = buildWorkflow(roster, client, options.agentsFile, { stopTexts: STUDENT_STOP_TEXTS, traceContent: options.traceContent ?? false });
+  const { workflow, byChannel } = buildRosterWorkflows(roster, client, options.agentsFile, {
+    stopTexts: STUDENT_STOP_TEXTS,
+    traceContent: options.traceContent ?? false,
+  });
   const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs ?? 50 });
   const now = options.now ?? Date.now;
   const store = new ConversationStore(db, { now });
@@ -64,6 +68,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     gate: new WriteGate({ logger: options.logger, now }),
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     workflow,
+    channelWorkflows: byChannel,
     agents: presentations(workflow),
     limits: options.limits,
     logger: options.logger,

@@ -45,7 +45,10 @@ export interface ConversationServiceOptions {
   readonly gate?: WriteGate;
   /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
   readonly slowSaveNoticeMs?: number;
+  /** The default workflow: conversations in a channel without an override. */
   readonly workflow: Workflow;
+  /** By channel id (the conversation key's channel), the workflows of channels with an override (agents.yaml `channels:`). */
+  readonly channelWorkflows?: ReadonlyMap<string, Workflow>;
   readonly agents: ReadonlyMap<string, AgentPresentation>;
   readonly limits: ServiceLimits;
   readonly logger: Logger;
@@ -116,7 +119,7 @@ export class ConversationService implements ConversationGateway {
     this.turns = new TurnRunner({
       ...(safety === undefined ? {} : { onContentFilter: (c, m, e) => safety.contentFiltered(c, m, e) }),
       store: options.store,
-      workflow: options.workflow,
+      workflowFor: (conversation) => this.workflowOf(conversation.key),
       delivery: this.delivery,
       gate: this.gate,
       logger: options.logger,
@@ -236,7 +239,7 @@ export class ConversationService implements ConversationGateway {
   private tellDirectly(ref: ThreadRef, text: string): void {
     const port = this.ports.get(ref.platform);
     if (port === undefined) return;
-    const agent = this.presentation(this.options.workflow.startAgent.name);
+    const agent = this.presentation(this.workflowOf(ref).startAgent.name);
     const reply = { platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: ref.thread, replyId: 0, conversationId: 0, agent, text, kind: "notice" as const };
     void port.deliver(reply).catch((error: unknown) => this.options.logger.warn({ err: error, platform: ref.platform }, "could not post a notice directly"));
   }
@@ -475,12 +478,17 @@ export class ConversationService implements ConversationGateway {
     await this.safety?.close();
   }
 
+  /** Built once at start: picking one is a map lookup, not a build per message. */
+  private workflowOf(key: ThreadRef): Workflow {
+    return this.options.channelWorkflows?.get(key.channel) ?? this.options.workflow;
+  }
+
   private presentation(name: string): AgentPresentation {
     return this.options.agents.get(name) ?? { name, displayName: name };
   }
 
   private async notify(conversation: ConversationRow, text: string): Promise<void> {
-    const agentName = this.options.workflow.startAgent.name;
+    const agentName = this.workflowOf(conversation.key).startAgent.name;
     const id = await this.gate.run(() => this.options.store.enqueueNotice(conversation.id, { agentName, text }));
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }

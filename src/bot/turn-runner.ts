@@ -14,7 +14,8 @@ import { commitStep } from "./step-commit.js";
 
 export interface TurnRunnerOptions {
   readonly store: ConversationStore;
-  readonly workflow: Workflow;
+  /** The workflow a conversation runs (its channel's, or the default), chosen per turn from prebuilt ones. */
+  readonly workflowFor: (conversation: ConversationRow) => Workflow;
   readonly delivery: ReplyDelivery;
   readonly gate: WriteGate;
   readonly logger: Logger;
@@ -47,7 +48,8 @@ export class TurnRunner {
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
   async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal, observer?: TurnObserver): Promise<TurnOutcome> {
-    const { store, workflow, delivery, gate, logger } = this.options;
+    const { store, delivery, gate, logger } = this.options;
+    const workflow = this.options.workflowFor(conversation);
     const window = store.loadWindow(conversation.id, this.options.window);
     const later = window.filter((m) => m.seq > userMessage.seq);
     if (later.some((m) => m.role === "user")) {

@@ -1,7 +1,7 @@
 // Loads and validates agents.yaml (the roster, the start agent, the handoff edges, options) and builds the workflow.
 
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { AgentPresentation } from "../bot/ports.js";
 import { ChatClientAgent } from "../workflow/agent.js";
@@ -10,6 +10,7 @@ import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
 import type { StopTexts, Workflow } from "../workflow/workflow.js";
 import { SafetyPolicySchema } from "./safety-policy.js";
+import { effectivePolicy, PolicyTextsSchema, TutoringPolicySchema, withPolicy, type TutoringPolicy } from "./tutoring-policy.js";
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,53}$/, "use 1-53 letters, digits, '_' or '-'");
 
@@ -20,7 +21,21 @@ const AgentSchema = z.strictObject({
   avatarUrl: z.url({ protocol: /^https?$/ }).optional(),
   description: z.string().trim().min(1),
   instructions: z.string().trim().min(1),
+  /** socratic | direct; default: direct for the start (triage) agent, socratic for every other agent (a tutor). */
+  policy: TutoringPolicySchema.optional(),
 });
+
+/** A Discord channel id (a snowflake), a Slack channel id, or `console` (the local chat). */
+const channelId = z.string().regex(/^(\d{15,21}|[CG][A-Z0-9]{6,}|console)$/, "a Discord channel id (digits), a Slack channel id (C… or G…) or console");
+
+const ChannelSchema = z
+  .strictObject({
+    /** Replaces every tutor's policy in this channel's conversations. */
+    policy: TutoringPolicySchema.optional(),
+    /** The agent this channel's conversations start at, instead of the file's `start`. */
+    start: name.optional(),
+  })
+  .refine((c) => c.policy !== undefined || c.start !== undefined, { message: "give a policy, a start agent, or both" });
 
 const RosterSchema = z.strictObject({
   start: name,
@@ -43,6 +58,10 @@ const RosterSchema = z.strictObject({
     })
     .default({ returnToPrevious: false, maxHandoffs: 5, toolCallFiltering: "handoffOnly" }),
   safety: SafetyPolicySchema.optional(),
+  /** Replacement texts of the tutoring policies, by policy name (src/config/tutoring-policy.ts has Baton's). */
+  policies: PolicyTextsSchema.default({}),
+  /** Per channel: a policy and/or another start agent. */
+  channels: z.record(channelId, ChannelSchema).default({}),
 });
 
 export type Roster = z.infer<typeof RosterSchema>;
@@ -59,60 +78,107 @@ export function loadRoster(path: string): Roster {
 }
 
 export function parseRoster(text: string, path = "agents.yaml"): Roster {
-  const document = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (document.errors.length > 0) {
     throw new UserError(`${path}: invalid YAML: ${document.errors[0]!.message}`, { code: "configuration" });
   }
+  keepChannelIdsVerbatim(document);
+  const where = (at: readonly PropertyKey[]): string => `${path}:${lineOf(document, lines, at)}: ${formatPath(at)}`;
   const parsed = RosterSchema.safeParse(document.toJS());
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${path}: ${formatPath(issue.path)}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${where(issue.path)}: ${issueMessage(issue)}`);
     throw new UserError(problems.join("\n"), { code: "configuration" });
   }
   const roster = parsed.data;
   const known = new Set<string>();
   roster.agents.forEach((agent, i) => {
-    if (known.has(agent.name)) throw new UserError(`${path}: agents[${i}].name: '${agent.name}' is declared twice.`, { code: "configuration" });
+    if (known.has(agent.name)) throw new UserError(`${where(["agents", i, "name"])}: '${agent.name}' is declared twice.`, { code: "configuration" });
     known.add(agent.name);
   });
-  const unknown = (where: string, agent: string): UserError =>
-    new UserError(`${path}: ${where}: unknown agent '${agent}' (agents are: ${[...known].join(", ")}).`, { code: "configuration" });
-  if (!known.has(roster.start)) throw unknown("start", roster.start);
+  const unknown = (at: readonly PropertyKey[], agent: string): UserError =>
+    new UserError(`${where(at)}: unknown agent '${agent}' (agents are: ${[...known].join(", ")}).`, { code: "configuration" });
+  if (!known.has(roster.start)) throw unknown(["start"], roster.start);
   roster.handoffs.forEach((edge, i) => {
-    if (!known.has(edge.from)) throw unknown(`handoffs[${i}].from`, edge.from);
+    if (!known.has(edge.from)) throw unknown(["handoffs", i, "from"], edge.from);
     const targets = Array.isArray(edge.to) ? edge.to : [edge.to];
     targets.forEach((to, j) => {
-      if (!known.has(to)) throw unknown(Array.isArray(edge.to) ? `handoffs[${i}].to[${j}]` : `handoffs[${i}].to`, to);
+      if (!known.has(to)) throw unknown(Array.isArray(edge.to) ? ["handoffs", i, "to", j] : ["handoffs", i, "to"], to);
     });
   });
+  for (const [channel, override] of Object.entries(roster.channels)) {
+    if (override.start !== undefined && !known.has(override.start)) throw unknown(["channels", channel, "start"], override.start);
+  }
   return roster;
+}
+
+/** A record key's own message ("a Discord channel id…") rather than zod's generic "Invalid key in record". */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_key" && issue.issues.length > 0) return issue.issues.map((inner) => inner.message).join("; ");
+  return issue.message;
+}
+
+/**
+ * A Discord channel id written without quotes is a YAML integer too large for a JavaScript number: it would be rounded
+ * (123456789012345678 → …680). The keys of `channels:` are kept as written instead.
+ */
+function keepChannelIdsVerbatim(document: Document): void {
+  const channels = document.get("channels", true);
+  if (!isMap(channels)) return;
+  for (const pair of channels.items) {
+    if (isScalar(pair.key) && typeof pair.key.value === "number" && pair.key.source !== undefined) pair.key.value = pair.key.source;
+  }
+}
+
+/** The line of the entry at `at`, or of its nearest enclosing entry that exists (a missing field: its parent). */
+function lineOf(document: Document, lines: LineCounter, at: readonly PropertyKey[]): number {
+  for (let depth = at.length; depth > 0; depth--) {
+    const node: unknown = document.getIn(at.slice(0, depth), true);
+    if (node !== null && typeof node === "object" && "range" in node && Array.isArray(node.range)) {
+      return lines.linePos(node.range[0] as number).line;
+    }
+  }
+  return 1;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`), "") || "(top level)";
 }
 
-/** Builds the handoff workflow the roster describes; the graph checks (reachability…) name the file too. */
-export function buildWorkflow(
-  roster: Roster,
-  client: ChatClient,
-  path = "agents.yaml",
-  options: { readonly stopTexts?: Partial<StopTexts>; readonly traceContent?: boolean } = {},
-): Workflow {
+export interface BuildWorkflowOptions {
+  readonly stopTexts?: Partial<StopTexts>;
+  readonly traceContent?: boolean;
+  /** Start here instead of the roster's `start` (a channel override); only the agents reachable from it take part. */
+  readonly start?: string;
+  /** Every tutor's policy in this workflow (a channel override); the triage agent keeps its own. */
+  readonly channelPolicy?: TutoringPolicy;
+}
+
+/**
+ * Builds the handoff workflow the roster describes, each agent's instructions followed by its tutoring policy; the
+ * graph checks (reachability…) name the file too.
+ */
+export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents.yaml", options: BuildWorkflowOptions = {}): Workflow {
+  const start = options.start ?? roster.start;
+  const members = reachableFrom(roster, start);
   const agents = new Map(
-    roster.agents.map((a) => [
-      a.name,
-      new ChatClientAgent(client, {
-        name: a.name,
-        instructions: a.instructions,
-        description: a.description,
-        ...(a.displayName !== undefined ? { displayName: a.displayName } : {}),
-        ...(a.avatarUrl !== undefined ? { avatarUrl: a.avatarUrl } : {}),
-        ...(a.emoji !== undefined ? { emoji: a.emoji } : {}),
-      }),
-    ]),
+    roster.agents
+      .filter((a) => members.has(a.name))
+      .map((a) => [
+        a.name,
+        new ChatClientAgent(client, {
+          name: a.name,
+          instructions: withPolicy(a.instructions, effectivePolicy(a, { triage: roster.start, channelPolicy: options.channelPolicy }), roster.policies),
+          description: a.description,
+          ...(a.displayName !== undefined ? { displayName: a.displayName } : {}),
+          ...(a.avatarUrl !== undefined ? { avatarUrl: a.avatarUrl } : {}),
+          ...(a.emoji !== undefined ? { emoji: a.emoji } : {}),
+        }),
+      ]),
   );
-  const builder = AgentWorkflowBuilder.startHandoffWith(agents.get(roster.start)!).addAgents(...agents.values());
+  const builder = AgentWorkflowBuilder.startHandoffWith(agents.get(start)!).addAgents(...agents.values());
   for (const edge of roster.handoffs) {
+    if (!members.has(edge.from)) continue;
     const targets = (Array.isArray(edge.to) ? edge.to : [edge.to]).map((to) => agents.get(to)!);
     builder.withHandoff(agents.get(edge.from)!, targets, edge.reason);
   }
@@ -127,6 +193,28 @@ export function buildWorkflow(
     if (error instanceof UserError) throw new UserError(`${path}: ${error.message}`, { code: "configuration", cause: error });
     throw error;
   }
+}
+
+/**
+ * The agents a workflow starting at `start` can reach along the declared handoffs. The roster's own start takes
+ * everyone (an agent it cannot reach is the builder's error to report); without handoffs, every agent reaches every other.
+ */
+function reachableFrom(roster: Roster, start: string): ReadonlySet<string> {
+  if (start === roster.start || roster.handoffs.length === 0) return new Set(roster.agents.map((a) => a.name));
+  const reached = new Set([start]);
+  const queue = [start];
+  for (let from = queue.shift(); from !== undefined; from = queue.shift()) {
+    for (const edge of roster.handoffs) {
+      if (edge.from !== from) continue;
+      for (const to of Array.isArray(edge.to) ? edge.to : [edge.to]) {
+        if (!reached.has(to)) {
+          reached.add(to);
+          queue.push(to);
+        }
+      }
+    }
+  }
+  return reached;
 }
 
 export function presentations(workflow: Workflow): ReadonlyMap<string, AgentPresentation> {

@@ -1,6 +1,7 @@
 // `npm run doctor`: checks a deployment end to end and says in plain words what is wrong and how to fix it.
 
-import { buildWorkflow, loadRoster } from "../config/agents-file.js";
+import { loadRoster } from "../config/agents-file.js";
+import { buildRosterWorkflows } from "../config/channel-workflows.js";
 import type { Settings } from "../config/env.js";
 import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { DemoChatClient } from "../llm/demo-chat-client.js";
@@ -46,8 +47,9 @@ function checkAgentsFile(path: string): DoctorReport {
   const report = new DoctorReport("Agents file");
   try {
     const roster = loadRoster(path);
-    buildWorkflow(roster, new DemoChatClient(), path);
-    report.ok(`${path}: ${roster.agents.length} agents, starting with ${roster.start}`);
+    buildRosterWorkflows(roster, new DemoChatClient(), path);
+    const channels = Object.keys(roster.channels).length;
+    report.ok(`${path}: ${roster.agents.length} agents, starting with ${roster.start}${channels === 0 ? "" : `; ${channels} channel override${channels === 1 ? "" : "s"}`}`);
   } catch (error) {
     report.fail(error instanceof Error ? error.message : String(error));
   }

@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from "vitest";
 import { buildWorkflow, loadRoster, parseRoster, presentations } from "../../src/config/agents-file.js";
+import { buildRosterWorkflows } from "../../src/config/channel-workflows.js";
+import { TUTORING_POLICY_TEXTS } from "../../src/config/tutoring-policy.js";
 import { UserError } from "../../src/workflow/errors.js";
 import { ScriptedChatClient } from "../support/scripted-chat-client.js";
 
@@ -25,13 +27,22 @@ describe("agents file", () => {
   });
 
   it.each([
-    ["an unknown handoff target", minimal("handoffs:\n  - from: a\n    to: [b]\n"), "x.yaml: handoffs[0].to[0]: unknown agent 'b' (agents are: a)."],
-    ["an unknown start agent", minimal().replace("start: a", "start: z"), "x.yaml: start: unknown agent 'z' (agents are: a)."],
-    ["a duplicate agent", minimal("  - name: a\n    description: d\n    instructions: i\n"), "x.yaml: agents[1].name: 'a' is declared twice."],
-    ["a missing field", "start: a\nagents:\n  - name: a\n    description: d\n", "x.yaml: agents[0].instructions:"],
-    ["an unknown field", minimal("    colour: red\n"), "x.yaml: agents[0]:"],
-    ["a bad emoji", minimal("    emoji: books\n"), "x.yaml: agents[0].emoji: a Slack emoji code like :books:"],
-    ["an invalid name", minimal().replace(/a\n/g, "a b\n"), "x.yaml: start:"],
+    ["an unknown handoff target", minimal("handoffs:\n  - from: a\n    to: [b]\n"), "x.yaml:8: handoffs[0].to[0]: unknown agent 'b' (agents are: a)."],
+    ["an unknown start agent", minimal().replace("start: a", "start: z"), "x.yaml:1: start: unknown agent 'z' (agents are: a)."],
+    ["a duplicate agent", minimal("  - name: a\n    description: d\n    instructions: i\n"), "x.yaml:6: agents[1].name: 'a' is declared twice."],
+    ["a missing field", "start: a\nagents:\n  - name: a\n    description: d\n", "x.yaml:3: agents[0].instructions:"],
+    ["an unknown field", minimal("    colour: red\n"), "x.yaml:3: agents[0]:"],
+    ["a bad emoji", minimal("    emoji: books\n"), "x.yaml:6: agents[0].emoji: a Slack emoji code like :books:"],
+    ["an invalid name", minimal().replace(/a\n/g, "a b\n"), "x.yaml:1: start:"],
+    ["an unknown policy", minimal("    policy: strict\n"), "x.yaml:6: agents[0].policy:"],
+    ["an unknown policy name under policies", minimal("policies:\n  lenient: Be kind.\n"), "x.yaml:7: policies:"],
+    [
+      "a channel starting at an unknown agent",
+      minimal("channels:\n  \"123456789012345678\": { policy: direct }\n  C0123456789:\n    start: math\n"),
+      "x.yaml:9: channels.C0123456789.start: unknown agent 'math' (agents are: a).",
+    ],
+    ["a channel id that is neither Discord's nor Slack's", minimal("channels:\n  math-help: { start: a }\n"), "x.yaml:7: channels.math-help: a Discord channel id"],
+    ["a channel override with nothing in it", minimal("channels:\n  C0123456789: {}\n"), "x.yaml:7: channels.C0123456789: give a policy, a start agent, or both"],
     ["broken YAML", "start: [a\n", "x.yaml: invalid YAML"],
     [
       "an unreachable agent",
@@ -49,6 +60,34 @@ describe("agents file", () => {
     const workflow = buildWorkflow(parseRoster(text), new ScriptedChatClient());
     expect(workflow.options).toMatchObject({ returnToPrevious: true, maxHandoffs: 2, toolCallFiltering: "all", handoffInstructions: "Hand off wisely." });
     expect(workflow.edges).toEqual([{ from: "a", to: "b", reason: "r" }]);
+  });
+
+  it("gives the start agent the direct policy and every other agent the socratic one, unless an agent names its own", () => {
+    const text = minimal("  - name: b\n    description: d\n    instructions: i\n  - name: c\n    description: d\n    instructions: i\n    policy: direct\n");
+    const workflow = buildWorkflow(parseRoster(text), new ScriptedChatClient());
+    const instructions = (agent: string) => workflow.agents.get(agent)!.instructions;
+    expect(instructions("a")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.direct}`);
+    expect(instructions("b")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.socratic}`);
+    expect(instructions("c")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.direct}`);
+  });
+
+  it("builds one workflow per distinct channel override, once; a channel's start agent takes only the agents it reaches", () => {
+    const text = minimal(
+      "  - name: b\n    description: d\n    instructions: i\nhandoffs:\n  - from: a\n    to: b\n" +
+        "channels:\n  C0000000001: { start: b }\n  C0000000002: { start: b }\n  C0000000003: { policy: direct }\n",
+    );
+    const { workflow, byChannel } = buildRosterWorkflows(parseRoster(text), new ScriptedChatClient());
+    expect(byChannel.get("C0000000001")).toBe(byChannel.get("C0000000002"));
+    expect(byChannel.get("C0000000001")!.startAgent.name).toBe("b");
+    expect([...byChannel.get("C0000000001")!.agents.keys()]).toEqual(["b"]);
+    expect(byChannel.get("C0000000003")!.agents.get("b")!.instructions).toContain(TUTORING_POLICY_TEXTS.direct);
+    expect(workflow.agents.get("b")!.instructions).toContain(TUTORING_POLICY_TEXTS.socratic);
+    expect(byChannel.has("C0000000004")).toBe(false);
+  });
+
+  it("keeps an unquoted Discord channel id exactly (a YAML integer beyond 2^53 would be rounded)", () => {
+    const roster = parseRoster(minimal("channels:\n  123456789012345678: { start: a }\n  C0123456789: { policy: direct }\n"));
+    expect(Object.keys(roster.channels)).toEqual(["123456789012345678", "C0123456789"]);
   });
 
   it("says which file could not be read", () => {

@@ -1,19 +1,32 @@
-// /history and /forget: moderator-only (Manage Messages, checked again here), answered ephemerally.
+// /history and /forget: moderator-only (Manage Messages where the data lives, checked here), answered ephemerally.
 
 import { channelMention, MessageFlags, userMention, type ChatInputCommandInteraction } from "discord.js";
 import type { ThreadRef } from "../../bot/ports.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { FORGET, HISTORY, MODERATOR_PERMISSION } from "./commands.js";
 import { consoleButtonRow } from "./console-button.js";
+import { serverModerator, threadAccess, THREAD_REFUSED } from "./moderator-access.js";
 import { transcriptPages } from "./transcript-pages.js";
 
 export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";
+export const SERVER_MODERATORS_ONLY = "Only server-wide moderators (a role that may manage messages) can delete a member's stored messages.";
 
 export async function onHistory(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (!(await isModerator(context, interaction))) return;
-  const ref = targetThread(interaction);
+  if (!ownServer(context, interaction)) return await answer(interaction, MODERATORS_ONLY);
+  const named = interaction.options.getChannel(HISTORY.thread);
+  let ref: ThreadRef | undefined;
+  if (named !== null && named.id !== interaction.channelId) {
+    // Authorised where the data lives: the rights in the channel the command was typed in say nothing about that thread.
+    const access = await threadAccess(context, interaction, named.id);
+    if (!access.allowed) return await answer(interaction, THREAD_REFUSED);
+    ref = access.ref;
+  } else {
+    // Inside the thread itself, Discord computed the member's permissions there (its parent's) onto the interaction.
+    if (!hasModeratorPermission(interaction)) return await answer(interaction, MODERATORS_ONLY);
+    ref = await currentThread(context, interaction);
+  }
   if (ref === undefined) {
-    const button = consoleButtonRow(context, interaction);
+    const button = (await serverModerator(context, interaction)) ? consoleButtonRow(context, interaction) : [];
     const hint = button.length === 0 ? "" : " Or open all of this server's conversations in the console:";
     await answer(interaction, `Run /history inside a thread, or pick one with the \`thread:\` option.${hint}`, button);
     return;
@@ -31,7 +44,9 @@ export async function onHistory(context: BotContext, interaction: ChatInputComma
 }
 
 export async function onForget(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (!(await isModerator(context, interaction)) || interaction.guildId === null) return;
+  if (!ownServer(context, interaction) || !hasModeratorPermission(interaction)) return await answer(interaction, MODERATORS_ONLY);
+  // It deletes the user's messages in every channel of the server, so it takes the right to manage messages in all.
+  if (!(await serverModerator(context, interaction)) || interaction.guildId === null) return await answer(interaction, SERVER_MODERATORS_ONLY);
   const user = interaction.options.getUser(FORGET.user, true);
   // A moderator's reach is their server: another server's data about the same user is not theirs to delete.
   const deleted = context.gateway.forgetUser(DISCORD_PLATFORM, user.id, interaction.guildId);
@@ -39,29 +54,24 @@ export async function onForget(context: BotContext, interaction: ChatInputComman
   await answer(interaction, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of ${userMention(user.id)}.`);
 }
 
-/**
- * Discord hides these commands from members without Manage Messages, but a server admin can override that per role or
- * channel; the permissions the interaction carries are the ones that count. With DISCORD_GUILD_ID, only that server's
- * moderators are moderators here.
- */
-async function isModerator(context: BotContext, interaction: ChatInputCommandInteraction): Promise<boolean> {
-  const ownServer = interaction.guildId !== null && (context.settings.guildId === undefined || interaction.guildId === context.settings.guildId);
-  if (ownServer && interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true) return true;
-  await answer(interaction, MODERATORS_ONLY);
-  return false;
+/** With DISCORD_GUILD_ID, only that server's moderators are moderators here. */
+function ownServer(context: BotContext, interaction: ChatInputCommandInteraction): boolean {
+  return interaction.guildId !== null && (context.settings.guildId === undefined || interaction.guildId === context.settings.guildId);
 }
 
-/** The thread named by the `thread:` option, else the thread the command was run in. */
-function targetThread(interaction: ChatInputCommandInteraction): ThreadRef | undefined {
-  const guildId = interaction.guildId;
-  if (guildId === null) return undefined;
-  const option = interaction.options.getChannel(HISTORY.thread);
-  const channel = option ?? interaction.channel;
-  if (channel === null) return undefined;
-  const parentId = "parentId" in channel ? channel.parentId : "parent_id" in channel ? channel.parent_id : null;
-  const isThread = "isThread" in channel ? channel.isThread() : parentId !== null && parentId !== undefined;
-  if (!isThread || parentId === null || parentId === undefined) return undefined;
-  return threadRef(guildId, parentId, channel.id);
+/**
+ * Discord hides these commands from members without Manage Messages, but a server admin can override that per role or
+ * channel; the permissions the interaction carries (for the channel it was run in) are the ones that count there.
+ */
+function hasModeratorPermission(interaction: ChatInputCommandInteraction): boolean {
+  return interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true;
+}
+
+/** The thread the command was run in, if it was run in one (fetched when a restarted bot has not cached it). */
+async function currentThread(context: BotContext, interaction: ChatInputCommandInteraction): Promise<ThreadRef | undefined> {
+  const channel = interaction.channel ?? (await context.client.channels.fetch(interaction.channelId));
+  if (interaction.guildId === null || channel === null || !channel.isThread() || channel.parentId === null) return undefined;
+  return threadRef(interaction.guildId, channel.parentId, channel.id);
 }
 
 async function answer(

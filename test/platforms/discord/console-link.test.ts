@@ -6,7 +6,8 @@ import { createConsoleApp } from "../../../src/admin/app.js";
 import { graphOf } from "../../../src/admin/console-server.js";
 import { SignedConsoleLinks } from "../../../src/admin/console-links.js";
 import { SqliteConsoleStore } from "../../../src/store/console/sqlite-console-store.js";
-import { MODERATOR_PERMISSIONS, type CommandOption } from "../../support/fake-discord/index.js";
+import { OverwriteType, PermissionFlagsBits } from "discord.js";
+import type { CommandOption } from "../../support/fake-discord/index.js";
 import { bodyOf, startDiscordTestBed, type DiscordTestBed } from "./discord-test-bed.js";
 
 const SECRET = "discord-console-secret-0123456789abcdef";
@@ -25,7 +26,7 @@ interface LinkButton {
 }
 
 async function historyButton(bed: DiscordTestBed, channelId: string, user: { id: string }, options: CommandOption[] = []): Promise<LinkButton> {
-  const interaction = bed.fake.slashCommand({ name: "history", user: bed.fake.world.users.get(user.id)!, channelId, options, permissions: MODERATOR_PERMISSIONS });
+  const interaction = bed.fake.slashCommand({ name: "history", user: bed.fake.world.users.get(user.id)!, channelId, options });
   const call = await bed.fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`));
   const data = bodyOf(call).data as { components?: Array<{ type: number; components: LinkButton[] }> };
   expect(data.components).toHaveLength(1);
@@ -41,7 +42,8 @@ it("a moderator goes from /history to the whole conversation in the console in o
   const links = new SignedConsoleLinks({ secret: SECRET, publicUrl: "https://console.school.example" });
   bed = await startDiscordTestBed({ consoleLinks: links });
   const student = bed.fake.addUser("ivy", { nickname: "Ivy Q." });
-  const moderator = bed.fake.addUser("mod", { nickname: "Ms Rivera" });
+  const moderators = bed.fake.addRole("Moderators", PermissionFlagsBits.ManageMessages);
+  const moderator = bed.fake.addUser("mod", { nickname: "Ms Rivera", roles: [moderators.id] });
   const ask = async (question: string): Promise<string> => {
     const message = bed!.fake.userSays({ channelId: bed!.homework, author: bed!.fake.world.users.get(student.id)!, content: `<@${bed!.fake.botUser.id}> ${question}` });
     await bed!.handled(message.id);
@@ -86,4 +88,18 @@ it("a moderator goes from /history to the whole conversation in the console in o
   const list = await (await app.request("/conversations", { headers: { Cookie: serverCookie } })).text();
   expect(list).toContain(`href="/conversations/${otherId}"`);
   expect(list).toContain(`discord server ${bed.fake.guildId}`);
+});
+
+it("gives the server-wide console button only to a moderator of the whole server, not to one made so in a channel", async () => {
+  const links = new SignedConsoleLinks({ secret: SECRET, publicUrl: "https://console.school.example" });
+  bed = await startDiscordTestBed({ consoleLinks: links });
+  const generalMods = bed.fake.addRole("General moderators", 0n);
+  bed.fake.setOverwrite(bed.general, { id: generalMods.id, type: OverwriteType.Role, allow: PermissionFlagsBits.ManageMessages.toString(), deny: "0" });
+  const moderator = bed.fake.addUser("gmod", { roles: [generalMods.id] });
+  const interaction = bed.fake.slashCommand({ name: "history", user: bed.fake.world.users.get(moderator.id)!, channelId: bed.general });
+  const call = await bed.fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`));
+  const data = bodyOf(call).data as { content: string; components?: unknown[] };
+  expect(data.content).toContain("thread:");
+  expect(data.content).not.toContain("console");
+  expect(data.components ?? []).toEqual([]);
 });

@@ -1,12 +1,13 @@
 // End to end: /history and /forget for moderators (ephemeral), refused to students, and the registered commands.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { MessageFlags } from "discord.js";
+import { MessageFlags, OverwriteType, PermissionFlagsBits } from "discord.js";
 import { DiscordAdapterError, registerDiscordCommands } from "../../../src/platforms/discord/index.js";
+import { THREAD_REFUSED } from "../../../src/platforms/discord/moderator-access.js";
+import { SERVER_MODERATORS_ONLY } from "../../../src/platforms/discord/moderation-commands.js";
 import {
   channelOption,
   integerOption,
-  MODERATOR_PERMISSIONS,
   startFakeDiscord,
   userOption,
   type CommandOption,
@@ -28,10 +29,10 @@ afterEach(async () => {
 async function command(
   bed: DiscordTestBed,
   name: string,
-  input: { channelId: string; user: { id: string }; options?: CommandOption[]; permissions?: bigint },
+  input: { channelId: string; user: { id: string }; options?: CommandOption[] },
 ): Promise<string> {
   const user = bed.fake.world.users.get(input.user.id)!;
-  const interaction = bed.fake.slashCommand({ name, user, channelId: input.channelId, options: input.options ?? [], ...(input.permissions === undefined ? {} : { permissions: input.permissions }) });
+  const interaction = bed.fake.slashCommand({ name, user, channelId: input.channelId, options: input.options ?? [] });
   const call = await bed.fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`));
   expect(call.status).toBe(204);
   const body = bodyOf(call);
@@ -42,6 +43,14 @@ async function command(
   expect(data.content.length).toBeLessThanOrEqual(2000);
   return data.content;
 }
+
+/** A member whose role may manage messages in every channel (Discord computes the interaction's permissions from it). */
+function addModerator(bed: DiscordTestBed, name = "mod"): { id: string } {
+  const role = bed.fake.addRole("Moderators", PermissionFlagsBits.ManageMessages);
+  return bed.fake.addUser(name, { roles: [role.id] });
+}
+
+const MANAGE = PermissionFlagsBits.ManageMessages.toString();
 
 /** A student asks by mention; resolves with the thread id once answered. */
 async function conversation(bed: DiscordTestBed, student: { id: string }, question: string): Promise<string> {
@@ -55,9 +64,9 @@ describe("/history", () => {
   it("shows a moderator the thread's conversation: authors, times and the handoff trail", async () => {
     bed = await startDiscordTestBed();
     const student = bed.fake.addUser("ivy", { nickname: "Ivy Q." });
-    const moderator = bed.fake.addUser("mod");
+    const moderator = addModerator(bed);
     const thread = await conversation(bed, student, "what is 2+2?");
-    const content = await command(bed, "history", { channelId: thread, user: moderator, permissions: MODERATOR_PERMISSIONS });
+    const content = await command(bed, "history", { channelId: thread, user: moderator });
     expect(content).toContain(`**Conversation in <#${thread}>** · page 1/1`);
     expect(content).toContain("Handoff trail: triage\\_agent → math\\_tutor");
     expect(content).toMatch(/\*\*Ivy Q\.\*\* \(student\) · <t:\d+:f>\nwhat is 2\+2\?/);
@@ -75,36 +84,89 @@ describe("/history", () => {
     expect(content).not.toContain("what is 2+2?");
   });
 
-  it("reads another thread given with thread:, and pages a long conversation", async () => {
+  it("reads another thread given with thread: for a moderator of every channel, and pages a long conversation", async () => {
     const essay = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: ${"the tutor explains it once more. ".repeat(8)}`).join("\n\n");
     bed = await startDiscordTestBed({ responder: (request) => (requestAgent(request) === "math_tutor" ? { text: essay } : seedResponder(request)) });
     const student = bed.fake.addUser("kim");
-    const moderator = bed.fake.addUser("mod");
+    const moderator = addModerator(bed);
     const thread = await conversation(bed, student, "what is 2+2?");
-    const first = await command(bed, "history", { channelId: bed.general, user: moderator, permissions: MODERATOR_PERMISSIONS, options: [channelOption("thread", thread)] });
+    const first = await command(bed, "history", { channelId: bed.general, user: moderator, options: [channelOption("thread", thread)] });
     const pages = Number(/page 1\/(\d+)/.exec(first)?.[1]);
     expect(pages).toBeGreaterThan(2);
     expect(first).toContain("`/history page:2`");
     const second = await command(bed, "history", {
       channelId: bed.general,
       user: moderator,
-      permissions: MODERATOR_PERMISSIONS,
       options: [channelOption("thread", thread), integerOption("page", 2)],
     });
     expect(second).toContain(`page 2/${pages}`);
-    const beyond = await command(bed, "history", { channelId: thread, user: moderator, permissions: MODERATOR_PERMISSIONS, options: [integerOption("page", 99)] });
+    const beyond = await command(bed, "history", { channelId: thread, user: moderator, options: [integerOption("page", 99)] });
     expect(beyond).toContain(`page ${pages}/${pages}`);
     expect(beyond).toContain("Paragraph 29:");
     expect(beyond).not.toContain("/history page:");
   });
 
+  it("refuses a moderator of #general who is only a student in #homework, and says nothing about the thread", async () => {
+    bed = await startDiscordTestBed();
+    const student = bed.fake.addUser("noa");
+    const generalMods = bed.fake.addRole("General moderators", 0n);
+    bed.fake.setOverwrite(bed.general, { id: generalMods.id, type: OverwriteType.Role, allow: MANAGE, deny: "0" });
+    const moderator = bed.fake.addUser("gmod", { roles: [generalMods.id] });
+    const thread = await conversation(bed, student, "a secret about 2+2");
+    const content = await command(bed, "history", { channelId: bed.general, user: moderator, options: [channelOption("thread", thread)] });
+    expect(content).toBe(THREAD_REFUSED);
+    expect(content).not.toContain(thread);
+    // In #homework itself the same member is a student, and is refused as one.
+    expect(await command(bed, "history", { channelId: thread, user: moderator })).toMatch(/only moderators/i);
+  });
+
+  it("allows Manage Messages in the thread's parent through a role or a member overwrite; a deny overwrite wins as Discord says", async () => {
+    bed = await startDiscordTestBed();
+    const student = bed.fake.addUser("ode");
+    const thread = await conversation(bed, student, "what is 2+2?");
+    const read = (user: { id: string }) => command(bed!, "history", { channelId: bed!.general, user, options: [channelOption("thread", thread)] });
+    const shown = `**Conversation in <#${thread}>**`;
+
+    // Allowed in #homework by a role overwrite, though the role grants nothing server-wide (and nothing in #general).
+    const homeworkMods = bed.fake.addRole("Homework moderators", 0n);
+    bed.fake.setOverwrite(bed.homework, { id: homeworkMods.id, type: OverwriteType.Role, allow: MANAGE, deny: "0" });
+    expect(await read(bed.fake.addUser("hmod", { roles: [homeworkMods.id] }))).toContain(shown);
+
+    // Allowed by an overwrite for the member alone.
+    const helper = bed.fake.addUser("helper");
+    bed.fake.setOverwrite(bed.homework, { id: helper.id, type: OverwriteType.Member, allow: MANAGE, deny: "0" });
+    expect(await read(helper)).toContain(shown);
+
+    // A server-wide moderator role denied Manage Messages in #homework is refused there...
+    const moderators = bed.fake.addRole("Moderators", PermissionFlagsBits.ManageMessages);
+    bed.fake.setOverwrite(bed.homework, { id: moderators.id, type: OverwriteType.Role, allow: "0", deny: MANAGE });
+    const denied = bed.fake.addUser("denied", { roles: [moderators.id] });
+    expect(await read(denied)).toBe(THREAD_REFUSED);
+    // ...while in #general, where nothing is denied, the same member reads their own channel's threads.
+    // Role overwrites are aggregated: one role's allow beats another role's deny.
+    const both = bed.fake.addUser("both", { roles: [moderators.id, homeworkMods.id] });
+    expect(await read(both)).toContain(shown);
+    // The member's own overwrite comes last: its deny beats every role's allow.
+    const barred = bed.fake.addUser("barred", { roles: [homeworkMods.id] });
+    bed.fake.setOverwrite(bed.homework, { id: barred.id, type: OverwriteType.Member, allow: "0", deny: MANAGE });
+    expect(await read(barred)).toBe(THREAD_REFUSED);
+    // Without View Channel in #homework, Manage Messages there means nothing.
+    const blind = bed.fake.addUser("blind", { roles: [homeworkMods.id] });
+    bed.fake.setOverwrite(bed.homework, { id: blind.id, type: OverwriteType.Member, allow: "0", deny: PermissionFlagsBits.ViewChannel.toString() });
+    expect(await read(blind)).toBe(THREAD_REFUSED);
+    // Administrator implies every permission, and no overwrite takes it away.
+    const admins = bed.fake.addRole("Admins", PermissionFlagsBits.Administrator);
+    bed.fake.setOverwrite(bed.homework, { id: admins.id, type: OverwriteType.Role, allow: "0", deny: MANAGE });
+    expect(await read(bed.fake.addUser("admin", { roles: [admins.id] }))).toContain(shown);
+  });
+
   it("explains how to use it outside a thread, and when a thread has no conversation", async () => {
     bed = await startDiscordTestBed();
-    const moderator = bed.fake.addUser("mod");
-    const outside = await command(bed, "history", { channelId: bed.homework, user: moderator, permissions: MODERATOR_PERMISSIONS });
+    const moderator = addModerator(bed);
+    const outside = await command(bed, "history", { channelId: bed.homework, user: moderator });
     expect(outside).toContain("thread:");
     const other = bed.fake.world.createThread({ parentId: bed.homework, name: "chat", ownerId: moderator.id });
-    const unknown = await command(bed, "history", { channelId: bed.homework, user: moderator, permissions: MODERATOR_PERMISSIONS, options: [channelOption("thread", other.id)] });
+    const unknown = await command(bed, "history", { channelId: bed.homework, user: moderator, options: [channelOption("thread", other.id)] });
     expect(unknown).toContain(`no conversation in <#${other.id}>`);
   });
 });
@@ -113,7 +175,7 @@ describe("/forget", () => {
   it("deletes a user's stored messages for a moderator and says how many", async () => {
     bed = await startDiscordTestBed();
     const student = bed.fake.addUser("lea");
-    const moderator = bed.fake.addUser("mod");
+    const moderator = addModerator(bed);
     const thread = await conversation(bed, student, "what is 2+2?");
     const followUp = bed.fake.userSays({ channelId: thread, author: bed.fake.world.users.get(student.id)!, content: "and 5+5?" });
     await bed.handled(followUp.id);
@@ -122,7 +184,15 @@ describe("/forget", () => {
     const ref = discordThread(bed, bed.homework, thread);
     expect(bed.service.gateway.transcript(ref)!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
 
-    const content = await command(bed, "forget", { channelId: bed.homework, user: moderator, permissions: MODERATOR_PERMISSIONS, options: [userOption("user", student.id)] });
+    // A moderator of #homework alone may not delete what the user wrote in every channel.
+    const channelMods = bed.fake.addRole("Homework moderators", 0n);
+    bed.fake.setOverwrite(bed.homework, { id: channelMods.id, type: OverwriteType.Role, allow: MANAGE, deny: "0" });
+    const channelModerator = bed.fake.addUser("hmod", { roles: [channelMods.id] });
+    const narrow = await command(bed, "forget", { channelId: bed.homework, user: channelModerator, options: [userOption("user", student.id)] });
+    expect(narrow).toBe(SERVER_MODERATORS_ONLY);
+    expect(bed.service.gateway.transcript(ref)!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
+
+    const content = await command(bed, "forget", { channelId: bed.homework, user: moderator, options: [userOption("user", student.id)] });
     expect(content).toBe(`Deleted 2 stored messages of <@${student.id}>.`);
     const left = bed.service.gateway.transcript(ref)?.entries ?? [];
     expect(left.filter((entry) => entry.kind === "message" && entry.role === "user")).toEqual([]);

@@ -1,5 +1,5 @@
 // REST routes of the fake Discord for what a deployment check reads: the application, the bot's servers, a server's
-// roles, members and channels.
+// roles, members (with their roles) and channels (with their permission overwrites).
 
 import { ApplicationFlags, ChannelType, type APIApplication } from "discord.js";
 import { DiscordApiFailure } from "./api-errors.js";
@@ -55,6 +55,15 @@ export function guildRoutes(world: FakeWorld, options: { readonly messageContent
         guildOrFail(params.guildId!);
         if (!world.users.has(params.userId!)) throw unknownMember();
         return { status: 200, body: world.member(params.userId!) };
+      },
+    },
+    {
+      method: "GET",
+      path: "/guilds/:guildId/roles",
+      botAuth: true,
+      handle: ({ params }) => {
+        guildOrFail(params.guildId!);
+        return { status: 200, body: world.roles() };
       },
     },
     {

@@ -2,7 +2,16 @@
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ChannelType, GatewayDispatchEvents, MessageType, type APIMessage, type APIThreadChannel, type APIUser } from "discord.js";
+import {
+  ChannelType,
+  GatewayDispatchEvents,
+  MessageType,
+  type APIMessage,
+  type APIOverwrite,
+  type APIRole,
+  type APIThreadChannel,
+  type APIUser,
+} from "discord.js";
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
@@ -72,7 +81,12 @@ export interface FakeDiscord {
   callsTo(method: string, path: RegExp): RecordedCall[];
   /** Resolves once `count` sessions have identified and received READY + GUILD_CREATE. */
   waitForReady(count?: number): Promise<IdentifyRecord>;
-  addUser(username: string, options?: { readonly nickname?: string; readonly bot?: boolean }): APIUser;
+  /** A member of the guild, with these roles besides @everyone. */
+  addUser(username: string, options?: { readonly nickname?: string; readonly bot?: boolean; readonly roles?: readonly string[] }): APIUser;
+  /** A server role granting `permissions` (its id goes in `addUser`'s roles and in overwrites). */
+  addRole(name: string, permissions: bigint): APIRole;
+  /** Sets a text channel's permission overwrite for a role (type 0) or a member (type 1). */
+  setOverwrite(channelId: string, overwrite: APIOverwrite): void;
   /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
   userSays(input: UserMessageInput): StoredMessage;
   /** A member runs a slash command: dispatched as INTERACTION_CREATE; the 3-second window starts now. */
@@ -136,6 +150,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     callsTo: (method, path) => router.calls.filter((call) => call.status !== 0 && call.method === method && path.test(call.path)),
     waitForReady: (count) => gateway.waitForReady(count),
     addUser: (username, userOptions) => world.addUser(username, userOptions),
+    addRole: (name, permissions) => world.addRole(name, permissions),
+    setOverwrite: (channelId, overwrite) => world.setOverwrite(channelId, overwrite),
     userSays(input) {
       const message = world.createMessage({
         channelId: input.channelId,

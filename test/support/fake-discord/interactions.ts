@@ -10,7 +10,7 @@ import {
   type APIInteractionDataResolved,
   type APIUser,
 } from "discord.js";
-import { BOT_PERMISSIONS, STUDENT_PERMISSIONS, type FakeWorld } from "./world.js";
+import { BOT_PERMISSIONS, type FakeWorld } from "./world.js";
 
 /** Discord drops an interaction that is not answered within this time. */
 export const INTERACTION_RESPONSE_WINDOW_MS = 3_000;
@@ -33,8 +33,6 @@ export interface SlashCommandInput {
   readonly user: APIUser;
   readonly channelId: string;
   readonly options?: readonly CommandOption[];
-  /** The member's permissions in the channel; default: a student's. */
-  readonly permissions?: bigint;
   /** Pretend the interaction was created this long ago (to test the 3-second window without waiting). */
   readonly ageMs?: number;
 }
@@ -77,7 +75,7 @@ export class InteractionRegistry {
     this.byId.set(interaction.id, interaction);
     this.byToken.set(interaction.token, interaction);
     const options = input.options ?? [];
-    const resolved = this.resolved(options);
+    const resolved = this.resolved(options, { invokerId: input.user.id, channelId: channel.id });
     const { user: _user, ...member } = world.member(input.user.id);
     const payload = {
       id: interaction.id,
@@ -96,7 +94,8 @@ export class InteractionRegistry {
       guild_id: world.guildId,
       channel,
       channel_id: channel.id,
-      member: { ...member, user: input.user, permissions: (input.permissions ?? STUDENT_PERMISSIONS).toString() },
+      // As Discord: the member's permissions in this channel, overwrites included (grant roles to make a moderator).
+      member: { ...member, user: input.user, permissions: world.permissionsIn(input.user.id, channel.id).toString() },
       version: 1,
       app_permissions: BOT_PERMISSIONS.toString(),
       locale: Locale.EnglishUS,
@@ -109,7 +108,7 @@ export class InteractionRegistry {
     return { interaction, payload };
   }
 
-  private resolved(options: readonly CommandOption[]): APIInteractionDataResolved | undefined {
+  private resolved(options: readonly CommandOption[], at: { readonly invokerId: string; readonly channelId: string }): APIInteractionDataResolved | undefined {
     const resolved: APIInteractionDataResolved = {};
     for (const option of options) {
       if (option.type === ApplicationCommandOptionType.User) {
@@ -117,7 +116,9 @@ export class InteractionRegistry {
         if (user === undefined) continue;
         const { user: _user, ...member } = this.world.member(user.id);
         resolved.users = { ...resolved.users, [user.id]: user };
-        resolved.members = { ...resolved.members, [user.id]: { ...member, permissions: STUDENT_PERMISSIONS.toString() } };
+        // A resolved member carries their permissions in the channel the command was run in.
+        const permissions = this.world.permissionsIn(user.id, at.channelId).toString();
+        resolved.members = { ...resolved.members, [user.id]: { ...member, permissions } };
       } else if (option.type === ApplicationCommandOptionType.Channel) {
         const channel = this.world.channels.get(option.value);
         if (channel === undefined) continue;
@@ -125,7 +126,8 @@ export class InteractionRegistry {
           id: channel.id,
           name: channel.name,
           type: channel.type,
-          permissions: STUDENT_PERMISSIONS.toString(),
+          // The invoking member's permissions in that channel, overwrites included (Discord's partial channel).
+          permissions: this.world.permissionsIn(at.invokerId, channel.id).toString(),
           ...("thread_metadata" in channel ? { parent_id: channel.parent_id, thread_metadata: channel.thread_metadata } : {}),
         };
         resolved.channels = { ...resolved.channels, [channel.id]: entry } as APIInteractionDataResolved["channels"];

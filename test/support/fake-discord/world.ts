@@ -8,6 +8,7 @@ import {
   WebhookType,
   type APIGuildMember,
   type APIMessage,
+  type APIOverwrite,
   type APIRole,
   type APITextChannel,
   type APIThreadChannel,
@@ -18,6 +19,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from "discord.js";
+import { channelPermissions, type PermissionSubject } from "./permissions.js";
 import { snowflakeFactory } from "./snowflakes.js";
 import type { AllowedMentions } from "./validation.js";
 
@@ -75,6 +77,10 @@ export class FakeWorld {
   readonly users = new Map<string, APIUser>();
   /** Nicknames by user id; every known user is a member of the guild. */
   readonly nicknames = new Map<string, string | null>();
+  /** Each member's roles besides @everyone, by user id. */
+  readonly memberRoles = new Map<string, string[]>();
+  /** Roles a test created (e.g. "Moderators"), besides @everyone and the bot's. */
+  readonly extraRoles: APIRole[] = [];
   readonly channels = new Map<string, APITextChannel | APIThreadChannel>();
   readonly messages = new Map<string, StoredMessage>();
   readonly webhooks = new Map<string, StoredWebhook>();
@@ -96,12 +102,41 @@ export class FakeWorld {
     for (const name of options.channelNames) this.addTextChannel(name);
   }
 
-  addUser(username: string, options: { readonly nickname?: string; readonly bot?: boolean } = {}): APIUser {
+  addUser(username: string, options: { readonly nickname?: string; readonly bot?: boolean; readonly roles?: readonly string[] } = {}): APIUser {
     const user: APIUser = { id: this.nextId(), username, discriminator: "0", global_name: username, avatar: null, flags: 0 as UserFlags };
     if (options.bot === true) user.bot = true;
     this.users.set(user.id, user);
     this.nicknames.set(user.id, options.nickname ?? null);
+    this.memberRoles.set(user.id, [...(options.roles ?? [])]);
     return user;
+  }
+
+  /** A server role granting `permissions` everywhere (unless a channel's overwrites say otherwise). */
+  addRole(name: string, permissions: bigint): APIRole {
+    const role = this.role(this.nextId(), name, permissions, this.extraRoles.length + 2, false);
+    this.extraRoles.push(role);
+    return role;
+  }
+
+  /** Sets (replaces) a text channel's overwrite for a role (type 0) or a member (type 1). Threads have none: they inherit. */
+  setOverwrite(channelId: string, overwrite: APIOverwrite): void {
+    const channel = this.textChannel(channelId);
+    if (channel === undefined) throw new Error(`fake Discord: no text channel ${channelId} (threads take their parent's overwrites)`);
+    const others = (channel.permission_overwrites ?? []).filter((existing) => existing.id !== overwrite.id);
+    channel.permission_overwrites = [...others, overwrite];
+  }
+
+  /** What Discord computes for a member in a channel; a thread's are its parent's. */
+  permissionsIn(userId: string, channelId: string): bigint {
+    const channel = this.channels.get(channelId);
+    if (channel === undefined) throw new Error(`fake Discord: no channel ${channelId}`);
+    const parent = channel.type === ChannelType.GuildText ? channel : this.textChannel(channel.parent_id ?? "");
+    if (parent === undefined) throw new Error(`fake Discord: thread ${channelId} has no parent`);
+    return channelPermissions(this.permissionSubject(userId), parent.permission_overwrites ?? []);
+  }
+
+  permissionSubject(userId: string): PermissionSubject {
+    return { guildId: this.guildId, ownerId: this.ownerId, userId, memberRoleIds: this.member(userId).roles, roles: this.roles() };
   }
 
   addTextChannel(name: string): APITextChannel {
@@ -237,12 +272,21 @@ export class FakeWorld {
   member(userId: string): APIGuildMember {
     const user = this.users.get(userId);
     if (user === undefined) throw new Error(`fake Discord: no user ${userId}`);
-    const roles = userId === this.botUser.id ? [this.botRoleId] : [];
+    const roles = userId === this.botUser.id ? [this.botRoleId] : [...(this.memberRoles.get(userId) ?? [])];
     return { user, nick: this.nicknames.get(userId) ?? null, roles, joined_at: this.joinedAt, deaf: false, mute: false, flags: 0 as GuildMemberFlags };
   }
 
   roles(): APIRole[] {
-    const role = (id: string, name: string, permissions: bigint, position: number, managed: boolean): APIRole => ({
+    const role = this.role.bind(this);
+    // The role says what the REST routes enforce, so a permission check (Baton's doctor) sees what posting would meet.
+    let bot = BOT_PERMISSIONS;
+    if (!this.canManageWebhooks) bot &= ~PermissionFlagsBits.ManageWebhooks;
+    if (!this.canCreateThreads) bot &= ~PermissionFlagsBits.CreatePublicThreads;
+    return [role(this.guildId, "@everyone", STUDENT_PERMISSIONS, 0, false), role(this.botRoleId, "Baton", bot, 1, true), ...this.extraRoles];
+  }
+
+  private role(id: string, name: string, permissions: bigint, position: number, managed: boolean): APIRole {
+    return {
       id,
       name,
       color: 0,
@@ -254,11 +298,6 @@ export class FakeWorld {
       mentionable: false,
       flags: 0 as RoleFlags,
       ...(managed ? { tags: { bot_id: this.botUser.id } } : {}),
-    });
-    // The role says what the REST routes enforce, so a permission check (Baton's doctor) sees what posting would meet.
-    let bot = BOT_PERMISSIONS;
-    if (!this.canManageWebhooks) bot &= ~PermissionFlagsBits.ManageWebhooks;
-    if (!this.canCreateThreads) bot &= ~PermissionFlagsBits.CreatePublicThreads;
-    return [role(this.guildId, "@everyone", STUDENT_PERMISSIONS, 0, false), role(this.botRoleId, "Baton", bot, 1, true)];
+    };
   }
 }

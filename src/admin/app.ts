@@ -7,6 +7,7 @@ import { readerTimeZone } from "./http/reader-time-zone.js";
 import { requireSession } from "./http/require-session.js";
 import { avatarOrigins, securityHeaders } from "./http/security-headers.js";
 import { accessRoutes, signOutRoute } from "./routes/access-routes.js";
+import { attachmentRoutes } from "./routes/attachment-routes.js";
 import { conversationRoutes } from "./routes/conversation-routes.js";
 import { reviewRoutes } from "./routes/review-routes.js";
 import { errorPage } from "./views/layout.js";
@@ -40,6 +41,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<ConsoleEnv> {
   guarded.use("*", requireSession(options, secure));
   guarded.route("/", signOutRoute(options, secure));
   guarded.route("/", conversationRoutes(options));
+  guarded.route("/", attachmentRoutes(options));
   guarded.route("/", reviewRoutes(options));
   app.route("/", guarded);
 

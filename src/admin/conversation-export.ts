@@ -41,7 +41,15 @@ export function conversationJson(detail: ConversationDetail, options: ExportOpti
         ...(m.turnStatus !== undefined && { turnStatus: m.turnStatus }),
         ...(m.errorCode !== undefined && { errorCode: m.errorCode }),
         ...(m.attachments.length > 0 && {
-          attachments: m.attachments.map((a) => ({ id: a.id, name: a.name, mediaType: a.mediaType, bytes: a.bytes })),
+          attachments: m.attachments.map((a) => ({
+            id: a.id,
+            name: a.name,
+            mediaType: a.mediaType,
+            bytes: a.bytes,
+            origin: a.origin,
+            ...(a.width !== undefined && a.height !== undefined && { width: a.width, height: a.height }),
+            ...(a.altText !== undefined && { altText: a.altText }),
+          })),
         }),
       })),
     handoffs: detail.handoffs.map((h) => ({ from: h.from, to: h.to, reason: h.reason, createdAt: iso(h.createdAt) })),
@@ -73,6 +81,11 @@ function quote(text: string): string {
     .join("\n");
 }
 
+/** A name inline in Markdown: its punctuation escaped so it cannot become a link, an image, emphasis or HTML. */
+function inlineText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/[\\`*_[\]!|~]/g, "\\$&");
+}
+
 export function conversationMarkdown(detail: ConversationDetail, options: ExportOptions): string {
   const sum = totals(detail.messages);
   const cost = sum.promptTokens + sum.completionTokens === 0 ? undefined : options.cost(sum);
@@ -95,7 +108,11 @@ export function conversationMarkdown(detail: ConversationDetail, options: Export
       const author = m.role === "user" ? `${m.userName ?? m.userId ?? "student"} (student)` : options.agent(m.authorAgent ?? "").displayName;
       const usage = m.promptTokens === undefined ? "" : ` · ${m.promptTokens} in / ${m.completionTokens ?? 0} out`;
       lines.push(`**${author}** · ${iso(m.createdAt)}${usage}`, "", quote(m.text), "");
-      for (const a of m.attachments) lines.push(`- attachment: ${a.name} (${a.mediaType}, ${a.bytes} bytes)`);
+      for (const a of m.attachments) {
+        const made = a.origin === "rendered" ? ", rendered by Baton" : "";
+        const size = a.width === undefined || a.height === undefined ? "" : `, ${a.width}×${a.height}`;
+        lines.push(`- attachment #${a.id}: ${inlineText(a.name)} (${a.mediaType}, ${a.bytes} bytes${size}${made})`);
+      }
       if (m.attachments.length > 0) lines.push("");
       if (m.turnStatus === "failed") lines.push(`_Turn failed${m.errorCode === undefined ? "" : ` (${m.errorCode})`}._`, "");
       for (const f of detail.flags.filter((flag) => flag.messageId === m.id)) {

@@ -16,8 +16,8 @@ import type {
 export type * from "../store/console/types.js";
 
 export interface ConsoleStore {
-  /** Which optional tables exist (flags from the safety migration, attachments from the media one). */
-  readonly features: { readonly flags: boolean; readonly attachments: boolean };
+  /** Which optional tables exist (flags, from the safety migration). */
+  readonly features: { readonly flags: boolean };
 
   /** Records a link's nonce; false if it was already used. */
   useLink(nonce: string, expiresAt: number, now: number): Promise<boolean>;

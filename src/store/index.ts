@@ -10,3 +10,5 @@ export { StoreError, MigrationError } from "./errors.js";
 export { DatabaseOpenError, type DatabaseOpenProblem } from "./database-open-error.js";
 export { toChatMessage, fromChatMessage } from "./row-mapping.js";
 export type * from "./types.js";
+export { AttachmentStore } from "./attachment-store.js";
+export type * from "./attachment-types.js";

@@ -1,4 +1,4 @@
-// The conversation pages: the filtered, searchable list; one conversation; its exports; its attachments.
+// The conversation pages: the filtered, searchable list; one conversation; its exports.
 
 import { Hono } from "hono";
 import type { AgentPresentation } from "../../bot/ports.js";
@@ -14,8 +14,6 @@ import { errorPage, layout } from "../views/layout.js";
 
 const PAGE_SIZE = 25;
 const STATUSES = new Set<string>(["answered", "failed", "flagged", "unreviewed"]);
-/** Shown inline; anything else is downloaded (and sandboxed), never rendered as a page of the console. */
-const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/webp", "image/gif"]);
 
 export function presentationOf(agents: ReadonlyMap<string, AgentPresentation>): (name: string) => AgentPresentation {
   return (name) => agents.get(name) ?? { name, displayName: name === "" ? "agent" : name };
@@ -109,21 +107,7 @@ export function conversationRoutes(options: ConsoleAppOptions): Hono<ConsoleEnv>
     return c.json(conversationJson(detail, { agent, cost }));
   });
 
-  routes.get("/attachments/:id{[0-9]+}", async (c) => {
-    const session = c.get("session");
-    const attachment = await options.store.attachment(session.scope, Number(c.req.param("id")));
-    if (attachment === undefined) return notFound(c);
-    const inline = INLINE_IMAGES.has(attachment.mediaType);
-    c.header("Content-Type", inline ? attachment.mediaType : "application/octet-stream");
-    c.header("Content-Disposition", `${inline ? "inline" : "attachment"}; filename="${attachment.name.replace(/[^\w.\- ]/g, "_")}"`);
-    // Private: the session's cookie gates it, so no shared cache may keep it; the browser may, for the session's length.
-    c.header("Cache-Control", "private, max-age=3600");
-    c.header("Content-Security-Policy", "default-src 'none'; sandbox");
-    return c.body(attachment.data as Uint8Array<ArrayBuffer>);
-  });
-
   return routes;
-
 }
 
 export function notFound(c: ConsoleContext, what = "conversation"): Response | Promise<Response> {

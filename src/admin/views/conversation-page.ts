@@ -3,6 +3,7 @@
 
 import type { AgentPresentation } from "../../bot/ports.js";
 import type { AccessRecord, ConversationDetail, FlagRecord, MessageRecord } from "../ports.js";
+import { INLINE_IMAGE_TYPES } from "../http/attachment-headers.js";
 import { formatTime } from "../time-zone.js";
 import type { CostEstimator } from "../usage-cost.js";
 import { formatCost, totals } from "../usage-cost.js";
@@ -24,13 +25,15 @@ export interface ConversationView {
 const time = (ms: number, timeZone: string): Html =>
   html`<time datetime="${new Date(ms).toISOString()}">${formatTime(ms, timeZone)}</time>`;
 
+/** Under their message: safe raster images inline (served by /attachments/:id), every other file as a download link. */
 function attachments(message: MessageRecord): Html {
   if (message.attachments.length === 0) return html``;
-  return html`<div class="attachments">${message.attachments.map((a) =>
-    a.mediaType.startsWith("image/")
-      ? html`<figure><a href="/attachments/${a.id}"><img src="/attachments/${a.id}" alt="${a.name}" ${a.width === undefined ? "" : html`width="${a.width}"`} ${a.height === undefined ? "" : html`height="${a.height}"`}></a><figcaption>${a.name} · ${kib(a.bytes)}</figcaption></figure>`
-      : html`<a class="file" href="/attachments/${a.id}">📎 ${a.name} <span class="muted">${a.mediaType} · ${kib(a.bytes)}</span></a>`,
-  )}</div>`;
+  return html`<div class="attachments">${message.attachments.map((a) => {
+    const made = a.origin === "rendered" ? " · rendered by Baton" : "";
+    return INLINE_IMAGE_TYPES.has(a.mediaType)
+      ? html`<figure class="attachment"><a href="/attachments/${a.id}"><img src="/attachments/${a.id}" alt="${a.altText ?? a.name}" ${a.width === undefined ? "" : html`width="${a.width}"`} ${a.height === undefined ? "" : html`height="${a.height}"`}></a><figcaption>${a.name} · ${kib(a.bytes)}${made}</figcaption></figure>`
+      : html`<a class="file attachment" href="/attachments/${a.id}" download>📎 ${a.name} <span class="muted">${a.mediaType} · ${kib(a.bytes)}${made}</span></a>`;
+  })}</div>`;
 }
 
 function kib(bytes: number): string {

@@ -1,4 +1,4 @@
-// Attachments (the media migration's table): listed per message, and read one at a time for the console to serve.
+// Attachments (migration 0006) as the console reads them: listed per message, and one at a time, within the scope.
 
 import type { Database, Statement } from "better-sqlite3";
 import { scopeSql } from "./scope-sql.js";
@@ -7,29 +7,32 @@ import type { AttachmentContent, AttachmentSummary, ConsoleScope } from "./types
 interface SummaryRow {
   id: number;
   message_id: number;
-  name: string;
+  origin: AttachmentSummary["origin"];
+  file_name: string;
   media_type: string;
-  size: number;
+  byte_size: number;
   width: number | null;
   height: number | null;
+  alt_text: string | null;
 }
 
 interface ContentRow {
   conversation_id: number;
   platform: string;
   workspace: string;
-  name: string;
+  file_name: string;
   media_type: string;
   data: Buffer;
 }
 
 export class AttachmentQueries {
   private readonly byConversation: Statement<[number], SummaryRow>;
+  private readonly content = new Map<ConsoleScope["kind"], Statement<(string | number)[], ContentRow>>();
 
   constructor(private readonly db: Database) {
     this.byConversation = db.prepare(
-      `SELECT a.id, a.message_id, a.name, a.media_type, length(a.data) AS size, a.width, a.height
-       FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ? ORDER BY a.id`,
+      `SELECT id, message_id, origin, file_name, media_type, byte_size, width, height, alt_text
+       FROM attachments WHERE conversation_id = ? ORDER BY id`,
     );
   }
 
@@ -39,32 +42,37 @@ export class AttachmentQueries {
       const list = byMessage.get(row.message_id) ?? [];
       list.push({
         id: row.id,
-        name: row.name,
+        origin: row.origin,
+        name: row.file_name,
         mediaType: row.media_type,
-        bytes: row.size,
+        bytes: row.byte_size,
         ...(row.width !== null && { width: row.width }),
         ...(row.height !== null && { height: row.height }),
+        ...(row.alt_text !== null && { altText: row.alt_text }),
       });
       byMessage.set(row.message_id, list);
     }
     return byMessage;
   }
 
-  content(scope: ConsoleScope, id: number): AttachmentContent | undefined {
+  /** The file with its bytes, or undefined if it does not exist or its conversation is outside the scope. */
+  read(scope: ConsoleScope, id: number): AttachmentContent | undefined {
     const { sql, params } = scopeSql(scope);
-    const row = this.db
-      .prepare<(string | number)[], ContentRow>(
-        `SELECT c.id AS conversation_id, c.platform, c.workspace, a.name, a.media_type, a.data
-         FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id
-         WHERE a.id = ? AND ${sql}`,
-      )
-      .get(id, ...params);
+    let statement = this.content.get(scope.kind);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `SELECT a.conversation_id, c.platform, c.workspace, a.file_name, a.media_type, a.data
+         FROM attachments a JOIN conversations c ON c.id = a.conversation_id WHERE a.id = ? AND ${sql}`,
+      );
+      this.content.set(scope.kind, statement);
+    }
+    const row = statement.get(id, ...params);
     if (row === undefined) return undefined;
     return {
       conversationId: row.conversation_id,
       platform: row.platform,
       workspace: row.workspace,
-      name: row.name,
+      name: row.file_name,
       mediaType: row.media_type,
       data: new Uint8Array(row.data),
     };

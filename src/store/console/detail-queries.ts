@@ -40,7 +40,7 @@ export class DetailQueries {
   constructor(
     private readonly db: Database,
     private readonly flags: FlagQueries | undefined,
-    private readonly attachments: AttachmentQueries | undefined,
+    private readonly attachments: AttachmentQueries,
   ) {
     this.messages = db.prepare(
       `SELECT id, seq, role, author_agent, user_id, user_name, text, prompt_tokens, completion_tokens, turn_status,
@@ -67,7 +67,7 @@ export class DetailQueries {
     return this.db.transaction(() => {
       const row = statement.get(id, ...params);
       if (row === undefined) return undefined;
-      const attachments = this.attachments?.ofConversation(id) ?? new Map();
+      const attachments = this.attachments.ofConversation(id);
       const messages = this.messages.all(id).map(
         (m): MessageRecord => ({
           id: m.id,

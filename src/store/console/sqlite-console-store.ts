@@ -23,7 +23,6 @@ import type {
 /** The tables other features add in their own migrations, and the columns the console reads from them. */
 const OPTIONAL_TABLES = {
   flags: ["id", "conversation_id", "message_id", "severity", "categories", "action", "source", "text", "created_at", "reviewed_by", "reviewed_at"],
-  attachments: ["id", "message_id", "name", "media_type", "data", "width", "height"],
 } as const;
 
 function hasTable(db: Database, table: keyof typeof OPTIONAL_TABLES): boolean {
@@ -38,19 +37,19 @@ function hasTable(db: Database, table: keyof typeof OPTIONAL_TABLES): boolean {
 
 /** Synchronous SQLite underneath; the interface is asynchronous so another database can implement it. */
 export class SqliteConsoleStore {
-  readonly features: { readonly flags: boolean; readonly attachments: boolean };
+  readonly features: { readonly flags: boolean };
   private readonly sessions: SessionQueries;
   private readonly listing: ListingQueries;
   private readonly detail: DetailQueries;
   private readonly flagQueries: FlagQueries | undefined;
-  private readonly attachmentQueries: AttachmentQueries | undefined;
+  private readonly attachmentQueries: AttachmentQueries;
   private readonly usageQueries: UsageQueries;
 
   constructor(db: Database) {
-    this.features = { flags: hasTable(db, "flags"), attachments: hasTable(db, "attachments") };
+    this.features = { flags: hasTable(db, "flags") };
     this.sessions = new SessionQueries(db);
     this.flagQueries = this.features.flags ? new FlagQueries(db) : undefined;
-    this.attachmentQueries = this.features.attachments ? new AttachmentQueries(db) : undefined;
+    this.attachmentQueries = new AttachmentQueries(db);
     this.listing = new ListingQueries(db, this.features.flags);
     this.detail = new DetailQueries(db, this.flagQueries, this.attachmentQueries);
     this.usageQueries = new UsageQueries(db);
@@ -114,6 +113,6 @@ export class SqliteConsoleStore {
   }
 
   async attachment(scope: ConsoleScope, id: number): Promise<AttachmentContent | undefined> {
-    return this.attachmentQueries?.content(scope, id);
+    return this.attachmentQueries.read(scope, id);
   }
 }

@@ -77,11 +77,15 @@ export interface ConversationPage {
 
 export interface AttachmentSummary {
   readonly id: number;
+  /** upload: a person sent it; rendered: Baton made it (e.g. display math). */
+  readonly origin: "upload" | "rendered";
   readonly name: string;
   readonly mediaType: string;
   readonly bytes: number;
   readonly width?: number;
   readonly height?: number;
+  /** An image's alt text, or a rendered formula's TeX source. */
+  readonly altText?: string;
 }
 
 export interface FlagRecord {

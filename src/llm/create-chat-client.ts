@@ -1,6 +1,6 @@
 // Builds the ChatClient that typed LLM settings describe: OpenAI (or compatible), Azure OpenAI, or the offline demo.
 
-import { DefaultAzureCredential, getBearerTokenProvider, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import OpenAI, { AzureOpenAI } from "openai";
 import type { ChatClient } from "../workflow/chat-client.js";
 import { ModelError } from "../workflow/errors.js";
@@ -82,19 +82,23 @@ function createAzureClient(settings: AzureSettings): AzureOpenAI {
   if (settings.apiKey !== undefined) return new AzureOpenAI({ ...common, apiKey: settings.apiKey });
   return new AzureOpenAI({
     ...common,
-    azureADTokenProvider: entraTokenProvider(settings.credential ?? new DefaultAzureCredential()),
+    azureADTokenProvider: entraTokenProvider(settings.credential),
   });
 }
 
 /**
  * A failing credential (no `az login`, no managed identity) is a configuration problem, not an outage:
  * it becomes model_auth. The client wraps what the provider throws, and the error mapping finds it as the cause.
+ * @azure/identity (15 MB, 200 ms) is loaded at the first token, so that only Entra deployments pay for it.
  */
-function entraTokenProvider(credential: TokenCredential): () => Promise<string> {
-  const getToken = getBearerTokenProvider(credential, COGNITIVE_SERVICES_SCOPE);
+function entraTokenProvider(credential: TokenCredential | undefined): () => Promise<string> {
+  let getToken: Promise<() => Promise<string>> | undefined;
   return async () => {
     try {
-      return await getToken();
+      getToken ??= import("@azure/identity").then((identity) =>
+        identity.getBearerTokenProvider(credential ?? new identity.DefaultAzureCredential(), COGNITIVE_SERVICES_SCOPE),
+      );
+      return await (await getToken)();
     } catch (error) {
       throw new ModelError("model_auth", "Could not get a Microsoft Entra token for Azure OpenAI.", { cause: error });
     }

@@ -71,7 +71,7 @@ export async function* runHandoffTurn(
   let humanInputRequest: HumanInputRequest | undefined;
   // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
   let emptyAnswers = 0;
-  const tracing = new TurnTracing(workflow.options.traceContent, workflow.name, history.length);
+  const tracing = await TurnTracing.start(workflow.options.traceContent, workflow.name, history.length);
   let stepSpan: Span | undefined;
   let modelSpan: Span | undefined;
 

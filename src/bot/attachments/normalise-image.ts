@@ -1,7 +1,14 @@
 // Decodes a student's image (PNG, JPEG, WebP, GIF's first frame), turns it upright, downscales it and re-encodes it.
 
-import sharp from "sharp";
+import type SharpModule from "sharp";
 import { AttachmentError } from "./errors.js";
+
+// sharp (libvips, ~25 MB) is loaded with the first image, not with every program that imports the service.
+let sharpModule: Promise<typeof SharpModule> | undefined;
+function loadSharp(): Promise<typeof SharpModule> {
+  sharpModule ??= import("sharp").then((loaded) => loaded.default);
+  return sharpModule;
+}
 
 export interface NormalisedImage {
   readonly data: Uint8Array;
@@ -23,6 +30,7 @@ const MAX_INPUT_PIXELS = 50_000_000;
 
 export async function normaliseImage(input: Uint8Array, options: NormaliseOptions = {}): Promise<NormalisedImage> {
   const maxSide = options.maxSide ?? 2048;
+  const sharp = await loadSharp();
   let format: string | undefined;
   try {
     format = (await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
@@ -53,6 +61,7 @@ export async function normaliseImage(input: Uint8Array, options: NormaliseOption
 
 /** Whether the bytes are an image of any kind sharp knows: decides between the image and the document path. */
 export async function sniffImageFormat(input: Uint8Array): Promise<string | undefined> {
+  const sharp = await loadSharp();
   try {
     return (await sharp(input).metadata()).format;
   } catch {

@@ -5,7 +5,7 @@ import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import { SLACK_PLATFORM } from "./reply-poster.js";
 import { splitMessage, DEFAULT_MESSAGE_LIMIT } from "./split-message.js";
-import { parseThreadLink } from "./thread-link.js";
+import { isLinkOfWorkspace, parseThreadLink } from "./thread-link.js";
 import { formatConversationList, formatTranscript } from "./transcript-format.js";
 import type { SlackUserDirectory } from "./user-directory.js";
 
@@ -43,6 +43,7 @@ const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 export const REFUSAL = "Sorry, only moderators can use this command.";
+export const OTHER_WORKSPACE = "That link is not a thread of this workspace: you can only read this workspace's conversations here.";
 
 export class ModerationCommands {
   readonly #options: ModerationCommandsOptions;
@@ -88,6 +89,13 @@ export class ModerationCommands {
     const location = parseThreadLink(argument);
     if (location === undefined) {
       await this.#reply(request, `That is not a Slack thread link. Usage: \`${this.historyCommand} [thread link]\` (use "Copy link" on the thread's first message).`);
+      return;
+    }
+    // Authorised where the thread lives: a moderator of this workspace is not one of another, and a link's channel and
+    // ts must never be read as this workspace's.
+    if (!isLinkOfWorkspace(location, request)) {
+      this.#options.logger.info({ moderator: request.userId }, "slack moderator refused a thread link of another workspace");
+      await this.#reply(request, OTHER_WORKSPACE);
       return;
     }
     const ref: ThreadRef = {

@@ -1,6 +1,7 @@
 // Moderator commands through Bolt's HTTP receiver: who may use them, transcripts, conversation lists, forgetting a user.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Transcript } from "../../../src/bot/ports.js";
+import { OTHER_WORKSPACE } from "../../../src/platforms/slack/moderation-commands.js";
 import { slashCommandBody } from "../../support/fake-slack/index.js";
 import { FakeGateway } from "./fake-gateway.js";
 import { ADMIN, CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type SlackTestBot } from "./slack-test-bot.js";
@@ -76,6 +77,25 @@ describe("/homework-history", () => {
     expect(refusal).toEqual({ text: "Sorry, only moderators can use this command.", response_type: "ephemeral" });
     const [admin] = await run(t, "/homework-history", link, ADMIN.id);
     expect(String(admin?.text)).toContain("*Conversation #12*");
+  });
+
+  it("refuses a thread link of another workspace, whatever its channel and ts, and says nothing about the thread", async () => {
+    const gateway = new FakeGateway();
+    t = await startSlackTestBot({ gateway });
+    const { teamId } = t.fake.identity;
+    gateway.setTranscript(transcript(teamId));
+    const ts = ROOT.replace(".", "");
+    for (const link of [
+      `https://other-school.slack.com/archives/${CHANNEL}/p${ts}`,
+      `https://app.slack.com/client/T0OTHER/${CHANNEL}/thread/${CHANNEL}-${ROOT}`,
+      `https://baton-school.slack.com.example.net/archives/${CHANNEL}/p${ts}`,
+    ]) {
+      const answers = await run(t, "/homework-history", link, MODERATOR.id);
+      expect(answers).toEqual([{ text: OTHER_WORKSPACE, response_type: "ephemeral" }]);
+    }
+    // The web client's address of this workspace's thread is read.
+    const [own] = await run(t, "/homework-history", `https://app.slack.com/client/${teamId}/${CHANNEL}/thread/${CHANNEL}-${ROOT}`, MODERATOR.id);
+    expect(String(own?.text)).toContain("*Conversation #12*");
   });
 
   it("lists the channel's conversations when no link is given", async () => {

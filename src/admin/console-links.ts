@@ -5,6 +5,7 @@ import { signLink } from "./signed-link.js";
 import type { ConsoleScope } from "./scope.js";
 
 export type { ConsoleLinkRequest, ConsoleLinks };
+export { flagsPageLink } from "../bot/console-links.js";
 
 export class SignedConsoleLinks implements ConsoleLinks {
   constructor(

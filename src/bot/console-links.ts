@@ -16,3 +16,14 @@ export interface ConsoleLinks {
   /** A signed URL: 15 minutes, single use. */
   linkFor(request: ConsoleLinkRequest): string;
 }
+
+/**
+ * The link a /flags (Discord) or /homework-flags (Slack) answer carries: the console's flags page, scoped to the
+ * moderator's server/workspace (open flags first, most severe first), signed, 15 minutes, single use.
+ */
+export function flagsPageLink(
+  links: ConsoleLinks,
+  request: { readonly platform: string; readonly workspace: string; readonly moderator: ConsoleLinkRequest["moderator"] },
+): string {
+  return links.linkFor({ platform: request.platform, workspace: request.workspace, moderator: request.moderator, page: "flags" });
+}

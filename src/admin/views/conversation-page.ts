@@ -110,7 +110,7 @@ export function conversationBody(view: ConversationView): Html {
   const sum = totals(detail.messages);
   const cost = sum.promptTokens + sum.completionTokens === 0 ? undefined : view.cost(sum);
   const failedTurns = detail.messages.filter((m) => m.turnStatus === "failed").length;
-  const openFlags = detail.flags.filter((f) => f.reviewedAt === undefined).length;
+  const openFlags = detail.flags.filter((f) => f.reviewedAt === undefined && f.action !== "unchecked").length;
   const usedAgents = new Set(detail.messages.flatMap((m) => (m.role === "assistant" && m.authorAgent !== undefined ? [m.authorAgent] : [])));
   for (const h of detail.handoffs) usedAgents.add(h.from).add(h.to);
   const usedEdges = new Set(detail.handoffs.map((h) => `${h.from}>${h.to}`));

@@ -14,7 +14,7 @@ const ACTIONS: Record<string, string> = {
 export function flagCard(flag: FlagRecord, options: { csrf: string; timeZone: string; back: string; withLink?: boolean }): Html {
   const reviewed = flag.reviewedAt !== undefined;
   return html`<div class="flag-card severity-${flag.severity}${reviewed ? " reviewed" : ""}" id="flag-${flag.id}">
-  <div class="flag-head"><span class="badge sev-${flag.severity}">${flag.severity}</span> <span>${flag.categories.join(", ")}</span> <span class="muted">· ${flag.source === "output" ? "agent answer" : "student message"} · ${ACTIONS[flag.action] ?? flag.action} · ${formatTime(flag.createdAt, options.timeZone)}</span>
+  <div class="flag-head"><span class="badge sev-${flag.severity}">${flag.severity}</span> <span>${flag.categories.join(", ")}</span> <span class="muted">· ${flag.source === "output" ? "agent answer" : "student message"}${flag.student === undefined ? "" : html` (${flag.student})`} · ${ACTIONS[flag.action] ?? flag.action} · ${formatTime(flag.createdAt, options.timeZone)}</span>
   ${options.withLink === true ? html` · <a href="/conversations/${flag.conversationId}#flag-${flag.id}">conversation #${flag.conversationId}</a>` : ""}</div>
   ${flag.messageId === undefined || options.withLink === true ? html`<p class="flag-text">${flag.excerpt}</p>` : ""}
   ${reviewed

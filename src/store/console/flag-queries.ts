@@ -16,11 +16,17 @@ interface FlagRow {
   created_at: number;
   reviewed_by: string | null;
   reviewed_at: number | null;
+  student: string | null;
 }
 
 const COLUMNS =
   "f.id, f.conversation_id, f.message_id, f.severity, f.categories, f.action, f.source, f.text, f.created_at, " +
-  "f.reviewed_by, f.reviewed_at";
+  "f.reviewed_by, f.reviewed_at, coalesce(f.user_name, (SELECT m.user_name FROM messages m WHERE m.id = f.message_id), f.user_id) AS student";
+/**
+ * What belongs in the moderators' queue (the flags page, open-flag counts, the flagged filters): everything but an
+ * outage's "unchecked" marks, which stay on their messages in the transcript (as FlagStore's listing does).
+ */
+export const QUEUED_FLAG = "f.action <> 'unchecked'";
 const SEVERITY_ORDER = "CASE f.severity WHEN 'urgent' THEN 0 WHEN 'alert' THEN 1 WHEN 'flag' THEN 2 ELSE 3 END";
 
 export class FlagQueries {
@@ -42,7 +48,7 @@ export class FlagQueries {
     return this.db
       .prepare<(string | number)[], FlagRow>(
         `SELECT ${COLUMNS} FROM flags f JOIN conversations c ON c.id = f.conversation_id
-         WHERE ${sql} ${open}
+         WHERE ${sql} AND ${QUEUED_FLAG} ${open}
          ORDER BY f.reviewed_at IS NOT NULL, ${SEVERITY_ORDER}, f.id DESC LIMIT ?`,
       )
       .all(...params, options.limit)
@@ -79,6 +85,7 @@ function toFlag(row: FlagRow): FlagRecord {
     createdAt: row.created_at,
     reviewedBy: row.reviewed_by ?? undefined,
     reviewedAt: row.reviewed_at ?? undefined,
+    student: row.student ?? undefined,
   };
 }
 

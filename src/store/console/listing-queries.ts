@@ -2,6 +2,7 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import { conversationSummary, type ConversationRow } from "./conversation-row.js";
+import { QUEUED_FLAG } from "./flag-queries.js";
 import { ftsQuery, scopeSql } from "./scope-sql.js";
 import type { ConsoleScope, ConversationListItem, ConversationPage, ConversationQuery } from "./types.js";
 
@@ -78,10 +79,14 @@ export class ListingQueries {
         add("EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.turn_status = 'failed')");
         break;
       case "flagged":
-        add(this.hasFlags ? "EXISTS (SELECT 1 FROM flags f WHERE f.conversation_id = c.id)" : "0");
+        add(this.hasFlags ? `EXISTS (SELECT 1 FROM flags f WHERE f.conversation_id = c.id AND ${QUEUED_FLAG})` : "0");
         break;
       case "unreviewed":
-        add(this.hasFlags ? "EXISTS (SELECT 1 FROM flags f WHERE f.conversation_id = c.id AND f.reviewed_at IS NULL)" : "0");
+        add(
+          this.hasFlags
+            ? `EXISTS (SELECT 1 FROM flags f WHERE f.conversation_id = c.id AND f.reviewed_at IS NULL AND ${QUEUED_FLAG})`
+            : "0",
+        );
         break;
       case undefined:
         break;
@@ -120,7 +125,7 @@ export class ListingQueries {
     let statement = this.statements.get(where);
     if (statement === undefined) {
       const openFlags = this.hasFlags
-        ? "(SELECT count(*) FROM flags f WHERE f.conversation_id = c.id AND f.reviewed_at IS NULL)"
+        ? `(SELECT count(*) FROM flags f WHERE f.conversation_id = c.id AND f.reviewed_at IS NULL AND ${QUEUED_FLAG})`
         : "0";
       statement = this.db.prepare<Param[], ListRow>(`
         SELECT c.id, c.platform, c.workspace, c.channel, c.thread, c.active_agent, c.created_at, c.updated_at,

@@ -22,7 +22,7 @@ import type {
 
 /** The tables other features add in their own migrations, and the columns the console reads from them. */
 const OPTIONAL_TABLES = {
-  flags: ["id", "conversation_id", "message_id", "severity", "categories", "action", "source", "text", "created_at", "reviewed_by", "reviewed_at"],
+  flags: ["id", "conversation_id", "message_id", "severity", "categories", "action", "source", "text", "created_at", "reviewed_by", "reviewed_at", "user_name"],
 } as const;
 
 function hasTable(db: Database, table: keyof typeof OPTIONAL_TABLES): boolean {

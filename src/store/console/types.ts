@@ -100,6 +100,8 @@ export interface FlagRecord {
   readonly createdAt: number;
   readonly reviewedBy: string | undefined;
   readonly reviewedAt: number | undefined;
+  /** The student whose turn it was: display name, else user id. */
+  readonly student: string | undefined;
 }
 
 export interface MessageRecord {

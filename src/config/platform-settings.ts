@@ -18,6 +18,7 @@ export function discordSettings(env: Env): DiscordSettings | undefined {
     applicationId: env.DISCORD_APPLICATION_ID,
     ...(env.DISCORD_GUILD_ID !== undefined ? { guildId: env.DISCORD_GUILD_ID } : {}),
     ...(env.DISCORD_CHANNEL_IDS.length > 0 ? { channelIds: env.DISCORD_CHANNEL_IDS } : {}),
+    ...(env.DISCORD_ALERT_CHANNEL_ID !== undefined ? { alertChannelId: env.DISCORD_ALERT_CHANNEL_ID } : {}),
     ...(env.DISCORD_API_URL !== undefined ? { apiUrl: env.DISCORD_API_URL } : {}),
   };
 }
@@ -39,6 +40,7 @@ export function slackSettings(env: Env): SlackSettings | undefined {
     maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
     ...(env.SLACK_APP_TOKEN !== undefined ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(env.SLACK_SIGNING_SECRET !== undefined ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(env.SLACK_ALERT_CHANNEL !== undefined ? { alertChannel: env.SLACK_ALERT_CHANNEL } : {}),
     ...(env.SLACK_API_URL !== undefined ? { apiUrl: env.SLACK_API_URL } : {}),
     ...(env.HOST !== undefined ? { host: env.HOST } : {}),
   };

@@ -15,6 +15,7 @@ import { discordInviteUrl } from "./invite-url.js";
 import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
 import type { ConsoleLinks } from "../../bot/console-links.js";
+import { DiscordAlertPoster } from "./alert-poster.js";
 import { DiscordReplyPort } from "./reply-port.js";
 import { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 import { WebhookRegistry } from "./webhook-registry.js";
@@ -70,7 +71,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   client.on(Events.InteractionCreate, onInteractionCreate);
 
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
-  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger }));
+  const alerts = settings.alertChannelId === undefined ? {} : { alerts: new DiscordAlertPoster(client, settings.alertChannelId) };
+  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts }));
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
   if (client.guilds.cache.size === 0) {
     const invite = discordInviteUrl(settings.applicationId);

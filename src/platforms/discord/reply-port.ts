@@ -2,8 +2,10 @@
 
 import { ChannelType, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
 import type { Logger } from "pino";
-import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
+import type { OutboundReply, PlatformPort, PostedReply, ThreadRef } from "../../bot/ports.js";
+import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
+import type { DiscordAlertPoster } from "./alert-poster.js";
 import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
 import { DiscordAdapterError, discordErrorCode, toDeliveryError } from "./errors.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
@@ -11,12 +13,18 @@ import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
 
 /** What an empty reply is posted as, since Discord refuses empty messages. */
 const EMPTY_REPLY = "_(no text)_";
+/** What the later pieces of a withheld answer become (the first one carries the notice). */
+export const WITHHELD_PIECE = "_(withheld)_";
 
 export interface DiscordReplyPortOptions {
   readonly client: Client<true>;
   readonly webhooks: WebhookRegistry<Webhook>;
   readonly logger: Logger;
+  /** Where safety alerts go (DISCORD_ALERT_CHANNEL_ID); without it the port posts none. */
+  readonly alerts?: DiscordAlertPoster;
 }
+
+type Route = { readonly kind: "bot" } | { readonly kind: "webhook"; readonly webhook: Webhook };
 
 /** Posted pieces of replies whose delivery failed part-way, so a retry does not post them twice. */
 const MAX_REMEMBERED_PARTIAL = 500;
@@ -26,8 +34,77 @@ const RECENT_MESSAGES = 50;
 export class DiscordReplyPort implements PlatformPort {
   readonly platform = DISCORD_PLATFORM;
   private readonly partial = new Map<number, string[]>();
+  readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
 
-  constructor(private readonly options: DiscordReplyPortOptions) {}
+  constructor(private readonly options: DiscordReplyPortOptions) {
+    const { alerts } = options;
+    if (alerts !== undefined) this.postAlert = (alert) => alerts.post(alert);
+  }
+
+  /**
+   * Replaces a posted reply (a withheld answer) in place: the first piece becomes `text`, any later piece of a split
+   * reply a short mark. A webhook's message is edited through the webhook (thread_id for a thread), the bot's own
+   * through the channel.
+   */
+  async replaceReply(reply: PostedReply, text: string): Promise<void> {
+    try {
+      const header = fallbackHeader(reply.agent);
+      const pieces = this.piecesOf(reply.text, header);
+      const parent = await this.parentChannel(reply);
+      const route: Route = parent === undefined ? { kind: "bot" } : await this.options.webhooks.routeFor(parent);
+      const ids = [reply.platformMessageId, ...(pieces.length > 1 ? await this.laterPieces(reply, route, pieces, header) : [])];
+      for (const [index, id] of ids.entries()) {
+        const content = index === 0 ? text : WITHHELD_PIECE;
+        if (route.kind === "webhook") {
+          await route.webhook.editMessage(id, { content, allowedMentions: NO_MENTIONS, ...(reply.thread === reply.channel ? {} : { threadId: reply.thread }) });
+        } else {
+          const thread = await this.fetchChannel(reply.thread);
+          if (!thread.isTextBased() || !("messages" in thread)) throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${reply.thread} has no messages`);
+          await thread.messages.edit(id, { content: index === 0 ? `${header}\n${content}` : content, allowedMentions: NO_MENTIONS });
+        }
+      }
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** The ids of a split reply's pieces after the first: our own posts right after it whose content is the next piece. */
+  private async laterPieces(reply: PostedReply, route: Route, pieces: readonly string[], header: string): Promise<string[]> {
+    const thread = await this.fetchChannel(reply.thread);
+    if (!thread.isTextBased() || !("messages" in thread)) return [];
+    const after = await thread.messages.fetch({ after: reply.platformMessageId, limit: RECENT_MESSAGES });
+    const ours = this.ownPosts([...after.values()], route, reply.agent);
+    const expected = this.expectedContents(pieces, route, header);
+    const found: string[] = [];
+    for (const message of ours) {
+      if (found.length + 1 >= expected.length || message.content !== expected[found.length + 1]) break;
+      found.push(message.id);
+    }
+    return found;
+  }
+
+  private piecesOf(text: string, header: string): string[] {
+    // Every piece leaves room for the fallback's bold name, so a switch of route mid-reply still fits.
+    const pieces = splitMessage(text, { limit: DISCORD_MESSAGE_LIMIT - header.length - 1 });
+    if (pieces.length === 0) pieces.push(EMPTY_REPLY);
+    return pieces;
+  }
+
+  /** What each piece reads as on Discord: the bot's own posts carry the agent's bold name on the first. */
+  private expectedContents(pieces: readonly string[], route: Route, header: string): string[] {
+    return pieces.map((piece, index) => (route.kind === "bot" && index === 0 ? `${header}\n${piece}` : piece));
+  }
+
+  /** Our own posts under this agent's name among `messages`, oldest first. */
+  private ownPosts(messages: readonly Message[], route: Route, agent: OutboundReply["agent"]): Message[] {
+    const botId = this.options.client.user.id;
+    const { username } = webhookIdentity(agent);
+    const ours = (message: Message): boolean =>
+      route.kind === "webhook"
+        ? message.webhookId === route.webhook.id && message.author.username === username
+        : message.webhookId === null && message.author.id === botId;
+    return messages.filter(ours).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
 
   async deliver(reply: OutboundReply): Promise<string> {
     try {
@@ -39,9 +116,7 @@ export class DiscordReplyPort implements PlatformPort {
 
   private async post(reply: OutboundReply): Promise<string> {
     const header = fallbackHeader(reply.agent);
-    // Every piece leaves room for the fallback's bold name, so a switch of route mid-reply still fits.
-    const pieces = splitMessage(reply.text, { limit: DISCORD_MESSAGE_LIMIT - header.length - 1 });
-    if (pieces.length === 0) pieces.push(EMPTY_REPLY);
+    const pieces = this.piecesOf(reply.text, header);
     const parent = await this.parentChannel(reply);
     const posted = this.partial.get(reply.replyId) ?? (reply.maybePosted === true ? await this.findPosted(reply, parent, pieces, header) : []);
     try {
@@ -73,17 +148,9 @@ export class DiscordReplyPort implements PlatformPort {
   private async findPosted(reply: OutboundReply, parent: WebhookChannel<Webhook> | undefined, pieces: readonly string[], header: string): Promise<string[]> {
     const thread = await this.fetchChannel(reply.thread);
     if (!thread.isTextBased() || !("messages" in thread)) return [];
-    const route = parent === undefined ? ({ kind: "bot" } as const) : await this.options.webhooks.routeFor(parent);
-    const botId = this.options.client.user.id;
-    const { username } = webhookIdentity(reply.agent);
-    const ours = (message: Message): boolean =>
-      route.kind === "webhook"
-        ? message.webhookId === route.webhook.id && message.author.username === username
-        : message.webhookId === null && message.author.id === botId;
-    const expected = pieces.map((piece, index) => (route.kind === "bot" && index === 0 ? `${header}\n${piece}` : piece));
-    const recent = [...(await thread.messages.fetch({ limit: RECENT_MESSAGES })).values()]
-      .filter(ours)
-      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const route: Route = parent === undefined ? { kind: "bot" } : await this.options.webhooks.routeFor(parent);
+    const expected = this.expectedContents(pieces, route, header);
+    const recent = this.ownPosts([...(await thread.messages.fetch({ limit: RECENT_MESSAGES })).values()], route, reply.agent);
     const start = recent.findLastIndex((message) => message.content === expected[0]);
     if (start === -1) return [];
     const found = [recent[start]!.id];
@@ -126,7 +193,7 @@ export class DiscordReplyPort implements PlatformPort {
   }
 
   /** The channel whose webhook posts into the reply's thread, or undefined when it cannot have webhooks. */
-  private async parentChannel(reply: OutboundReply): Promise<WebhookChannel<Webhook> | undefined> {
+  private async parentChannel(reply: ThreadRef): Promise<WebhookChannel<Webhook> | undefined> {
     const channel = await this.fetchChannel(reply.channel);
     switch (channel.type) {
       case ChannelType.GuildText:

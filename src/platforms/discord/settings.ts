@@ -12,6 +12,8 @@ export interface DiscordSettings {
   readonly guildId?: string;
   /** Allow-list of channel ids where questions may be asked; empty or absent means every text channel. */
   readonly channelIds?: readonly string[];
+  /** DISCORD_ALERT_CHANNEL_ID: the moderators' channel, where safety alerts are posted; absent, none are. */
+  readonly alertChannelId?: string;
   /** REST base without the version, e.g. "https://discord.com/api" (the default); for proxies and tests. */
   readonly apiUrl?: string;
 }
@@ -24,5 +26,6 @@ export const discordSettingsSchema = z.object({
   applicationId: snowflake,
   guildId: snowflake.optional(),
   channelIds: z.array(snowflake).optional(),
+  alertChannelId: snowflake.optional(),
   apiUrl: z.url().optional(),
 }) satisfies z.ZodType<DiscordSettings>;

@@ -15,6 +15,8 @@ export interface SlackSettings {
   readonly commandName: string;
   /** SLACK_MODERATOR_IDS: users allowed the moderator commands besides workspace admins and owners. */
   readonly moderatorIds: readonly string[];
+  /** SLACK_ALERT_CHANNEL: the moderators' channel id, where safety alerts are posted (the bot must be a member). */
+  readonly alertChannel?: string;
   /** SLACK_API_URL: another Web API base (a proxy, or a fake in tests), e.g. "http://127.0.0.1:3999/api/". */
   readonly apiUrl?: string;
   /** SLACK_MAX_BODY_BYTES: HTTP bodies larger than this are refused with 413 as they stream. Default 1 MiB. */

@@ -8,7 +8,7 @@ import type { ConversationGateway, PlatformPort, ThreadRef } from "../../../src/
 import { startDiscordBot, type DiscordBot, type DiscordSettings } from "../../../src/platforms/discord/index.js";
 import type { FakeResponder } from "../../support/fake-openai-server.js";
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedCall } from "../../support/fake-discord/index.js";
-import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
+import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../../support/service-harness.js";
 
 export interface LogLine {
   readonly level: number;
@@ -25,6 +25,8 @@ export interface DiscordTestBedOptions {
   readonly beforeStart?: (fake: FakeDiscord) => void;
   /** The web console's links, for the moderator commands. */
   readonly consoleLinks?: ConsoleLinks;
+  /** Moderation and caps in the service; with it, the service logs into `logs` too. */
+  readonly safety?: ServiceHarnessOptions["safety"];
 }
 
 export interface DiscordTestBed {
@@ -48,8 +50,6 @@ export interface DiscordTestBed {
 
 export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): Promise<DiscordTestBed> {
   const fake = await startFakeDiscord(options.fake);
-  const service = await startServiceHarness(options.responder === undefined ? {} : { responder: options.responder });
-  options.beforeStart?.(fake);
   const logs: LogLine[] = [];
   const logged = new EventEmitter();
   const sink = new Writable({
@@ -67,6 +67,11 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
     }
   };
   const logger = pino({ level: "trace" }, sink);
+  const service = await startServiceHarness({
+    ...(options.responder === undefined ? {} : { responder: options.responder }),
+    ...(options.safety === undefined ? {} : { safety: options.safety, logger }),
+  });
+  options.beforeStart?.(fake);
   const settings: DiscordSettings = {
     token: fake.token,
     applicationId: fake.applicationId,

@@ -212,3 +212,37 @@ describe("fake Discord gateway", () => {
     expect(await client.closed).toBe(GatewayCloseCodes.DisallowedIntents);
   });
 });
+
+describe("fake Discord: embeds and edits, as the real API refuses them", () => {
+  it("refuses an embed description over 4096 characters, more than 25 fields, and 6000 characters in all", async () => {
+    const channel = fake.channelId("general");
+    const post = (embeds: unknown) => api("POST", `/channels/${channel}/messages`, { body: { embeds } });
+    expect((await post([{ description: "x".repeat(4096) }])).status).toBe(200);
+    const long = await post([{ description: "x".repeat(4097) }]);
+    expect([long.status, codeOf(long)]).toEqual([400, 50035]);
+    expect(long.body.errors).toMatchObject({ embeds: { 0: { description: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } } });
+    expect((await post([{ fields: Array.from({ length: 26 }, () => ({ name: "a", value: "b" })) }])).status).toBe(400);
+    expect((await post([{ fields: [{ name: "a", value: "" }] }])).status).toBe(400);
+    expect((await post([{ description: "x".repeat(4000) }, { description: "y".repeat(2001) }])).status).toBe(400);
+    expect((await post([{ color: 0x1000000 }])).status).toBe(400);
+  });
+
+  it("edits a webhook's message only with its token, in its thread (thread_id), and never someone else's", async () => {
+    const parent = fake.channelId("homework");
+    const thread = fake.world.createThread({ parentId: parent, name: "q", ownerId: fake.botUser.id });
+    const webhook = fake.world.createWebhook(parent, "Baton");
+    const posted = await api("POST", `/webhooks/${webhook.id}/${webhook.token}?wait=true&thread_id=${thread.id}`, { auth: null, body: { content: "answer", username: "Tutor" } });
+    const id = String(posted.body.id);
+    const edit = (query: string, token = webhook.token) => api("PATCH", `/webhooks/${webhook.id}/${token}/messages/${id}${query}`, { auth: null, body: { content: "withheld" } });
+    expect(codeOf(await edit(""))).toBe(10008);
+    expect(codeOf(await edit(`?thread_id=${thread.id}`, "wrong-token"))).toBe(50027);
+    const ok = await edit(`?thread_id=${thread.id}`);
+    expect([ok.status, ok.body.content]).toEqual([200, "withheld"]);
+    expect(ok.body.edited_timestamp).not.toBeNull();
+    const other = fake.world.createWebhook(parent, "Other");
+    expect(codeOf(await api("PATCH", `/webhooks/${other.id}/${other.token}/messages/${id}?thread_id=${thread.id}`, { auth: null, body: { content: "x" } }))).toBe(10008);
+    const student = fake.addUser("student");
+    const theirs = fake.userSays({ channelId: thread.id, author: student, content: "mine" });
+    expect(codeOf(await api("PATCH", `/channels/${thread.id}/messages/${theirs.id}`, { body: { content: "x" } }))).toBe(50005);
+  });
+});

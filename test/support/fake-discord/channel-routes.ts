@@ -1,10 +1,11 @@
 // REST routes of the fake Discord for the gateway URL, the bot user, channels, messages, threads and typing.
 
 import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, ThreadAutoArchiveDuration } from "discord.js";
-import { missingPermissions, threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
+import { DiscordApiFailure, missingPermissions, threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
 import type { FakeGateway } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
 import type { Route } from "./rest-router.js";
+import { validateEmbeds } from "./embeds.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateThreadName } from "./validation.js";
 import type { FakeWorld } from "./world.js";
 
@@ -74,10 +75,34 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
           channelId: params.channelId!,
           author: world.botUser,
           content,
+          embeds: validateEmbeds(input.embeds),
           allowedMentions: parseAllowedMentions(input.allowed_mentions),
           type: reference?.message_id === undefined ? MessageType.Default : MessageType.Reply,
         });
         gateway.dispatchMessage("MESSAGE_CREATE", message);
+        return { status: 200, body: message };
+      },
+    },
+    {
+      // Edit Message: the bot may edit only its own messages (50005 otherwise).
+      method: "PATCH",
+      path: "/channels/:channelId/messages/:messageId",
+      botAuth: true,
+      handle: ({ params, body }) => {
+        channelOrFail(params.channelId!);
+        const message = world.messages.get(params.messageId!);
+        if (message === undefined || message.channel_id !== params.channelId) throw unknownMessage();
+        if (message.author.id !== world.botUser.id || message.webhook_id !== undefined) {
+          throw new DiscordApiFailure(403, 50005, "Cannot edit a message authored by another user");
+        }
+        const input = objectBody(body);
+        const content = validateMessageBody(input, { editing: true });
+        world.editMessage(message, {
+          ...(input.content === undefined ? {} : { content }),
+          ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
+          allowedMentions: parseAllowedMentions(input.allowed_mentions),
+        });
+        gateway.dispatchMessage("MESSAGE_UPDATE", message);
         return { status: 200, body: message };
       },
     },

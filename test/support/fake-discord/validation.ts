@@ -1,6 +1,7 @@
 // The fake Discord's body checks: the limits and refusals of the real API that a bot can run into.
 
 import { emptyMessage, invalidFormBody } from "./api-errors.js";
+import { validateEmbeds } from "./embeds.js";
 
 export const MESSAGE_CONTENT_LIMIT = 2000;
 export const THREAD_NAME_LIMIT = 100;
@@ -43,6 +44,7 @@ export function validateMessageBody(body: MessageBody, options: { readonly editi
   if (content.length > MESSAGE_CONTENT_LIMIT) {
     throw invalidFormBody("content", "BASE_TYPE_MAX_LENGTH", `Must be ${MESSAGE_CONTENT_LIMIT} or fewer in length.`);
   }
+  validateEmbeds(body.embeds);
   const hasOther = [body.embeds, body.components, body.attachments, body.sticker_ids].some(
     (value) => Array.isArray(value) && value.length > 0,
   );

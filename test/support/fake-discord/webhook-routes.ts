@@ -11,6 +11,7 @@ import {
 } from "./api-errors.js";
 import { editInteractionMessage, followUp, getInteractionMessage, type InteractionDeps } from "./interaction-routes.js";
 import type { Route, RouteResult } from "./rest-router.js";
+import { validateEmbeds } from "./embeds.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateWebhookName } from "./validation.js";
 import type { StoredWebhook } from "./world.js";
 
@@ -54,12 +55,36 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       channelId,
       author: { id: webhook.id, username, discriminator: "0000", global_name: null, avatar: null, bot: true },
       content,
+      embeds: validateEmbeds(input.embeds),
       allowedMentions: parseAllowedMentions(input.allowed_mentions),
       webhookId: webhook.id,
       applicationId: world.applicationId,
     });
     gateway.dispatchMessage("MESSAGE_CREATE", message);
     return query.get("wait") === "true" ? { status: 200, body: message } : { status: 204 };
+  };
+
+  /**
+   * Edit Webhook Message: only a message this webhook posted, found in the webhook's channel or, with thread_id, in that
+   * thread (a message of a thread edited without thread_id is Unknown Message, as on Discord).
+   */
+  const editOwn = (webhook: StoredWebhook, messageId: string, query: URLSearchParams, body: unknown): RouteResult => {
+    const threadId = query.get("thread_id");
+    if (threadId !== null) {
+      const thread = world.thread(threadId);
+      if (thread === undefined || thread.parent_id !== webhook.channel_id) throw unknownChannel();
+    }
+    const message = world.messages.get(messageId);
+    if (message === undefined || message.webhook_id !== webhook.id || message.channel_id !== (threadId ?? webhook.channel_id)) throw unknownMessage();
+    const input = objectBody(body);
+    const content = validateMessageBody(input, { editing: true });
+    world.editMessage(message, {
+      ...(input.content === undefined ? {} : { content }),
+      ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
+      allowedMentions: parseAllowedMentions(input.allowed_mentions),
+    });
+    gateway.dispatchMessage("MESSAGE_UPDATE", message);
+    return { status: 200, body: message };
   };
 
   return [
@@ -132,9 +157,9 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       method: "PATCH",
       path: "/webhooks/:webhookId/:token/messages/:messageId",
       botAuth: false,
-      handle: ({ params, body }) => {
+      handle: ({ params, query, body }) => {
         if (isInteraction(params.webhookId!)) return editInteractionMessage(deps, params.token!, params.messageId!, body);
-        throw new DiscordApiFailure(400, 0, "the fake does not edit channel-webhook messages");
+        return editOwn(webhookWithToken(params.webhookId!, params.token!), params.messageId!, query, body);
       },
     },
   ];

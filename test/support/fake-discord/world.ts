@@ -63,6 +63,7 @@ export interface NewMessage {
   readonly webhookId?: string;
   readonly applicationId?: string;
   readonly attachments?: APIMessage["attachments"];
+  readonly embeds?: APIMessage["embeds"];
 }
 
 export class FakeWorld {
@@ -220,7 +221,7 @@ export class FakeWorld {
       ...this.mentionFields(input.content, input.allowedMentions),
       mention_roles: [],
       attachments: input.attachments ?? [],
-      embeds: [],
+      embeds: input.embeds ?? [],
       components: [],
       pinned: false,
       type: input.type ?? MessageType.Default,
@@ -247,6 +248,16 @@ export class FakeWorld {
         return user === undefined ? [] : [user];
       });
     return { mentions, mention_everyone: /@(everyone|here)\b/.test(content) && allowed.parse.includes("everyone") };
+  }
+
+  /** An edit (content and embeds, when given), as Discord applies it: the message keeps its id and gets edited_timestamp. */
+  editMessage(message: StoredMessage, input: { content?: string; embeds?: APIMessage["embeds"]; allowedMentions: AllowedMentions }): void {
+    if (input.content !== undefined) {
+      message.content = input.content;
+      Object.assign(message, this.mentionFields(input.content, input.allowedMentions));
+    }
+    if (input.embeds !== undefined) message.embeds = input.embeds;
+    message.edited_timestamp = new Date().toISOString();
   }
 
   messagesIn(channelId: string): StoredMessage[] {

@@ -101,7 +101,7 @@ async function startAdminConsole(settings: Settings, app: ConversationApp, logge
   const config = consoleSettings(settings.env);
   if (config === undefined) return undefined;
   const { startConsoleServer } = await import("./admin/console-server.js");
-  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, health, ...consoleCost(settings) });
+  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, health, prices: settings.safety.prices, ...consoleCost(settings) });
 }
 
 /** The bots on the demo model answer every student with canned text: say so loudly, and how to fix it. */

@@ -11,7 +11,7 @@ import type { Database } from "../store/database.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { createConsoleApp } from "./app.js";
 import { SignedConsoleLinks, type ConsoleLinks } from "./console-links.js";
-import type { CostEstimator } from "./usage-cost.js";
+import type { CostEstimator, ModelPrices } from "./usage-cost.js";
 import type { GraphSpec } from "./views/workflow-graph.js";
 
 export interface RunningConsole {
@@ -36,6 +36,7 @@ export async function startConsoleServer(options: {
   readonly agents: ReadonlyMap<string, AgentPresentation>;
   readonly logger: Logger;
   readonly cost?: CostEstimator;
+  readonly prices?: ModelPrices;
   readonly health?: HealthCheck;
 }): Promise<RunningConsole> {
   const { settings, logger } = options;
@@ -48,6 +49,7 @@ export async function startConsoleServer(options: {
     agents: options.agents,
     graph: graphOf(options.workflow),
     ...(options.cost !== undefined && { cost: options.cost }),
+    ...(options.prices !== undefined && { prices: options.prices }),
     ...(options.health !== undefined && { health: options.health }),
     logger,
   });

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { AgentPresentation } from "../bot/ports.js";
 import type { ConsoleStore } from "./ports.js";
 import type { ConsoleSession } from "./session.js";
-import type { CostEstimator } from "./usage-cost.js";
+import type { CostEstimator, ModelPrices } from "./usage-cost.js";
 import type { PageFrame } from "./views/layout.js";
 import type { GraphSpec } from "./views/workflow-graph.js";
 import type { HealthCheck } from "../health.js";
@@ -20,7 +20,10 @@ export interface ConsoleAppOptions {
   readonly publicUrl: string;
   readonly agents: ReadonlyMap<string, AgentPresentation>;
   readonly graph: GraphSpec;
+  /** The configured chat model's price: per-message costs, conversation totals, the per-agent usage. */
   readonly cost?: CostEstimator;
+  /** Every model's price: usage_daily's rows (per model) on the usage page. */
+  readonly prices?: ModelPrices;
   readonly now?: () => number;
   readonly logger?: Logger;
   /** GET /healthz and /readyz, answered without a session (for a load balancer or Docker's HEALTHCHECK). */

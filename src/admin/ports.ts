@@ -10,7 +10,7 @@ import type {
   ConversationQuery,
   FlagRecord,
   SessionRecord,
-  UsageReport,
+  UsageBreakdown,
 } from "../store/console/types.js";
 
 export type * from "../store/console/types.js";
@@ -47,7 +47,7 @@ export interface ConsoleStore {
     now: number,
   ): Promise<{ conversationId: number; changed: boolean } | undefined>;
 
-  usage(scope: ConsoleScope, range: { from: number; to: number }): Promise<UsageReport>;
+  usage(scope: ConsoleScope, range: { from: number; to: number }): Promise<UsageBreakdown>;
   /** Undefined when it does not exist or is outside the scope. */
   attachment(scope: ConsoleScope, id: number): Promise<AttachmentContent | undefined>;
 }

@@ -25,3 +25,20 @@ export function totals(messages: ReadonlyArray<{ promptTokens: number | undefine
 export function formatCost(dollars: number): string {
   return dollars < 0.01 ? `$${dollars.toFixed(4)}` : `$${dollars.toFixed(2)}`;
 }
+
+/** USD per million tokens, by model (BATON_MODEL_PRICES and the built-in table). */
+export type ModelPrices = ReadonlyMap<string, { readonly input: number; readonly output: number }>;
+
+/** Each model at its own price; undefined if any of them has none (a partial sum would read as the whole cost). */
+export function modelsCost(
+  models: ReadonlyArray<{ readonly model: string; readonly promptTokens: number; readonly completionTokens: number }>,
+  prices: ModelPrices,
+): number | undefined {
+  let sum = 0;
+  for (const m of models) {
+    const price = prices.get(m.model);
+    if (price === undefined) return undefined;
+    sum += (m.promptTokens * price.input + m.completionTokens * price.output) / 1_000_000;
+  }
+  return sum;
+}

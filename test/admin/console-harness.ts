@@ -6,7 +6,9 @@ import type { ConsoleActor, ConsoleScope } from "../../src/admin/scope.js";
 import { signLink } from "../../src/admin/signed-link.js";
 import { costPerMillion } from "../../src/admin/usage-cost.js";
 import { SqliteConsoleStore } from "../../src/store/console/sqlite-console-store.js";
+import { DEFAULT_MODEL_PRICES } from "../../src/config/safety-settings.js";
 import type { ConversationStore, Database } from "../../src/store/index.js";
+import { UsageStore } from "../../src/store/usage-store.js";
 import { tempStore } from "../store/temp-database.js";
 
 export const SECRET = "test-secret-0123456789abcdef0123456789abcdef";
@@ -42,7 +44,7 @@ export interface Seeded {
 }
 
 /** Four conversations over two Discord servers and one Slack workspace, an hour apart (newest: slack). */
-export async function seed(store: ConversationStore, clock: { now: number }): Promise<Seeded> {
+export async function seed(store: ConversationStore, clock: { now: number }, usage: UsageStore): Promise<Seeded> {
   const discord = (workspace: string, thread: string) => ({ platform: "discord", workspace, channel: "homework", thread });
   const math = (await store.getOrCreateConversation(discord("guild-1", "t-math"))).id;
   const q1 = await store.appendUserMessage(math, { userId: "stu-1", userName: "Ada", text: "How do I solve quadratic equations?" });
@@ -62,6 +64,8 @@ export async function seed(store: ConversationStore, clock: { now: number }): Pr
     reply: { agentName: "math_tutor", text: "…" },
   });
   await store.completeTurn(q1.id, "completed");
+  // What the usage meter records at the end of the turn: the turn's tokens, per student, day and model.
+  usage.add({ platform: "discord", workspace: "guild-1", day: "2023-11-14", userId: "stu-1", model: "gpt-4o-mini", promptTokens: 420, completionTokens: 48 });
 
   clock.now += 3_600_000;
   const failed = (await store.getOrCreateConversation(discord("guild-1", "t-hist"))).id;
@@ -81,7 +85,7 @@ export async function seed(store: ConversationStore, clock: { now: number }): Pr
 export async function consoleBed(options: { publicUrl?: string; setup?: (db: Database) => void } = {}) {
   const { db, store, clock, path } = tempStore();
   options.setup?.(db);
-  const seeded = await seed(store, clock);
+  const seeded = await seed(store, clock, new UsageStore(db));
   const consoleStore = new SqliteConsoleStore(db);
   const app = createConsoleApp({
     store: consoleStore,
@@ -91,6 +95,7 @@ export async function consoleBed(options: { publicUrl?: string; setup?: (db: Dat
     agents: AGENTS,
     graph: GRAPH,
     cost: costPerMillion({ input: 0.15, output: 0.6 }),
+    prices: DEFAULT_MODEL_PRICES,
     now: () => clock.now,
   });
 

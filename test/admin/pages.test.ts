@@ -188,19 +188,6 @@ describe("flags", () => {
   });
 });
 
-describe("usage", () => {
-  it("sums tokens and cost per day, per server/workspace and per agent, within the scope", async () => {
-    const bed = await consoleBed();
-    const cookie = await bed.signIn(guild1);
-    const page = await (await bed.get("/usage?days=7", cookie)).text();
-    expect(page).toContain("<strong>7 days</strong>");
-    expect(page).toMatch(/<td>2023-11-14<\/td><td class="num">2<\/td><td class="num">420<\/td><td class="num">48<\/td><td class="num"><strong>468<\/strong><\/td><td class="num">\$0\.0001<\/td>/);
-    expect(page).toContain("<td>discord guild-1</td>");
-    expect(page).toMatch(/<td>math_tutor<\/td><td class="num">1<\/td><td class="num">300<\/td>/);
-    expect(page).not.toContain("guild-2");
-  });
-});
-
 describe("exports", () => {
   it("downloads Markdown: header, every message quoted and escaped, the handoff", async () => {
     const bed = await consoleBed();

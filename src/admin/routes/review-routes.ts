@@ -53,8 +53,7 @@ export function reviewRoutes(options: ConsoleAppOptions): Hono<ConsoleEnv> {
     const to = now();
     const report = await options.store.usage(session.scope, { from: to - days * DAY, to: to + 1 });
     await options.store.recordAccess({ at: to, actor: session.actor, scope: describeScope(session.scope), action: "usage" });
-    const cost = options.cost ?? noCost;
-    const body = usageBody({ report, days, cost, costKnown: cost({ promptTokens: 1, completionTokens: 1 }) !== undefined });
+    const body = usageBody({ report, days, pricing: { cost: options.cost ?? noCost, prices: options.prices ?? new Map() } });
     return c.html(layout(frameOf(c, "Usage", "usage"), body));
   });
 

@@ -17,7 +17,7 @@ import type {
   ConversationQuery,
   FlagRecord,
   SessionRecord,
-  UsageReport,
+  UsageBreakdown,
 } from "./types.js";
 
 /** The tables other features add in their own migrations, and the columns the console reads from them. */
@@ -108,7 +108,7 @@ export class SqliteConsoleStore {
     return this.flagQueries?.markReviewed(scope, flagId, reviewer, now);
   }
 
-  async usage(scope: ConsoleScope, range: { from: number; to: number }): Promise<UsageReport> {
+  async usage(scope: ConsoleScope, range: { from: number; to: number }): Promise<UsageBreakdown> {
     return this.usageQueries.report(scope, range);
   }
 

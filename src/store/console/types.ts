@@ -142,18 +142,34 @@ export interface ConversationDetail extends ConversationSummary {
   readonly flags: readonly FlagRecord[];
 }
 
-export interface UsageRow {
-  /** The day (YYYY-MM-DD, UTC), the "platform workspace", or the agent name. */
-  readonly key: string;
-  readonly messages: number;
+/** Tokens of one model, as usage_daily records them. */
+export interface ModelTokens {
+  readonly model: string;
   readonly promptTokens: number;
   readonly completionTokens: number;
 }
 
-export interface UsageReport {
-  readonly byDay: readonly UsageRow[];
-  readonly byWorkspace: readonly UsageRow[];
-  readonly byAgent: readonly UsageRow[];
+export interface UsageBreakdownRow {
+  /** The day (YYYY-MM-DD, UTC), the "platform workspace", or the agent name. */
+  readonly key: string;
+  /** Students with usage (day and workspace rows), or agent replies (agent rows). */
+  readonly count: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Per model when the row comes from usage_daily; empty for rows summed from stored replies (no model is stored). */
+  readonly models: readonly ModelTokens[];
+}
+
+/**
+ * Per day and per workspace from usage_daily (what the caps count: per model, and kept when retention deletes the
+ * conversations); per agent from the stored replies' tokens, the only place the agent is recorded. A conversation
+ * scope has no rows in usage_daily: all three then come from its replies.
+ */
+export interface UsageBreakdown {
+  readonly source: "usage_daily" | "replies";
+  readonly byDay: readonly UsageBreakdownRow[];
+  readonly byWorkspace: readonly UsageBreakdownRow[];
+  readonly byAgent: readonly UsageBreakdownRow[];
 }
 
 export interface AttachmentContent {

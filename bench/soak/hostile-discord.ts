@@ -1,6 +1,7 @@
 // Hostile inputs over Discord: pings in the model's output, and a moderator of one channel reading another channel's thread.
 
-import { channelOption, MODERATOR_PERMISSIONS } from "../../test/support/fake-discord/index.js";
+import { OverwriteType, PermissionFlagsBits } from "discord.js";
+import { channelOption } from "../../test/support/fake-discord/index.js";
 import { bodyOf, startDiscordTestBed, webhookPostsTo } from "../../test/platforms/discord/discord-test-bed.js";
 import type { HostileRow } from "./results.js";
 import { within } from "./settle.js";
@@ -29,15 +30,24 @@ export async function runDiscordHostile(budgetMs: number): Promise<HostileRow[]>
     ];
 
     // A moderator where the command is typed (#general), a student where the thread lives (#homework).
-    const moderator = fake.addUser("general-mod");
-    const interaction = fake.slashCommand({ name: "history", user: moderator, channelId: bed.general, permissions: MODERATOR_PERMISSIONS, options: [channelOption("thread", message.id)] });
-    const answered = await within(fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`)), budgetMs);
-    const answer = answered ? JSON.stringify(fake.calls.find((c) => c.path.startsWith(`/interactions/${interaction.id}/`))?.body ?? {}) : "";
-    const disclosed = answer.includes("What is 6 + 6?");
+    const generalMods = fake.addRole("General moderators", 0n);
+    fake.setOverwrite(bed.general, { id: generalMods.id, type: OverwriteType.Role, allow: PermissionFlagsBits.ManageMessages.toString(), deny: "0" });
+    const moderator = fake.addUser("general-mod", { roles: [generalMods.id] });
+    const history = async (user: typeof moderator): Promise<string> => {
+      const interaction = fake.slashCommand({ name: "history", user, channelId: bed.general, options: [channelOption("thread", message.id)] });
+      const matches = (c: { path: string }): boolean => c.path.startsWith(`/interactions/${interaction.id}/`);
+      if (!(await within(fake.waitForCall(matches), budgetMs))) return "";
+      return JSON.stringify(fake.calls.find(matches)?.body ?? {});
+    };
+    const disclosed = (await history(moderator)).includes("What is 6 + 6?");
+    // The control: a moderator of #homework does read it, so a refusal above is the check and not a broken command.
+    const homeworkMods = fake.addRole("Homework moderators", 0n);
+    fake.setOverwrite(bed.homework, { id: homeworkMods.id, type: OverwriteType.Role, allow: PermissionFlagsBits.ManageMessages.toString(), deny: "0" });
+    const control = (await history(fake.addUser("homework-mod", { roles: [homeworkMods.id] }))).includes("What is 6 + 6?");
     rows.push({
       input: "forged /history thread: from a channel where the user moderates, of a thread in a channel where they do not",
-      outcome: disclosed ? "transcript DISCLOSED" : `refused${answer === "" ? " (no answer)" : ""}`,
-      asPromised: !disclosed,
+      outcome: `${disclosed ? "transcript DISCLOSED" : "refused"}; a moderator of the thread's channel reads it: ${control ? "yes" : "NO"}`,
+      asPromised: !disclosed && control,
     });
     return rows;
   } finally {

@@ -146,13 +146,21 @@ async function fenceInQuestion(rig: SlackRig, tag: string, settle: () => Promise
 
 async function crossWorkspaceHistory(rig: SlackRig, thread: string, settle: () => Promise<unknown>): Promise<HostileRow> {
   const { identity } = rig.fakeSlack;
-  const link = `<https://another-school.slack.com/archives/${CHANNEL}/p${thread.replace(".", "")}>`;
-  const before = rig.fakeSlack.responses.length;
-  await rig.sender.sendCommand(
-    slashCommandBody({ command: "/homework-history", text: link, userId: MODERATOR.id, channelId: CHANNEL, teamId: identity.teamId, teamDomain: identity.teamDomain, responseUrl: rig.fakeSlack.responseUrl() }),
-  );
-  await settle();
-  const answer = rig.fakeSlack.responses.slice(before).map((r) => String(r.body.text ?? "")).join("\n");
+  const read = async (domain: string): Promise<string> => {
+    const link = `<https://${domain}.slack.com/archives/${CHANNEL}/p${thread.replace(".", "")}>`;
+    const before = rig.fakeSlack.responses.length;
+    const body = slashCommandBody({ command: "/homework-history", text: link, userId: MODERATOR.id, channelId: CHANNEL, teamId: identity.teamId, teamDomain: identity.teamDomain, responseUrl: rig.fakeSlack.responseUrl() });
+    await rig.sender.sendCommand(body);
+    await settle();
+    return rig.fakeSlack.responses.slice(before).map((r) => String(r.body.text ?? "")).join("\n");
+  };
+  const answer = await read("another-school");
   const disclosed = answer.includes("What is 2 + 2?");
-  return { input: "forged /homework-history: a thread link of another workspace", outcome: disclosed ? "transcript DISCLOSED" : `refused: "${answer.slice(0, 70)}"`, asPromised: !disclosed };
+  // The control: the same thread through this workspace's own link is shown to the same moderator.
+  const control = (await read(identity.teamDomain)).includes("What is 2 + 2?");
+  return {
+    input: "forged /homework-history: a thread link of another workspace",
+    outcome: `${disclosed ? "transcript DISCLOSED" : `refused: "${answer.slice(0, 60)}…"`}; this workspace's link to it is read: ${control ? "yes" : "NO"}`,
+    asPromised: !disclosed && control,
+  };
 }

@@ -61,12 +61,15 @@ describe("npm run soak -- --quick", () => {
     for (const row of results.floods) expect(row.tally.outOfOrder, row.kind).toBe(0);
   });
 
-  it("tries every hostile input and says what happened", () => {
+  it("tries every hostile input, says what happened, and each ends as the README promises", () => {
     const inputs = results.hostile.map((row) => row.input).join("\n");
     for (const word of ["body", "future", "stale", "trigger_id", "zero-width", "100 kB", "NUL", "RTL", "```", "@everyone", "<!channel>", "admin_agent", "/history", "/homework-history"]) {
       expect(inputs).toContain(word);
     }
-    for (const row of results.hostile) expect(row.outcome.length, row.input).toBeGreaterThan(0);
+    for (const row of results.hostile) {
+      expect(row.outcome.length, row.input).toBeGreaterThan(0);
+      expect(row.asPromised, `${row.input}: ${row.outcome}`).toBe(true);
+    }
   });
 
   it("measures memory, prints one table, and leaves the committed full-run figures alone", () => {

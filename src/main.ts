@@ -14,6 +14,7 @@ import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
 import { costPerMillion, type CostEstimator } from "./admin/usage-cost.js";
+import { colourOutput } from "./config/colour-output.js";
 import { consoleSettings } from "./config/console-settings.js";
 import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
@@ -41,16 +42,31 @@ function serviceLogger(settings: Settings): Logger {
 
 async function chat(settings: Settings, thread: string | undefined): Promise<void> {
   const logPath = chatLogPath(settings);
-  const app = openApp(settings, createFileLogger(settings.logLevel, logPath));
+  const logger = createFileLogger(settings.logLevel, logPath);
+  // Node's own warnings would print into the conversation: they go to the log file like the rest.
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => logger.warn({ err: warning }, "node warning"));
+  // The console has one user, at the keyboard: a rate limit would only get in their way.
+  const app = openApp({ ...settings, limits: { ...settings.limits, rateLimitPerMinute: 0 } }, logger);
   const name = thread ?? `session-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
-  const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const color = colourOutput(process.env, process.stdout);
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const err = process.stderr;
   err.write(`Baton console chat — model: ${describeLlm(settings.llm)}\n`);
   if (settings.llm.provider === "demo") err.write("Demo mode: answers come from the offline demo model, not an LLM.\n");
-  err.write(`Conversation "${name}" (resume it with: npm start -- --thread ${name}). End with Ctrl-D.\n`);
+  const keys = terminal ? "Ctrl-C stops an answer; Ctrl-D (or Ctrl-C at an empty prompt) ends the chat." : "End with Ctrl-D.";
+  err.write(`Conversation "${name}" (resume it with: npm start -- --thread ${name}). ${keys}\n`);
   err.write(`Warnings and errors are logged to ${logPath}.\n`);
   try {
-    await runConsoleChat({ service: app.service, input: process.stdin, output: process.stdout, thread: name, color, echo: process.stdin.isTTY !== true });
+    await runConsoleChat({
+      service: app.service,
+      input: process.stdin,
+      output: process.stdout,
+      thread: name,
+      color,
+      echo: process.stdin.isTTY !== true,
+      ...(terminal && { terminal: { input: process.stdin, historyPath: join(dirname(settings.databasePath), "console-history") } }),
+    });
   } finally {
     await app.close();
   }
@@ -168,7 +184,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const settings = loadSettings();
       const { runDoctor } = await import("./doctor/run-doctor.js");
-      const result = await runDoctor(settings, { color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined });
+      const result = await runDoctor(settings, { color: colourOutput(process.env, process.stdout) });
       process.stdout.write(result.text);
       process.exitCode = result.exitCode;
     });

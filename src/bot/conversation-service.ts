@@ -27,7 +27,7 @@ import { RateLimiter } from "./rate-limiter.js";
 import { NOT_SAVED_NOTICE, ReceivedIntake, SAVING_SLOWLY_NOTICE } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { toTranscript } from "./transcript.js";
-import { TurnRunner, type TurnObserver } from "./turn-runner.js";
+import { TurnRunner, type TurnControl } from "./turn-runner.js";
 
 export interface ServiceLimits {
   readonly maxInputChars: number;
@@ -162,19 +162,22 @@ export class ConversationService implements ConversationGateway {
     return this.options.agents;
   }
 
-  /** `observer` sees the turn as it happens (text deltas), e.g. for a console that streams. */
-  handle(inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
-    return this.accept(inbound, observer === undefined ? {} : { observer });
+  /**
+   * `control.observer` sees the turn as it happens (text deltas, handoffs), e.g. for a console that streams;
+   * `control.cancel` stops it (the outcome is then failed with the code "cancelled").
+   */
+  handle(inbound: InboundMessage, control: TurnControl = {}): Promise<HandleOutcome> {
+    return this.accept(inbound, { control });
   }
 
   /**
    * Dedupes, checks, persists and queues one message. With a receipt, the event id was recorded when it was received:
    * removing the receipt in the same transaction takes its place (false: a duplicate, or forgotten meanwhile).
    */
-  private async accept(inbound: InboundMessage, via: { observer?: TurnObserver; receipt?: Receipt }): Promise<HandleOutcome> {
+  private async accept(inbound: InboundMessage, via: { control?: TurnControl; receipt?: Receipt }): Promise<HandleOutcome> {
     if (this.intakePaused !== undefined) await this.intakePaused.promise;
     const { store, inbox, received } = this.options;
-    const { receipt, observer } = via;
+    const { receipt, control } = via;
     const claim = (): boolean =>
       receipt === undefined ? store.recordInboundEvent(inbound.platform, inbound.eventId) : received.remove(receipt.receiptId);
     const text = cleanText(inbound.text);
@@ -213,10 +216,10 @@ export class ConversationService implements ConversationGateway {
       this.limiter.take(userKey);
       if (accepted.kind === "stored") {
         const { message } = accepted;
-        return { outcome: this.queue.run(id, () => this.runTurn(id, message, observer)) };
+        return { outcome: this.queue.run(id, () => this.runTurn(id, message, control)) };
       }
       const { inboxId } = accepted;
-      return { outcome: this.queue.run(id, () => this.process(id, inboxId, cleaned, observer)) };
+      return { outcome: this.queue.run(id, () => this.process(id, inboxId, cleaned, control)) };
     };
     const saved = await this.saving(inbound, persist, slow);
     if (saved === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
@@ -298,7 +301,7 @@ export class ConversationService implements ConversationGateway {
   }
 
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
-  private async process(conversationId: number, inboxId: number, inbound: InboundMessage, observer?: TurnObserver): Promise<HandleOutcome> {
+  private async process(conversationId: number, inboxId: number, inbound: InboundMessage, control?: TurnControl): Promise<HandleOutcome> {
     const { store, inbox } = this.options;
     // Shutting down: the message stays in the inbox and is taken up at the next start.
     if (this.shutdown.signal.aborted) return { status: "failed", conversationId, errorCode: "aborted" };
@@ -311,10 +314,10 @@ export class ConversationService implements ConversationGateway {
       }),
     );
     if (message === undefined) return { status: "ignored", reason: "empty" };
-    return this.runTurn(conversationId, message, observer);
+    return this.runTurn(conversationId, message, control);
   }
 
-  private async runTurn(conversationId: number, message: StoredMessage, observer?: TurnObserver): Promise<HandleOutcome> {
+  private async runTurn(conversationId: number, message: StoredMessage, control?: TurnControl): Promise<HandleOutcome> {
     // Read now, not when queued: the active agent may have changed while this turn waited.
     const conversation = this.options.store.getConversation(conversationId);
     if (conversation === undefined) return { status: "ignored", reason: "empty" };
@@ -323,7 +326,7 @@ export class ConversationService implements ConversationGateway {
       await this.delivery.settled(conversationId);
       return { status: "rejected", reason: gate.reason, conversationId };
     }
-    const outcome = await this.turns.run(conversation, message, this.shutdown.signal, observer);
+    const outcome = await this.turns.run(conversation, message, this.shutdown.signal, control);
     await this.delivery.settled(conversationId);
     if (outcome.status !== "interrupted") await this.safety?.afterTurn(conversation, message, this.shutdown.signal);
     switch (outcome.status) {
@@ -333,6 +336,8 @@ export class ConversationService implements ConversationGateway {
         return { status: "failed", conversationId, errorCode: outcome.errorCode };
       case "interrupted":
         return { status: "failed", conversationId, errorCode: "aborted" };
+      case "cancelled":
+        return { status: "failed", conversationId, errorCode: "cancelled" };
     }
   }
 
@@ -352,9 +357,10 @@ export class ConversationService implements ConversationGateway {
    * up on it with a notice), processes messages that were accepted but still waiting, and hands events received but
    * not yet made messages back to their adapters (counted as queued). Only conversations of the
    * platforms with a registered port are touched (a console chat on the bot's database leaves Discord's work alone),
-   * and with `only`, only that thread's. Resolves when all is done; new messages wait until the work is queued.
+   * and with `only`, only that thread's (then `control` watches and may cancel its turns, each announced to
+   * `onResume` with its question). Resolves when all is done; new messages wait until the work is queued.
    */
-  async recover(only?: ThreadRef): Promise<{ replies: number; turns: number; queued: number }> {
+  async recover(only?: ThreadRef, control: TurnControl = {}): Promise<{ replies: number; turns: number; queued: number }> {
     const { store, inbox, logger } = this.options;
     const mine = (key: ThreadRef): boolean => this.delivery.hasPort(key.platform) && (only === undefined || sameThread(key, only));
     const work: Array<Promise<unknown>> = [];
@@ -378,7 +384,8 @@ export class ConversationService implements ConversationGateway {
             // A live message's task may have run this turn already (it was queued first).
             if (store.turnStatus(message.id) !== "pending") return { status: "duplicate" };
             await this.gate.run(() => store.startTurnAttempt(message.id));
-            return this.runTurn(conversation.id, message);
+            control.observer?.onResume?.(message.text);
+            return this.runTurn(conversation.id, message, control);
           }),
         );
       }
@@ -387,7 +394,12 @@ export class ConversationService implements ConversationGateway {
         if (!mine(inbound)) continue;
         queued++;
         const conversation = await this.gate.run(() => store.getOrCreateConversation(inbound));
-        work.push(this.queue.run(conversation.id, () => this.process(conversation.id, row.id, inbound)));
+        work.push(
+          this.queue.run(conversation.id, () => {
+            control.observer?.onResume?.(inbound.text);
+            return this.process(conversation.id, row.id, inbound, control);
+          }),
+        );
       }
       // Received events need their adapter's network work first; they are new messages once it is done.
       if (only === undefined) {

@@ -27,12 +27,23 @@ export interface TurnRunnerOptions {
 /** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
 export interface TurnObserver {
   onDelta?(agentName: string, delta: string): void;
+  /** An agent handed the turn on to another (after its own text, if it wrote any). */
+  onHandoff?(from: string, to: string): void;
+  /** Recovery is about to run again a question left unanswered by an earlier process. */
+  onResume?(question: string): void;
+}
+
+/** How a caller watches and steers one turn: `cancel` stops it for good (it is not resumed at the next start). */
+export interface TurnControl {
+  readonly observer?: TurnObserver;
+  readonly cancel?: AbortSignal;
 }
 
 export type TurnOutcome =
   | { readonly status: "completed"; readonly replies: number }
   | { readonly status: "failed"; readonly errorCode: string; readonly replies: number }
-  | { readonly status: "interrupted" };
+  | { readonly status: "interrupted" }
+  | { readonly status: "cancelled"; readonly replies: number };
 
 /** The bot's wording when a cap ends a turn (the engine's own is neutral): given to the workflow when it is built. */
 export const STUDENT_STOP_TEXTS = {
@@ -47,9 +58,11 @@ export class TurnRunner {
   constructor(private readonly options: TurnRunnerOptions) {}
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
-  async run(conversation: ConversationRow, userMessage: StoredMessage, signal: AbortSignal, observer?: TurnObserver): Promise<TurnOutcome> {
+  async run(conversation: ConversationRow, userMessage: StoredMessage, shutdown: AbortSignal, control: TurnControl = {}): Promise<TurnOutcome> {
     const { store, delivery, gate, logger } = this.options;
     const workflow = this.options.workflowFor(conversation);
+    const { observer, cancel } = control;
+    const signal = cancel === undefined ? shutdown : AbortSignal.any([shutdown, cancel]);
     const window = store.loadWindow(conversation.id, this.options.window);
     const later = window.filter((m) => m.seq > userMessage.seq);
     if (later.some((m) => m.role === "user")) {
@@ -76,6 +89,7 @@ export class TurnRunner {
           break;
         case "agent_step":
           replies += await commitStep(context, event);
+          if (event.next.kind === "handoff") observer?.onHandoff?.(event.agent, event.next.to);
           break;
         case "warning":
           logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
@@ -88,6 +102,12 @@ export class TurnRunner {
       }
     }
     if (failure === undefined) return { status: "completed", replies };
+    if (failure.code === "aborted" && !shutdown.aborted && cancel?.aborted === true) {
+      // The student stopped it: the steps already committed stay, the one being written is dropped, nothing resumes it.
+      await gate.run(() => store.completeTurn(userMessage.id, "failed", "cancelled"));
+      logger.info({ conversationId: conversation.id }, "turn cancelled by the user");
+      return { status: "cancelled", replies };
+    }
     if (failure.code === "aborted") {
       // Shutting down: the turn stays pending and is resumed at the next start.
       logger.info({ conversationId: conversation.id }, "turn interrupted by shutdown");

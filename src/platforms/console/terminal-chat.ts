@@ -1,0 +1,79 @@
+// The console chat on a terminal: prompt with line editing and history, answers rendered by TerminalPort, Ctrl-C stops
+// the answer being written (a second Ctrl-C, or one at an empty prompt, leaves), Ctrl-D leaves.
+
+import type { Writable } from "node:stream";
+import type { ConversationService } from "../../bot/conversation-service.js";
+import type { HandleOutcome } from "../../bot/ports.js";
+import type { TurnControl } from "../../bot/turn-runner.js";
+import { createPaint } from "./colours.js";
+import { consoleThread } from "./console-thread.js";
+import { InputHistory } from "./input-history.js";
+import { askQuestion, watchTurnKeys, type TerminalInput } from "./terminal-input.js";
+import { TerminalPort, type TurnEnding } from "./terminal-port.js";
+
+export interface TerminalChatOptions {
+  readonly service: ConversationService;
+  readonly input: TerminalInput;
+  readonly output: Writable;
+  readonly thread: string;
+  readonly user: { id: string; name: string };
+  readonly color: boolean;
+  /** Where the question history is kept between sessions; without it, history lasts the session. */
+  readonly historyPath?: string;
+}
+
+/** Resolves with the number of questions asked, when the student leaves. */
+export async function runTerminalChat(options: TerminalChatOptions): Promise<number> {
+  const { service, input, output, thread, user } = options;
+  const agents = service.agents();
+  const paint = createPaint({ enabled: options.color, agents: [...agents.keys()] });
+  const port = new TerminalPort({ output, paint, agents });
+  service.registerPort(port);
+  const ref = consoleThread(thread);
+  const history = new InputHistory(options.historyPath);
+  const turns = new WatchedTurns(input, port);
+
+  // Only this conversation's unfinished work: another console thread's waits for its own session.
+  await turns.run((control) => service.recover(ref, control), (_, cancelled) => (cancelled ? "cancelled" : "answered"));
+  let asked = 0;
+  while (!turns.leaving) {
+    const answer = await askQuestion({ input, output, prompt: `${paint.bold("Q:")} `, history });
+    if (answer.kind === "exit") break;
+    if (answer.text.trim() === "") continue;
+    asked++;
+    const inbound = { ...ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: answer.text };
+    port.beginTurn();
+    await turns.run((control) => service.handle(inbound, control), ending);
+  }
+  return asked;
+}
+
+/** Runs one turn (or the recovery) with its keys watched: the first Ctrl-C cancels it, the next one leaves. */
+class WatchedTurns {
+  /** Set by a second Ctrl-C or by Ctrl-D during a turn: leave once it has ended. */
+  leaving = false;
+
+  constructor(
+    private readonly input: TerminalInput,
+    private readonly port: TerminalPort,
+  ) {}
+
+  async run<T>(turn: (control: TurnControl) => Promise<T>, ending: (outcome: T, cancelled: boolean) => TurnEnding): Promise<void> {
+    const cancel = new AbortController();
+    const stopWatching = watchTurnKeys(this.input, (key) => {
+      if (key === "interrupt" && !cancel.signal.aborted) cancel.abort();
+      else this.leaving = true;
+    });
+    try {
+      const outcome = await turn({ observer: this.port, cancel: cancel.signal });
+      this.port.endTurn(ending(outcome, cancel.signal.aborted));
+    } finally {
+      stopWatching();
+    }
+  }
+}
+
+function ending(outcome: HandleOutcome): TurnEnding {
+  if (outcome.status === "failed" && outcome.errorCode === "cancelled") return "cancelled";
+  return outcome.status === "duplicate" ? "already_answered" : "answered";
+}

@@ -68,7 +68,7 @@ describe("console chat", () => {
     writeFileSync(roster, "start: triage\nagents:\n  - name: triage\n    description: d\n    instructions: i\nhandoffs:\n  - from: triage\n    to: physics_tutor\n");
     const result = await runBaton([], "", { BATON_AGENTS: roster, BATON_DB: join(dir, "b.db") });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`baton: ${roster}: handoffs[0].to: unknown agent 'physics_tutor' (agents are: triage).`);
+    expect(result.stderr).toContain(`baton: ${roster}:8: handoffs[0].to: unknown agent 'physics_tutor' (agents are: triage).`);
   });
 
   it("survives a kill mid-answer: the next start with the same thread finishes the answer", async () => {

@@ -2,7 +2,9 @@
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
+import type { OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
+import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import type { SlackAlertPoster } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
@@ -19,7 +21,12 @@ export interface ReplyPosterOptions {
   readonly status?: ThreadStatusIndicator;
   /** Longest message posted; longer replies are split. Default 3,500. */
   readonly messageLimit?: number;
+  /** Where safety alerts go (SLACK_ALERT_CHANNEL); without it the port posts none. */
+  readonly alerts?: SlackAlertPoster;
 }
+
+/** What the later parts of a withheld answer become (the first one carries the notice). */
+export const WITHHELD_PART = "_(withheld)_";
 
 /** Where a reply goes: a DM conversation keyed by its channel posts at the top level, anything else in its thread. */
 export function threadTsOf(ref: { channel: string; thread: string }): string | undefined {
@@ -37,8 +44,11 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #status: ThreadStatusIndicator | undefined;
   readonly #limit: number;
   readonly #partial = new Map<number, string[]>();
+  readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
 
   constructor(options: ReplyPosterOptions) {
+    const { alerts } = options;
+    if (alerts !== undefined) this.postAlert = (alert) => alerts.post(alert);
     this.#client = options.client;
     this.#logger = options.logger;
     this.#identity = options.identity;
@@ -71,6 +81,25 @@ export class SlackReplyPoster implements PlatformPort {
     const first = posted[0];
     if (first === undefined) throw toSlackAdapterError("chat.postMessage", new Error("nothing was posted"));
     return first;
+  }
+
+  /**
+   * Replaces a posted reply (a withheld answer) in place with chat.update: the first part becomes `text`, every later
+   * part of a split reply (found by its baton_reply metadata) a short mark.
+   */
+  async replaceReply(reply: PostedReply, text: string): Promise<void> {
+    const found = await findPostedParts(this.#client, this.#logger, { replyId: reply.replyId, channel: reply.channel, threadTs: threadTsOf(reply) });
+    // The thread could not be read back: the first part, whose ts is known, is replaced all the same.
+    const parts = found[0] === reply.platformMessageId ? found : [reply.platformMessageId];
+    const notice = markdownToMrkdwn(text);
+    const first = this.#identity.canCustomize ? notice : `${namePrefix(reply.agent)}${notice}`;
+    for (const [index, ts] of parts.entries()) {
+      try {
+        await this.#client.chat.update({ channel: reply.channel, ts, text: index === 0 ? first : WITHHELD_PART });
+      } catch (error) {
+        throw toDeliveryError("chat.update", error);
+      }
+    }
   }
 
   #rememberPartial(replyId: number, posted: string[]): void {

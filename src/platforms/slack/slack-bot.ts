@@ -17,6 +17,7 @@ import { GuardedReceiver, type GuardedReceiverOptions } from "./guarded-receiver
 import { answerHealth, type HealthCheck } from "../../health.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
+import { SlackAlertPoster } from "./alert-poster.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
 import { ThreadStatusIndicator } from "./thread-status.js";
@@ -146,7 +147,8 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
         }),
   });
   registerListeners(app, { entry, moderation, work, commandName, teamId: bot.teamId, logger });
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status }));
+  const alerts = settings.alertChannel === undefined ? {} : { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) };
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts }));
   // Events received before a restart but not yet made messages (e.g. killed while users.info was answering).
   gateway.registerReceiver("slack", (receipt) => entry.finish(receipt));
 

@@ -105,3 +105,38 @@ describe("signSlackRequest", () => {
     });
   });
 });
+
+describe("fake Slack: what the safety alerts and edits meet", () => {
+  it("chat.update refuses a ts that does not exist and a message the bot did not post", async () => {
+    const { api, fake } = await setup();
+    expect(await errorOf(api.chat.update({ channel: "C0ONE", ts: "1700000000.000100", text: "x" }))).toBe("message_not_found");
+    const { ts } = fake.userWrites({ channel: "C0ONE", user: "U0ADA", text: "mine" });
+    expect(await errorOf(api.chat.update({ channel: "C0ONE", ts, text: "x" }))).toBe("cant_update_message");
+    const posted = await api.chat.postMessage({ channel: "C0ONE", text: "answer" });
+    expect(await errorOf(api.chat.update({ channel: "C0ONE", ts: posted.ts!, text: "" }))).toBe("no_text");
+    expect((await api.chat.update({ channel: "C0ONE", ts: posted.ts!, text: "withheld" })).ok).toBe(true);
+  });
+
+  it("chat.getPermalink: channel_not_found, message_not_found, and thread replies' links carry thread_ts and cid", async () => {
+    const { api, fake } = await setup();
+    expect(await errorOf(api.chat.getPermalink({ channel: "nope", message_ts: "1.2" }))).toBe("channel_not_found");
+    expect(await errorOf(api.chat.getPermalink({ channel: "C0ONE", message_ts: "1700000000.000100" }))).toBe("message_not_found");
+    const root = await api.chat.postMessage({ channel: "C0ONE", text: "root" });
+    const reply = await api.chat.postMessage({ channel: "C0ONE", text: "reply", thread_ts: root.ts! });
+    expect((await api.chat.getPermalink({ channel: "C0ONE", message_ts: root.ts! })).permalink).toBe(`https://baton-school.slack.com/archives/C0ONE/p${root.ts!.replace(".", "")}`);
+    expect((await api.chat.getPermalink({ channel: "C0ONE", message_ts: reply.ts! })).permalink).toBe(
+      `https://baton-school.slack.com/archives/C0ONE/p${reply.ts!.replace(".", "")}?thread_ts=${root.ts}&cid=C0ONE`,
+    );
+    fake.world.channels.set("C0GONE", { exists: false, member: false });
+    expect(await errorOf(api.chat.postMessage({ channel: "C0GONE", text: "x" }))).toBe("channel_not_found");
+  });
+
+  it("refuses blocks Slack refuses (invalid_blocks), e.g. a section over 3000 characters or a header that is not plain_text", async () => {
+    const { api } = await setup();
+    const post = (blocks: webApi.KnownBlock[]) => errorOf(api.chat.postMessage({ channel: "C0ONE", text: "alert", blocks }));
+    expect(await post([{ type: "section", text: { type: "mrkdwn", text: "x".repeat(3000) } }])).toBeUndefined();
+    expect(await post([{ type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } }])).toBe("invalid_blocks");
+    expect(await post([{ type: "header", text: { type: "mrkdwn", text: "x" } as unknown as webApi.PlainTextElement }])).toBe("invalid_blocks");
+    expect(await post([{ type: "section", fields: Array.from({ length: 11 }, () => ({ type: "mrkdwn" as const, text: "f" })) }])).toBe("invalid_blocks");
+  });
+});

@@ -1,5 +1,6 @@
 // The fake Slack's Web API methods: validation and answers shaped like the real API's, acting on a FakeWorld.
 
+import { blocksProblems } from "./blocks.js";
 import type { FakeSlackMessage, FakeWorld } from "./world.js";
 
 export type Params = Readonly<Record<string, unknown>>;
@@ -52,6 +53,11 @@ function channelProblem(world: FakeWorld, channel: string | undefined, forPostin
 function contentProblem(params: Params): SlackAnswer | undefined {
   const body = text(params, "text");
   const blocks = json(params, "blocks");
+  if (blocks.invalid) return fail("invalid_blocks_format");
+  if (blocks.value !== undefined) {
+    const problems = blocksProblems(blocks.value);
+    if (problems.length > 0) return fail("invalid_blocks", { response_metadata: { messages: problems } });
+  }
   const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
   if ((body === undefined || body.trim() === "") && !hasBlocks) return fail("no_text");
   if (body !== undefined && body.length > MAX_TEXT) return fail("msg_too_long");
@@ -69,7 +75,7 @@ function messageJson(message: FakeSlackMessage): Record<string, unknown> {
     type: "message",
     text: message.text,
     user: message.user,
-    bot_id: message.botId,
+    ...(message.botId === undefined ? {} : { bot_id: message.botId }),
     ts: message.ts,
     ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
     ...(message.username === undefined ? {} : { username: message.username }),
@@ -77,6 +83,7 @@ function messageJson(message: FakeSlackMessage): Record<string, unknown> {
       ? {}
       : { icons: { ...(message.iconEmoji ? { emoji: message.iconEmoji } : {}), ...(message.iconUrl ? { image_48: message.iconUrl } : {}) } }),
     ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+    ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
   };
 }
 
@@ -106,6 +113,7 @@ const postMessage: MethodHandler = (params, world, options) => {
     ...(authorship.iconEmoji === undefined ? {} : { iconEmoji: authorship.iconEmoji }),
     ...(authorship.iconUrl === undefined ? {} : { iconUrl: authorship.iconUrl }),
     ...(metadata.value === undefined ? {} : { metadata: metadata.value }),
+    ...(Array.isArray(json(params, "blocks").value) ? { blocks: json(params, "blocks").value as unknown[] } : {}),
     edits: [],
   };
   world.messages.push(message);
@@ -123,7 +131,22 @@ const update: MethodHandler = (params, world) => {
   if (content !== undefined) return content;
   message.edits.push(message.text);
   message.text = text(params, "text") ?? "";
+  // Without blocks the message keeps its earlier ones; an empty array removes them.
+  const blocks = json(params, "blocks").value;
+  if (Array.isArray(blocks)) message.blocks = blocks.length === 0 ? undefined : blocks;
   return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: messageJson(message) };
+};
+
+/** The message's web link; a thread reply's carries thread_ts and cid, as Slack's does. No scope is needed. */
+const getPermalink: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = channelProblem(world, channel, false);
+  if (problem !== undefined) return problem;
+  const message = world.findMessage(channel ?? "", text(params, "message_ts") ?? "");
+  if (message === undefined) return fail("message_not_found");
+  const base = `https://${world.identity.teamDomain}.slack.com/archives/${message.channel}/p${message.ts.replace(".", "")}`;
+  const inThread = message.threadTs !== undefined && message.threadTs !== message.ts;
+  return { ok: true, channel: message.channel, permalink: inThread ? `${base}?thread_ts=${message.threadTs}&cid=${message.channel}` : base };
 };
 
 const postEphemeral: MethodHandler = (params, world) => {
@@ -220,6 +243,7 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "auth.test": authTest,
   "chat.postMessage": postMessage,
   "chat.update": update,
+  "chat.getPermalink": getPermalink,
   "chat.postEphemeral": postEphemeral,
   "users.info": usersInfo,
   "conversations.replies": conversationsReplies,

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { HeldCalls, type Hold } from "./held-calls.js";
+import { messageEvent } from "./signed-requests.js";
 import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
 import { FakeWorld, FULL_SCOPES, type FakeSlackIdentity, type FakeSlackMessage, type FakeSlackUser } from "./world.js";
@@ -156,6 +157,16 @@ export class FakeSlack {
 
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
+  }
+
+  /**
+   * A person writes in a channel or thread: the message is stored (so permalinks and thread reads find it, as on Slack)
+   * and the message event an app would receive is returned, to be sent with SlackEventSender.
+   */
+  userWrites(init: { channel: string; user: string; text: string; threadTs?: string }): { ts: string; event: Record<string, unknown> } {
+    const ts = this.world.nextTs();
+    this.world.messages.push({ channel: init.channel, ts, ...(init.threadTs === undefined ? {} : { threadTs: init.threadTs }), text: init.text, user: init.user, edits: [] });
+    return { ts, event: messageEvent({ channel: init.channel, user: init.user, text: init.text, ts, ...(init.threadTs === undefined ? {} : { threadTs: init.threadTs }) }) };
   }
 
   /** Posted messages (chat.postMessage), optionally of one thread. */

@@ -17,11 +17,14 @@ export interface FakeSlackMessage {
   readonly threadTs?: string;
   text: string;
   readonly user: string;
-  readonly botId: string;
+  /** The posting app's bot id; absent for a person's message. */
+  readonly botId?: string;
   readonly username?: string;
   readonly iconEmoji?: string;
   readonly iconUrl?: string;
   readonly metadata?: unknown;
+  /** Block Kit blocks, as posted (or as the last chat.update set them). */
+  blocks?: unknown[] | undefined;
   /** Earlier texts, oldest first, when chat.update changed the message. */
   readonly edits: string[];
 }

@@ -1,0 +1,79 @@
+// Posts a safety alert to the moderators' channel (SLACK_ALERT_CHANNEL): text and blocks with the message's permalink,
+// every student- or model-written word escaped so nothing in it can ping (<!channel>, <@U…>) or link.
+
+import type { webApi } from "@slack/bolt";
+import type { Logger } from "pino";
+import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import { slackErrorOf, toDeliveryError } from "./errors.js";
+import { escapePlainText } from "./mrkdwn-inline.js";
+
+const ACTIONS: Record<SafetyAlert["action"], string> = {
+  block: "Blocked: no agent saw it; the student got the caring reply",
+  answer: "Answered: the conversation went on",
+  withhold: "Withheld: the answer was replaced by a notice",
+};
+
+/** Slack answers that mean the permalink cannot be had (the message is gone): the alert goes out without it. */
+const NO_PERMALINK = new Set(["message_not_found", "channel_not_found"]);
+
+export interface SlackAlertPosterOptions {
+  readonly client: webApi.WebClient;
+  readonly channel: string;
+  readonly logger: Logger;
+}
+
+export class SlackAlertPoster {
+  constructor(private readonly options: SlackAlertPosterOptions) {}
+
+  async post(alert: SafetyAlert): Promise<void> {
+    const permalink = await this.permalink(alert);
+    try {
+      await this.options.client.chat.postMessage({ channel: this.options.channel, unfurl_links: false, unfurl_media: false, ...alertMessage(alert, permalink) });
+    } catch (error) {
+      throw toDeliveryError("chat.postMessage", error);
+    }
+  }
+
+  /** The flagged message's permalink (the thread's root when its ts is not known), or undefined when Slack has none. */
+  private async permalink(alert: SafetyAlert): Promise<string | undefined> {
+    const { channel, thread } = alert.thread;
+    try {
+      const answer = await this.options.client.chat.getPermalink({ channel, message_ts: alert.platformMessageId ?? thread });
+      return answer.permalink;
+    } catch (error) {
+      const slackError = slackErrorOf(error);
+      if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw toDeliveryError("chat.getPermalink", error);
+      this.options.logger.warn({ flagId: alert.flagId, slackError }, "slack: no permalink for a flagged message; the alert goes without it");
+      return undefined;
+    }
+  }
+}
+
+/** The alert as chat.postMessage arguments: a notification text (escaped) and the blocks moderators read. */
+export function alertMessage(alert: SafetyAlert, permalink: string | undefined): { text: string; blocks: webApi.KnownBlock[] } {
+  const urgent = alert.severity === "urgent";
+  const categories = Object.entries(alert.categories).map(([name, score]) => `${name} (${score.toFixed(2)})`);
+  const top = Object.keys(alert.categories)[0] ?? "flagged";
+  const title = `${urgent ? ":rotating_light: Urgent" : ":warning: Alert"}: ${top}`;
+  // A name and an id, never <@U…>: the alert must not notify the student.
+  const student = `${escapePlainText(alert.student.name)} (${escapePlainText(alert.student.id || "unknown")})`;
+  const link = permalink === undefined ? "(no link: the message is gone)" : `<${permalink}|Open the message>`;
+  const quoted = alert.excerpt === "" ? "_(no text)_" : `>${escapePlainText(alert.excerpt)}`;
+  return {
+    text: `${title} — ${student} — ${link}`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: title.replace(/:[a-z_]+: /, "").slice(0, 150), emoji: true } },
+      {
+        type: "section",
+        fields: [
+          { type: "mrkdwn", text: `*Category*\n${escapePlainText(categories.join(", ") || "unspecified")}`, verbatim: true },
+          { type: "mrkdwn", text: `*Student*\n${student}`, verbatim: true },
+          { type: "mrkdwn", text: `*${alert.source === "input" ? "Student's message" : "Agent's answer"}*\n${ACTIONS[alert.action]}`, verbatim: true },
+          { type: "mrkdwn", text: `*Message*\n${link}`, verbatim: true },
+        ],
+      },
+      { type: "section", text: { type: "mrkdwn", text: quoted, verbatim: true } },
+      { type: "context", elements: [{ type: "mrkdwn", text: `Flag #${alert.flagId}`, verbatim: true }] },
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+// The fake Slack's Block Kit checks for the blocks Baton posts, as the Web API refuses them (invalid_blocks): at most 50
+// blocks; header plain_text ≤150; section text ≤3000 or ≤10 fields of ≤2000; context ≤10 elements; text objects typed.
+
+const KNOWN = new Set(["section", "header", "context", "divider", "actions", "image", "rich_text"]);
+
+export const BLOCK_LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10 } as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A text object's problem, or undefined when it is well formed. */
+function textProblem(value: unknown, where: string, limit: number, only?: "plain_text"): string | undefined {
+  if (!isRecord(value)) return `${where} must be a text object`;
+  if (value.type !== "plain_text" && value.type !== "mrkdwn") return `${where}.type must be plain_text or mrkdwn`;
+  if (only !== undefined && value.type !== only) return `${where}.type must be ${only}`;
+  if (typeof value.text !== "string" || value.text.length === 0) return `${where}.text must be a non-empty string`;
+  if (value.text.length > limit) return `${where}.text must be at most ${limit} characters`;
+  if (value.type === "plain_text" && value.verbatim !== undefined) return `${where}: verbatim is only for mrkdwn`;
+  if (value.type === "mrkdwn" && value.emoji !== undefined) return `${where}: emoji is only for plain_text`;
+  return undefined;
+}
+
+function blockProblem(block: unknown, i: number): string | undefined {
+  const where = `blocks[${i}]`;
+  if (!isRecord(block) || typeof block.type !== "string" || !KNOWN.has(block.type)) return `${where}: unknown block type`;
+  switch (block.type) {
+    case "header":
+      return textProblem(block.text, `${where}.text`, BLOCK_LIMITS.header, "plain_text");
+    case "section": {
+      if (block.text === undefined && block.fields === undefined) return `${where}: a section needs text or fields`;
+      if (block.text !== undefined) {
+        const problem = textProblem(block.text, `${where}.text`, BLOCK_LIMITS.sectionText);
+        if (problem !== undefined) return problem;
+      }
+      if (block.fields !== undefined) {
+        if (!Array.isArray(block.fields) || block.fields.length === 0 || block.fields.length > BLOCK_LIMITS.fields) {
+          return `${where}.fields must hold 1 to ${BLOCK_LIMITS.fields} text objects`;
+        }
+        for (const [j, field] of block.fields.entries()) {
+          const problem = textProblem(field, `${where}.fields[${j}]`, BLOCK_LIMITS.fieldText);
+          if (problem !== undefined) return problem;
+        }
+      }
+      return undefined;
+    }
+    case "context": {
+      const elements = block.elements;
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > BLOCK_LIMITS.contextElements) {
+        return `${where}.elements must hold 1 to ${BLOCK_LIMITS.contextElements} elements`;
+      }
+      for (const [j, element] of elements.entries()) {
+        const problem = textProblem(element, `${where}.elements[${j}]`, BLOCK_LIMITS.sectionText);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The problems Slack would list in response_metadata.messages for these blocks (empty: they are fine). */
+export function blocksProblems(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return ["blocks must be an array"];
+  if (blocks.length > BLOCK_LIMITS.blocks) return [`no more than ${BLOCK_LIMITS.blocks} items allowed [json-pointer:/blocks]`];
+  return blocks.flatMap((block, i) => {
+    const problem = blockProblem(block, i);
+    return problem === undefined ? [] : [`[ERROR] ${problem} [json-pointer:/blocks/${i}]`];
+  });
+}

@@ -1,4 +1,4 @@
-// Discord platform faults: the reply webhook deleted behind the bot's back, and the thread archived while a turn runs.
+// Discord platform faults: webhook posts rate limited or failing, the webhook deleted behind the bot's back, the thread archived mid-turn.
 
 import type { APIUser } from "discord.js";
 import { startDiscordTestBed, type DiscordTestBed } from "../../test/platforms/discord/discord-test-bed.js";
@@ -6,6 +6,19 @@ import { tally, type ReceivedPost, type SentQuestion } from "./ledger.js";
 import type { FaultRow } from "./results.js";
 import { FAILURE_NOTICES, within } from "./settle.js";
 import { SoakModel, tagOf } from "./soak-model.js";
+
+const WEBHOOK_EXECUTE = /^\/webhooks\/\d+\/[^/]+$/;
+/** discord.js tries a 5xx 4 times (REST retries: 3) and the service 5 times: 1 failure is absorbed, 22 outlast all 20. */
+const MILD = 1;
+const SEVERE = 22;
+
+type Kind = "platform 429 (Discord)" | "platform 5xx (Discord)" | "unknown webhook (Discord)" | "archived thread (Discord)";
+const DETAILS: Record<Kind, string> = {
+  "platform 429 (Discord)": "webhook posts answer HTTP 429 (retry_after 0.05 s, X-RateLimit-*), 1× or 22× in a row",
+  "platform 5xx (Discord)": "webhook posts answer HTTP 500, 1× or 22× in a row",
+  "unknown webhook (Discord)": "the channel's webhook deleted before each turn (404 10015 on the next post)",
+  "archived thread (Discord)": "the thread archived while the tutor is being asked",
+};
 
 export interface DiscordFaultOptions {
   readonly turnsPerKind: number;
@@ -32,7 +45,7 @@ async function ask(bed: DiscordTestBed, student: APIUser, tag: string, sent: Sen
 export async function runDiscordFaults(options: DiscordFaultOptions): Promise<FaultRow[]> {
   const rows: FaultRow[] = [];
   let serial = 300_000;
-  for (const kind of ["unknown webhook (Discord)", "archived thread (Discord)"] as const) {
+  for (const kind of Object.keys(DETAILS) as Kind[]) {
     const model = new SoakModel();
     const bed = await startDiscordTestBed({ responder: model.respond });
     try {
@@ -52,6 +65,9 @@ export async function runDiscordFaults(options: DiscordFaultOptions): Promise<Fa
       }
       for (let i = 0; i < options.turnsPerKind && Date.now() < deadline; i++) {
         const tag = tagOf(++serial);
+        const times = i % 2 === 0 ? MILD : SEVERE;
+        if (kind === "platform 429 (Discord)") bed.fake.rateLimit({ method: "POST", path: WEBHOOK_EXECUTE, times });
+        if (kind === "platform 5xx (Discord)") bed.fake.failWithServerError({ method: "POST", path: WEBHOOK_EXECUTE, times });
         if (kind.startsWith("unknown webhook")) {
           // Deleted between turns: the next post answers 404 10015 and the bot must make a new webhook.
           for (const webhook of bed.fake.webhooksIn(bed.homework)) {
@@ -61,10 +77,8 @@ export async function runDiscordFaults(options: DiscordFaultOptions): Promise<Fa
         }
         await ask(bed, student, tag, sent, Math.max(deadline - Date.now(), 1));
       }
-      const detail = kind.startsWith("unknown")
-        ? "the channel's webhook deleted before each turn (404 10015 on the next post)"
-        : "the thread archived while the tutor is being asked";
-      rows.push({ kind, injected, tally: tally(sent, postsIn(bed, sent.map((q) => q.thread)), FAILURE_NOTICES), detail });
+      injected += bed.fake.faultsServed();
+      rows.push({ kind, injected, detail: DETAILS[kind], tally: tally(sent, postsIn(bed, sent.map((q) => q.thread)), FAILURE_NOTICES) });
     } finally {
       await bed.close();
     }

@@ -19,7 +19,9 @@ export function renderSoakReport(results: SoakResults): string {
   for (const row of results.faults) {
     const { tally } = row;
     const order = tally.outOfOrder > 0 ? `; OUT OF ORDER ${tally.outOfOrder}` : "";
-    lines.push(`| fault | ${cell(row.kind)} | ${tally.sent} | ${tally.completed} | ${tally.failedAndTold} | ${tally.lost} | ${tally.duplicated} | ${cell(`${row.injected} injected: ${row.detail}${order}`)} |`);
+    // More notices than failed turns: a reply that could not be posted was replaced by one, and the turn went on.
+    const extra = tally.notices > tally.failedAndTold ? `; ${tally.notices - tally.failedAndTold} undelivered replies replaced by a notice` : "";
+    lines.push(`| fault | ${cell(row.kind)} | ${tally.sent} | ${tally.completed} | ${tally.failedAndTold} | ${tally.lost} | ${tally.duplicated} | ${cell(`${row.injected} injected: ${row.detail}${extra}${order}`)} |`);
   }
   for (const row of results.floods) {
     const { tally } = row;

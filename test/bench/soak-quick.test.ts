@@ -45,6 +45,8 @@ describe("npm run soak -- --quick", () => {
       "model malformed JSON",
       "platform 429 (Slack)",
       "platform 5xx (Slack)",
+      "platform 429 (Discord)",
+      "platform 5xx (Discord)",
       "unknown webhook (Discord)",
       "archived thread (Discord)",
       "SQLite busy",

@@ -125,6 +125,21 @@ describe("fake Discord REST", () => {
     expect(refused).toMatchObject({ status: 404, body: { code: 10062 } });
   });
 
+  it("answers a planned rate limit as Discord does (429, Retry-After, X-RateLimit-*, retry_after) and a 500, then the route", async () => {
+    fake.rateLimit({ method: "GET", path: /^\/users\/@me$/, retryAfterSeconds: 1.5 });
+    fake.failWithServerError({ method: "GET", path: /^\/users\/@me$/ });
+    const limited = await fetch(`${fake.apiUrl}/v10/users/@me`, { headers: { authorization: `Bot ${fake.token}` } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("2");
+    expect(limited.headers.get("x-ratelimit-scope")).toBe("user");
+    expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(await limited.json()).toEqual({ message: "You are being rate limited.", retry_after: 1.5, global: false });
+    expect(await api("GET", "/users/@me")).toMatchObject({ status: 500, body: { code: 0 } });
+    expect((await api("GET", "/users/@me")).status).toBe(200);
+    expect((await api("GET", "/users/@me")).status).toBe(200);
+    expect(fake.faultsServed()).toBe(2);
+  });
+
   it("checks slash command definitions like Discord", async () => {
     const route = `/applications/${fake.applicationId}/commands`;
     expect(codeOf(await api("PUT", route, { body: [{ name: "Ask", description: "d" }] }))).toBe(50035);

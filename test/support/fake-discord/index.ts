@@ -14,6 +14,7 @@ import {
 } from "discord.js";
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
+import { rateLimited, serverError, type FaultOptions } from "./faults.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
 import { guildRoutes } from "./guild-routes.js";
 import { Intent } from "./gateway-payloads.js";
@@ -87,6 +88,12 @@ export interface FakeDiscord {
   addRole(name: string, permissions: bigint): APIRole;
   /** Sets a text channel's permission overwrite for a role (type 0) or a member (type 1). */
   setOverwrite(channelId: string, overwrite: APIOverwrite): void;
+  /** The next matching REST calls answer HTTP 429 as Discord does (Retry-After, X-RateLimit-*, retry_after in the body). */
+  rateLimit(options: FaultOptions & { readonly retryAfterSeconds?: number }): void;
+  /** The next matching REST calls answer HTTP 500. */
+  failWithServerError(options: FaultOptions): void;
+  /** Faults answered so far (rate limits and server errors). */
+  faultsServed(): number;
   /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
   userSays(input: UserMessageInput): StoredMessage;
   /** A member runs a slash command: dispatched as INTERACTION_CREATE; the 3-second window starts now. */
@@ -152,6 +159,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     addUser: (username, userOptions) => world.addUser(username, userOptions),
     addRole: (name, permissions) => world.addRole(name, permissions),
     setOverwrite: (channelId, overwrite) => world.setOverwrite(channelId, overwrite),
+    rateLimit: (options) => router.faults.add(options, () => rateLimited(options.retryAfterSeconds ?? 0.05)),
+    failWithServerError: (options) => router.faults.add(options, serverError),
+    faultsServed: () => router.faults.served,
     userSays(input) {
       const message = world.createMessage({
         channelId: input.channelId,

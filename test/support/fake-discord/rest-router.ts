@@ -3,6 +3,7 @@
 import { EventEmitter, once } from "node:events";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { DiscordApiFailure, notFound, unauthorized } from "./api-errors.js";
+import { FaultPlan } from "./faults.js";
 
 const API_PREFIX = "/api/v10";
 
@@ -29,6 +30,7 @@ export interface RouteContext {
 export interface RouteResult {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Route {
@@ -49,6 +51,8 @@ export class RestRouter {
   readonly calls: RecordedCall[] = [];
   /** Exceptions thrown by route handlers (bugs of the fake or of a test), answered with 500. */
   readonly internalErrors: unknown[] = [];
+  /** Rate limits and outages answered instead of the routes (see faults.ts). */
+  readonly faults = new FaultPlan();
   private readonly routes: CompiledRoute[] = [];
   private readonly events = new EventEmitter();
 
@@ -103,7 +107,7 @@ export class RestRouter {
     try {
       if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw notFound();
       (call as { body: unknown }).body = parseJson(text, request.headers["content-type"]);
-      result = await this.route(call);
+      result = this.faults.take(call.method, call.path) ?? (await this.route(call));
     } catch (error) {
       if (error instanceof DiscordApiFailure) {
         result = { status: error.status, body: error.body };
@@ -115,9 +119,9 @@ export class RestRouter {
     call.status = result.status;
     call.response = result.body;
     if (result.body === undefined) {
-      response.writeHead(result.status).end();
+      response.writeHead(result.status, { ...result.headers }).end();
     } else {
-      response.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+      response.writeHead(result.status, { "content-type": "application/json", ...result.headers }).end(JSON.stringify(result.body));
     }
     this.events.emit("answered");
   }

@@ -14,6 +14,7 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
+import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
 
 /** What the composition root hands the service to turn safety on. */
@@ -29,7 +30,7 @@ export interface SafetyOptions {
 
 export type BeforeTurn = { readonly kind: "pass" } | { readonly kind: "stopped"; readonly reason: "blocked" | "usage_cap" };
 
-export class ClassroomSafety {
+export class ClassroomSafety implements SafetyReview {
   private readonly step: SafetyStep;
   private readonly meter: UsageMeter;
   private readonly alerts: AlertDelivery;
@@ -113,6 +114,27 @@ export class ClassroomSafety {
 
   markFlagReviewed(id: number, moderatorId: string): boolean {
     return this.options.flags.markReviewed(id, moderatorId);
+  }
+
+  openFlags(scope: ModeratorScope, limit: number): FlagRow[] {
+    return this.options.flags.list({ ...scope, limit });
+  }
+
+  flag(scope: ModeratorScope, id: number): FlagRow | undefined {
+    const flag = this.options.flags.get(id);
+    return flag !== undefined && flag.key.platform === scope.platform && flag.key.workspace === scope.workspace ? flag : undefined;
+  }
+
+  markReviewed(scope: ModeratorScope, id: number, reviewer: string): FlagReviewOutcome {
+    if (this.flag(scope, id) === undefined) return { kind: "not_found" };
+    const marked = this.options.flags.markReviewed(id, reviewer);
+    const flag = this.options.flags.get(id);
+    if (flag === undefined) return { kind: "not_found" };
+    return { kind: marked ? "reviewed" : "already_reviewed", flag };
+  }
+
+  usage(scope: ModeratorScope): UsageReport {
+    return this.meter.report(scope);
   }
 
   usageReport(scope: { platform: string; workspace: string }): UsageReport {

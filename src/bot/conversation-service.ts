@@ -24,6 +24,7 @@ import type {
   Transcript,
 } from "./ports.js";
 import { RateLimiter } from "./rate-limiter.js";
+import type { SafetyReview } from "./safety-review.js";
 import { NOT_SAVED_NOTICE, ReceivedIntake, SAVING_SLOWLY_NOTICE } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { toTranscript } from "./transcript.js";
@@ -135,6 +136,10 @@ export class ConversationService implements ConversationGateway {
 
   /** The moderators' reads and actions on flags and usage; undefined when safety is not configured. */
   classroomSafety(): ClassroomSafety | undefined {
+    return this.safety;
+  }
+
+  safetyReview(): SafetyReview | undefined {
     return this.safety;
   }
 

@@ -2,6 +2,7 @@
 
 import type { IntakeGateway } from "./intake-ports.js";
 import type { SafetyAlert } from "./safety-alerts.js";
+import type { SafetyReview } from "./safety-review.js";
 
 /** Where a conversation lives on its platform: one thread is one conversation. */
 export interface ThreadRef {
@@ -137,4 +138,6 @@ export interface ConversationGateway extends IntakeGateway {
   forgetUser(platform: string, userId: string, workspace?: string): number;
   /** The presentation of every agent of the roster, by agent name. */
   agents(): ReadonlyMap<string, AgentPresentation>;
+  /** Flags and usage for the moderator commands; undefined (or absent) when safety is not configured. */
+  safetyReview?(): SafetyReview | undefined;
 }

@@ -33,12 +33,21 @@ export interface UsagePeriod {
   readonly models: readonly string[];
 }
 
+/** One agent's share, from the tokens stored on its messages, priced at the current model's price. */
+export interface AgentUsage {
+  readonly agent: string;
+  readonly totalTokens: number;
+  readonly estimatedCostUsd: number | undefined;
+}
+
 export interface UsageReport {
   readonly day: string;
   readonly month: string;
   readonly today: UsagePeriod;
   readonly thisMonth: UsagePeriod;
   readonly caps: UsageCaps;
+  /** The same periods per agent, most tokens first. */
+  readonly byAgent: { readonly today: readonly AgentUsage[]; readonly thisMonth: readonly AgentUsage[] };
 }
 
 export class UsageMeter {
@@ -83,7 +92,20 @@ export class UsageMeter {
       today: this.period(usage.totals({ ...scope, fromDay: day, toDay: day })),
       thisMonth: this.period(usage.totals({ ...scope, fromDay: `${month}-01`, toDay: `${month}-31` })),
       caps: this.options.caps,
+      byAgent: {
+        today: this.agents(scope, Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + 86_400_000),
+        thisMonth: this.agents(scope, Date.parse(`${month}-01T00:00:00Z`), nextMonth(month)),
+      },
     };
+  }
+
+  private agents(scope: { platform: string; workspace: string }, from: number, to: number): AgentUsage[] {
+    const price = this.options.prices.get(this.options.model);
+    return this.options.usage.agentTotals({ ...scope, from, to }).map((t) => ({
+      agent: t.agent,
+      totalTokens: t.promptTokens + t.completionTokens,
+      estimatedCostUsd: price === undefined ? undefined : (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000,
+    }));
   }
 
   private period(totals: UsageTotal[]): UsagePeriod {
@@ -100,4 +122,10 @@ export class UsageMeter {
   private today(): string {
     return new Date(this.options.now()).toISOString().slice(0, 10);
   }
+}
+
+/** The first millisecond of the month after `month` (YYYY-MM), UTC. */
+function nextMonth(month: string): number {
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  return Date.UTC(year, monthNumber, 1);
 }

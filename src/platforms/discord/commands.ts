@@ -1,4 +1,4 @@
-// The bot's slash commands (/ask, /history, /forget) and their registration, globally or to one guild.
+// The bot's slash commands (/ask, /history, /forget, /flags, /usage) and their registration, globally or to one guild.
 
 import {
   ChannelType,
@@ -16,6 +16,8 @@ import type { DiscordSettings } from "./settings.js";
 export const ASK = { name: "ask", question: "question" } as const;
 export const HISTORY = { name: "history", thread: "thread", page: "page" } as const;
 export const FORGET = { name: "forget", user: "user" } as const;
+export const FLAGS = { name: "flags" } as const;
+export const USAGE = { name: "usage" } as const;
 
 /** The longest /ask question: the question is posted as the thread's first message, which Discord caps at 2,000. */
 export const QUESTION_MAX_LENGTH = 1_900;
@@ -49,7 +51,17 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     .setContexts(InteractionContextType.Guild)
     .setDefaultMemberPermissions(MODERATOR_PERMISSION)
     .addUserOption((option) => option.setName(FORGET.user).setDescription("Whose messages to delete").setRequired(true));
-  return [ask, history, forget].map((command) => command.toJSON());
+  const flags = new SlashCommandBuilder()
+    .setName(FLAGS.name)
+    .setDescription("Moderators: safety flags still to review in this server, newest first")
+    .setContexts(InteractionContextType.Guild)
+    .setDefaultMemberPermissions(MODERATOR_PERMISSION);
+  const usage = new SlashCommandBuilder()
+    .setName(USAGE.name)
+    .setDescription("Moderators: today's and this month's tokens and estimated cost in this server, per agent")
+    .setContexts(InteractionContextType.Guild)
+    .setDefaultMemberPermissions(MODERATOR_PERMISSION);
+  return [ask, history, forget, flags, usage].map((command) => command.toJSON());
 }
 
 export interface RegisteredCommands {

@@ -1,6 +1,6 @@
 // The "Open in the console" link button on moderator answers: a signed link to the conversation or the server.
 
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ChatInputCommandInteraction } from "discord.js";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ButtonInteraction, type ChatInputCommandInteraction } from "discord.js";
 import { DISCORD_PLATFORM, type BotContext } from "./bot-context.js";
 
 /** Discord refuses a button URL longer than this. */
@@ -9,7 +9,7 @@ const URL_LIMIT = 512;
 /** No row when the console is off, or (never in practice) when the signed URL would not fit in a button. */
 export function consoleButtonRow(
   context: BotContext,
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   target: { conversationId?: number; page?: "conversations" | "flags" } = {},
 ): ActionRowBuilder<ButtonBuilder>[] {
   if (context.consoleLinks === undefined || interaction.guildId === null) return [];

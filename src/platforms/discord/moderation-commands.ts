@@ -1,11 +1,11 @@
 // /history and /forget: moderator-only (Manage Messages where the data lives, checked here), answered ephemerally.
 
-import { channelMention, MessageFlags, userMention, type ChatInputCommandInteraction } from "discord.js";
+import { channelMention, MessageFlags, userMention, type ChatInputCommandInteraction, type PermissionsBitField } from "discord.js";
 import type { ThreadRef } from "../../bot/ports.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { FORGET, HISTORY, MODERATOR_PERMISSION } from "./commands.js";
 import { consoleButtonRow } from "./console-button.js";
-import { serverModerator, threadAccess, THREAD_REFUSED } from "./moderator-access.js";
+import { ownServer, serverModerator, threadAccess, THREAD_REFUSED } from "./moderator-access.js";
 import { transcriptPages } from "./transcript-pages.js";
 
 export const MODERATORS_ONLY = "Only moderators (members who may manage messages) can use this command.";
@@ -54,16 +54,11 @@ export async function onForget(context: BotContext, interaction: ChatInputComman
   await answer(interaction, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of ${userMention(user.id)}.`);
 }
 
-/** With DISCORD_GUILD_ID, only that server's moderators are moderators here. */
-function ownServer(context: BotContext, interaction: ChatInputCommandInteraction): boolean {
-  return interaction.guildId !== null && (context.settings.guildId === undefined || interaction.guildId === context.settings.guildId);
-}
-
 /**
  * Discord hides these commands from members without Manage Messages, but a server admin can override that per role or
  * channel; the permissions the interaction carries (for the channel it was run in) are the ones that count there.
  */
-function hasModeratorPermission(interaction: ChatInputCommandInteraction): boolean {
+export function hasModeratorPermission(interaction: { readonly memberPermissions: Readonly<PermissionsBitField> | null }): boolean {
   return interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true;
 }
 

@@ -1,6 +1,6 @@
 // Moderator rights checked where the data lives: Manage Messages in the thread being read, or server-wide for the server.
 
-import { PermissionFlagsBits, RESTJSONErrorCodes, type ChatInputCommandInteraction, type Guild, type GuildMember } from "discord.js";
+import { PermissionFlagsBits, RESTJSONErrorCodes, type Guild, type GuildMember } from "discord.js";
 import { threadRef, type BotContext } from "./bot-context.js";
 import { MODERATOR_PERMISSION } from "./commands.js";
 import { discordErrorCode } from "./errors.js";
@@ -12,6 +12,17 @@ export const THREAD_REFUSED = "You can only read threads of this server in chann
 /** Discord answers these when the thread is gone or the bot cannot see it: to the moderator, all the same refusal. */
 const UNREADABLE = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.UnknownGuild, RESTJSONErrorCodes.UnknownMember]);
 
+/** Who acts, from a slash command or a button click: the server it happened in and the member. */
+export interface ModeratorAction {
+  readonly guildId: string | null;
+  readonly user: { readonly id: string };
+}
+
+/** With DISCORD_GUILD_ID, only that server's moderators are moderators here. */
+export function ownServer(context: BotContext, interaction: ModeratorAction): boolean {
+  return interaction.guildId !== null && (context.settings.guildId === undefined || interaction.guildId === context.settings.guildId);
+}
+
 export type ThreadAccess = { readonly allowed: true; readonly ref: ThreadRef } | { readonly allowed: false };
 
 /**
@@ -22,7 +33,7 @@ export type ThreadAccess = { readonly allowed: true; readonly ref: ThreadRef } |
  * Roles, the member and the channels are fetched, not taken from the cache: the member cache is not kept fresh without
  * the privileged members intent, and a restarted bot's cache may not have the thread at all.
  */
-export async function threadAccess(context: BotContext, interaction: ChatInputCommandInteraction, threadId: string): Promise<ThreadAccess> {
+export async function threadAccess(context: BotContext, interaction: ModeratorAction, threadId: string): Promise<ThreadAccess> {
   const guildId = interaction.guildId;
   if (guildId === null) return { allowed: false };
   return await unlessUnreadable(async (): Promise<ThreadAccess> => {
@@ -40,7 +51,7 @@ export async function threadAccess(context: BotContext, interaction: ChatInputCo
  * Whether the member may manage messages server-wide (their roles, or ownership), which is what reading or deleting
  * the whole server's data takes: a member made a moderator of one channel by an overwrite is not a moderator of all.
  */
-export async function serverModerator(context: BotContext, interaction: ChatInputCommandInteraction): Promise<boolean> {
+export async function serverModerator(context: BotContext, interaction: ModeratorAction): Promise<boolean> {
   const guildId = interaction.guildId;
   if (guildId === null) return false;
   return await unlessUnreadable(async () => (await freshMember(context, guildId, interaction.user.id)).permissions.has(MODERATOR_PERMISSION), false);

@@ -133,6 +133,7 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
     listConversations: (filter) => gateway.listConversations(filter),
     forgetUser: (platform, userId, workspace) => gateway.forgetUser(platform, userId, workspace),
     agents: () => gateway.agents(),
+    safetyReview: () => gateway.safetyReview?.(),
   };
 }
 

@@ -140,6 +140,33 @@ describe("fake Discord REST", () => {
     expect(fake.faultsServed()).toBe(2);
   });
 
+  it("checks buttons like Discord, answers a click only with a button on the message, and lets only a click update it", async () => {
+    const user = fake.addUser("quinn");
+    const channelId = fake.channelId("homework");
+    const button = (customId: string) => ({ type: 2, style: 3, label: "Mark reviewed", custom_id: customId });
+    const reply = async (components: unknown) => {
+      const interaction = fake.slashCommand({ name: "flags", user, channelId });
+      const answer = await api("POST", `/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content: "x", flags: 64, components } }, auth: null });
+      return { interaction, answer };
+    };
+    expect(codeOf((await reply([{ type: 1, components: [button("a"), button("a")] }])).answer)).toBe(50035);
+    expect(codeOf((await reply([{ type: 1, components: ["a", "b", "c", "d", "e", "f"].map(button) }])).answer)).toBe(50035);
+    expect(codeOf((await reply([{ type: 1, components: [button("x".repeat(101))] }])).answer)).toBe(50035);
+    expect(codeOf((await reply([{ type: 1, components: [{ type: 2, style: 5, label: "l", url: "https://x.example", custom_id: "c" }] }])).answer)).toBe(50035);
+    expect(codeOf((await reply([{ type: 1, components: [{ type: 2, style: 1, label: "l" }] }])).answer)).toBe(50035);
+    // A slash command cannot answer by updating a message; a click can.
+    const command = fake.slashCommand({ name: "flags", user, channelId });
+    expect(codeOf(await api("POST", `/interactions/${command.id}/${command.token}/callback`, { body: { type: 7, data: { content: "y" } }, auth: null }))).toBe(50035);
+    const { interaction } = await reply([{ type: 1, components: [button("review:1")] }]);
+    expect(() => fake.clickButton({ user, messageId: interaction.originalMessageId!, customId: "review:2" })).toThrow(/no clickable button/);
+    expect(() => fake.clickButton({ user: fake.addUser("other"), messageId: interaction.originalMessageId!, customId: "review:1" })).toThrow(/ephemeral/);
+    const click = fake.clickButton({ user, messageId: interaction.originalMessageId!, customId: "review:1" });
+    const update = { type: 7, data: { content: "done", components: [{ type: 1, components: [{ ...button("review:1"), disabled: true }] }] } };
+    expect((await api("POST", `/interactions/${click.id}/${click.token}/callback`, { body: update, auth: null })).status).toBe(204);
+    expect(fake.world.messages.get(interaction.originalMessageId!)).toMatchObject({ content: "done", components: update.data.components });
+    expect(() => fake.clickButton({ user, messageId: interaction.originalMessageId!, customId: "review:1" })).toThrow(/no clickable button/);
+  });
+
   it("checks slash command definitions like Discord", async () => {
     const route = `/applications/${fake.applicationId}/commands`;
     expect(codeOf(await api("PUT", route, { body: [{ name: "Ask", description: "d" }] }))).toBe(50035);

@@ -200,14 +200,16 @@ describe("/forget", () => {
 });
 
 describe("command registration", () => {
-  it("registers /ask, /history and /forget to the guild at start-up, the moderation ones for Manage Messages only", async () => {
+  it("registers /ask, /history, /forget, /flags and /usage to the guild at start-up, the moderation ones for Manage Messages only", async () => {
     bed = await startDiscordTestBed();
     const commands = bed.fake.commands.guilds.get(bed.fake.guildId)!;
-    expect(commands.map((c) => c.name)).toEqual(["ask", "history", "forget"]);
+    expect(commands.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage"]);
     const byName = new Map(commands.map((c) => [c.name, c]));
     expect(byName.get("ask")!.default_member_permissions).toBeNull();
     expect(byName.get("history")!.default_member_permissions).toBe("8192");
     expect(byName.get("forget")!.default_member_permissions).toBe("8192");
+    expect(byName.get("flags")!.default_member_permissions).toBe("8192");
+    expect(byName.get("usage")!.default_member_permissions).toBe("8192");
     for (const c of commands) expect(c.contexts).toEqual([0]);
     expect(byName.get("ask")!.options).toEqual([expect.objectContaining({ name: "question", type: 3, required: true, max_length: 1900 })]);
     expect(byName.get("history")!.options).toEqual([
@@ -220,8 +222,8 @@ describe("command registration", () => {
   it("registers globally without a guild, and reports a refusal with a stable code", async () => {
     loneFake = await startFakeDiscord();
     const settings = { token: loneFake.token, applicationId: loneFake.applicationId, apiUrl: loneFake.apiUrl };
-    expect(await registerDiscordCommands(settings)).toEqual({ scope: "global", names: ["ask", "history", "forget"] });
-    expect(loneFake.commands.global.map((c) => c.name)).toEqual(["ask", "history", "forget"]);
+    expect(await registerDiscordCommands(settings)).toEqual({ scope: "global", names: ["ask", "history", "forget", "flags", "usage"] });
+    expect(loneFake.commands.global.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage"]);
     const refused = await registerDiscordCommands({ ...settings, applicationId: "123" }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DiscordAdapterError);
     expect((refused as DiscordAdapterError).code).toBe("discord_command_registration_failed");

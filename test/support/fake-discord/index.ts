@@ -20,7 +20,7 @@ import { guildRoutes } from "./guild-routes.js";
 import { Intent } from "./gateway-payloads.js";
 import { interactionCallbackRoute } from "./interaction-routes.js";
 import { messageReadRoutes } from "./message-read-routes.js";
-import { InteractionRegistry, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
+import { InteractionRegistry, type ButtonClickInput, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
 import { RestRouter, type RecordedCall } from "./rest-router.js";
 import { parseAllowedMentions } from "./validation.js";
 import { webhookRoutes } from "./webhook-routes.js";
@@ -31,6 +31,7 @@ export {
   integerOption,
   stringOption,
   userOption,
+  type ButtonClickInput,
   type CommandOption,
   type SlashCommandInput,
   type StoredInteraction,
@@ -96,6 +97,8 @@ export interface FakeDiscord {
   faultsServed(): number;
   /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
   userSays(input: UserMessageInput): StoredMessage;
+  /** A member clicks a button of a message: a MESSAGE_COMPONENT INTERACTION_CREATE; the 3-second window starts now. */
+  clickButton(input: ButtonClickInput): StoredInteraction;
   /** A member runs a slash command: dispatched as INTERACTION_CREATE; the 3-second window starts now. */
   slashCommand(input: SlashCommandInput): StoredInteraction;
   messagesIn(channelId: string): StoredMessage[];
@@ -173,6 +176,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       });
       gateway.dispatchMessage("MESSAGE_CREATE", message);
       return message;
+    },
+    clickButton(input) {
+      const { interaction, payload } = interactions.createButtonClick(input);
+      gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+      return interaction;
     },
     slashCommand(input) {
       const { interaction, payload } = interactions.create(input);

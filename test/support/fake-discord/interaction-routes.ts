@@ -10,6 +10,7 @@ import {
   type InteractionRegistry,
   type StoredInteraction,
 } from "./interactions.js";
+import { validateComponents } from "./components.js";
 import type { Route, RouteContext, RouteResult } from "./rest-router.js";
 import { objectBody, parseAllowedMentions, validateMessageBody } from "./validation.js";
 import type { FakeWorld, StoredMessage } from "./world.js";
@@ -38,25 +39,38 @@ function callback({ world, gateway, interactions }: InteractionDeps, { params, q
   const data = input.data === undefined ? {} : objectBody(input.data);
   const ephemeral = typeof data.flags === "number" && (data.flags & MessageFlags.Ephemeral) !== 0;
   let message: StoredMessage | undefined;
+  const component = interaction.kind === "component";
   switch (input.type) {
     case InteractionResponseType.ChannelMessageWithSource: {
       const content = validateMessageBody(data);
       message = createResponseMessage(world, interaction, content, ephemeral ? MessageFlags.Ephemeral : 0, data.allowed_mentions);
+      message.components = validateComponents(data.components);
       break;
     }
+    // Only a component's interaction may answer by editing the message the component is on (now, or later).
+    case InteractionResponseType.UpdateMessage: {
+      if (!component) throw invalidResponseType();
+      message = updateComponentMessage(deps(world, gateway, interactions), interaction, data);
+      break;
+    }
+    case InteractionResponseType.DeferredMessageUpdate:
+      if (!component) throw invalidResponseType();
+      break;
     case InteractionResponseType.DeferredChannelMessageWithSource:
       message = createResponseMessage(world, interaction, "", MessageFlags.Loading | (ephemeral ? MessageFlags.Ephemeral : 0), undefined);
       break;
     case InteractionResponseType.Modal:
       break;
     default:
-      // Pong, update and autocomplete answers are for other kinds of interactions than a slash command.
-      throw invalidFormBody("type", "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid for this interaction.");
+      // Pong and autocomplete answers are for other kinds of interactions.
+      throw invalidResponseType();
   }
+  const updating = input.type === InteractionResponseType.UpdateMessage || input.type === InteractionResponseType.DeferredMessageUpdate;
   interaction.responseType = input.type;
-  interaction.ephemeral = ephemeral;
-  interaction.originalMessageId = message?.id;
-  if (message !== undefined && !ephemeral) gateway.dispatchMessage("MESSAGE_CREATE", message);
+  interaction.ephemeral = updating ? interaction.ephemeral : ephemeral;
+  // A component's @original stays the message it is on when the answer edits that message.
+  if (!updating) interaction.originalMessageId = message?.id;
+  if (message !== undefined && !ephemeral && !updating) gateway.dispatchMessage("MESSAGE_CREATE", message);
   if (query.get("with_response") !== "true") return { status: 204 };
   return {
     status: 200,
@@ -71,6 +85,34 @@ function callback({ world, gateway, interactions }: InteractionDeps, { params, q
       resource: { type: input.type, ...(message === undefined ? {} : { message }) },
     },
   };
+}
+
+const invalidResponseType = () =>
+  invalidFormBody("type", "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid for this interaction.");
+
+const deps = (world: FakeWorld, gateway: FakeGateway, interactions: InteractionRegistry): InteractionDeps => ({ world, gateway, interactions });
+
+/** UPDATE_MESSAGE: the message the clicked component is on takes the new content and components. */
+function updateComponentMessage(deps: InteractionDeps, interaction: StoredInteraction, data: Record<string, unknown>): StoredMessage {
+  const message = interaction.messageId === undefined ? undefined : deps.world.messages.get(interaction.messageId);
+  if (message === undefined) throw unknownMessage();
+  applyEdit(deps, message, data);
+  return message;
+}
+
+/** An edit of an interaction's message: content (when given), components (when given), mentions, edited time. */
+function applyEdit(deps: InteractionDeps, message: StoredMessage, input: Record<string, unknown>): void {
+  const content = validateMessageBody(input, { editing: true });
+  const next = input.content === undefined ? message.content : content;
+  const components = input.components === undefined ? message.components : validateComponents(input.components);
+  // Editing a deferred reply into nothing is still an empty message.
+  if (next.trim() === "" && message.embeds.length === 0 && (components ?? []).length === 0) throw new DiscordApiFailure(400, 50006, "Cannot send an empty message");
+  message.content = next;
+  message.components = components;
+  Object.assign(message, deps.world.mentionFields(next, parseAllowedMentions(input.allowed_mentions)));
+  message.flags = (message.flags ?? 0) & ~MessageFlags.Loading;
+  message.edited_timestamp = message.content === "" && (components ?? []).length === 0 ? null : new Date().toISOString();
+  if ((message.flags & MessageFlags.Ephemeral) === 0) deps.gateway.dispatchMessage("MESSAGE_UPDATE", message);
 }
 
 function createResponseMessage(
@@ -102,7 +144,8 @@ function liveInteraction({ interactions }: InteractionDeps, token: string): Stor
 function responseMessage(deps: InteractionDeps, interaction: StoredInteraction, messageId: string): StoredMessage {
   const id = messageId === "@original" ? interaction.originalMessageId : messageId;
   const message = id === undefined ? undefined : deps.world.messages.get(id);
-  if (message === undefined || message.interaction_metadata?.id !== interaction.id) throw unknownMessage();
+  const own = message?.interaction_metadata?.id === interaction.id || (interaction.kind === "component" && message?.id === interaction.messageId);
+  if (message === undefined || !own) throw unknownMessage();
   return message;
 }
 
@@ -110,16 +153,7 @@ function responseMessage(deps: InteractionDeps, interaction: StoredInteraction, 
 export function editInteractionMessage(deps: InteractionDeps, token: string, messageId: string, body: unknown): RouteResult {
   const interaction = liveInteraction(deps, token);
   const message = responseMessage(deps, interaction, messageId);
-  const input = objectBody(body);
-  const content = validateMessageBody(input, { editing: true });
-  const next = input.content === undefined ? message.content : content;
-  // Editing a deferred reply into nothing is still an empty message.
-  if (next.trim() === "" && message.embeds.length === 0) throw new DiscordApiFailure(400, 50006, "Cannot send an empty message");
-  message.content = next;
-  Object.assign(message, deps.world.mentionFields(next, parseAllowedMentions(input.allowed_mentions)));
-  message.flags = (message.flags ?? 0) & ~MessageFlags.Loading;
-  message.edited_timestamp = message.content === "" ? null : new Date().toISOString();
-  if ((message.flags & MessageFlags.Ephemeral) === 0) deps.gateway.dispatchMessage("MESSAGE_UPDATE", message);
+  applyEdit(deps, message, objectBody(body));
   return { status: 200, body: message };
 }
 
@@ -135,6 +169,7 @@ export function followUp(deps: InteractionDeps, token: string, body: unknown): R
   const content = validateMessageBody(input);
   const ephemeral = typeof input.flags === "number" && (input.flags & MessageFlags.Ephemeral) !== 0;
   const message = createResponseMessage(deps.world, interaction, content, ephemeral ? MessageFlags.Ephemeral : 0, input.allowed_mentions);
+  message.components = validateComponents(input.components);
   if (!ephemeral) deps.gateway.dispatchMessage("MESSAGE_CREATE", message);
   return { status: 200, body: message };
 }

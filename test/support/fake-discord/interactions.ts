@@ -3,13 +3,16 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ComponentType,
   InteractionContextType,
   InteractionType,
   Locale,
+  MessageFlags,
   type APIApplicationCommandInteractionDataOption,
   type APIInteractionDataResolved,
   type APIUser,
 } from "discord.js";
+import { clickableButton, type StoredActionRow } from "./components.js";
 import { BOT_PERMISSIONS, type FakeWorld } from "./world.js";
 
 /** Discord drops an interaction that is not answered within this time. */
@@ -37,7 +40,18 @@ export interface SlashCommandInput {
   readonly ageMs?: number;
 }
 
+export interface ButtonClickInput {
+  readonly user: APIUser;
+  /** The message the button is on. */
+  readonly messageId: string;
+  readonly customId: string;
+}
+
 export interface StoredInteraction {
+  /** A slash command, or a click on a message component (a button). */
+  readonly kind: "command" | "component";
+  /** For a component: the message the button is on (what UPDATE_MESSAGE edits, and what @original is). */
+  readonly messageId?: string;
   readonly id: string;
   readonly token: string;
   readonly channelId: string;
@@ -62,6 +76,7 @@ export class InteractionRegistry {
     const channel = world.channels.get(input.channelId);
     if (channel === undefined) throw new Error(`fake Discord: no channel ${input.channelId}`);
     const interaction: StoredInteraction = {
+      kind: "command",
       id: world.nextId(),
       token: `interaction-token-${world.nextId()}`,
       channelId: input.channelId,
@@ -76,12 +91,9 @@ export class InteractionRegistry {
     this.byToken.set(interaction.token, interaction);
     const options = input.options ?? [];
     const resolved = this.resolved(options, { invokerId: input.user.id, channelId: channel.id });
-    const { user: _user, ...member } = world.member(input.user.id);
     const payload = {
-      id: interaction.id,
-      application_id: world.applicationId,
+      ...this.common(interaction, channel),
       type: InteractionType.ApplicationCommand,
-      token: interaction.token,
       data: {
         id: world.nextId(),
         name: input.name,
@@ -90,12 +102,64 @@ export class InteractionRegistry {
         ...(options.length > 0 ? { options } : {}),
         ...(resolved === undefined ? {} : { resolved }),
       },
+    };
+    return { interaction, payload };
+  }
+
+  /**
+   * A member clicks a button: Discord sends a MESSAGE_COMPONENT interaction carrying the message it is on. Only an
+   * enabled, non-link button on that message can be clicked, and an ephemeral message only by the member it was for.
+   */
+  createButtonClick(input: ButtonClickInput): { readonly interaction: StoredInteraction; readonly payload: Record<string, unknown> } {
+    const world = this.world;
+    const message = world.messages.get(input.messageId);
+    if (message === undefined) throw new Error(`fake Discord: no message ${input.messageId}`);
+    if (!clickableButton(message.components as StoredActionRow[], input.customId)) {
+      throw new Error(`fake Discord: message ${input.messageId} has no clickable button ${input.customId}`);
+    }
+    if (((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 && message.interaction_metadata?.user.id !== input.user.id) {
+      throw new Error(`fake Discord: only the member an ephemeral message was for can see (and click) it`);
+    }
+    const channel = world.channels.get(message.channel_id);
+    if (channel === undefined) throw new Error(`fake Discord: no channel ${message.channel_id}`);
+    const interaction: StoredInteraction = {
+      kind: "component",
+      messageId: message.id,
+      id: world.nextId(),
+      token: `interaction-token-${world.nextId()}`,
+      channelId: channel.id,
+      user: input.user,
+      commandName: "",
+      createdAt: Date.now(),
+      responseType: undefined,
+      ephemeral: false,
+      originalMessageId: message.id,
+    };
+    this.byId.set(interaction.id, interaction);
+    this.byToken.set(interaction.token, interaction);
+    const payload = {
+      ...this.common(interaction, channel),
+      type: InteractionType.MessageComponent,
+      data: { custom_id: input.customId, component_type: ComponentType.Button },
+      message,
+    };
+    return { interaction, payload };
+  }
+
+  /** The fields every guild interaction carries, the member's permissions computed in its channel. */
+  private common(interaction: StoredInteraction, channel: { readonly id: string }): Record<string, unknown> {
+    const world = this.world;
+    const { user: _user, ...member } = world.member(interaction.user.id);
+    return {
+      id: interaction.id,
+      application_id: world.applicationId,
+      token: interaction.token,
       guild: { id: world.guildId, locale: Locale.EnglishUS, features: [] },
       guild_id: world.guildId,
       channel,
       channel_id: channel.id,
       // As Discord: the member's permissions in this channel, overwrites included (grant roles to make a moderator).
-      member: { ...member, user: input.user, permissions: world.permissionsIn(input.user.id, channel.id).toString() },
+      member: { ...member, user: interaction.user, permissions: world.permissionsIn(interaction.user.id, channel.id).toString() },
       version: 1,
       app_permissions: BOT_PERMISSIONS.toString(),
       locale: Locale.EnglishUS,
@@ -105,7 +169,6 @@ export class InteractionRegistry {
       context: InteractionContextType.Guild,
       attachment_size_limit: 10_485_760,
     };
-    return { interaction, payload };
   }
 
   private resolved(options: readonly CommandOption[], at: { readonly invokerId: string; readonly channelId: string }): APIInteractionDataResolved | undefined {
@@ -142,13 +205,22 @@ export function interactionMessageFields(world: FakeWorld, interaction: StoredIn
   return {
     application_id: world.applicationId,
     webhook_id: world.applicationId,
-    interaction_metadata: {
-      id: interaction.id,
-      type: InteractionType.ApplicationCommand,
-      user: interaction.user,
-      authorizing_integration_owners: { "0": world.guildId },
-      name: interaction.commandName,
-      command_type: ApplicationCommandType.ChatInput,
-    },
+    interaction_metadata:
+      interaction.kind === "component"
+        ? {
+            id: interaction.id,
+            type: InteractionType.MessageComponent,
+            user: interaction.user,
+            authorizing_integration_owners: { "0": world.guildId },
+            interacted_message_id: interaction.messageId,
+          }
+        : {
+            id: interaction.id,
+            type: InteractionType.ApplicationCommand,
+            user: interaction.user,
+            authorizing_integration_owners: { "0": world.guildId },
+            name: interaction.commandName,
+            command_type: ApplicationCommandType.ChatInput,
+          },
   };
 }

@@ -76,6 +76,8 @@ export interface FakeOpenAI {
   readonly moderations: FakeModerations;
   /** Resolves once `count` requests have arrived (counting the ones already here). */
   waitForRequests(count: number): Promise<readonly RecordedRequest[]>;
+  /** Resolves when the client closes the connection of this chat request before its answer was complete (an abort). */
+  waitForHangUp(request: RecordedRequest): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const waiters: { count: number; resolve: (all: readonly RecordedRequest[]) => void }[] = [];
   let responder = defaultResponder;
   const moderations = createModerationHandler();
+  const hangUps = new WeakMap<RecordedRequest, Promise<void>>();
 
   function record(request: RecordedRequest): void {
     requests.push(request);
@@ -146,6 +149,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       ...optional("apiKey", headerValue(req.headers["api-key"])),
       ...optional("authorization", req.headers.authorization),
     };
+    hangUps.set(request, new Promise((resolve) => res.once("close", () => (res.writableFinished ? undefined : resolve()))));
     record(request);
     const requestNumber = requests.length;
     const problem =
@@ -208,6 +212,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       requests.length >= count
         ? Promise.resolve([...requests])
         : new Promise((resolve) => waiters.push({ count, resolve })),
+    waitForHangUp: (request) => hangUps.get(request) ?? Promise.reject(new Error("not a chat request of this fake")),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

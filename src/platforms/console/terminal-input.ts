@@ -33,7 +33,7 @@ export function askQuestion(options: { input: TerminalInput; output: Writable; p
     const finish = (answer: PromptAnswer): void => {
       if (settled) return;
       settled = true;
-      rl.removeAllListeners();
+      // Not removeAllListeners(): readline detaches itself from the input on its own "close" event.
       rl.close();
       resolve(answer);
     };
@@ -51,6 +51,7 @@ export function askQuestion(options: { input: TerminalInput; output: Writable; p
     });
     // Ctrl-D on an empty line, or the terminal went away.
     rl.on("close", () => {
+      if (settled) return;
       output.write("\n");
       finish({ kind: "exit" });
     });

@@ -79,6 +79,14 @@ describe("console chat on a terminal", { timeout: 60_000 }, () => {
     await chat.prompt(at);
     const questions = model.requests.filter((r) => requestAgent(r) === "triage_agent").map(lastUserText);
     expect(questions).toEqual(["Tell me about World War 2", "Tell me about World War 2"]);
+    const turn = [
+      "Q: Tell me about World War 2",
+      "Triage: This is a history question. I'll hand this off to the history tutor.",
+      "→ History Tutor",
+      'History Tutor: history_tutor on "Tell me about World War 2": here is the answer.',
+    ];
+    // Each prompt reads its keys once: nothing echoed twice, no blank line after the question.
+    expect(screenLines(chat.raw).slice(-9)).toEqual([...turn, ...turn, "Q:"]);
   });
 
   it("stops an answer on Ctrl-C for good (not resumed at the next start), answers the next question, and exits 0 on a second Ctrl-C", async () => {
@@ -93,6 +101,8 @@ describe("console chat on a terminal", { timeout: 60_000 }, () => {
     chat.type(KEY.ctrlC);
     at = await chat.prompt(at);
     expect(chat.screen).toMatch(/Math Tutor: Let.* \(cancelled\)\nQ:$/);
+    // The engine really stopped: the model's stream was hung up on.
+    await model.waitForHangUp(model.requests.find((r) => requestAgent(r) === "math_tutor")!);
     const db = new Database(join(dir!, "b.db"), { readonly: true });
     const turn = db.prepare("SELECT turn_status, error_code FROM messages WHERE role = 'user'").all();
     db.close();

@@ -191,6 +191,14 @@ describe("response headers", () => {
       expect(scripts.length).toBeGreaterThan(0);
       for (const attributes of scripts) expect(attributes).toBe(` nonce="${nonce}"`);
     }
+    // The script goes in as written (escaped, its quotes would be a syntax error and it would never run).
+    const page = await (await bed.get("/conversations", cookie)).text();
+    expect(page).toContain('h.dataset.tzChosen==="1"');
+    expect(page).not.toContain("&quot;1&quot;");
+    // A sign-in link's page navigates on at once: no script there, whose reload would use the link a second time.
+    const landing = await (await bed.get(bed.link(guild1))).text();
+    expect(landing).toContain('<meta http-equiv="refresh"');
+    expect(landing).not.toContain("<script");
     const again = /nonce-([^']+)/.exec((await bed.get("/conversations", cookie)).headers.get("Content-Security-Policy")!)?.[1];
     const other = /nonce-([^']+)/.exec((await bed.get("/conversations", cookie)).headers.get("Content-Security-Policy")!)?.[1];
     expect(again).not.toBe(other);

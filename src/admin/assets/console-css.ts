@@ -69,6 +69,7 @@ ol.transcript{list-style:none;margin:0;padding:0;display:grid;gap:14px}
 .message{display:grid;grid-template-columns:40px minmax(0,1fr);gap:12px}
 .avatar{position:relative;width:40px;height:40px;border-radius:50%;display:grid;place-items:center;font-size:20px;font-weight:700;overflow:hidden;color:#fff}
 .avatar img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
+.avatar img::after{content:attr(data-glyph);position:absolute;inset:0;display:grid;place-items:center;background:#eef2ff;font-size:22px}
 .avatar.agent{background:#eef2ff;font-size:22px}
 .tone-0{background:#6366f1}.tone-1{background:#0ea5e9}.tone-2{background:#10b981}.tone-3{background:#f59e0b}.tone-4{background:#ef4444}.tone-5{background:#8b5cf6}.tone-6{background:#ec4899}.tone-7{background:#14b8a6}
 .avatar.agent.tone-0,.avatar.agent.tone-1,.avatar.agent.tone-2,.avatar.agent.tone-3,.avatar.agent.tone-4,.avatar.agent.tone-5,.avatar.agent.tone-6,.avatar.agent.tone-7{background:#eef2ff}

@@ -43,10 +43,11 @@ function tone(name: string): number {
 
 export function agentAvatar(agent: AgentPresentation): Html {
   const glyph = emojiOf(agent.emoji) ?? initial(agent.displayName);
-  // An empty alt: if the image cannot load (offline, blocked), the browser draws nothing and the emoji shows through.
+  // If the image cannot load (offline, blocked): an empty alt lets Firefox draw nothing, so the emoji shows through;
+  // Chromium draws a broken-image icon, but also a broken image's ::after, which the stylesheet fills with data-glyph.
   return html`<span class="avatar agent tone-${tone(agent.name)}" aria-hidden="true">${glyph}${agent.avatarUrl === undefined
     ? ""
-    : html`<img src="${agent.avatarUrl}" alt="" loading="lazy" referrerpolicy="no-referrer">`}</span>`;
+    : html`<img src="${agent.avatarUrl}" alt="" data-glyph="${glyph}" loading="lazy" referrerpolicy="no-referrer">`}</span>`;
 }
 
 export function studentAvatar(name: string): Html {

@@ -2,7 +2,7 @@
 
 import type { ConsoleSession } from "../session.js";
 import { describeScope } from "../scope.js";
-import { html, type Html } from "./html.js";
+import { html, raw, type Html } from "./html.js";
 
 export interface PageFrame {
   readonly title: string;
@@ -22,7 +22,9 @@ const ZONES = ["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America
 
 /**
  * The only script: it tells the server the browser's time zone once (a cookie, then one reload), so times are rendered
- * in the reader's zone. Without JavaScript, the picker in the footer does the same.
+ * in the reader's zone. Without JavaScript, the picker in the footer does the same. It is a constant, so it goes in
+ * unescaped (escaped, its quotes would be a syntax error); it is left off a page that navigates on at once (a sign-in
+ * link's page, whose reload would use the single-use link a second time).
  */
 const TIME_ZONE_SCRIPT = `(function(){try{var h=document.documentElement,z=Intl.DateTimeFormat().resolvedOptions().timeZone;
 if(!z||h.dataset.tz===z||h.dataset.tzChosen==="1"||sessionStorage.getItem("baton-tz")===z)return;
@@ -42,7 +44,7 @@ export function layout(frame: PageFrame, body: Html): Html {
 ${frame.refresh === undefined ? "" : html`<meta http-equiv="refresh" content="0;url=${frame.refresh}">`}
 <title>${frame.title} · Baton console</title>
 <link rel="stylesheet" href="/assets/console.css">
-<script nonce="${frame.nonce}">${TIME_ZONE_SCRIPT}</script>
+${frame.refresh === undefined ? html`<script nonce="${frame.nonce}">${raw(TIME_ZONE_SCRIPT)}</script>` : ""}
 </head>
 <body>
 <header class="top">

@@ -14,6 +14,7 @@ const NODE_W = 128;
 const NODE_H = 38;
 const ROW = 92;
 const TOP = 46;
+const GAP = 28;
 
 interface Point {
   readonly x: number;
@@ -54,9 +55,12 @@ const fixed = (n: number): string => n.toFixed(1);
 
 export function workflowGraph(spec: GraphSpec, used: { agents: ReadonlySet<string>; edges: ReadonlySet<string> }): Html {
   const layout = rows(spec);
+  // Wide enough for the fullest row: its boxes side by side with GAP between them never overlap.
+  const width = Math.max(WIDTH, ...layout.map((row) => row.length * NODE_W + (row.length + 1) * GAP));
   const centre = new Map<string, Point>();
   layout.forEach((row, r) => {
-    row.forEach((name, i) => centre.set(name, { x: (WIDTH * (i + 1)) / (row.length + 1), y: TOP + r * ROW }));
+    const first = (width - (row.length * NODE_W + (row.length - 1) * GAP)) / 2 + NODE_W / 2;
+    row.forEach((name, i) => centre.set(name, { x: first + i * (NODE_W + GAP), y: TOP + r * ROW }));
   });
   const height = TOP + (layout.length - 1) * ROW + NODE_H / 2 + 16;
   const label = new Map(spec.agents.map((a) => [a.name, a.displayName]));
@@ -88,7 +92,7 @@ export function workflowGraph(spec: GraphSpec, used: { agents: ReadonlySet<strin
     start === undefined
       ? ""
       : html`<circle class="entry" cx="${fixed(start.x)}" cy="8" r="5"></circle><path class="edge" d="M${fixed(start.x)},13 L${fixed(start.x)},${fixed(start.y - NODE_H / 2 - 4)}" marker-end="url(#arrow)"></path>`;
-  return html`<svg class="graph" viewBox="0 0 ${WIDTH} ${fixed(height)}" role="img" aria-label="Handoff graph of the agents">
+  return html`<svg class="graph" viewBox="0 0 ${width} ${fixed(height)}" role="img" aria-label="Handoff graph of the agents">
 <defs>
 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"></path></marker>
 <marker id="arrow-used" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead used"></path></marker>

@@ -3,6 +3,7 @@
 import type { ConversationApp } from "./app.js";
 import type { ThreadRef } from "./bot/ports.js";
 import { consoleThread } from "./platforms/console/console-chat.js";
+import { flagMark } from "./bot/transcript-flags.js";
 import { parseThreadLink } from "./platforms/slack/thread-link.js";
 
 /** Where NAME points: one exact thread (console), a thread id with maybe its channel, or a conversation number. */
@@ -49,7 +50,7 @@ export function formatHistory(app: ConversationApp, platform: string, name: stri
   for (const entry of transcript.entries) {
     lines.push(
       entry.kind === "message"
-        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}`
+        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}${entry.flags.map((flag) => `\n    ${flagMark(flag)}`).join("")}`
         : `[${entry.at.toISOString()}] handoff ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ""}`,
     );
   }

@@ -437,7 +437,7 @@ export class ConversationService implements ConversationGateway {
     const conversation = this.options.store.findConversation(ref);
     const stored = conversation && this.options.store.transcript(conversation.id);
     if (stored === undefined) return undefined;
-    return toTranscript(stored, (name) => this.presentation(name));
+    return toTranscript(stored, (name) => this.presentation(name), this.safety?.flagsOf(stored.conversation.id) ?? []);
   }
 
   listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {

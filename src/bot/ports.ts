@@ -85,6 +85,17 @@ export type HandleOutcome =
     }
   | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };
 
+/** What the safety step found in a transcript's message, as moderators see it marked (src/bot/transcript-flags.ts). */
+export interface TranscriptFlag {
+  readonly id: number;
+  /** block: no agent saw it; withhold: the student saw a notice instead; answer: let through; unchecked: not moderated. */
+  readonly action: "block" | "answer" | "withhold" | "unchecked";
+  readonly severity: "urgent" | "alert" | "flag" | "none";
+  /** Category → score, highest first. */
+  readonly categories: Readonly<Record<string, number>>;
+  readonly reviewed: boolean;
+}
+
 /** One line of a moderator's transcript: a message or a handoff, in the order they happened. */
 export type TranscriptEntry =
   | {
@@ -96,6 +107,8 @@ export type TranscriptEntry =
       readonly authorId: string;
       readonly text: string;
       readonly at: Date;
+      /** Safety flags on this message, oldest first; a blocked message is only here, never in the agents' history. */
+      readonly flags: readonly TranscriptFlag[];
     }
   | { readonly kind: "handoff"; readonly from: string; readonly to: string; readonly reason: string; readonly at: Date };
 

@@ -1,12 +1,37 @@
 // Turns a stored conversation into what a moderator reads: who said what, when, and the trail of handoffs.
 
+import type { FlagRow } from "../store/flag-types.js";
 import type { Transcript as StoredTranscript } from "../store/types.js";
-import type { AgentPresentation, Transcript, TranscriptEntry } from "./ports.js";
+import type { AgentPresentation, Transcript, TranscriptEntry, TranscriptFlag } from "./ports.js";
+
+/** A stored flag as a transcript shows it. */
+function transcriptFlag(flag: FlagRow): TranscriptFlag {
+  const categories = Object.fromEntries(Object.entries(flag.categories).sort(([, a], [, b]) => b - a));
+  return { id: flag.id, action: flag.action, severity: flag.severity, categories, reviewed: flag.reviewedAt !== undefined };
+}
+
+/**
+ * A flag with no stored message of its own (a blocked student message, an answer the content filter stopped) as the
+ * line it stands for, kept for moderators only.
+ */
+function looseFlagEntry(flag: FlagRow): TranscriptEntry {
+  const common = { kind: "message" as const, text: flag.text, at: new Date(flag.createdAt), flags: [transcriptFlag(flag)] };
+  return flag.source === "input"
+    ? { ...common, role: "user", author: flag.userName ?? flag.userId ?? "student", authorId: flag.userId ?? "" }
+    : { ...common, role: "assistant", author: "agent", authorId: "" };
+}
 
 export function toTranscript(
   stored: StoredTranscript,
   presentation: (agentName: string) => AgentPresentation,
+  flags: readonly FlagRow[] = [],
 ): Transcript {
+  const flagsByMessage = new Map<number, TranscriptFlag[]>();
+  const looseFlags: FlagRow[] = [];
+  for (const flag of flags) {
+    if (flag.messageId === undefined) looseFlags.push(flag);
+    else flagsByMessage.set(flag.messageId, [...(flagsByMessage.get(flag.messageId) ?? []), transcriptFlag(flag)]);
+  }
   const handoffsByMessage = new Map<number, StoredTranscript["handoffs"]>();
   const loose: StoredTranscript["handoffs"] = [];
   for (const handoff of stored.handoffs) {
@@ -18,8 +43,10 @@ export function toTranscript(
     for (const h of list) entries.push({ kind: "handoff", from: h.from, to: h.to, reason: h.reason, at: new Date(h.createdAt) });
   };
   for (const message of stored.messages) {
-    // Handoffs whose message was forgotten keep their place by time.
+    // Handoffs whose message was forgotten keep their place by time, and so do flags without a stored message.
     while (loose.length > 0 && loose[0]!.createdAt <= message.createdAt) pushHandoffs(loose.splice(0, 1));
+    while (looseFlags.length > 0 && looseFlags[0]!.createdAt <= message.createdAt) entries.push(looseFlagEntry(looseFlags.shift()!));
+    const marks = flagsByMessage.get(message.id) ?? [];
     if (message.role === "user") {
       entries.push({
         kind: "message",
@@ -28,6 +55,7 @@ export function toTranscript(
         authorId: message.userId ?? "",
         text: message.text,
         at: new Date(message.createdAt),
+        flags: marks,
       });
     } else if (message.role === "assistant" && message.text !== "") {
       const agent = message.authorAgent ?? "";
@@ -38,11 +66,13 @@ export function toTranscript(
         authorId: agent,
         text: message.text,
         at: new Date(message.createdAt),
+        flags: marks,
       });
     }
     pushHandoffs(handoffsByMessage.get(message.id) ?? []);
   }
   pushHandoffs(loose);
+  for (const flag of looseFlags) entries.push(looseFlagEntry(flag));
   // Who had the floor, in order: a new turn that starts back at the start agent shows it again.
   const trail: string[] = [];
   for (const h of stored.handoffs) {

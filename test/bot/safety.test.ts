@@ -55,7 +55,11 @@ describe("moderation before any agent runs", () => {
     await h.service.handle(inbound("What is 2+2?"));
     const sent = JSON.stringify(h.fakeOpenAI.requests.map((r) => r.body.messages));
     expect(sent).not.toContain("want to die");
-    expect(h.service.transcript(ref)!.entries.some((e) => e.kind === "message" && e.text.includes("want to die"))).toBe(false);
+    // Moderators still read it in the transcript, marked as blocked; the agents' history window never holds it.
+    const shown = h.service.transcript(ref)!.entries.filter((e) => e.kind === "message" && e.text.includes("want to die"));
+    expect(shown.map((e) => e.kind === "message" && e.flags.map((f) => f.action))).toEqual([["block"]]);
+    const conversation = h.store.findConversation(ref)!;
+    expect(h.store.loadWindow(conversation.id, { maxMessages: 100, maxTokens: 100_000 }).some((m) => m.text.includes("want to die"))).toBe(false);
   });
 
   it("lets a violent-but-answerable message through with a (throttled) alert; urgent alerts are never throttled", async () => {

@@ -2,6 +2,7 @@
 
 import { channelMention, escapeMarkdown, time, TimestampStyles } from "discord.js";
 import type { Transcript, TranscriptEntry } from "../../bot/ports.js";
+import { flagMark } from "../../bot/transcript-flags.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 
 /** Room kept on every page for its header ("**Conversation in <#…>** · page 12/34") and the /history footer. */
@@ -31,5 +32,6 @@ function renderEntry(entry: TranscriptEntry): string {
     return `↪ *handoff* ${escapeMarkdown(entry.from)} → ${escapeMarkdown(entry.to)}${reason} · ${at}`;
   }
   const role = entry.role === "user" ? "student" : escapeMarkdown(entry.authorId);
-  return `**${escapeMarkdown(entry.author)}** (${role}) · ${at}\n${entry.text.trim() === "" ? "_(no text)_" : entry.text.trim()}`;
+  const marks = entry.flags.map((flag) => `\n> ${escapeMarkdown(flagMark(flag))}`).join("");
+  return `**${escapeMarkdown(entry.author)}** (${role}) · ${at}\n${entry.text.trim() === "" ? "_(no text)_" : entry.text.trim()}${marks}`;
 }

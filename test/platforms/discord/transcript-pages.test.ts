@@ -18,7 +18,7 @@ function transcript(entries: TranscriptEntry[], trail: string[] = ["triage_agent
   };
 }
 
-const question: TranscriptEntry = { kind: "message", role: "user", author: "alice_*", authorId: "55", text: "What is 2+2?", at };
+const question: TranscriptEntry = { kind: "message", role: "user", author: "alice_*", authorId: "55", text: "What is 2+2?", at, flags: [] };
 const narration: TranscriptEntry = {
   kind: "message",
   role: "assistant",
@@ -26,9 +26,10 @@ const narration: TranscriptEntry = {
   authorId: "triage_agent",
   text: "This is a math question. I'll hand this off to the math tutor.",
   at,
+  flags: [],
 };
 const handoff: TranscriptEntry = { kind: "handoff", from: "triage_agent", to: "math_tutor", reason: "math", at };
-const answer: TranscriptEntry = { kind: "message", role: "assistant", author: "Math Tutor", authorId: "math_tutor", text: "4.", at };
+const answer: TranscriptEntry = { kind: "message", role: "assistant", author: "Math Tutor", authorId: "math_tutor", text: "4.", at, flags: [] };
 
 describe("transcriptPages", () => {
   it("lists each message with its author and time, the handoffs, and the trail", () => {
@@ -57,6 +58,7 @@ describe("transcriptPages", () => {
       authorId: "math_tutor",
       text: `Step ${i}: ${"explain the reasoning carefully. ".repeat(25)}\n\n\`\`\`python\nprint(${i})\n\`\`\``,
       at,
+      flags: [],
     }));
     const pages = transcriptPages(transcript([question, ...long]));
     expect(pages.length).toBeGreaterThan(3);

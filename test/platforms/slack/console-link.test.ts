@@ -49,7 +49,7 @@ it("a transcript's answer links to that conversation only; a channel listing to 
     activeAgent: "math_tutor",
     startedAt: new Date(0),
     trail: ["triage_agent"],
-    entries: [{ kind: "message", role: "user", author: "Ada", authorId: STUDENT.id, text: "hi", at: new Date(0) }],
+    entries: [{ kind: "message", role: "user", author: "Ada", authorId: STUDENT.id, text: "hi", at: new Date(0), flags: [] }],
   });
   const transcript = await history(t, `https://baton-school.slack.com/archives/${CHANNEL}/p${ROOT.replace(".", "")}`, MODERATOR.id);
   const one = claimsOf(transcript);

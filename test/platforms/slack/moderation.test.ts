@@ -23,10 +23,10 @@ function transcript(teamId: string): Transcript {
     startedAt: at(0),
     trail: ["triage_agent", "math_tutor"],
     entries: [
-      { kind: "message", role: "user", author: "Ada", authorId: STUDENT.id, text: "What is 1 < 2? <!channel>", at: at(1) },
-      { kind: "message", role: "assistant", author: "Triage", authorId: "triage_agent", text: "A **math** question.", at: at(2) },
+      { kind: "message", role: "user", author: "Ada", authorId: STUDENT.id, text: "What is 1 < 2? <!channel>", at: at(1), flags: [] },
+      { kind: "message", role: "assistant", author: "Triage", authorId: "triage_agent", text: "A **math** question.", at: at(2), flags: [] },
       { kind: "handoff", from: "triage_agent", to: "math_tutor", reason: "math", at: at(3) },
-      { kind: "message", role: "assistant", author: "Math Tutor", authorId: "math_tutor", text: "Yes, 1 < 2.", at: at(4) },
+      { kind: "message", role: "assistant", author: "Math Tutor", authorId: "math_tutor", text: "Yes, 1 < 2.", at: at(4), flags: [] },
     ],
   };
 }
@@ -124,7 +124,7 @@ describe("/homework-history", () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
     const long = transcript(t.fake.identity.teamId);
-    const entries = Array.from({ length: 60 }, (_v, i) => ({ kind: "message" as const, role: "assistant" as const, author: "Math Tutor", authorId: "math_tutor", text: `Step ${i}: ${"x".repeat(400)}`, at: at(i % 60) }));
+    const entries = Array.from({ length: 60 }, (_v, i) => ({ kind: "message" as const, role: "assistant" as const, author: "Math Tutor", authorId: "math_tutor", text: `Step ${i}: ${"x".repeat(400)}`, at: at(i % 60), flags: [] }));
     gateway.setTranscript({ ...long, entries });
     const answers = await run(t, "/homework-history", `https://baton-school.slack.com/archives/${CHANNEL}/p${ROOT.replace(".", "")}`, MODERATOR.id);
     expect(answers).toHaveLength(5);

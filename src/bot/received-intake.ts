@@ -19,6 +19,11 @@ export interface ReceivedIntakeOptions {
 
 export class ReceivedIntake {
   private readonly finishers = new Map<string, ReceivedEventFinisher>();
+  /**
+   * Events received by this process before recover() ran: their adapter is finishing them already, so recovery must
+   * not finish them a second time (that would redo the network steps: a second thread, a second posted question).
+   */
+  private receivedLive: Set<number> | undefined = new Set();
 
   constructor(private readonly options: ReceivedIntakeOptions) {}
 
@@ -29,6 +34,7 @@ export class ReceivedIntake {
     };
     try {
       const id = await gate.run(() => received.accept(event), { slowAfterMs, onSlow: () => tell(SAVING_SLOWLY_NOTICE) });
+      if (id !== undefined) this.receivedLive?.add(id);
       return id === undefined ? undefined : { ...event, receiptId: id };
     } catch (error) {
       if (!(error instanceof DatabaseBusyError)) throw error;
@@ -54,9 +60,11 @@ export class ReceivedIntake {
   /** Starts the finisher of every waiting event whose platform `wanted` accepts; returns their work. */
   recover(wanted: (platform: string) => boolean): Array<Promise<void>> {
     const work: Array<Promise<void>> = [];
+    const live = this.receivedLive ?? new Set<number>();
+    this.receivedLive = undefined;
     for (const row of this.options.received.waiting()) {
       const finish = this.finishers.get(row.platform);
-      if (finish === undefined || !wanted(row.platform)) continue;
+      if (finish === undefined || !wanted(row.platform) || live.has(row.id)) continue;
       const receipt: Receipt = { platform: row.platform, workspace: row.workspace, eventId: row.eventId, userId: row.userId, payload: row.payload, receiptId: row.id };
       work.push(
         finish(receipt).catch((error: unknown) => {

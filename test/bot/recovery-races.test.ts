@@ -44,6 +44,22 @@ describe("recovery and live traffic", () => {
     expect(port.delivered).toHaveLength(2);
   });
 
+  it("does not finish a second time an event this process received live before recovery ran", async () => {
+    const { h } = await start();
+    const finished: number[] = [];
+    h.service.registerReceiver("test", async (receipt) => {
+      finished.push(receipt.receiptId);
+      await h.service.dropReceipt(receipt);
+    });
+    h.service.pauseIntake();
+    // Received live while the bot connects; its adapter is still at its network step when recovery runs.
+    const live = await h.service.receive({ platform: "test", workspace: "w", eventId: "live-1", userId: "u1", payload: { text: "hi" } });
+    expect(live).toBeDefined();
+    await h.service.recover();
+    expect(finished).toEqual([]);
+    await h.service.dropReceipt(live!);
+  });
+
   it("holds messages that arrive while the bots connect until the unfinished work is queued, then answers in order", async () => {
     const { h, port } = await start();
     const conversation = h.store.getOrCreateConversation(THREAD);

@@ -1,12 +1,11 @@
-// /ask question:<text> — answered at once (deferred), posts the question, opens a thread on it and runs it there.
+// /ask question:<text> — stored, then answered at once (deferred), posts the question, opens a thread on it and runs it there.
 
 import { channelMention, cleanContent, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
 import { cleanText } from "../../bot/input.js";
 import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
-import { runTurn, startConversation, type Question } from "./conversation-turn.js";
-import { DISCORD_MESSAGE_LIMIT } from "./split-message.js";
-import { threadNameFor } from "./thread-name.js";
+import { finishAsk, receiveDiscordEvent } from "./received-entry.js";
+import type { ReceivedDiscordAsk } from "./received-payload.js";
 
 export async function onAsk(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
   const { gateway, settings } = context;
@@ -27,18 +26,23 @@ export async function onAsk(context: BotContext, interaction: ChatInputCommandIn
     await refuse(interaction, whereToAsk(context));
     return;
   }
-  // Discord drops an interaction not answered within 3 seconds; thread creation and the agents take longer.
-  await interaction.deferReply();
-  // The post shows mentions as Discord renders them (pinging no one); the agents and the thread name get them as @names.
-  const posted = await interaction.editReply({ content: questionPost(text), allowedMentions: NO_MENTIONS });
-  const readable = cleanContent(text, channel);
-  const question: Question = { eventId: interaction.id, user: { id: interaction.user.id, name: memberName(interaction) }, text: readable };
-  if (continuing && channel.isThread()) {
-    await runTurn(context, channel, { ...ref, ...question });
-    return;
-  }
-  const thread = await posted.startThread({ name: threadNameFor(readable), reason: `Question asked with /ask by ${interaction.user.id}` });
-  await startConversation(context, thread, question);
+  const payload: ReceivedDiscordAsk = {
+    kind: "ask",
+    guildId: interaction.guildId,
+    channelId: channel.id,
+    userId: interaction.user.id,
+    userName: memberName(interaction),
+    question: text,
+    text: cleanContent(text, channel),
+    ...(continuing && ref !== undefined && { continuingParentId: ref.channel }),
+  };
+  // Stored before the first network wait (the deferral, the post, the thread): a crash from here on loses nothing.
+  const receipt = await receiveDiscordEvent(context, { eventId: interaction.id, payload }, (notice) =>
+    interaction.deferred || interaction.replied
+      ? interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+      : interaction.reply({ content: notice, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
+  );
+  if (receipt !== undefined) await finishAsk(context, receipt, payload, interaction);
 }
 
 function memberName(interaction: ChatInputCommandInteraction): string {
@@ -46,11 +50,6 @@ function memberName(interaction: ChatInputCommandInteraction): string {
   if (member !== null && "displayName" in member) return member.displayName;
   if (typeof member?.nick === "string" && member.nick !== "") return member.nick;
   return interaction.user.displayName;
-}
-
-/** The question as the thread's first message: at most one Discord message, whatever the option's limit says. */
-function questionPost(text: string): string {
-  return text.length <= DISCORD_MESSAGE_LIMIT ? text : `${text.slice(0, DISCORD_MESSAGE_LIMIT - 1)}…`;
 }
 
 function whereToAsk({ settings }: BotContext): string {

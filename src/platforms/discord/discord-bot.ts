@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
 import { webhookName } from "./agent-identity.js";
-import { NO_MENTIONS, type BotContext } from "./bot-context.js";
+import { DISCORD_PLATFORM, NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { registerDiscordCommands } from "./commands.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
@@ -16,6 +16,7 @@ import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import { DiscordAlertPoster } from "./alert-poster.js";
+import { finishReceived } from "./received-entry.js";
 import { DiscordReplyPort } from "./reply-port.js";
 import { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 import { WebhookRegistry } from "./webhook-registry.js";
@@ -73,6 +74,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
   const alerts = settings.alertChannelId === undefined ? {} : { alerts: new DiscordAlertPoster(client, settings.alertChannelId) };
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts }));
+  // Events received before a restart but not yet made messages (e.g. killed while the thread was being created).
+  options.gateway.registerReceiver(DISCORD_PLATFORM, (receipt) => finishReceived(context, receipt));
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
   if (client.guilds.cache.size === 0) {
     const invite = discordInviteUrl(settings.applicationId);

@@ -21,6 +21,7 @@ import { Intent } from "./gateway-payloads.js";
 import { interactionCallbackRoute } from "./interaction-routes.js";
 import { messageReadRoutes } from "./message-read-routes.js";
 import { InteractionRegistry, type ButtonClickInput, type SlashCommandInput, type StoredInteraction } from "./interactions.js";
+import type { Hold } from "../held-calls.js";
 import { RestRouter, type RecordedCall } from "./rest-router.js";
 import { parseAllowedMentions } from "./validation.js";
 import { webhookRoutes } from "./webhook-routes.js";
@@ -38,6 +39,7 @@ export {
 } from "./interactions.js";
 export { BOT_PERMISSIONS, MODERATOR_PERMISSIONS, STUDENT_PERMISSIONS, type StoredMessage, type StoredWebhook } from "./world.js";
 export type { RecordedCall } from "./rest-router.js";
+export type { Hold } from "../held-calls.js";
 export type { IdentifyRecord } from "./gateway.js";
 export { Intent } from "./gateway-payloads.js";
 
@@ -79,6 +81,8 @@ export interface FakeDiscord {
   waitForCall(matches: (call: RecordedCall) => boolean): Promise<RecordedCall>;
   /** Resolves once `condition` holds, checking it again after every answered call (e.g. "3 replies posted"). */
   waitUntil(condition: () => boolean): Promise<void>;
+  /** Holds calls of a route ("POST /channels/:channelId/messages/:messageId/threads") open until released. */
+  hold(route: string): Hold;
   /** Answered calls with this method whose path matches. */
   callsTo(method: string, path: RegExp): RecordedCall[];
   /** Resolves once `count` sessions have identified and received READY + GUILD_CREATE. */
@@ -157,6 +161,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     waitForCall: (matches) => router.waitForCall(matches),
     waitUntil: (condition) => router.waitUntil(condition),
+    hold: (route) => router.hold(route),
     callsTo: (method, path) => router.calls.filter((call) => call.status !== 0 && call.method === method && path.test(call.path)),
     waitForReady: (count) => gateway.waitForReady(count),
     addUser: (username, userOptions) => world.addUser(username, userOptions),

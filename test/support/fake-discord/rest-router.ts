@@ -2,6 +2,7 @@
 
 import { EventEmitter, once } from "node:events";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { HeldCalls, type Hold } from "../held-calls.js";
 import { DiscordApiFailure, notFound, unauthorized } from "./api-errors.js";
 import { FaultPlan } from "./faults.js";
 
@@ -55,6 +56,7 @@ export class RestRouter {
   readonly faults = new FaultPlan();
   private readonly routes: CompiledRoute[] = [];
   private readonly events = new EventEmitter();
+  private readonly held = new HeldCalls();
 
   constructor(private readonly token: string) {
     this.events.setMaxListeners(0);
@@ -73,6 +75,15 @@ export class RestRouter {
         .join("/");
       this.routes.push({ ...route, pattern: new RegExp(`^${source}$`), names });
     }
+  }
+
+  /**
+   * Holds calls of one route (as written in the route table, e.g. "POST /channels/:channelId/threads") open, after
+   * their authorisation and before the route acts, until released; then the route acts as usual, whether or not the
+   * caller is still there (as Discord may have acted on a request whose caller died).
+   */
+  hold(route: string): Hold {
+    return this.held.hold(route);
   }
 
   /** Resolves with the first call (past or future) that matches. */
@@ -133,6 +144,7 @@ export class RestRouter {
       if (match === null) continue;
       if (route.botAuth && call.headers.authorization !== `Bot ${this.token}`) throw unauthorized();
       const params = Object.fromEntries(route.names.map((name, index) => [name, match[index + 1]!]));
+      await this.held.wait(`${route.method} ${route.path}`);
       return route.handle({ params, query: call.query, body: call.body, headers: call.headers });
     }
     throw notFound();

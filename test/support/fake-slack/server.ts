@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { HeldCalls, type Hold } from "./held-calls.js";
+import { HeldCalls, type Hold } from "../held-calls.js";
 import { messageEvent } from "./signed-requests.js";
 import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";

@@ -1,4 +1,4 @@
-// Holds calls of chosen Web API methods open until the test releases them (a slow Slack, or a crash in mid-call).
+// Holds calls to a fake (a Web API method, a REST route) open until the test releases them: a slow service, or a crash in mid-call.
 
 export interface Hold {
   /** Resolves once `count` calls are being held (counting those already held). */

@@ -32,6 +32,18 @@ describe("attachments on the conversation page", () => {
     expect(question).toContain(`<a class="file attachment" href="/attachments/${pdf.id}" download>📎 homework.pdf <span class="muted">application/pdf · 2.0 KiB</span></a>`);
   });
 
+  it("labels an image Baton rendered and uses its alt text (a formula's TeX)", async () => {
+    const bed = await attachmentBed();
+    const answer = Number(bed.db.prepare("SELECT id FROM messages WHERE conversation_id = ? AND author_agent = 'math_tutor'").pluck().get(bed.seeded.math));
+    const formula = bed.attachments.add({ messageId: answer, origin: "rendered", kind: "image", mediaType: "image/png", fileName: "formula-1.png", data: bed.png, altText: "x = \\frac{-b}{2a}" });
+    const page = await (await bed.get(`/conversations/${bed.seeded.math}`, await bed.signIn(guild1))).text();
+    const reply = page.slice(page.indexOf("Use the quadratic formula"));
+    expect(reply).toContain(`<img src="/attachments/${formula.id}" alt="x = \\frac{-b}{2a}"`);
+    expect(reply).toContain(`formula-1.png · ${bed.png.byteLength} B · rendered by Baton`);
+    const md = await (await bed.get(`/conversations/${bed.seeded.math}/export.md`, await bed.signIn(guild1))).text();
+    expect(md).toContain(`- attachment #${formula.id}: formula-1.png (image/png, ${bed.png.byteLength} bytes, rendered by Baton)`);
+  });
+
   it("escapes a hostile file name on the page", async () => {
     const bed = await attachmentBed();
     bed.add(bed.seeded.math, { kind: "image", mediaType: "image/png", fileName: HOSTILE_NAME, data: bed.png });

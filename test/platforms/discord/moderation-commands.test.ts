@@ -120,6 +120,21 @@ describe("/history", () => {
     expect(await command(bed, "history", { channelId: thread, user: moderator })).toMatch(/only moderators/i);
   });
 
+  it("refuses a thread of another server, even to a moderator of every channel of this one", async () => {
+    bed = await startDiscordTestBed();
+    const moderator = addModerator(bed);
+    // A thread id of another server: the fake serves it (GET /channels/:id) with that server's guild_id. Whether the bot
+    // has that server cached or not, the answer is the same refusal as for any thread the member may not read.
+    const { world } = bed.fake;
+    const otherGuild = world.nextId();
+    const parent = world.addTextChannel("their-homework");
+    world.channels.set(parent.id, { ...parent, guild_id: otherGuild });
+    const foreign = world.createThread({ parentId: parent.id, name: "their thread", ownerId: moderator.id });
+    world.channels.set(foreign.id, { ...foreign, guild_id: otherGuild });
+    const content = await command(bed, "history", { channelId: bed.general, user: moderator, options: [channelOption("thread", foreign.id)] });
+    expect(content).toBe(THREAD_REFUSED);
+  });
+
   it("allows Manage Messages in the thread's parent through a role or a member overwrite; a deny overwrite wins as Discord says", async () => {
     bed = await startDiscordTestBed();
     const student = bed.fake.addUser("ode");

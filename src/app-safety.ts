@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { SafetyOptions } from "./bot/classroom-safety.js";
 import type { ModerationClient } from "./bot/moderation-port.js";
 import type { Roster } from "./config/agents-file.js";
-import { DEFAULT_MODEL_PRICES, MODERATION_OFF_WARNING, type SafetySettings } from "./config/safety-settings.js";
+import { DEFAULT_MODEL_PRICES, MODERATION_DISABLED_NOTICE, MODERATION_OFF_WARNING, type SafetySettings } from "./config/safety-settings.js";
 import { resolveSafetyPolicy } from "./config/safety-policy.js";
 import type { LlmSettings } from "./llm/create-chat-client.js";
 import { createModerationClient } from "./llm/create-moderation-client.js";
@@ -27,7 +27,10 @@ export interface SafetyWiring {
 
 export function safetyOptions(wiring: SafetyWiring): SafetyOptions {
   const { settings, logger } = wiring;
-  if (settings?.moderation.provider === "off" && settings.moderation.reason === "no_key") logger.warn(MODERATION_OFF_WARNING);
+  if (settings?.moderation.provider === "off") {
+    if (settings.moderation.reason === "no_key") logger.warn(MODERATION_OFF_WARNING);
+    else logger.info(MODERATION_DISABLED_NOTICE);
+  }
   const moderation = wiring.moderation ?? (settings === undefined ? undefined : createModerationClient(settings.moderation));
   return {
     moderation,

@@ -56,6 +56,9 @@ export const MODERATION_OFF_WARNING =
   "Moderation is off: no OPENAI_API_KEY or BATON_MODERATION_API_KEY is set, so students' messages are not checked. " +
   "Set BATON_MODERATION_API_KEY (or BATON_MODERATION=off to silence this warning).";
 
+/** The start-up line when the operator turned moderation off: not a warning (they chose it), but never silent. */
+export const MODERATION_DISABLED_NOTICE = "Moderation is off (BATON_MODERATION=off): students' messages are not checked and no safety alerts are raised.";
+
 export function safetySettings(env: SafetyEnv): SafetySettings {
   return {
     moderation: moderationSettings(env),

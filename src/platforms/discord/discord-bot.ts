@@ -76,6 +76,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts }));
   // Events received before a restart but not yet made messages (e.g. killed while the thread was being created).
   options.gateway.registerReceiver(DISCORD_PLATFORM, (receipt) => finishReceived(context, receipt));
+  if (settings.alertChannelId === undefined) {
+    logger.warn("discord: DISCORD_ALERT_CHANNEL_ID is not set, so safety alerts are not posted anywhere (flags are still stored)");
+  }
   logger.info({ user: client.user.tag, guilds: client.guilds.cache.size, messageContent }, "discord: logged in");
   if (client.guilds.cache.size === 0) {
     const invite = discordInviteUrl(settings.applicationId);

@@ -175,3 +175,13 @@ describe("Discord: moderation outage and caps", () => {
     expect(bodyOf(webhookPostsTo(bed.fake, thread).at(-1)!).content).toBe(USAGE_CAP_NOTICE);
   });
 });
+
+describe("Discord: without an alert channel", () => {
+  it("warns at start, naming DISCORD_ALERT_CHANNEL_ID; with one, it does not", async () => {
+    bed = await startDiscordTestBed();
+    expect(bed.logs.filter((l) => l.level === 40 && String(l.msg).includes("DISCORD_ALERT_CHANNEL_ID"))).toHaveLength(1);
+    await bed.close();
+    const withChannel = await start();
+    expect(withChannel.logs.filter((l) => String(l.msg).includes("DISCORD_ALERT_CHANNEL_ID"))).toEqual([]);
+  });
+});

@@ -156,3 +156,13 @@ describe("Slack: moderation outage and caps", () => {
     expect(replies().at(-1)!.text).toBe(USAGE_CAP_NOTICE);
   });
 });
+
+describe("Slack: without an alert channel", () => {
+  it("warns at start, naming SLACK_ALERT_CHANNEL; with one, it does not", async () => {
+    const { t } = await start();
+    expect(t.logs.filter((l) => l.msg.includes("SLACK_ALERT_CHANNEL"))).toEqual([]);
+    const other = await startSlackTestBot({ gateway: h!.gateway, fake: t.fake });
+    expect(other.logs.filter((l) => l.level === 40 && l.msg.includes("SLACK_ALERT_CHANNEL"))).toHaveLength(1);
+    await other.bot.stop();
+  });
+});

@@ -1,15 +1,17 @@
 // Bolt listeners: each acknowledges Slack at once and hands the delivery to the adapter's entry points.
 
-import type { App } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { BackgroundWork } from "./background-work.js";
 import type { ConversationEntry, EventDelivery } from "./conversation-entry.js";
 import type { ModerationCommands, ModerationRequest } from "./moderation-commands.js";
+import { REVIEW_ACTION, REVIEW_ACTION_PREFIX, type RespondWithBlocks, type SafetyCommandRequest, type SafetyCommands } from "./safety-commands.js";
 import { readMessageEvent } from "./slack-events.js";
 
 export interface ListenerDependencies {
   readonly entry: ConversationEntry;
   readonly moderation: ModerationCommands;
+  readonly safety: SafetyCommands;
   readonly work: BackgroundWork;
   /** The student command without the slash. */
   readonly commandName: string;
@@ -78,4 +80,38 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   };
   moderatorCommand(moderation.historyCommand, (request) => moderation.history(request));
   moderatorCommand(moderation.forgetCommand, (request) => moderation.forget(request));
+
+  const { safety } = deps;
+  const safetyCommand = (name: string, run: (request: SafetyCommandRequest) => Promise<void>): void => {
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      const request: SafetyCommandRequest = {
+        userId: command.user_id,
+        userName: command.user_name,
+        teamId: command.team_id,
+        teamDomain: command.team_domain,
+        respond: respond as RespondWithBlocks,
+      };
+      work.run(name, () => run(request));
+    });
+  };
+  safetyCommand(safety.flagsCommand, (request) => safety.flags(request));
+  safetyCommand(safety.usageCommand, (request) => safety.usage(request));
+
+  // A "Mark reviewed" click: acknowledged within Slack's three seconds, the review done after, through response_url.
+  app.action<BlockAction<ButtonAction>>(REVIEW_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const teamId = body.team?.id ?? deps.teamId;
+    work.run("flag review", () =>
+      safety.review({
+        userId: body.user.id,
+        ...(body.user.name === undefined ? {} : { userName: body.user.name }),
+        teamId,
+        teamDomain: body.team?.domain ?? "",
+        flagId: Number(action.action_id.slice(REVIEW_ACTION_PREFIX.length)),
+        blockId: action.block_id,
+        respond: respond as RespondWithBlocks,
+      }),
+    );
+  });
 }

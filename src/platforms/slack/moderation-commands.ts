@@ -60,10 +60,10 @@ export class ModerationCommands {
     return `/${this.#options.commandName}-forget`;
   }
 
-  /** Listed in SLACK_MODERATOR_IDS, or a workspace admin or owner according to users.info. */
-  async isModerator(userId: string): Promise<boolean> {
+  /** Listed in SLACK_MODERATOR_IDS, or a workspace admin or owner according to users.info (asked again if `fresh`). */
+  async isModerator(userId: string, options: { readonly fresh?: boolean } = {}): Promise<boolean> {
     if (this.#options.moderatorIds.includes(userId)) return true;
-    const info = await this.#options.users.lookup(userId);
+    const info = await this.#options.users.lookup(userId, options);
     return info !== undefined && (info.isAdmin || info.isOwner);
   }
 

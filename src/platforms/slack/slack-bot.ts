@@ -17,6 +17,7 @@ import { GuardedReceiver, type GuardedReceiverOptions } from "./guarded-receiver
 import { answerHealth, type HealthCheck } from "../../health.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
+import { SafetyCommands } from "./safety-commands.js";
 import { SlackAlertPoster } from "./alert-poster.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
@@ -146,7 +147,15 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
           }),
         }),
   });
-  registerListeners(app, { entry, moderation, work, commandName, teamId: bot.teamId, logger });
+  const safety = new SafetyCommands({
+    gateway,
+    isModerator: (userId, rights) => moderation.isModerator(userId, rights),
+    displayName: async (userId) => (await users.lookup(userId))?.displayName,
+    commandName,
+    logger,
+    ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
+  });
+  registerListeners(app, { entry, moderation, safety, work, commandName, teamId: bot.teamId, logger });
   const alerts = settings.alertChannel === undefined ? {} : { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) };
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
@@ -162,7 +171,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     port = (server.address() as AddressInfo).port;
   }
   logger.info(
-    { mode: "socketMode" in receiver ? "socket" : "http", port, team: bot.teamId, bot: bot.name, commands: [`/${commandName}`, moderation.historyCommand, moderation.forgetCommand] },
+    { mode: "socketMode" in receiver ? "socket" : "http", port, team: bot.teamId, bot: bot.name, commands: [`/${commandName}`, moderation.historyCommand, moderation.forgetCommand, safety.flagsCommand, safety.usageCommand] },
     "slack adapter started",
   );
 

@@ -45,10 +45,13 @@ export class SlackUserDirectory {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The user's profile, or undefined when Slack would not say (missing users:read, unknown user, outage). */
-  async lookup(userId: string): Promise<SlackUserInfo | undefined> {
+  /**
+   * The user's profile, or undefined when Slack would not say (missing users:read, unknown user, outage). `fresh`
+   * asks Slack again whatever is cached: for a decision on rights at the moment it is made.
+   */
+  async lookup(userId: string, options: { readonly fresh?: boolean } = {}): Promise<SlackUserInfo | undefined> {
     const cached = this.#cache.get(userId);
-    if (cached !== undefined && cached.expires > this.#now()) return cached.info;
+    if (options.fresh !== true && cached !== undefined && cached.expires > this.#now()) return cached.info;
     try {
       const result = await this.#client.users.info({ user: userId });
       const user = result.user;
@@ -60,6 +63,7 @@ export class SlackUserDirectory {
         isAdmin: user.is_admin === true,
         isOwner: user.is_owner === true || user.is_primary_owner === true,
       };
+      this.#cache.delete(userId);
       if (this.#cache.size >= this.#maxEntries) {
         const oldest = this.#cache.keys().next().value;
         if (oldest !== undefined) this.#cache.delete(oldest);

@@ -90,7 +90,32 @@ describe("fake Slack Web API", () => {
     const { fake } = await setup();
     const url = fake.responseUrl();
     await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi", response_type: "ephemeral" }) });
-    expect(fake.responses).toEqual([{ id: url.split("/").at(-1), body: { text: "hi", response_type: "ephemeral" } }]);
+    expect(fake.responses).toEqual([{ id: url.split("/").at(-1), body: { text: "hi", response_type: "ephemeral" }, status: 200 }]);
+  });
+
+  it("takes five posts per response_url, refuses bad buttons, and lets a click's response_url replace the message", async () => {
+    const { fake } = await setup();
+    const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const url = fake.responseUrl({ channel: "C0HOMEWORK", user: "U0MOD" });
+    const button = (actionId: string, text = "Mark reviewed") => ({ type: "button", text: { type: "plain_text", text }, action_id: actionId, value: "1" });
+    expect((await post(url, { text: "x", blocks: [{ type: "actions", elements: [button("a"), button("a")] }] })).status).toBe(400);
+    expect((await post(url, { text: "x", blocks: [{ type: "actions", elements: [button("a", "x".repeat(76))] }] })).status).toBe(400);
+    expect((await post(url, { text: "x", blocks: [{ type: "actions", block_id: "b", elements: [button("a")] }, { type: "actions", block_id: "b", elements: [button("c")] }] })).status).toBe(400);
+    expect((await post(url, { text: "list", blocks: [{ type: "actions", block_id: "flags", elements: [button("review")] }] })).status).toBe(200);
+    expect((await post(url, { text: "4" })).status).toBe(200);
+    expect((await post(url, { text: "6" })).status).toBe(404);
+    const listing = fake.ephemerals.find((m) => m.text === "list")!;
+    expect(() => fake.clickButton({ user: "U0OTHER", messageTs: listing.ts, actionId: "review" })).toThrow(/cannot see/);
+    expect(() => fake.clickButton({ user: "U0MOD", messageTs: listing.ts, actionId: "nope" })).toThrow(/no button/);
+    const payload = fake.clickButton({ user: "U0MOD", messageTs: listing.ts, actionId: "review" });
+    expect(payload).toMatchObject({
+      type: "block_actions",
+      user: { id: "U0MOD" },
+      container: { type: "message", message_ts: listing.ts, channel_id: "C0HOMEWORK", is_ephemeral: true },
+      actions: [{ type: "button", action_id: "review", block_id: "flags", value: "1" }],
+    });
+    expect((await post(String(payload.response_url), { replace_original: true, text: "done" })).status).toBe(200);
+    expect(listing).toMatchObject({ text: "done", replaced: 1 });
   });
 });
 

@@ -8,15 +8,22 @@ import { FULL_SCOPES } from "../../support/fake-slack/index.js";
 interface Manifest {
   features: { slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { messages_tab_enabled: boolean } };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { bot_events: string[] }; socket_mode_enabled: boolean };
+  settings: { event_subscriptions: { bot_events: string[] }; socket_mode_enabled: boolean; interactivity: { is_enabled: boolean } };
 }
 
 const manifest = parse(readFileSync(new URL("../../../slack/manifest.yml", import.meta.url), "utf8")) as Manifest;
 
 describe("slack/manifest.yml", () => {
-  it("declares the default command and the two moderator commands", () => {
+  it("declares the default command and the four moderator commands, and interactivity for the flags' buttons", () => {
     const commands = manifest.features.slash_commands.map((c) => c.command);
-    expect(commands).toEqual([`/${DEFAULT_COMMAND_NAME}`, `/${DEFAULT_COMMAND_NAME}-history`, `/${DEFAULT_COMMAND_NAME}-forget`]);
+    expect(commands).toEqual([
+      `/${DEFAULT_COMMAND_NAME}`,
+      `/${DEFAULT_COMMAND_NAME}-history`,
+      `/${DEFAULT_COMMAND_NAME}-forget`,
+      `/${DEFAULT_COMMAND_NAME}-flags`,
+      `/${DEFAULT_COMMAND_NAME}-usage`,
+    ]);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
     // /…-forget needs Slack to send <@U…> so the user id is exact.
     expect(manifest.features.slash_commands[2]?.should_escape).toBe(true);
   });

@@ -1,6 +1,8 @@
 // The fake Slack's Block Kit checks for the blocks Baton posts, as the Web API refuses them (invalid_blocks): at most 50
 // blocks; header plain_text ≤150; section text ≤3000 or ≤10 fields of ≤2000; context ≤10 elements; text objects typed.
 
+import { actionsBlockProblem, blockIdProblem } from "./action-blocks.js";
+
 const KNOWN = new Set(["section", "header", "context", "divider", "actions", "image", "rich_text"]);
 
 export const BLOCK_LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10 } as const;
@@ -55,6 +57,8 @@ function blockProblem(block: unknown, i: number): string | undefined {
       }
       return undefined;
     }
+    case "actions":
+      return actionsBlockProblem(block, where);
     default:
       return undefined;
   }
@@ -64,6 +68,8 @@ function blockProblem(block: unknown, i: number): string | undefined {
 export function blocksProblems(blocks: unknown): string[] {
   if (!Array.isArray(blocks)) return ["blocks must be an array"];
   if (blocks.length > BLOCK_LIMITS.blocks) return [`no more than ${BLOCK_LIMITS.blocks} items allowed [json-pointer:/blocks]`];
+  const ids = blockIdProblem(blocks);
+  if (ids !== undefined) return [`[ERROR] ${ids} [json-pointer:/blocks]`];
   return blocks.flatMap((block, i) => {
     const problem = blockProblem(block, i);
     return problem === undefined ? [] : [`[ERROR] ${problem} [json-pointer:/blocks/${i}]`];

@@ -3,6 +3,7 @@
 export { FakeSlack, type FakeSlackOptions, type RecordedCall, type RecordedResponse } from "./server.js";
 export { FakeSocketMode, type Envelope, type EnvelopeAck } from "./socket-mode.js";
 export type { Hold } from "../held-calls.js";
+export type { FakeEphemeral } from "./response-urls.js";
 export { FULL_SCOPES, type FakeSlackMessage, type FakeSlackUser, type FakeSlackIdentity } from "./world.js";
 export {
   SlackEventSender,

@@ -4,7 +4,9 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { blockActionsPayload, findButton } from "./action-blocks.js";
 import { HeldCalls, type Hold } from "../held-calls.js";
+import { ResponseUrls, type FakeEphemeral } from "./response-urls.js";
 import { messageEvent } from "./signed-requests.js";
 import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
@@ -24,6 +26,8 @@ export interface RecordedResponse {
   /** The id in the response_url path. */
   readonly id: string;
   readonly body: Record<string, unknown>;
+  /** 200, or what Slack answered a post it refused (404 used up or unknown, 400 invalid blocks). */
+  readonly status: number;
 }
 
 export interface FakeSlackOptions extends Partial<FakeSlackIdentity> {
@@ -80,11 +84,12 @@ export class FakeSlack {
   readonly #faults = new Map<string, Fault[]>();
   readonly #held = new HeldCalls();
   readonly #waiters = new Set<() => void>();
-  #responseCounter = 0;
+  readonly #responseUrls: ResponseUrls;
   #url = "";
 
   private constructor(options: FakeSlackOptions) {
     this.world = new FakeWorld({ ...DEFAULT_IDENTITY, ...options }, options.scopes ?? FULL_SCOPES);
+    this.#responseUrls = new ResponseUrls(() => this.world.nextTs());
     for (const user of options.users ?? []) this.world.users.set(user.id, user);
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
@@ -115,10 +120,40 @@ export class FakeSlack {
     return this.world.identity;
   }
 
-  /** A fresh response_url for one slash command. */
-  responseUrl(): string {
-    this.#responseCounter += 1;
-    return `${this.#url}/responses/${this.#responseCounter}`;
+  /** A fresh response_url for one slash command (run by `user` in `channel`: its ephemeral answers are theirs). */
+  responseUrl(context: { channel?: string; user?: string } = {}): string {
+    return `${this.#url}/responses/${this.#responseUrls.create(context)}`;
+  }
+
+  /** Ephemeral messages posted through response_urls, oldest first (only their person sees them). */
+  get ephemerals(): readonly FakeEphemeral[] {
+    return this.#responseUrls.ephemerals;
+  }
+
+  /**
+   * A person clicks a button of an ephemeral message: the block_actions payload Slack would send (to be sent with
+   * SlackEventSender.sendAction), with a response_url of its own that can replace that message. Only the person the
+   * message was for can see it, so only they can click; a link button sends nothing.
+   */
+  clickButton(init: { user: string; messageTs: string; actionId: string }): Record<string, unknown> {
+    const message = this.#responseUrls.ephemerals.find((m) => m.ts === init.messageTs);
+    if (message === undefined) throw new Error(`fake Slack: no ephemeral message ${init.messageTs}`);
+    if (message.user !== init.user) throw new Error(`fake Slack: ${init.user} cannot see the ephemeral message ${init.messageTs}`);
+    const button = findButton(message.blocks, init.actionId);
+    if (button === undefined) throw new Error(`fake Slack: message ${init.messageTs} has no button ${init.actionId}`);
+    const user = this.world.users.get(init.user);
+    if (message.channel === undefined) throw new Error("fake Slack: the ephemeral message has no channel (pass one to responseUrl)");
+    const responseUrl = `${this.#url}/responses/${this.#responseUrls.create({ channel: message.channel, user: init.user, messageTs: message.ts })}`;
+    return blockActionsPayload({
+      teamId: this.world.identity.teamId,
+      teamDomain: this.world.identity.teamDomain,
+      user: { id: init.user, name: user?.name ?? init.user.toLowerCase() },
+      channelId: message.channel,
+      messageTs: message.ts,
+      isEphemeral: true,
+      responseUrl,
+      button,
+    });
   }
 
   addUser(user: FakeSlackUser): void {
@@ -240,8 +275,9 @@ export class FakeSlack {
     const response = /^\/responses\/(\d+)$/.exec(path);
     if (response) {
       if (params === undefined) return this.#send(res, 400, {}, { ok: false, error: "invalid_payload" });
-      this.responses.push({ id: response[1] ?? "", body: { ...params } });
-      this.#send(res, 200, {}, { ok: true });
+      const answer = this.#responseUrls.post(response[1] ?? "", params);
+      this.responses.push({ id: response[1] ?? "", body: { ...params }, status: answer.status });
+      this.#send(res, answer.status, {}, answer.body as SlackAnswer);
       return this.#notify();
     }
 

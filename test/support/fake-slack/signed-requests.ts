@@ -152,6 +152,11 @@ export class SlackEventSender {
     return this.#send(JSON.stringify(body), "application/json", options);
   }
 
+  /** An interaction (block_actions…): Slack posts it form-encoded, the JSON in one `payload` field. */
+  sendAction(payload: Record<string, unknown>, options: SendOptions = {}): Promise<SentRequest> {
+    return this.#send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options);
+  }
+
   sendCommand(formBody: string, options: SendOptions = {}): Promise<SentRequest> {
     return this.#send(formBody, "application/x-www-form-urlencoded", options);
   }

@@ -102,8 +102,9 @@ export class TurnRunner {
       }
     }
     if (failure === undefined) return { status: "completed", replies };
-    if (failure.code === "aborted" && !shutdown.aborted && cancel?.aborted === true) {
-      // The student stopped it: the steps already committed stay, the one being written is dropped, nothing resumes it.
+    if (failure.code === "aborted" && cancel?.aborted === true) {
+      // The student stopped it (even if a shutdown followed): the steps already committed stay, the one being written
+      // is dropped, nothing resumes it.
       await gate.run(() => store.completeTurn(userMessage.id, "failed", "cancelled"));
       logger.info({ conversationId: conversation.id }, "turn cancelled by the user");
       return { status: "cancelled", replies };

@@ -48,9 +48,11 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   return asked;
 }
 
-/** Runs one turn (or the recovery) with its keys watched: the first Ctrl-C cancels it, the next one leaves. */
+/**
+ * Runs one turn (or the recovery) with its keys watched: the first Ctrl-C cancels it, a second one leaves at once
+ * (the service's close() stops what is left); Ctrl-D leaves once the answer is written.
+ */
 class WatchedTurns {
-  /** Set by a second Ctrl-C or by Ctrl-D during a turn: leave once it has ended. */
   leaving = false;
 
   constructor(
@@ -60,13 +62,19 @@ class WatchedTurns {
 
   async run<T>(turn: (control: TurnControl) => Promise<T>, ending: (outcome: T, cancelled: boolean) => TurnEnding): Promise<void> {
     const cancel = new AbortController();
+    let leaveNow!: () => void;
+    const leave = new Promise<"left">((resolve) => (leaveNow = () => resolve("left")));
     const stopWatching = watchTurnKeys(this.input, (key) => {
-      if (key === "interrupt" && !cancel.signal.aborted) cancel.abort();
-      else this.leaving = true;
+      if (key === "end") this.leaving = true;
+      else if (!cancel.signal.aborted) cancel.abort();
+      else {
+        this.leaving = true;
+        leaveNow();
+      }
     });
     try {
-      const outcome = await turn({ observer: this.port, cancel: cancel.signal });
-      this.port.endTurn(ending(outcome, cancel.signal.aborted));
+      const outcome = await Promise.race([turn({ observer: this.port, cancel: cancel.signal }), leave]);
+      this.port.endTurn(outcome === "left" ? "cancelled" : ending(outcome, cancel.signal.aborted));
     } finally {
       stopWatching();
     }

@@ -2,7 +2,7 @@
 
 import type { Writable } from "node:stream";
 import type { TurnObserver } from "../../bot/turn-runner.js";
-import type { AgentPresentation, OutboundReply, PlatformPort } from "../../bot/ports.js";
+import type { AgentPresentation, OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
 import type { Paint } from "./colours.js";
 import { Spinner } from "./spinner.js";
 
@@ -85,6 +85,16 @@ export class TerminalPort implements PlatformPort, TurnObserver {
       this.spinner.start(`${this.displayName(holder)} is thinking…`);
     }
     return `console-${reply.replyId}`;
+  }
+
+  /** A terminal cannot take back what it printed: the withheld answer's replacement follows it, as a notice. */
+  async replaceReply(reply: PostedReply, text: string): Promise<void> {
+    const waiting = this.spinner.spinning;
+    this.spinner.stop();
+    this.endLine();
+    const { paint } = this.options;
+    this.write(`${paint.notice(`⚠ ${this.displayName(reply.agent.name)}'s answer above — ${text}`)}\n`);
+    if (waiting) this.spinner.start("thinking…");
   }
 
   endTurn(ending: TurnEnding): void {

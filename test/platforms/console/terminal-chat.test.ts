@@ -123,6 +123,30 @@ describe("console chat on a terminal", { timeout: 60_000 }, () => {
     expect(model.requests).toHaveLength(requests);
   });
 
+  it("clears a half-typed question on Ctrl-C; during an answer that hangs, Ctrl-C twice leaves at once with 0, the question cancelled", async () => {
+    const { fake: model, env } = await setUp();
+    model.setResponder((request) => (requestAgent(request) === "math_tutor" ? { ...seedResponder(request), stallUntil: new Promise(() => {}) } : seedResponder(request)));
+    const chat = start(["--thread", "hangs"], env);
+    let at = await chat.prompt();
+    chat.type("half a question");
+    await chat.waitFor(/\nQ: half a question$/);
+    chat.type(KEY.ctrlC);
+    at = await chat.prompt(at);
+    chat.type(`What is the derivative of x^2?${KEY.enter}`);
+    await chat.waitFor(/Math Tutor is thinking…$/, { from: at });
+    chat.type(KEY.ctrlC + KEY.ctrlC);
+    expect(await chat.exited).toBe(0);
+    expect(model.requests.map(lastUserText)).not.toContain("half a question");
+
+    const requests = model.requests.length;
+    const again = start(["--thread", "hangs"], env);
+    await again.prompt();
+    again.type(KEY.ctrlC);
+    expect(await again.exited).toBe(0);
+    expect(again.screen).not.toContain("(resumed)");
+    expect(model.requests).toHaveLength(requests);
+  });
+
   it("shows the question again when it resumes an answer a killed session left unfinished", async () => {
     const { fake: model, env } = await setUp();
     const math = heldMathTutor(model);

@@ -1,0 +1,80 @@
+// TerminalPort: what the student's screen shows for the orders in which deltas, handoffs and deliveries can arrive.
+
+import { PassThrough } from "node:stream";
+import { expect, it } from "vitest";
+import type { AgentPresentation, OutboundReply } from "../../../src/bot/ports.js";
+import { createPaint } from "../../../src/platforms/console/colours.js";
+import { TerminalPort } from "../../../src/platforms/console/terminal-port.js";
+import { screenLines } from "../../support/terminal-screen.js";
+
+const AGENTS = new Map<string, AgentPresentation>([
+  ["triage_agent", { name: "triage_agent", displayName: "Triage" }],
+  ["math_tutor", { name: "math_tutor", displayName: "Math Tutor" }],
+]);
+const THREAD = { platform: "console", workspace: "local", channel: "console", thread: "t" };
+let replyId = 0;
+const reply = (agent: string, text: string, kind: "agent" | "notice" = "agent"): OutboundReply => ({
+  ...THREAD,
+  replyId: ++replyId,
+  conversationId: 1,
+  agent: AGENTS.get(agent)!,
+  text,
+  kind,
+});
+
+function terminal(colour = false): { port: TerminalPort; screen: () => string[]; raw: () => string } {
+  const output = new PassThrough();
+  let raw = "";
+  output.on("data", (data: Buffer) => (raw += data.toString("utf8")));
+  const port = new TerminalPort({ output, paint: createPaint({ enabled: colour, agents: [...AGENTS.keys()] }), agents: AGENTS });
+  // A terminal turns each \n into \r\n (the pty's ONLCR); a PassThrough does not.
+  return { port, screen: () => screenLines(raw.replace(/\n/g, "\r\n")).filter((line) => line !== ""), raw: () => raw };
+}
+
+it("shows a streamed reply once, even when its delivery comes after the next agent was handed the turn", async () => {
+  const { port, screen } = terminal();
+  port.beginTurn();
+  port.onDelta("triage_agent", "A math ");
+  port.onDelta("triage_agent", "question.");
+  port.onHandoff("triage_agent", "math_tutor");
+  expect(screen()).toEqual(["Triage: A math question.", "→ Math Tutor", "⠋ Math Tutor is thinking…"]);
+  await port.deliver(reply("triage_agent", "A math question."));
+  port.onDelta("math_tutor", "2x.");
+  await port.deliver(reply("math_tutor", "2x."));
+  port.endTurn("answered");
+  expect(screen()).toEqual(["Triage: A math question.", "→ Math Tutor", "Math Tutor: 2x."]);
+});
+
+it("prints a reply that did not stream, with the handoff line when the agent changed, and keeps waiting for the next one", async () => {
+  const { port, screen } = terminal();
+  port.beginTurn();
+  await port.deliver(reply("triage_agent", "Routing you."));
+  port.onHandoff("triage_agent", "math_tutor");
+  expect(screen()).toEqual(["Triage: Routing you.", "→ Math Tutor", "⠋ Math Tutor is thinking…"]);
+  await port.deliver(reply("math_tutor", "Here is how."));
+  port.endTurn("answered");
+  expect(screen()).toEqual(["Triage: Routing you.", "→ Math Tutor", "Math Tutor: Here is how."]);
+});
+
+it("styles notices, says a withheld answer is replaced, and marks a cancelled answer where it stopped", async () => {
+  const { port, screen, raw } = terminal(true);
+  port.beginTurn();
+  port.onDelta("math_tutor", "The answer is");
+  await port.replaceReply(
+    { ...THREAD, replyId: 1, conversationId: 1, platformMessageId: "console-1", agent: AGENTS.get("math_tutor")!, text: "The answer is" },
+    "This answer was withheld by Baton's safety check.",
+  );
+  await port.deliver(reply("triage_agent", "Sorry, the tutors are unavailable right now.", "notice"));
+  port.endTurn("answered");
+  port.beginTurn();
+  port.onDelta("math_tutor", "Let me think");
+  port.endTurn("cancelled");
+  expect(screen()).toEqual([
+    "Math Tutor: The answer is",
+    "⚠ Math Tutor's answer above — This answer was withheld by Baton's safety check.",
+    "⚠ Sorry, the tutors are unavailable right now.",
+    "Math Tutor: Let me think (cancelled)",
+  ]);
+  expect(raw()).toContain("\u001b[33m⚠ Sorry, the tutors are unavailable right now.\u001b[0m");
+  expect(raw()).toContain("\u001b[1;35mMath Tutor\u001b[0m: Let me think");
+});

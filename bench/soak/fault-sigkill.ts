@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { startFakeOpenAI } from "../../test/support/fake-openai-server.js";
-import { appMentionEvent, eventCallback, FakeSlack, nextEventId, nextMessageTs, SlackEventSender } from "../../test/support/fake-slack/index.js";
+import { appMentionEvent, eventCallback, FakeSlack, nextEventId, SlackEventSender } from "../../test/support/fake-slack/index.js";
 import { startLineChild, waitForLine, type LineChild } from "../../test/support/child-lines.js";
 import { tally, type SentQuestion } from "./ledger.js";
 import type { FaultRow } from "./results.js";
@@ -20,11 +20,16 @@ export interface SigkillOptions {
   readonly turns: number;
   /** Kills to make in all; lives go on (recovering, answering) until this many were made. */
   readonly kills: number;
-  /** A child lives a random time in this range after it listens, then is killed. */
-  readonly lifeMs: readonly [number, number];
-  /** One question sent every this many ms while a child lives. */
+  /** A child is killed a random 0–this many ms after a random number of replies (up to twice turns/kills) were posted. */
+  readonly jitterMs: number;
+  /** The longest a life lasts before its kill, whatever it posted. */
+  readonly maxLifeMs: number;
+  /** One question sent every this many ms while a child lives... */
   readonly paceMs: number;
+  /** ...while fewer than this many acked questions wait for their answer (a busy class, not a crash loop of hundreds). */
+  readonly window: number;
   readonly random: () => number;
+  /** For the lives that are killed; the last life, which finishes the work, has as long again. */
   readonly budgetMs: number;
 }
 
@@ -56,11 +61,19 @@ export async function runSigkill(options: SigkillOptions): Promise<FaultRow> {
   };
   const questions: Question[] = Array.from({ length: options.turns }, (_, i) => {
     const tag = tagOf(500_000 + i);
-    const ts = nextMessageTs();
-    const event = appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text: `<@${fakeSlack.identity.botUserId}> ${tag} ${i % 2 === 0 ? "What is 5 * 5?" : "Who was Cleopatra?"}`, ts });
+    const text = `<@${fakeSlack.identity.botUserId}> ${tag} ${i % 2 === 0 ? "What is 5 * 5?" : "Who was Cleopatra?"}`;
+    // In the channel as on Slack, so that reading the thread back at recovery finds its root.
+    const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text });
+    const event = appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text, ts });
     return { sent: { thread: ts, tag }, body: eventCallback({ teamId: fakeSlack.identity.teamId, event, eventId: nextEventId() }), deliveries: 0, acked: false, inFlight: false };
   });
-  const deadline = Date.now() + options.budgetMs;
+  let deadline = Date.now() + options.budgetMs;
+  const posted = () => readBack(fakeSlack).length;
+  const unanswered = (): number => {
+    const now = results();
+    return now.sent - now.completed - now.failedAndTold;
+  };
+  const perLife = Math.max(1, Math.ceil((2 * options.turns) / Math.max(options.kills, 1)));
   const results = () => tally(questions.filter((q) => q.acked).map((q) => q.sent), readBack(fakeSlack), FAILURE_NOTICES);
   let kills = 0;
   let child: LineChild | undefined;
@@ -69,17 +82,22 @@ export async function runSigkill(options: SigkillOptions): Promise<FaultRow> {
       child = startLineChild(CHILD, env);
       const sender = await listening(child, deadline);
       if (sender === undefined) break;
-      const killAt = Date.now() + between(options.random, options.lifeMs[0], options.lifeMs[1]);
-      while (Date.now() < killAt) {
+      // Killed after a random number of replies this life (so that every life makes some progress), a few ms into
+      // whatever comes next: a model call, a post, a commit or a recovery.
+      const replies = posted() + between(options.random, 1, perLife);
+      const lifeEnd = Date.now() + options.maxLifeMs;
+      while (posted() < replies && Date.now() < lifeEnd) {
         const next = questions.find((q) => !q.acked && !q.inFlight);
-        if (next !== undefined) void deliver(sender, next);
+        if (next !== undefined && unanswered() < options.window) void deliver(sender, next);
         await delay(options.paceMs);
       }
+      await delay(between(options.random, 0, options.jitterMs));
       child.child.kill("SIGKILL");
       await child.exited;
       kills++;
     }
     // The last life is not killed: whatever was left unacked is delivered again, and the work of every life finishes.
+    deadline = Date.now() + options.budgetMs;
     child = startLineChild(CHILD, env);
     const sender = await listening(child, deadline);
     if (sender !== undefined) {
@@ -96,7 +114,7 @@ export async function runSigkill(options: SigkillOptions): Promise<FaultRow> {
       kind: "SIGKILL + restart",
       injected: kills,
       tally: results(),
-      detail: `${kills} kills at random points (life ${options.lifeMs[0]}–${options.lifeMs[1]} ms), ${redelivered} events redelivered by "Slack" after no ack${unacked > 0 ? `, ${unacked} never acked` : ""}`,
+      detail: `${kills} kills, each 0–${options.jitterMs} ms after a random number of replies (1–${perLife}) in that life; ${redelivered} events redelivered by "Slack" after no ack${unacked > 0 ? `, ${unacked} never acked` : ""}`,
     };
   } finally {
     if (child !== undefined && child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGKILL");
@@ -131,6 +149,6 @@ async function deliver(sender: SlackEventSender, question: Question): Promise<vo
 function readBack(fake: FakeSlack) {
   return fake
     .messages({ channel: CHANNEL })
-    .filter((m) => m.threadTs !== undefined)
+    .filter((m) => m.botId !== undefined && m.threadTs !== undefined)
     .map((m) => ({ thread: m.threadTs!, author: m.username ?? "bot", text: m.text }));
 }

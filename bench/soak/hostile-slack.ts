@@ -119,7 +119,7 @@ async function replayedCommand(rig: SlackRig, tag: string, settle: () => Promise
   await settle();
   const second = await rig.sender.sendCommand(body);
   await settle();
-  const roots = rig.fakeSlack.messages({ channel: CHANNEL }).filter((m) => m.threadTs === undefined && m.text.includes(tag)).length;
+  const roots = rig.fakeSlack.messages({ channel: CHANNEL }).filter((m) => m.threadTs === undefined && m.botId !== undefined && m.text.includes(tag)).length;
   return { input: "replayed signed /homework (same trigger_id)", outcome: `HTTP ${first.status} then ${second.status}; threads opened: ${roots}`, asPromised: roots === 1 };
 }
 
@@ -136,7 +136,7 @@ async function fenceInQuestion(rig: SlackRig, tag: string, settle: () => Promise
   });
   await rig.sender.sendCommand(body);
   await settle();
-  const root = rig.fakeSlack.messages({ channel: CHANNEL }).find((m) => m.threadTs === undefined && m.text.includes(tag))?.text ?? "";
+  const root = rig.fakeSlack.messages({ channel: CHANNEL }).find((m) => m.threadTs === undefined && m.botId !== undefined && m.text.includes(tag))?.text ?? "";
   return {
     input: 'question with "```" breakout and <!channel> (/homework root message)',
     outcome: root === "" ? "no root posted" : `root ${RAW_PING.test(root) ? "PINGS" : "escaped, no ping"}; fences ${(root.match(/```/g) ?? []).length}`,

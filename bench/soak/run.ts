@@ -24,7 +24,7 @@ const FULL = {
   platformFaults: { turnsPerKind: 20 },
   discordFaults: { turnsPerKind: 10 },
   busy: { holdsMs: [2_000, 8_000], questionsPerHold: 10 },
-  sigkill: { turns: 240, kills: 25, lifeMs: [150, 1_500] as [number, number], paceMs: 25 },
+  sigkill: { turns: 240, kills: 20, jitterMs: 40, maxLifeMs: 5_000, paceMs: 20, window: 4 },
   floods: { oneThread: 100, threads: 1_000 },
   memory: { conversations: 10_000, warmup: 1_000, concurrency: 100 },
   /** Each scenario's own bound; the whole run stays under 10 minutes on 2 cores. */
@@ -37,7 +37,7 @@ const QUICK: typeof FULL = {
   platformFaults: { turnsPerKind: 2 },
   discordFaults: { turnsPerKind: 2 },
   busy: { holdsMs: [400], questionsPerHold: 2 },
-  sigkill: { turns: 6, kills: 1, lifeMs: [200, 600] as [number, number], paceMs: 30 },
+  sigkill: { turns: 6, kills: 1, jitterMs: 40, maxLifeMs: 2_000, paceMs: 20, window: 4 },
   floods: { oneThread: 10, threads: 20 },
   memory: { conversations: 200, warmup: 20, concurrency: 20 },
   budgetMs: 30_000,

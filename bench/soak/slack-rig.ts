@@ -9,7 +9,7 @@ import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import { createChatClient } from "../../src/llm/create-chat-client.js";
 import { startSlackBot, type SlackBot } from "../../src/platforms/slack/index.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test/support/fake-openai-server.js";
-import { appMentionEvent, eventCallback, FakeSlack, messageEvent, nextEventId, nextMessageTs, SlackEventSender } from "../../test/support/fake-slack/index.js";
+import { appMentionEvent, eventCallback, FakeSlack, nextEventId, SlackEventSender } from "../../test/support/fake-slack/index.js";
 import type { ReceivedPost, SentQuestion } from "./ledger.js";
 import { SoakModel } from "./soak-model.js";
 
@@ -41,7 +41,7 @@ export interface SlackRig {
   mention(tag: string, text: string): Promise<{ question: SentQuestion; status: number }>;
   /** A student replies in a thread the bot already answers in. */
   reply(thread: string, tag: string, text: string): Promise<{ question: SentQuestion; status: number }>;
-  /** What the fake Slack holds in these threads, in the order it was posted. */
+  /** What the bot posted in these threads, as the fake Slack holds it, in the order it was posted. */
   posts(threads?: ReadonlySet<string>): ReceivedPost[];
   close(): Promise<void>;
 }
@@ -92,20 +92,21 @@ export async function startSlackRig(options: SlackRigOptions = {}): Promise<Slac
     sender,
     databasePath,
     async mention(tag, text) {
-      const ts = nextMessageTs();
+      // The student's message is in the channel, as on Slack (reading the thread back finds its root).
+      const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text: `<@${botUserId}> ${tag} ${text}` });
       const event = appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text: `<@${botUserId}> ${tag} ${text}`, ts });
       const { status } = await sender.sendEvent(eventCallback({ teamId, event, eventId: nextEventId() }));
       return { question: { thread: ts, tag }, status };
     },
     async reply(thread, tag, text) {
-      const event = messageEvent({ channel: CHANNEL, user: STUDENT.id, text: `${tag} ${text}`, threadTs: thread });
+      const { event } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text: `${tag} ${text}`, threadTs: thread });
       const { status } = await sender.sendEvent(eventCallback({ teamId, event, eventId: nextEventId() }));
       return { question: { thread, tag }, status };
     },
     posts(threads) {
       return fakeSlack
         .messages({ channel: CHANNEL })
-        .filter((m) => m.threadTs !== undefined && (threads === undefined || threads.has(m.threadTs)))
+        .filter((m) => m.botId !== undefined && m.threadTs !== undefined && (threads === undefined || threads.has(m.threadTs)))
         .map((m) => ({ thread: m.threadTs!, author: m.username ?? "bot", text: m.text }));
     },
     async close() {

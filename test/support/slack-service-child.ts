@@ -1,5 +1,6 @@
 // The Slack bot as `baton serve` runs it, in its own process for crash tests: real service, real Bolt, fake Slack and model.
-// Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET. Prints "listening <port>", then "recovered …".
+// Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET; LOG_LEVEL (default silent) logs to stderr.
+// Prints "listening <port>", then "recovered …".
 
 import OpenAI from "openai";
 import pino from "pino";
@@ -14,7 +15,7 @@ const env = (name: string): string => {
   return value;
 };
 
-const logger = pino({ level: "silent" });
+const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" }, pino.destination(2));
 const app = createConversationApp({
   databasePath: env("DB"),
   agentsFile: new URL("../../agents.yaml", import.meta.url).pathname,

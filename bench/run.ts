@@ -1,4 +1,4 @@
-// `npm run bench`: Baton's engine against its peers, then end to end, long conversations, tokens and memory; prints a table.
+// `npm run bench`: Baton's engine against its peers, then end to end, long conversations, tokens, memory and import cost; prints a table.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runConcurrency, runEndToEnd, type ConcurrencyResult, type EndToEndResult } from "./lib/end-to-end.js";
 import { runEngineTurns, type EngineRowResult, type EngineRowSpec } from "./lib/engine-turn.js";
+import { runImportCost, type ImportCostResult } from "./lib/import-cost.js";
 import { runLongConversation, type LongConversationResult } from "./lib/long-conversation.js";
 import { currentLoad, describeMachine } from "./lib/machine.js";
 import { peakRssBytes, runMemory, type MemoryResult } from "./lib/memory.js";
@@ -24,6 +25,7 @@ const FULL = {
   long: { longMessages: 100_000, shortMessages: 100, turns: 300, warmup: 50 },
   tokens: { longThreadMessages: 500 },
   memory: { conversations: 10_000, concurrency: 100, warmup: 1_000 },
+  imports: { processes: 7 },
 };
 
 /** Every scenario, briefly: for CI, which checks that each produced a number and never judges a speed. */
@@ -36,9 +38,10 @@ const QUICK: typeof FULL = {
   long: { longMessages: 100_000, shortMessages: 100, turns: 20, warmup: 5 },
   tokens: { longThreadMessages: 500 },
   memory: { conversations: 300, concurrency: 50, warmup: 50 },
+  imports: { processes: 3 },
 };
 
-const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory"] as const;
+const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HISTORIES = [0, 200, 2_000];
@@ -82,6 +85,7 @@ const collected = {
   long: [] as LongConversationResult[],
   tokens: [] as TokenEconomyResult[],
   memory: [] as MemoryResult[],
+  imports: [] as ImportCostResult[],
 };
 
 for (let rep = 1; rep <= reps; rep++) {
@@ -118,6 +122,10 @@ for (let rep = 1; rep <= reps; rep++) {
     step("memory");
     collected.memory.push(await runMemory(plan.memory));
   }
+  if (runs("imports")) {
+    step("import cost (fresh child processes)");
+    collected.imports.push(await runImportCost(plan.imports));
+  }
 }
 
 /** The peer's rows, median per row over the repetitions that ran; n/a with the reason when none did. */
@@ -141,6 +149,7 @@ const endToEnd = pick(collected.endToEnd);
 const concurrency = pick(collected.concurrency);
 const longConversation = pick(collected.long);
 const memory = pick(collected.memory);
+const imports = collected.imports.length === 0 ? undefined : { rows: collected.imports[0]!.rows.map((_, i) => medianOf(collected.imports.map((rep) => rep.rows[i]!))) };
 const results: BenchResults = {
   generatedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   mode: values.quick ? "quick" : "full",
@@ -155,6 +164,7 @@ const results: BenchResults = {
   ...(longConversation === undefined ? {} : { longConversation }),
   ...(tokenEconomy === undefined ? {} : { tokenEconomy }),
   ...(memory === undefined ? {} : { memory }),
+  ...(imports === undefined ? {} : { imports }),
   peakRssBytes: peakRssBytes(),
 };
 results.targets = evaluateTargets(results);

@@ -133,6 +133,20 @@ function memorySection(results: BenchResults): string {
   return lines.join("\n");
 }
 
+function importSection(results: BenchResults): string {
+  const imports = results.imports;
+  if (imports === undefined) return "";
+  const rows = imports.rows.map((row) => [row.entry === "node alone" ? "(node alone, an empty module)" : `\`import("${row.entry}")\``, fmt(row.importMs, 1), mib(row.rssBytes)]);
+  return [
+    "### 8. Import cost",
+    "",
+    `Each entry point imported in a fresh Node process (${fmt(imports.rows[0]?.processes ?? 0)} processes each, median), compiled from src/ as ` +
+      "`npm run build` does: the time `await import()` takes and the whole process's RSS right after it.",
+    "",
+    table(["Entry", "Import ms", "RSS after import"], rows),
+  ].join("\n");
+}
+
 function targetSection(results: BenchResults): string {
   const targets = results.targets ?? [];
   return [
@@ -154,7 +168,7 @@ export function renderReport(results: BenchResults): string {
       `Each figure is the median of ${results.repetitions} repetition${results.repetitions === 1 ? "" : "s"}; ` +
       `Baton and the peers alternate within each repetition. Load average (1 min) ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd ?? Number.NaN, 2)} at the end.`,
   ].join("\n");
-  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), memorySection(results), targetSection(results)]
+  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), memorySection(results), importSection(results), targetSection(results)]
     .filter((part) => part !== "")
     .join("\n\n");
 }

@@ -2,6 +2,7 @@
 
 import type { ConcurrencyResult, EndToEndResult } from "./end-to-end.js";
 import type { EngineRowResult } from "./engine-turn.js";
+import type { ImportCostResult } from "./import-cost.js";
 import type { LongConversationResult } from "./long-conversation.js";
 import type { MachineInfo } from "./machine.js";
 import type { MemoryResult } from "./memory.js";
@@ -23,6 +24,7 @@ export interface BenchResults {
   readonly longConversation?: LongConversationResult;
   readonly tokenEconomy?: TokenEconomyResult;
   readonly memory?: MemoryResult;
+  readonly imports?: ImportCostResult;
   readonly peakRssBytes: number;
   targets?: Target[];
 }
@@ -36,6 +38,7 @@ export interface BenchPlan {
   readonly long: { readonly longMessages: number; readonly shortMessages: number; readonly turns: number; readonly warmup: number };
   readonly tokens: { readonly longThreadMessages: number };
   readonly memory: { readonly conversations: number; readonly concurrency: number; readonly warmup: number };
+  readonly imports: { readonly processes: number };
 }
 
 export interface Target {
@@ -125,6 +128,12 @@ export function evaluateTargets(results: BenchResults): Target[] {
       goal: "≈ 0 (≤ 100 B)",
       met: memory.bytesPerConversation <= 100,
     });
+  }
+  const engineOnly = results.imports?.rows.find((row) => row.entry === "baton/workflow");
+  if (engineOnly !== undefined) {
+    const mib = engineOnly.rssBytes / 2 ** 20;
+    targets.push({ scenario: "8", description: "import baton/workflow: RSS after import (whole process)", value: `${fmt(mib, 1)} MiB`, goal: "≤ 50 MiB", met: mib <= 50 });
+    targets.push({ scenario: "8", description: "import baton/workflow: import time", value: `${fmt(engineOnly.importMs, 1)} ms`, goal: "≤ 100 ms", met: engineOnly.importMs <= 100 });
   }
   return targets;
 }

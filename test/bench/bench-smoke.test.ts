@@ -72,11 +72,23 @@ describe("npm run bench -- --quick --no-peers", () => {
     positive(results.peakRssBytes);
   });
 
+  it("measures importing baton/workflow and baton, each in fresh processes, beside an empty Node process", () => {
+    const rows = results.imports?.rows ?? [];
+    expect(rows.map((row) => [row.entry, row.processes])).toEqual([["baton/workflow", 3], ["baton", 3], ["node alone", 3]]);
+    for (const row of rows) {
+      positive(row.importMs);
+      positive(row.rssBytes);
+    }
+    const rss = (entry: string): number => rows.find((row) => row.entry === entry)?.rssBytes ?? Number.NaN;
+    // Not a speed: the whole package loads more modules than the engine alone, which loads more than nothing.
+    expect(rss("baton")).toBeGreaterThan(rss("baton/workflow"));
+  });
+
   it("prints the machine, every section and a verdict for each target", () => {
     expect(stdout).toContain(`Node ${process.version}`);
-    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 7. Memory", "### Targets"]) {
+    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
       expect(stdout).toContain(heading);
     }
-    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "3", "3", "4", "5", "6", "7"]);
+    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "3", "3", "4", "5", "6", "7", "8", "8"]);
   });
 });

@@ -12,6 +12,14 @@ export interface TerminalPortOptions {
   readonly agents: ReadonlyMap<string, AgentPresentation>;
 }
 
+/**
+ * Model and student text reaches the terminal without control characters: an escape sequence in an answer could
+ * clear the screen, retitle the window or write to the clipboard. Newlines and tabs stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
 /** How a turn ended, as the terminal says it. */
 export type TurnEnding = "answered" | "cancelled" | "already_answered";
 
@@ -43,7 +51,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.spinner.stop();
     this.endLine();
     const { paint } = this.options;
-    this.write(`${paint.bold("Q:")} ${question} ${paint.dim("(resumed)")}\n`);
+    this.write(`${paint.bold("Q:")} ${terminalSafe(question)} ${paint.dim("(resumed)")}\n`);
     this.beginTurn();
   }
 
@@ -56,7 +64,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
       this.line = { agent, text: "" };
     }
     this.line.text += delta;
-    this.write(delta);
+    this.write(terminalSafe(delta));
   }
 
   onHandoff(_from: string, to: string): void {
@@ -73,12 +81,12 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.spinner.stop();
     this.endLine();
     if (reply.kind === "notice") {
-      this.write(`${paint.notice(`⚠ ${reply.text}`)}\n`);
+      this.write(`${paint.notice(`⚠ ${terminalSafe(reply.text)}`)}\n`);
       return `console-${reply.replyId}`;
     }
     const holder = this.holder;
     this.takeTurn(reply.agent.name);
-    this.write(`${this.label(reply.agent.name)}: ${reply.text}\n`);
+    this.write(`${this.label(reply.agent.name)}: ${terminalSafe(reply.text)}\n`);
     // A late reply of the agent before the handoff: the next agent's first words are still awaited.
     if (waiting && holder !== undefined && holder !== reply.agent.name) {
       this.holder = holder;
@@ -93,7 +101,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.spinner.stop();
     this.endLine();
     const { paint } = this.options;
-    this.write(`${paint.notice(`⚠ ${this.displayName(reply.agent.name)}'s answer above — ${text}`)}\n`);
+    this.write(`${paint.notice(`⚠ ${this.displayName(reply.agent.name)}'s answer above — ${terminalSafe(text)}`)}\n`);
     if (waiting) this.spinner.start("thinking…");
   }
 

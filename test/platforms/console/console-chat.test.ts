@@ -47,6 +47,13 @@ describe("console chat", () => {
     expect(result.stdout.match(/^(math_tutor|history_tutor): .*offline demo/gm)).toHaveLength(3);
   });
 
+  it("colours piped output only when FORCE_COLOR says so", async () => {
+    dir = mkdtempSync(join(tmpdir(), "baton-console-"));
+    const result = await runBaton([], "What is 2+2?\n", { BATON_DB: join(dir, "b.db"), FORCE_COLOR: "1" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("\u001b[1m\u001b[36mtriage_agent\u001b[0m: ");
+  });
+
   it("resumes a named conversation across runs (the history reaches the model)", async () => {
     fake = await startFakeOpenAI();
     fake.setResponder(seedResponder);

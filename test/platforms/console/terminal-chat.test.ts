@@ -1,7 +1,7 @@
 // The console chat on a real pseudo-terminal: colours and display names, the handoff line, the spinner, history,
 // Ctrl-C and Ctrl-D, resumed questions, no log lines and no rate limit.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -87,6 +87,26 @@ describe("console chat on a terminal", { timeout: 60_000 }, () => {
     ];
     // Each prompt reads its keys once: nothing echoed twice, no blank line after the question.
     expect(screenLines(chat.raw).slice(-9)).toEqual([...turn, ...turn, "Q:"]);
+  });
+
+  it("keeps the question history between sessions, in a file only its owner can read", async () => {
+    const { env } = await setUp();
+    const first = start([], env);
+    await first.prompt();
+    first.type(`Tell me about World War 2${KEY.enter}`);
+    await first.waitFor(/History Tutor: .*\nQ:$/);
+    first.type(KEY.ctrlD);
+    expect(await first.exited).toBe(0);
+    const historyFile = join(dir!, "console-history");
+    expect(readFileSync(historyFile, "utf8")).toBe("Tell me about World War 2\n");
+    expect(statSync(historyFile).mode & 0o777).toBe(0o600);
+
+    const second = start([], env);
+    const at = await second.prompt();
+    second.type(KEY.up);
+    await second.waitFor(/Q: Tell me about World War 2$/, { from: at });
+    second.type(KEY.ctrlC + KEY.ctrlC);
+    expect(await second.exited).toBe(0);
   });
 
   it("stops an answer on Ctrl-C for good (not resumed at the next start), answers the next question, and exits 0 on a second Ctrl-C", async () => {

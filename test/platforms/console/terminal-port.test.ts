@@ -78,3 +78,15 @@ it("styles notices, says a withheld answer is replaced, and marks a cancelled an
   expect(raw()).toContain("\u001b[33m⚠ Sorry, the tutors are unavailable right now.\u001b[0m");
   expect(raw()).toContain("\u001b[1;35mMath Tutor\u001b[0m: Let me think");
 });
+
+it("writes no control characters from an answer to the terminal (no screen clearing, retitling or clipboard writes)", async () => {
+  const { port, raw } = terminal();
+  port.beginTurn();
+  port.onDelta("math_tutor", "Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two");
+  await port.deliver(reply("math_tutor", "Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two"));
+  await port.deliver(reply("triage_agent", "A notice\u001b[31m", "notice"));
+  port.endTurn("answered");
+  const shown = raw().replace(/\r\u001b\[2K/g, "");
+  expect(shown).not.toContain("\u001b");
+  expect(shown).toContain("Math Tutor: Line one[2J]0;pwned]52;c;ZXZpbA==\n\tLine two\n");
+});

@@ -10,6 +10,7 @@ import type { UsageStore } from "../store/usage-store.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import { AlertDelivery } from "./alert-delivery.js";
+import { BackgroundRetries } from "./background-retries.js";
 import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
@@ -34,6 +35,7 @@ export class ClassroomSafety implements SafetyReview {
   private readonly step: SafetyStep;
   private readonly meter: UsageMeter;
   private readonly alerts: AlertDelivery;
+  private readonly background: BackgroundRetries;
   private readonly ports = new Map<string, PlatformPort>();
 
   constructor(
@@ -43,17 +45,13 @@ export class ClassroomSafety implements SafetyReview {
       readonly presentation: (agentName: string) => AgentPresentation;
       readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
       readonly completeTurn: (userMessageId: number, errorCode: string) => void;
-      /** The backoff between attempts to post an alert (the replies' policy). */
+      /** The backoff between attempts to post an alert or edit a withheld answer (the replies' policy). */
       readonly alertRetry?: RetryPolicy;
     },
   ) {
-    this.alerts = new AlertDelivery({
-      flags: options.flags,
-      logger: options.logger,
-      port: (platform) => this.ports.get(platform),
-      ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }),
-    });
-    this.step = new SafetyStep({ ...options, alerts: this.alerts });
+    this.background = new BackgroundRetries({ logger: options.logger, ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }) });
+    this.alerts = new AlertDelivery({ flags: options.flags, logger: options.logger, port: (platform) => this.ports.get(platform), background: this.background });
+    this.step = new SafetyStep({ ...options, alerts: this.alerts, background: this.background });
     this.meter = new UsageMeter({ ...options, flags: options.flags });
   }
 
@@ -67,15 +65,15 @@ export class ClassroomSafety implements SafetyReview {
     return this.alerts.flushPending(wanted);
   }
 
-  /** Resolves when every alert started so far was posted or given up on. */
-  alertsSettled(): Promise<void> {
-    return this.alerts.settled();
+  /** Resolves when the alerts and withheld-answer edits started so far are done (posted, or given up on). */
+  settled(): Promise<void> {
+    return this.background.settled();
   }
 
   /** Shutting down: alerts waiting to retry stay pending for the next start. */
   async close(): Promise<void> {
-    this.alerts.stop();
-    await this.alerts.settled();
+    this.background.stop();
+    await this.background.settled();
   }
 
   /** Moderation first (a student over the cap who writes about self-harm still gets the caring reply), then the caps. */

@@ -9,6 +9,7 @@ import type { ContentFilterError } from "../workflow/errors.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort } from "./ports.js";
 import type { AlertDelivery } from "./alert-delivery.js";
+import type { BackgroundRetries } from "./background-retries.js";
 import { ALERT_WINDOW_MS } from "./safety-alerts.js";
 import { assess, countedCategories, severityOf, type SafetyFinding } from "./safety-assessment.js";
 
@@ -24,6 +25,8 @@ export interface SafetyStepOptions {
   readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
   /** Posts claimed alerts in the background, retried, settled in the flags table. */
   readonly alerts: AlertDelivery;
+  /** Where withheld answers are edited, retried like replies, without holding the conversation. */
+  readonly background: BackgroundRetries;
 }
 
 export type InputDecision = { readonly kind: "pass" } | { readonly kind: "blocked"; readonly flagId: number };
@@ -97,7 +100,7 @@ export class SafetyStep {
    * withheld notice (or before it is posted, if still pending) and kept, unchanged, in the history for moderators.
    */
   async checkAnswers(conversation: ConversationRow, userMessage: StoredMessage, signal?: AbortSignal): Promise<number> {
-    const { moderation, flags, policy, logger } = this.options;
+    const { moderation, flags, policy } = this.options;
     if (moderation === undefined) return 0;
     const answers = flags.answersAfter(conversation.id, userMessage.seq).filter((a) => a.text.trim() !== "");
     if (answers.length === 0) return 0;
@@ -127,20 +130,21 @@ export class SafetyStep {
       });
       if (!flags.replacePendingReply(answer.outboxId, policy.withheldNotice) && answer.platformMessageId !== undefined) {
         const port = this.ports.get(conversation.key.platform);
-        try {
-          await port?.replaceReply?.(
-            {
-              ...conversation.key,
-              replyId: answer.outboxId,
-              conversationId: conversation.id,
-              platformMessageId: answer.platformMessageId,
-              agent: this.options.presentation(answer.agentName),
-              text: answer.text,
-            },
-            policy.withheldNotice,
-          );
-        } catch (error) {
-          logger.error({ err: error, conversationId: conversation.id, flagId }, "could not replace a withheld answer");
+        const replaceReply = port?.replaceReply;
+        const posted = {
+          ...conversation.key,
+          replyId: answer.outboxId,
+          conversationId: conversation.id,
+          platformMessageId: answer.platformMessageId,
+          agent: this.options.presentation(answer.agentName),
+          text: answer.text,
+        };
+        if (port !== undefined && replaceReply !== undefined) {
+          this.options.background.start({
+            attempt: () => replaceReply.call(port, posted, policy.withheldNotice),
+            context: { conversationId: conversation.id, flagId },
+            failure: "could not replace a withheld answer",
+          });
         }
       }
       this.alert(conversation, finding, flagId);

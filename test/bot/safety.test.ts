@@ -47,7 +47,7 @@ describe("moderation before any agent runs", () => {
     const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ action: "block", severity: "urgent", source: "input", userId: "u1", messageId: undefined, platformMessageId: `pm-${eventCounter}` });
     expect(flag!.categories).toEqual({ "self-harm/intent": 0.96, "self-harm": 0.9 });
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts).toHaveLength(1);
     expect(port.alerts[0]).toMatchObject({ severity: "urgent", student: { id: "u1", name: "Ada" }, excerpt: "I want to die, nothing matters", thread: ref });
 
@@ -73,11 +73,11 @@ describe("moderation before any agent runs", () => {
       ["answer", "alert"],
       ["answer", "alert"],
     ]);
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert"]);
     await h.service.handle(inbound("I hurt myself"));
     await h.service.handle(inbound("I will hurt myself again"));
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert", "urgent", "urgent"]);
   });
 
@@ -85,7 +85,7 @@ describe("moderation before any agent runs", () => {
     const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script("kill myself", { "self-harm/intent": 0.9 });
     await h.service.handle(inbound(`I want to kill myself ${"because ".repeat(60)}`));
-    await safety.alertsSettled();
+    await safety.settled();
     expect([...port.alerts[0]!.excerpt]).toHaveLength(200);
     expect(port.alerts[0]!.excerpt.endsWith("…")).toBe(true);
   });
@@ -115,12 +115,28 @@ describe("each answer is checked too", () => {
     h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
     await h.service.handle(inbound("Tell me about Hastings?"));
     const answer = port.delivered.find((r) => r.agent.name === "history_tutor")!;
+    await safety.settled();
     expect(port.replaced).toHaveLength(1);
     expect(port.replaced[0]!.reply.replyId).toBe(answer.replyId);
     expect(port.replaced[0]!.text).toMatch(/withheld/);
     const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ source: "output", action: "withhold", text: answer.text, platformMessageId: "test-msg-2" });
     expect(h.service.transcript(ref)!.entries.some((e) => e.kind === "message" && e.text === answer.text)).toBe(true);
+  });
+});
+
+describe("a withheld answer's edit", () => {
+  it("runs beside the conversation, retried while the platform fails, and logged once", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const { h, port, safety } = await setup({ logger });
+    port.failReplacements = 2;
+    h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
+    expect(await h.service.handle(inbound("Tell me about Hastings?"))).toMatchObject({ status: "completed" });
+    await safety.settled();
+    expect(port.replaceAttempts).toBe(3);
+    expect(port.replaced).toHaveLength(1);
+    expect(lines.filter((l) => l.includes("could not replace a withheld answer"))).toHaveLength(1);
   });
 });
 
@@ -154,7 +170,7 @@ describe("Azure's content filter", () => {
     expect(await h.service.handle(inbound("something awful"))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
     expect(port.delivered.map((r) => r.text)).toEqual([expect.stringContaining(DEFAULT_HELP_RESOURCES)]);
     expect(safety.listFlags({ platform: "test", workspace: "w1" })[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts).toHaveLength(1);
   });
 });
@@ -188,7 +204,7 @@ describe("alerts to the moderators' channel", () => {
     expect(port.alertAttempts).toBe(1);
     expect(port.alerts).toEqual([]);
     release();
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts).toHaveLength(1);
   });
 
@@ -198,7 +214,7 @@ describe("alerts to the moderators' channel", () => {
     port.failAlerts = 3;
     h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
     await h.service.handle(inbound("I want to die"));
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alertAttempts).toBe(4);
     expect(port.alerts).toHaveLength(1);
     expect(lines.filter((l) => l.includes("could not post a safety alert"))).toHaveLength(1);
@@ -225,12 +241,12 @@ describe("alerts to the moderators' channel", () => {
       harness.service.registerPort(port);
       harness.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
       await harness.service.handle(inbound("And the battle of Stamford Bridge?"));
-      await harness.service.classroomSafety()!.alertsSettled();
+      await harness.service.classroomSafety()!.settled();
       expect(port.alerts).toEqual([]);
 
       clock += 31 * 60_000;
       await harness.service.handle(inbound("And the battle of Agincourt?"));
-      await harness.service.classroomSafety()!.alertsSettled();
+      await harness.service.classroomSafety()!.settled();
       expect(port.alerts.map((a) => a.categories)).toEqual([{ violence: 0.7 }]);
       await harness.close();
       harness = undefined;
@@ -248,7 +264,7 @@ describe("alerts to the moderators' channel", () => {
     const id = flags.record({ conversationId: conversation.id, userId: "u1", userName: "Ada", source: "input", categories: { "self-harm/intent": 0.96 }, action: "block", severity: "urgent", text: "I want to die", platformMessageId: "pm-x" });
     expect(flags.claimAlert(id, { conversationId: conversation.id, categories: ["self-harm/intent"], urgent: true, windowMs: 3_600_000 })).toBe(true);
     await h.service.recover();
-    await safety.alertsSettled();
+    await safety.settled();
     expect(port.alerts).toEqual([expect.objectContaining({ flagId: id, severity: "urgent", student: { id: "u1", name: "Ada" }, platformMessageId: "pm-x", excerpt: "I want to die" })]);
     expect(flags.pendingAlerts()).toEqual([]);
   });

@@ -15,6 +15,9 @@ export class RecordingPort implements PlatformPort {
   /** Replies replaced in place (a withheld answer), and safety alerts posted. */
   readonly replaced: Array<{ reply: PostedReply; text: string }> = [];
   readonly alerts: SafetyAlert[] = [];
+  /** Every replaceReply call, failed ones included; fail the next N as an outage would. */
+  replaceAttempts = 0;
+  failReplacements = 0;
   /** Every postAlert call, failed ones included. */
   alertAttempts = 0;
   /** Fail the next N alert posts as an outage would. */
@@ -40,6 +43,11 @@ export class RecordingPort implements PlatformPort {
   }
 
   async replaceReply(reply: PostedReply, text: string): Promise<void> {
+    this.replaceAttempts++;
+    if (this.failReplacements > 0) {
+      this.failReplacements--;
+      throw new DeliveryError("delivery_transient", "platform unavailable");
+    }
     this.replaced.push({ reply, text });
   }
 

@@ -41,7 +41,8 @@ async function ask(bed: DiscordTestBed, text: string, username = "ada") {
 }
 
 const chatCompletions = (bed: DiscordTestBed) => bed.service.fakeOpenAI.requests.length;
-const alertsSettled = (bed: DiscordTestBed) => bed.service.service.classroomSafety()!.alertsSettled();
+/** Alerts and withheld-answer edits run beside the turn: wait for them. */
+const alertsSettled = (bed: DiscordTestBed) => bed.service.service.classroomSafety()!.settled();
 const alertMessages = (bed: DiscordTestBed) => bed.fake.messagesIn(bed.fake.channelId("moderators"));
 
 describe("Discord: a student writes about self-harm", () => {
@@ -130,6 +131,7 @@ describe("Discord: a flagged answer", () => {
     const bed = await start({ beforeStart: (fake) => fake.setCanManageWebhooks(false) });
     bed.service.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
     const { thread } = await ask(bed, "Tell me about Hastings?");
+    await alertsSettled(bed);
     const edits = bed.fake.callsTo("PATCH", new RegExp(`^/channels/${thread}/messages/\\d+$`));
     expect(edits.map((call) => [call.status, bodyOf(call).content])).toEqual([[200, `**History Tutor**\n${WITHHELD}`]]);
   });
@@ -139,6 +141,7 @@ describe("Discord: a flagged answer", () => {
     const bed = await start({ responder: () => ({ text: long }) });
     bed.service.fakeOpenAI.moderations.script("came the gore", { "violence/graphic": 0.9 });
     const { thread } = await ask(bed, "Tell me about a battle");
+    await alertsSettled(bed);
     const posted = bed.fake.messagesIn(thread).filter((m) => m.webhook_id !== undefined);
     expect(posted.length).toBeGreaterThan(1);
     expect(posted.map((m) => m.content)).toEqual([WITHHELD, ...posted.slice(1).map(() => "_(withheld)_")]);

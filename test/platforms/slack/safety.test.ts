@@ -39,7 +39,7 @@ async function ask(bot: SlackTestBot, service: ServiceHarness, text: string): Pr
   const body = slashCommandBody({ command: "/homework", text, userId: STUDENT.id, userName: STUDENT.name, channelId: CHANNEL, teamId: identity.teamId, teamDomain: identity.teamDomain, responseUrl: bot.fake.responseUrl() });
   expect((await bot.sender.sendCommand(body)).status).toBe(200);
   await bot.bot.idle();
-  await service.service.classroomSafety()!.alertsSettled();
+  await service.service.classroomSafety()!.settled();
   const root = bot.fake.messages({ channel: CHANNEL }).find((m) => m.threadTs === undefined);
   if (root === undefined) throw new Error("no root message was posted");
   return { root, replies: () => bot.fake.messages({ channel: CHANNEL, threadTs: root.ts }) };
@@ -50,7 +50,7 @@ async function follow(bot: SlackTestBot, service: ServiceHarness, threadTs: stri
   const { ts, event } = bot.fake.userWrites({ channel: CHANNEL, user: STUDENT.id, text, threadTs });
   expect((await bot.sender.sendEvent(eventCallback({ teamId: bot.fake.identity.teamId, event }))).status).toBe(200);
   await bot.bot.idle();
-  await service.service.classroomSafety()!.alertsSettled();
+  await service.service.classroomSafety()!.settled();
   return ts;
 }
 

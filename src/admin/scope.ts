@@ -1,7 +1,7 @@
 // What a console session may read: everything (operator), one server/workspace, or one conversation.
 
 import { z } from "zod";
-import type { ConsoleActor, ConsoleScope } from "../store/console/types.js";
+import type { ConsoleActor, ConsoleScope } from "./ports.js";
 
 export type { ConsoleActor, ConsoleScope };
 

@@ -1,7 +1,6 @@
 // The conversations page: the filter form, the search box, and one row per conversation, newest first.
 
-import { MATCH_END, MATCH_START } from "../../store/console/listing-queries.js";
-import type { ConversationListItem, ConversationPage } from "../ports.js";
+import { MATCH_END, MATCH_START, type ConversationListItem, type ConversationPage } from "../ports.js";
 import { formatTime } from "../time-zone.js";
 import { html, plural, query, type Html } from "./html.js";
 

@@ -2,7 +2,7 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import { scopeSql } from "./scope-sql.js";
-import type { AttachmentContent, AttachmentSummary, ConsoleScope } from "./types.js";
+import type { AttachmentContent, AttachmentSummary, ConsoleScope } from "../../admin/ports.js";
 
 interface SummaryRow {
   id: number;

@@ -1,6 +1,6 @@
 // The conversations table's own columns as the console reads them, and their mapping to the console's summary.
 
-import type { ConversationSummary } from "./types.js";
+import type { ConversationSummary } from "../../admin/ports.js";
 
 export interface ConversationRow {
   id: number;

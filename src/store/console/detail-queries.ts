@@ -5,7 +5,7 @@ import type { FlagQueries } from "./flag-queries.js";
 import { conversationSummary, type ConversationRow } from "./conversation-row.js";
 import { scopeSql } from "./scope-sql.js";
 import type { AttachmentQueries } from "./attachment-queries.js";
-import type { ConsoleScope, ConversationDetail, HandoffRecord, MessageRecord } from "./types.js";
+import type { ConsoleScope, ConversationDetail, HandoffRecord, MessageRecord } from "../../admin/ports.js";
 
 interface MessageRow {
   id: number;

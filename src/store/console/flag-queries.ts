@@ -2,7 +2,7 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import { scopeSql } from "./scope-sql.js";
-import type { ConsoleScope, FlagRecord } from "./types.js";
+import type { ConsoleScope, FlagRecord } from "../../admin/ports.js";
 
 interface FlagRow {
   id: number;

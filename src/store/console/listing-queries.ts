@@ -1,10 +1,10 @@
 // The console's conversation list: newest first, paged, filtered, and searched through the FTS5 index.
 
 import type { Database, Statement } from "better-sqlite3";
+import { MATCH_END, MATCH_START, type ConsoleScope, type ConversationListItem, type ConversationPage, type ConversationQuery } from "../../admin/ports.js";
 import { conversationSummary, type ConversationRow } from "./conversation-row.js";
 import { QUEUED_FLAG } from "./flag-queries.js";
 import { ftsQuery, scopeSql } from "./scope-sql.js";
-import type { ConsoleScope, ConversationListItem, ConversationPage, ConversationQuery } from "./types.js";
 
 interface ListRow extends ConversationRow {
   message_count: number;
@@ -15,9 +15,6 @@ interface ListRow extends ConversationRow {
 
 type Param = string | number;
 
-/** U+E000 and U+E001 (private use) mark matches in snippets: they survive HTML escaping, unlike any markup. */
-export const MATCH_START = "\uE000";
-export const MATCH_END = "\uE001";
 
 export class ListingQueries {
   /** One prepared statement per filter shape (a handful in practice), so SQLite plans each with the right indexes. */

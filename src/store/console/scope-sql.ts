@@ -1,6 +1,6 @@
 // Turns a console scope into a WHERE clause on conversations: every console query is bounded by it.
 
-import type { ConsoleScope } from "./types.js";
+import type { ConsoleScope } from "../../admin/ports.js";
 
 export interface SqlPart {
   readonly sql: string;

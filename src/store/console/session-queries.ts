@@ -1,7 +1,7 @@
 // The console's own state: used sign-in links, sessions, and the access log.
 
 import type { Database, Statement } from "better-sqlite3";
-import type { AccessEntry, AccessRecord, ConsoleScope, SessionRecord } from "./types.js";
+import type { AccessEntry, AccessRecord, ConsoleScope, SessionRecord } from "../../admin/ports.js";
 
 interface SessionRow {
   token_hash: string;

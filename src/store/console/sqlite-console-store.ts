@@ -1,4 +1,4 @@
-// The console's storage on Baton's SQLite database: the queries of this folder behind one asynchronous interface.
+// The console's storage on Baton's SQLite database: the queries of this folder behind the console's port (src/admin/ports.ts).
 
 import type { Database } from "better-sqlite3";
 import { AttachmentQueries } from "./attachment-queries.js";
@@ -12,13 +12,14 @@ import type {
   AccessRecord,
   AttachmentContent,
   ConsoleScope,
+  ConsoleStore,
   ConversationDetail,
   ConversationPage,
   ConversationQuery,
   FlagRecord,
   SessionRecord,
   UsageBreakdown,
-} from "./types.js";
+} from "../../admin/ports.js";
 
 /** The tables other features add in their own migrations, and the columns the console reads from them. */
 const OPTIONAL_TABLES = {
@@ -36,7 +37,7 @@ function hasTable(db: Database, table: keyof typeof OPTIONAL_TABLES): boolean {
 }
 
 /** Synchronous SQLite underneath; the interface is asynchronous so another database can implement it. */
-export class SqliteConsoleStore {
+export class SqliteConsoleStore implements ConsoleStore {
   readonly features: { readonly flags: boolean };
   private readonly sessions: SessionQueries;
   private readonly listing: ListingQueries;

@@ -3,7 +3,7 @@
 
 import type { Database } from "better-sqlite3";
 import { scopeSql } from "./scope-sql.js";
-import type { ConsoleScope, ModelTokens, UsageBreakdown, UsageBreakdownRow } from "./types.js";
+import type { ConsoleScope, ModelTokens, UsageBreakdown, UsageBreakdownRow } from "../../admin/ports.js";
 
 interface ReplyRow {
   key: string;

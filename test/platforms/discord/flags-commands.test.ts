@@ -3,6 +3,8 @@
 
 import { MessageFlags, OverwriteType, PermissionFlagsBits } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { SignedConsoleLinks } from "../../../src/admin/console-links.js";
+import { verifyLink } from "../../../src/admin/signed-link.js";
 import { FLAG_GONE, REVIEW_REFUSED } from "../../../src/platforms/discord/flags-command.js";
 import { SERVER_MODERATORS_ONLY } from "../../../src/platforms/discord/moderation-commands.js";
 import { NO_OPEN_FLAGS } from "../../../src/platforms/common/safety-summaries.js";
@@ -128,6 +130,21 @@ describe("/flags", () => {
     bed.service.service.forgetUser("discord", student.id, bed.fake.guildId);
     const answer = await answerTo(bed, bed.fake.clickButton({ user: bed.fake.world.users.get(moderator.id)!, messageId: command.originalMessageId!, customId }));
     expect(answer).toMatchObject({ type: 4, content: FLAG_GONE });
+  });
+
+  it("carries a signed link to the console's flags page, scoped to this server, when the console runs", async () => {
+    const secret = "discord-flags-console-secret-0123456789";
+    bed = await startDiscordTestBed({ safety: { moderation: true }, consoleLinks: new SignedConsoleLinks({ secret, publicUrl: "https://console.school.example" }) });
+    const role = bed.fake.addRole("Moderators", PermissionFlagsBits.ManageMessages);
+    const moderator = bed.fake.addUser("rivera", { nickname: "Ms Rivera", roles: [role.id] });
+    const answer = await answerTo(bed, slash(bed, "flags", moderator));
+    expect(answer.content).toBe(NO_OPEN_FLAGS);
+    const link = answer.components.flatMap((row) => row.components).find((button) => button.style === 5)!;
+    expect(link.label).toBe("Review flags in the console");
+    const url = new URL(link.url!);
+    expect(url.origin).toBe("https://console.school.example");
+    const claims = verifyLink(secret, url.searchParams.get("t")!, Date.now());
+    expect(claims).toMatchObject({ path: "/flags", scope: { kind: "workspace", platform: "discord", workspace: bed.fake.guildId } });
   });
 });
 

@@ -3,6 +3,8 @@
 // to one who is no longer a moderator; /homework-usage reports tokens and cost per agent.
 
 import { afterEach, describe, expect, it } from "vitest";
+import { SignedConsoleLinks } from "../../../src/admin/console-links.js";
+import { verifyLink } from "../../../src/admin/signed-link.js";
 import { NO_OPEN_FLAGS } from "../../../src/platforms/common/safety-summaries.js";
 import { REFUSAL } from "../../../src/platforms/slack/moderation-commands.js";
 import { slashCommandBody, type FakeEphemeral } from "../../support/fake-slack/index.js";
@@ -100,6 +102,18 @@ describe("/homework-flags", () => {
     expect(listing!.replaced).toBe(0);
     const [flag] = h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
     expect(flag!.reviewedAt).toBeUndefined();
+  });
+
+  it("carries a signed link to the console's flags page, scoped to this workspace, when the console runs", async () => {
+    const secret = "slack-flags-console-secret-0123456789";
+    h = await startServiceHarness({ safety: { moderation: true } });
+    t = await startSlackTestBot({ gateway: h.gateway, consoleLinks: new SignedConsoleLinks({ secret, publicUrl: "https://console.school.example" }) });
+    const [answer] = await run(t, "/homework-flags", "", MODERATOR.id);
+    expect(answer!.text).toBe(NO_OPEN_FLAGS);
+    const link = /<(https:\/\/console\.school\.example\/auth\?t=[^|>]+)\|Review flags in the console>/.exec(blockTexts(answer!));
+    expect(link).not.toBeNull();
+    const claims = verifyLink(secret, new URL(link![1]!.replace(/&amp;/g, "&")).searchParams.get("t")!, Date.now());
+    expect(claims).toMatchObject({ path: "/flags", scope: { kind: "workspace", platform: "slack", workspace: t.fake.identity.teamId } });
   });
 });
 

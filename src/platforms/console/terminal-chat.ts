@@ -34,7 +34,10 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   const turns = new WatchedTurns(input, port);
 
   // Only this conversation's unfinished work: another console thread's waits for its own session.
-  await turns.run((control) => service.recover(ref, control), (_, cancelled) => (cancelled ? "cancelled" : "answered"));
+  await turns.run(
+    (control) => service.recover(ref, control),
+    (recovered, cancelled) => (cancelled && recovered.turns + recovered.queued > 0 ? "cancelled" : "answered"),
+  );
   let asked = 0;
   while (!turns.leaving) {
     const answer = await askQuestion({ input, output, prompt: `${paint.bold("Q:")} `, history });
@@ -72,8 +75,11 @@ class WatchedTurns {
         leaveNow();
       }
     });
+    const running = turn({ observer: this.port, cancel: cancel.signal });
+    // Left behind by a second Ctrl-C, its end (or failure) is the service's close()'s to wait for, not ours.
+    running.catch(() => undefined);
     try {
-      const outcome = await Promise.race([turn({ observer: this.port, cancel: cancel.signal }), leave]);
+      const outcome = await Promise.race([running, leave]);
       this.port.endTurn(outcome === "left" ? "cancelled" : ending(outcome, cancel.signal.aborted));
     } finally {
       stopWatching();

@@ -20,7 +20,8 @@ export interface OpenAIChatClientOptions {
   /** The model name; for Azure, the deployment name. */
   readonly model: string;
   /**
-   * A stream that sends nothing for this long is abandoned as model_unavailable. The client's own `timeout` stops
+   * A stream that, once started, sends nothing for this long is abandoned as model_unavailable. Before it starts the
+   * client's own `timeout` and retries apply (a request that gets no headers is tried again); that timeout stops
    * at the response headers; without this, a model that hangs mid-answer would hold its conversation forever.
    */
   readonly streamIdleTimeoutMs?: number;
@@ -67,6 +68,8 @@ export class OpenAIChatClient implements ChatClient {
         { ...this.#params(request), stream: true, stream_options: { include_usage: true } },
         { signal: watchdog.signal },
       );
+      // Armed once the stream has started: until then the client's own timeout and retries (and retry-after) apply.
+      watchdog.rearm();
       for await (const chunk of stream) {
         watchdog.rearm();
         // Chunks already buffered would keep coming after an abort; nothing is said past it.
@@ -136,7 +139,7 @@ function toChatResponse(completion: ChatCompletion): ChatResponse {
   return completion.usage ? { ...response, usage: toTokenUsage(completion.usage) } : response;
 }
 
-/** Aborts a stream that has been silent for `timeoutMs`, and forwards the caller's own abort. */
+/** Aborts a stream that has been silent for `timeoutMs` once armed (rearm), and forwards the caller's own abort. */
 class IdleWatchdog {
   readonly #controller = new AbortController();
   readonly #timeoutMs: number | undefined;
@@ -150,7 +153,6 @@ class IdleWatchdog {
     this.#outer = outer;
     if (outer?.aborted) this.#controller.abort(outer.reason);
     outer?.addEventListener("abort", this.#forward, { once: true });
-    this.rearm();
   }
 
   get signal(): AbortSignal {

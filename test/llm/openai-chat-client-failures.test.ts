@@ -102,6 +102,29 @@ describe("a model that hangs mid-answer", () => {
     expect(deltas).toEqual(["The "]);
   });
 
+  it("leaves a model that sends no headers to the client's own timeout and retries (the watchdog starts with the stream)", async () => {
+    fake.enqueue({ text: "never sent", stallUntil: new Promise<void>(() => {}) }, { text: "William of Normandy." });
+    const client = new OpenAIChatClient({
+      client: new OpenAI({ apiKey: "sk-test-key", baseURL: fake.url, maxRetries: 1, timeout: 200 }),
+      model: "gpt-test",
+      streamIdleTimeoutMs: 200,
+    });
+    const { response } = await collect(client.getStreamingResponse(QUESTION));
+    expect(response.text).toBe("William of Normandy.");
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("waits out a retry-after longer than streamIdleTimeoutMs between the client's attempts", async () => {
+    fake.enqueue({ status: 429, retryAfterSeconds: 1 }, { text: "William of Normandy." });
+    const client = new OpenAIChatClient({
+      client: new OpenAI({ apiKey: "sk-test-key", baseURL: fake.url, maxRetries: 1, timeout: 5_000 }),
+      model: "gpt-test",
+      streamIdleTimeoutMs: 300,
+    });
+    const { response } = await collect(client.getStreamingResponse(QUESTION));
+    expect(response.text).toBe("William of Normandy.");
+  });
+
   it("still reports the caller's own abort as an abort", async () => {
     fake.enqueue({ text: "The Normans won it in 1066.", stallAfterChunks: 2 });
     const client = new OpenAIChatClient({ client: new OpenAI({ apiKey: "k", baseURL: fake.url, maxRetries: 0 }), model: "m", streamIdleTimeoutMs: 60_000 });

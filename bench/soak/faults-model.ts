@@ -26,7 +26,7 @@ interface FaultKind {
 const KINDS: readonly FaultKind[] = [
   { kind: "model 429", scripts: (severe) => repeat(severe ? 3 : 1, { status: 429, retryAfterSeconds: 0 }), detail: "HTTP 429 with retry-after: 0, 1× or 3× in a row" },
   { kind: "model 500", scripts: (severe) => repeat(severe ? 3 : 1, { status: 500 }), detail: "HTTP 500, 1× or 3× in a row" },
-  { kind: "model stall", scripts: (severe, release) => repeat(severe ? 3 : 1, { stallUntil: release, text: "late" }), detail: "no response headers until the client's timeout, 1× or 3×" },
+  { kind: "model stall", scripts: (severe, release) => repeat(severe ? 3 : 1, { stallUntil: release, text: "late" }), detail: "no response headers until the client's timeout (2 s), 1× or 3×" },
   { kind: "model cut stream", scripts: (severe) => repeat(severe ? 3 : 1, { text: "a long answer that never finishes", cutAfterChunks: 2 }), detail: "socket destroyed after 2 SSE events, 1× or 3×" },
   { kind: "model empty answer", scripts: (severe) => repeat(severe ? 2 : 1, { text: "" }), detail: "no text and no tool call, 1× or 2× (the engine asks once more)" },
   {
@@ -46,12 +46,14 @@ export async function runModelFaults(options: ModelFaultOptions): Promise<FaultR
   for (const kind of KINDS) {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const rig = await startSlackRig({ modelTimeoutMs: 1_500 });
+    const stall = kind.kind === "model stall";
+    // LLM_TIMEOUT_MS: long enough for a loaded machine's real answers, short for the stalls (which only wait, so all at once).
+    const rig = await startSlackRig({ modelTimeoutMs: stall ? 2_000 : 5_000 });
     try {
       const sent: SentQuestion[] = [];
       let injected = 0;
       await within(
-        inBatches(options.turnsPerKind, options.concurrency, async (i) => {
+        inBatches(options.turnsPerKind, stall ? options.turnsPerKind : options.concurrency, async (i) => {
           const tag = tagOf(++serial);
           // Every other turn's fault outlasts the retries: both paths (absorbed, failed-and-told) are always exercised.
           const severe = i % 2 === 1;

@@ -36,7 +36,14 @@ function answerClock(rig: SlackRig, tags: readonly string[]): Map<string, number
 function row(kind: string, rig: SlackRig, sent: readonly SentQuestion[], sentAt: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>, wallMs: number): FloodRow {
   const latencies = Float64Array.from([...seen].map(([tag, at]) => at - sentAt.get(tag)!)).sort();
   const threads = new Set(sent.map((q) => q.thread));
-  return { kind, tally: tally(sent, rig.posts(threads), FAILURE_NOTICES), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), wallMs };
+  return {
+    kind,
+    tally: tally(sent, rig.posts(threads), FAILURE_NOTICES),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    wallMs,
+    redelivered: rig.redeliveries(),
+  };
 }
 
 async function oneThreadFlood(options: FloodOptions, serial: number): Promise<FloodRow> {

@@ -26,7 +26,7 @@ export function renderSoakReport(results: SoakResults): string {
   for (const row of results.floods) {
     const { tally } = row;
     const order = tally.outOfOrder === 0 ? "in order" : `OUT OF ORDER ${tally.outOfOrder}`;
-    lines.push(`| flood | ${cell(row.kind)} | ${tally.sent} | ${tally.completed} | ${tally.failedAndTold} | ${tally.lost} | ${tally.duplicated} | ${cell(`${order}; turn p50 ${ms(row.p50Ms)}, p99 ${ms(row.p99Ms)}; all answered in ${ms(row.wallMs)}`)} |`);
+    lines.push(`| flood | ${cell(row.kind)} | ${tally.sent} | ${tally.completed} | ${tally.failedAndTold} | ${tally.lost} | ${tally.duplicated} | ${cell(`${order}; turn p50 ${ms(row.p50Ms)}, p99 ${ms(row.p99Ms)}; all answered in ${ms(row.wallMs)}${row.redelivered > 0 ? `; ${row.redelivered} deliveries not acked at once, retried as Slack does` : ""}`)} |`);
   }
   for (const row of results.hostile) {
     lines.push(`| hostile | ${cell(row.input)} | | | | | | ${cell(`${row.outcome}${row.asPromised ? "" : " — NOT AS PROMISED"}`)} |`);

@@ -23,6 +23,8 @@ export interface FloodRow {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly wallMs: number;
+  /** Deliveries the receiver did not ack with a 200, retried as Slack retries them (same event_id). */
+  readonly redelivered: number;
 }
 
 export interface HostileRow {

@@ -2,6 +2,7 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import pino from "pino";
 import { createConversationApp, type ConversationApp } from "../../src/app.js";
@@ -17,6 +18,8 @@ export const SIGNING_SECRET = "soak-signing-secret-0123456789abcdef";
 export const STUDENT = { id: "U0STUDENT", name: "ada", displayName: "Ada Lovelace" } as const;
 export const MODERATOR = { id: "U0MOD", name: "mod" } as const;
 export const CHANNEL = "C0HOMEWORK";
+/** Slack retries an unacked event 3 times (at once, after 1 min, after 5 min); the soak keeps the count, not the minutes. */
+const SLACK_RETRY_DELAYS_MS = [100, 1_000, 3_000];
 const ROSTER = new URL("../../agents.yaml", import.meta.url).pathname;
 
 /** The service's defaults (src/config/env.ts) with the rate limit off unless a scenario turns it on. */
@@ -41,6 +44,8 @@ export interface SlackRig {
   mention(tag: string, text: string): Promise<{ question: SentQuestion; status: number }>;
   /** A student replies in a thread the bot already answers in. */
   reply(thread: string, tag: string, text: string): Promise<{ question: SentQuestion; status: number }>;
+  /** Deliveries that Slack would have retried (no 200 in time, or a dead connection), and retried here. */
+  readonly redeliveries: () => number;
   /** What the bot posted in these threads, as the fake Slack holds it, in the order it was posted. */
   posts(threads?: ReadonlySet<string>): ReceivedPost[];
   close(): Promise<void>;
@@ -83,6 +88,24 @@ export async function startSlackRig(options: SlackRigOptions = {}): Promise<Slac
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
   const teamId = fakeSlack.identity.teamId;
   const botUserId = fakeSlack.identity.botUserId;
+  let redeliveries = 0;
+  /** As Slack delivers an event: retried (same event_id, X-Slack-Retry-Num) when it is not acked with a 200. */
+  const deliver = async (body: Record<string, unknown>): Promise<number> => {
+    let status = 0;
+    for (let attempt = 0; attempt <= SLACK_RETRY_DELAYS_MS.length; attempt++) {
+      if (attempt > 0) {
+        redeliveries++;
+        await delay(SLACK_RETRY_DELAYS_MS[attempt - 1]!);
+      }
+      try {
+        ({ status } = await sender.sendEvent(body, attempt === 0 ? {} : { retryNum: attempt, retryReason: status === 0 ? "http_error" : "http_timeout" }));
+      } catch {
+        status = 0; // refused or reset: the receiver never answered
+      }
+      if (status === 200) break;
+    }
+    return status;
+  };
   return {
     fakeSlack,
     fakeModel,
@@ -91,16 +114,17 @@ export async function startSlackRig(options: SlackRigOptions = {}): Promise<Slac
     bot,
     sender,
     databasePath,
+    redeliveries: () => redeliveries,
     async mention(tag, text) {
       // The student's message is in the channel, as on Slack (reading the thread back finds its root).
       const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text: `<@${botUserId}> ${tag} ${text}` });
       const event = appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text: `<@${botUserId}> ${tag} ${text}`, ts });
-      const { status } = await sender.sendEvent(eventCallback({ teamId, event, eventId: nextEventId() }));
+      const status = await deliver(eventCallback({ teamId, event, eventId: nextEventId() }));
       return { question: { thread: ts, tag }, status };
     },
     async reply(thread, tag, text) {
       const { event } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text: `${tag} ${text}`, threadTs: thread });
-      const { status } = await sender.sendEvent(eventCallback({ teamId, event, eventId: nextEventId() }));
+      const status = await deliver(eventCallback({ teamId, event, eventId: nextEventId() }));
       return { question: { thread, tag }, status };
     },
     posts(threads) {

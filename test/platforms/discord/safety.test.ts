@@ -2,7 +2,7 @@
 // fake OpenAI server's /v1/moderations scripted — blocked messages, the alert embed and its link, withheld answers edited
 // away, an outage let through, and the daily cap.
 
-import type { APIEmbed } from "discord.js";
+import { PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { USAGE_CAP_NOTICE } from "../../../src/bot/usage-meter.js";
 import { DEFAULT_HELP_RESOURCES } from "../../../src/config/safety-policy.js";
@@ -186,5 +186,33 @@ describe("Discord: without an alert channel", () => {
     await bed.close();
     const withChannel = await start();
     expect(withChannel.logs.filter((l) => String(l.msg).includes("DISCORD_ALERT_CHANNEL_ID"))).toEqual([]);
+  });
+});
+
+describe("Discord: an alert channel the bot may not post in", () => {
+  it("is refused (403 50013): logged once, not retried, the flag kept as not alerted; the student still gets the caring reply", async () => {
+    const bed = await start({
+      beforeStart: (fake) =>
+        fake.setOverwrite(fake.channelId("moderators"), { id: fake.world.botRoleId, type: 0, allow: "0", deny: String(PermissionFlagsBits.SendMessages) }),
+    });
+    bed.service.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    const { thread } = await ask(bed, "I want to die");
+    await alertsSettled(bed);
+    expect(webhookPostsTo(bed.fake, thread)).toHaveLength(1);
+    const posts = bed.fake.calls.filter((c) => c.method === "POST" && c.path === `/channels/${bed.fake.channelId("moderators")}/messages`);
+    expect(posts.map((c) => [c.status, (c.response as { code?: number }).code])).toEqual([[403, 50013]]);
+    expect(bed.logs.filter((l) => String(l.msg).startsWith("could not post a safety alert"))).toHaveLength(1);
+    const flags = bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
+    expect(flags[0]!.alert).toBe("failed");
+  });
+
+  it("500s from Discord past discord.js's own retries: Baton tries again until the alert is posted, with one log line", async () => {
+    const bed = await start({ beforeStart: (fake) => fake.failWithServerError({ method: "POST", path: new RegExp(`^/channels/${fake.channelId("moderators")}/messages$`), times: 6 }) });
+    bed.service.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    await ask(bed, "I want to die");
+    await alertsSettled(bed);
+    expect(alertMessages(bed)).toHaveLength(1);
+    expect(bed.fake.faultsServed()).toBe(6);
+    expect(bed.logs.filter((l) => String(l.msg).startsWith("could not post a safety alert"))).toHaveLength(1);
   });
 });

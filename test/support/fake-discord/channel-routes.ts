@@ -1,6 +1,6 @@
 // REST routes of the fake Discord for the gateway URL, the bot user, channels, messages, threads and typing.
 
-import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, ThreadAutoArchiveDuration } from "discord.js";
+import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, PermissionFlagsBits, ThreadAutoArchiveDuration } from "discord.js";
 import { DiscordApiFailure, missingPermissions, threadAlreadyCreated, unknownChannel, unknownMessage } from "./api-errors.js";
 import type { FakeGateway } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
@@ -64,7 +64,12 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
       path: "/channels/:channelId/messages",
       botAuth: true,
       handle: ({ params, body }) => {
-        channelOrFail(params.channelId!);
+        const channel = channelOrFail(params.channelId!);
+        // As Discord: a channel the bot cannot see is Missing Access (50001); one it may not post in, Missing Permissions.
+        const bits = world.permissionsIn(world.botUser.id, channel.id);
+        if ((bits & PermissionFlagsBits.ViewChannel) === 0n) throw new DiscordApiFailure(403, 50001, "Missing Access");
+        const send = channel.type === ChannelType.GuildText ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.SendMessagesInThreads;
+        if ((bits & send) === 0n) throw missingPermissions();
         const input = objectBody(body);
         const content = validateMessageBody(input);
         const reference = input.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;

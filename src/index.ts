@@ -3,6 +3,7 @@
 export * from "./workflow/index.js";
 export { OpenAIChatClient, DemoChatClient, createChatClient, type LlmSettings } from "./llm/index.js";
 export { ConversationService, type ConversationServiceOptions, type ServiceLimits } from "./bot/conversation-service.js";
+export type { TurnControl, TurnObserver } from "./bot/turn-runner.js";
 export type * from "./bot/ports.js";
 export { createConversationApp, type ConversationApp, type ConversationAppOptions } from "./app.js";
 export { loadRoster, parseRoster, buildWorkflow } from "./config/agents-file.js";

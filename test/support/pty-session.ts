@@ -31,6 +31,8 @@ export class PtySession {
       for (const wake of this.waiters) wake();
     });
     this.child.stderr.on("data", (data: Buffer) => (this.output += `[pty-host] ${data.toString("utf8")}`));
+    // Without python3 the tests fail saying so (it is also what builds better-sqlite3 from source).
+    this.child.on("error", (error) => (this.output += `[pty-host] cannot start python3: ${error.message}\n`));
     this.exited = new Promise((resolve) => this.child.once("close", (code) => resolve(code)));
   }
 

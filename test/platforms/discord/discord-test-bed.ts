@@ -27,6 +27,8 @@ export interface DiscordTestBedOptions {
   readonly consoleLinks?: ConsoleLinks;
   /** Moderation and caps in the service; with it, the service logs into `logs` too. */
   readonly safety?: ServiceHarnessOptions["safety"];
+  /** Another agents file, written once the fake's channel ids are known (e.g. for `channels:`). */
+  readonly agentsFile?: (fake: FakeDiscord) => string;
 }
 
 export interface DiscordTestBed {
@@ -70,6 +72,7 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
   const service = await startServiceHarness({
     ...(options.responder === undefined ? {} : { responder: options.responder }),
     ...(options.safety === undefined ? {} : { safety: options.safety, logger }),
+    ...(options.agentsFile === undefined ? {} : { agentsFile: options.agentsFile(fake) }),
   });
   options.beforeStart?.(fake);
   const settings: DiscordSettings = {

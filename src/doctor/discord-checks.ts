@@ -17,6 +17,7 @@ import {
 import { describeNetworkFailure } from "../network-failure.js";
 import { discordInviteUrl, OPTIONAL_CHANNEL_PERMISSIONS, REQUIRED_CHANNEL_PERMISSIONS } from "../platforms/discord/invite-url.js";
 import type { DiscordSettings } from "../platforms/discord/settings.js";
+import { checkAlertChannel } from "./discord-alert-channel.js";
 import { channelPermissions } from "./discord-permissions.js";
 import { DoctorReport } from "./report.js";
 
@@ -48,6 +49,7 @@ export async function checkDiscord(settings: DiscordSettings): Promise<DoctorRep
       }
     }
     await checkChannels(report, rest, bot, checked.slice(0, MAX_GUILDS), settings.channelIds);
+    await checkAlertChannel(report, rest, bot, settings.alertChannelId);
   } catch (error) {
     explain(report, error, api);
   }

@@ -1,5 +1,6 @@
 // The doctor's Discord checks against the fake Discord: token, application id, intent, servers, channel permissions.
 
+import { PermissionFlagsBits } from "discord.js";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../support/fake-discord/index.js";
 import { closedPort, doctor, sentences } from "./doctor-support.js";
@@ -105,4 +106,27 @@ it("an unreachable Discord is a network failure, never a refused token", async (
   expect(sentences(result, "Discord", "fail")).toEqual([
     `cannot reach 127.0.0.1:${port}: ECONNREFUSED — nothing is listening there: a wrong URL, or a firewall or proxy refusing the connection`,
   ]);
+});
+
+it("DISCORD_ALERT_CHANNEL_ID: posting works, the bot lacks Embed Links there, or the channel does not exist", async () => {
+  const alerts = fake.world.addTextChannel("baton-alerts");
+  try {
+    const ok = await doctor(env({ DISCORD_ALERT_CHANNEL_ID: alerts.id }));
+    expect(sentences(ok, "Discord", "ok")).toContain("alert channel #baton-alerts: safety alerts can be posted");
+    expect(sentences(ok, "Discord", "fail")).toEqual([]);
+
+    fake.setOverwrite(alerts.id, { id: fake.world.botRoleId, type: 0, allow: "0", deny: String(PermissionFlagsBits.EmbedLinks) });
+    const denied = await doctor(env({ DISCORD_ALERT_CHANNEL_ID: alerts.id }));
+    expect(denied.findings.find((f) => f.area === "Discord" && f.status === "fail")).toMatchObject({
+      message: "alert channel #baton-alerts: the bot lacks Embed Links, so safety alerts cannot be posted",
+      fix: "give the Baton role Embed Links in #baton-alerts (Edit Channel → Permissions)",
+    });
+
+    const missing = await doctor(env({ DISCORD_ALERT_CHANNEL_ID: "123456789012345678" }));
+    expect(sentences(missing, "Discord", "fail")).toEqual([
+      "DISCORD_ALERT_CHANNEL_ID=123456789012345678: the bot cannot see that channel, so safety alerts cannot be posted",
+    ]);
+  } finally {
+    fake.world.channels.delete(alerts.id);
+  }
 });

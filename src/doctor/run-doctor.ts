@@ -8,6 +8,7 @@ import { DemoChatClient } from "../llm/demo-chat-client.js";
 import { checkDatabase } from "./database-checks.js";
 import { checkDiscord } from "./discord-checks.js";
 import { checkModel } from "./model-checks.js";
+import { checkModeration } from "./moderation-checks.js";
 import { DoctorReport, formatFindings, type Finding } from "./report.js";
 import { checkSlack } from "./slack-checks.js";
 
@@ -30,6 +31,7 @@ export async function runDoctor(settings: Settings, options: { readonly color?: 
   // The network checks run side by side: a machine with no network should not wait for each timeout in turn.
   const network = await Promise.all([
     checkModel(settings.llm),
+    checkModeration(settings.safety.moderation),
     discord === undefined ? undefined : checkDiscord(discord),
     slack === undefined ? undefined : checkSlack(slack),
   ]);

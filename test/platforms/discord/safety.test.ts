@@ -216,3 +216,22 @@ describe("Discord: an alert channel the bot may not post in", () => {
     expect(bed.logs.filter((l) => String(l.msg).startsWith("could not post a safety alert"))).toHaveLength(1);
   });
 });
+
+describe("Discord: /history shows the flags", () => {
+  it("a moderator's /history marks the blocked message and the withheld answer", async () => {
+    const bed = await start();
+    bed.service.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    bed.service.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
+    const { thread, student } = await ask(bed, "Tell me about Hastings?");
+    const author = bed.fake.world.users.get(student.id)!;
+    const second = bed.fake.userSays({ channelId: thread, author, content: "I want to die" });
+    await bed.handled(second.id);
+    const role = bed.fake.addRole("Moderators", PermissionFlagsBits.ManageMessages);
+    const moderator = bed.fake.addUser("mod", { roles: [role.id] });
+    const interaction = bed.fake.slashCommand({ name: "history", user: moderator, channelId: thread, options: [] });
+    const call = await bed.fake.waitForCall((c) => c.path.startsWith(`/interactions/${interaction.id}/`));
+    const content = String((bodyOf(call).data as { content: string }).content).replaceAll("\\", "");
+    expect(content).toMatch(/here is the answer\.\n> ⚑ alert · withheld: the student saw a notice instead · violence\/graphic 0\.80 · flag #\d+/);
+    expect(content).toMatch(/I want to die\n> ⚑ urgent · blocked: no agent saw it · self-harm\/intent 0\.96 · flag #\d+/);
+  });
+});

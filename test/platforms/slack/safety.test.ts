@@ -8,7 +8,7 @@ import { DEFAULT_HELP_RESOURCES } from "../../../src/config/safety-policy.js";
 import { eventCallback, slashCommandBody, type FakeSlackMessage } from "../../support/fake-slack/index.js";
 import type { FakeResponder } from "../../support/fake-openai-server.js";
 import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../../support/service-harness.js";
-import { captureLogger, CHANNEL, STUDENT, startSlackTestBot, type LogLine, type SlackTestBot } from "./slack-test-bot.js";
+import { captureLogger, CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type LogLine, type SlackTestBot } from "./slack-test-bot.js";
 
 const ALERTS = "C0MODERATORS";
 const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
@@ -135,10 +135,11 @@ describe("Slack: the alert channel", () => {
 });
 
 describe("Slack: moderation outage and caps", () => {
-  it("an outage (500) lets the turn through, marks the message unchecked, and warns once", async () => {
+  it("an outage (500, then 429) lets the turn through, marks the message unchecked, and warns once", async () => {
     const { h, t, serviceLogs } = await start();
     h.fakeOpenAI.moderations.failWith({ status: 500 });
     const { root, replies } = await ask(t, h, "What is 2+2?");
+    h.fakeOpenAI.moderations.failWith({ status: 429, retryAfterSeconds: 0 });
     await follow(t, h, root.ts, "And 3+3?");
     expect(h.fakeOpenAI.requests.length).toBeGreaterThan(0);
     expect(replies().filter((m) => m.user === t.fake.identity.botUserId)).toHaveLength(4);
@@ -164,5 +165,24 @@ describe("Slack: without an alert channel", () => {
     const other = await startSlackTestBot({ gateway: h!.gateway, fake: t.fake });
     expect(other.logs.filter((l) => l.level === 40 && l.msg.includes("SLACK_ALERT_CHANNEL"))).toHaveLength(1);
     await other.bot.stop();
+  });
+});
+
+describe("Slack: /homework-history shows the flags", () => {
+  it("a moderator's transcript marks the blocked message and the withheld answer", async () => {
+    const { h, t } = await start();
+    h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
+    const { root } = await ask(t, h, "Tell me about Hastings?");
+    await follow(t, h, root.ts, "I want to die");
+    const { identity } = t.fake;
+    const before = t.fake.responses.length;
+    const link = `<https://${identity.teamDomain}.slack.com/archives/${CHANNEL}/p${root.ts.replace(".", "")}>`;
+    const body = slashCommandBody({ command: "/homework-history", text: link, userId: MODERATOR.id, channelId: CHANNEL, teamId: identity.teamId, teamDomain: identity.teamDomain, responseUrl: t.fake.responseUrl() });
+    expect((await t.sender.sendCommand(body)).status).toBe(200);
+    await t.bot.idle();
+    const text = t.fake.responses.slice(before).map((r) => String(r.body.text)).join("\n");
+    expect(text).toMatch(/here is the answer\.\n_⚑ alert · withheld: the student saw a notice instead · violence\/graphic 0\.80 · flag #\d+_/);
+    expect(text).toMatch(/> I want to die\n_⚑ urgent · blocked: no agent saw it · self-harm\/intent 0\.96 · flag #\d+_/);
   });
 });

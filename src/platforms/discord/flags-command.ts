@@ -35,7 +35,7 @@ export async function onFlags(context: BotContext, interaction: ChatInputCommand
   const review = context.gateway.safetyReview?.();
   if (review === undefined) return await reply(interaction, SAFETY_OFF);
   const scope: ModeratorScope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };
-  const flags = review.openFlags(scope, FLAGS_SHOWN);
+  const flags = fitting(review.openFlags(scope, FLAGS_SHOWN));
   const link = consoleButtonRow(context, interaction, { page: "flags" });
   if (flags.length === 0) return await reply(interaction, NO_OPEN_FLAGS, link);
   await reply(interaction, flagListing(flags), [reviewButtons(flags), ...link]);
@@ -64,10 +64,20 @@ function relisted(review: SafetyReview, scope: ModeratorScope, message: Message)
   const ids = rows.flatMap((row) =>
     row.components.flatMap((c) => (c.type === ComponentType.Button && "custom_id" in c && c.custom_id.startsWith(REVIEW_BUTTON_PREFIX) ? [Number(c.custom_id.slice(REVIEW_BUTTON_PREFIX.length))] : [])),
   );
-  const flags = ids.flatMap((id) => review.flag(scope, id) ?? []);
+  const flags = fitting(ids.flatMap((id) => review.flag(scope, id) ?? []));
   const others = rows.filter((row) => !row.components.some((c) => c.type === ComponentType.Button && "custom_id" in c && c.custom_id.startsWith(REVIEW_BUTTON_PREFIX)));
   if (flags.length === 0) return { content: NO_OPEN_FLAGS, components: others };
   return { content: flagListing(flags), components: [reviewButtons(flags).toJSON(), ...others] };
+}
+
+/** Discord's limit on a message's content. */
+const CONTENT_LIMIT = 2_000;
+
+/** The newest flags whose listing fits in one message (long category lists can crowd out the last ones). */
+function fitting(flags: readonly FlagRow[]): FlagRow[] {
+  const shown = [...flags];
+  while (shown.length > 1 && flagListing(shown).length > CONTENT_LIMIT) shown.pop();
+  return shown;
 }
 
 function flagListing(flags: readonly FlagRow[]): string {

@@ -132,6 +132,20 @@ describe("/flags", () => {
     expect(answer).toMatchObject({ type: 4, content: FLAG_GONE });
   });
 
+  it("lists only as many flags as fit in one Discord message, each listed flag with its button", async () => {
+    const { bed, moderator, student } = await start();
+    // Every category over its threshold: long headlines.
+    const all = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "sexual", "violence", "violence/graphic"];
+    bed.service.fakeOpenAI.moderations.script("essay", Object.fromEntries(all.map((c) => [c, 0.51])));
+    for (let i = 0; i < 5; i++) await studentSays(bed, student, `essay ${i}: ${"a very long question about the war, with every detail of it ".repeat(4)}`);
+    const listing = await answerTo(bed, slash(bed, "flags", moderator));
+    expect(listing.content.length).toBeLessThanOrEqual(2000);
+    const listed = [...listing.content.matchAll(/\*\*#(\d+)\*\*/g)].map((m) => `baton:review-flag:${m[1]}`);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(5);
+    expect(listing.components[0]!.components.map((b) => b.custom_id)).toEqual(listed);
+  });
+
   it("carries a signed link to the console's flags page, scoped to this server, when the console runs", async () => {
     const secret = "discord-flags-console-secret-0123456789";
     bed = await startDiscordTestBed({ safety: { moderation: true }, consoleLinks: new SignedConsoleLinks({ secret, publicUrl: "https://console.school.example" }) });

@@ -8,7 +8,7 @@ const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 const HOST = new URL("./pty-host.py", import.meta.url).pathname;
 
 /** Keys as a terminal sends them. */
-export const KEY = { enter: "\r", up: "\u001b[A", ctrlC: "\u0003", ctrlD: "\u0004" } as const;
+export const KEY = { enter: "\r", up: "\u001b[A", left: "\u001b[D", backspace: "\u007f", ctrlC: "\u0003", ctrlD: "\u0004" } as const;
 
 /** What the terminal shows after `output`: its screen's lines (spinner frames that were erased are gone). */
 export function screenText(output: string): string {
@@ -72,6 +72,19 @@ export class PtySession {
       }, options.timeoutMs ?? 20_000);
       this.waiters.add(wake);
       check();
+    });
+  }
+
+  /** Resolves once the program has written `count` more times (e.g. spinner frames: it is alive and reading keys). */
+  moreWrites(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      let left = count;
+      const wake = (): void => {
+        if (--left > 0) return;
+        this.waiters.delete(wake);
+        resolve();
+      };
+      this.waiters.add(wake);
     });
   }
 

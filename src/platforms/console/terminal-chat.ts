@@ -8,7 +8,7 @@ import type { TurnControl } from "../../bot/turn-runner.js";
 import { createPaint } from "./colours.js";
 import { consoleThread } from "./console-thread.js";
 import { InputHistory } from "./input-history.js";
-import { askQuestion, watchTurnKeys, type TerminalInput } from "./terminal-input.js";
+import { askQuestion, nextTypedLine, watchTurnKeys, type TerminalInput, type TurnKey } from "./terminal-input.js";
 import { TerminalPort, type TurnEnding } from "./terminal-port.js";
 
 export interface TerminalChatOptions {
@@ -40,7 +40,9 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   );
   let asked = 0;
   while (!turns.leaving) {
-    const answer = await askQuestion({ input, output, prompt: `${paint.bold("Q:")} `, history });
+    const typed = nextTypedLine(turns.typedAhead);
+    turns.typedAhead = typed.rest;
+    const answer = await askQuestion({ input, output, prompt: `${paint.bold("Q:")} `, history, typedAhead: typed.line });
     if (answer.kind === "exit") break;
     if (answer.text.trim() === "") continue;
     asked++;
@@ -57,6 +59,8 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
  */
 class WatchedTurns {
   leaving = false;
+  /** What was typed during the turns and not yet given to a prompt: the next questions, each ended by \r. */
+  typedAhead = "";
 
   constructor(
     private readonly input: TerminalInput,
@@ -67,14 +71,15 @@ class WatchedTurns {
     const cancel = new AbortController();
     let leaveNow!: () => void;
     const leave = new Promise<"left">((resolve) => (leaveNow = () => resolve("left")));
-    const stopWatching = watchTurnKeys(this.input, (key) => {
+    const onKey = (key: TurnKey): void => {
       if (key === "end") this.leaving = true;
       else if (!cancel.signal.aborted) cancel.abort();
       else {
         this.leaving = true;
         leaveNow();
       }
-    });
+    };
+    const watch = watchTurnKeys(this.input, onKey, this.typedAhead);
     const running = turn({ observer: this.port, cancel: cancel.signal });
     // Left behind by a second Ctrl-C, its end (or failure) is the service's close()'s to wait for, not ours.
     running.catch(() => undefined);
@@ -82,7 +87,7 @@ class WatchedTurns {
       const outcome = await Promise.race([running, leave]);
       this.port.endTurn(outcome === "left" ? "cancelled" : ending(outcome, cancel.signal.aborted));
     } finally {
-      stopWatching();
+      this.typedAhead = watch.stop();
     }
   }
 }

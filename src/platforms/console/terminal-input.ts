@@ -16,7 +16,14 @@ export type PromptAnswer = { readonly kind: "line"; readonly text: string } | { 
  * One prompt: a line, or exit on Ctrl-D or on Ctrl-C at an empty line (Ctrl-C with text clears the line). Each prompt
  * opens its own readline interface and closes it, so that nothing echoes the keys typed while an answer is written.
  */
-export function askQuestion(options: { input: TerminalInput; output: Writable; prompt: string; history: InputHistory }): Promise<PromptAnswer> {
+export function askQuestion(options: {
+  input: TerminalInput;
+  output: Writable;
+  prompt: string;
+  history: InputHistory;
+  /** One line typed while the last answer was written: shown after the prompt (and entered, if it ends with Enter). */
+  typedAhead?: string;
+}): Promise<PromptAnswer> {
   const { input, output, history } = options;
   return new Promise((resolve) => {
     const rl = createInterface({
@@ -56,29 +63,50 @@ export function askQuestion(options: { input: TerminalInput; output: Writable; p
       finish({ kind: "exit" });
     });
     rl.prompt();
+    if (options.typedAhead) rl.write(options.typedAhead);
   });
 }
 
 export type TurnKey = "interrupt" | "end";
 
+/** Escape sequences (arrows, function keys) typed during an answer: not part of the next question. */
+const ESCAPE_SEQUENCE = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/gu;
+
 /**
  * While an answer is written: the keys are read raw and not echoed; Ctrl-C (`interrupt`) and Ctrl-D (`end`) are
- * reported, anything else is dropped. Returns the function that stops watching.
+ * reported. What is typed meanwhile (after `carried`, typed during an earlier answer) is kept for the next prompts,
+ * each Enter ending a line; Ctrl-C throws it away, as it clears a prompt's line. `stop()` ends the watch and returns it.
  */
-export function watchTurnKeys(input: TerminalInput, onKey: (key: TurnKey) => void): () => void {
+export function watchTurnKeys(input: TerminalInput, onKey: (key: TurnKey) => void, carried = ""): { stop(): string } {
+  let ahead = carried;
   const onData = (data: Buffer | string): void => {
-    const text = typeof data === "string" ? data : data.toString("utf8");
+    const text = (typeof data === "string" ? data : data.toString("utf8")).replace(ESCAPE_SEQUENCE, "");
     for (const char of text) {
-      if (char === "\u0003") onKey("interrupt");
-      else if (char === "\u0004") onKey("end");
+      if (char === "\u0003") {
+        ahead = "";
+        onKey("interrupt");
+      } else if (char === "\u0004") onKey("end");
+      else if (char === "\r" || char === "\n") ahead = /[^\r]$/.test(ahead) ? `${ahead}\r` : ahead;
+      else if (char === "\u007f" || char === "\b") ahead = ahead.endsWith("\r") ? ahead : [...ahead].slice(0, -1).join("");
+      else if (char === "\u0015") ahead = ahead.slice(0, ahead.lastIndexOf("\r") + 1);
+      else if (char >= " ") ahead += char;
     }
   };
   input.setRawMode?.(true);
   input.on("data", onData);
   input.resume();
-  return () => {
-    input.off("data", onData);
-    input.pause();
-    input.setRawMode?.(false);
+  return {
+    stop: () => {
+      input.off("data", onData);
+      input.pause();
+      input.setRawMode?.(false);
+      return ahead;
+    },
   };
+}
+
+/** The first line typed ahead (with its Enter, if it has one) for the next prompt, and the rest for the ones after. */
+export function nextTypedLine(typedAhead: string): { line: string; rest: string } {
+  const end = typedAhead.indexOf("\r");
+  return end < 0 ? { line: typedAhead, rest: "" } : { line: typedAhead.slice(0, end + 1), rest: typedAhead.slice(end + 1) };
 }

@@ -89,6 +89,35 @@ describe("console chat on a terminal", { timeout: 60_000 }, () => {
     expect(screenLines(chat.raw).slice(-9)).toEqual([...turn, ...turn, "Q:"]);
   });
 
+  it("keeps what is typed during an answer, unechoed, for the next prompt (entered at once if it ended with Enter)", async () => {
+    const { fake: model, env } = await setUp();
+    const math = heldMathTutor(model);
+    const chat = start([], env);
+    let at = await chat.prompt();
+    chat.type(`What is the derivative of x^2?${KEY.enter}`);
+    await chat.waitFor(/Math Tutor is thinking…$/, { from: at });
+    // Typed at a live prompt, the left arrow would move the cursor ("Tell me about orld War 2W"); during an answer
+    // it is dropped, and nothing is echoed into the answer.
+    chat.type(`Tell me about Wxx${KEY.backspace}${KEY.backspace}${KEY.left}orld War 2${KEY.enter}and then`);
+    // The spinner turns a few more times: the keys were read meanwhile, in the same event loop.
+    await chat.moreWrites(4);
+    math.release();
+    await chat.waitFor(/History Tutor: history_tutor on "Tell me about World War 2": here is the answer\.\nQ: and then$/);
+    expect(screenLines(chat.raw).filter((line) => line !== "").slice(-9)).toEqual([
+      "Q: What is the derivative of x^2?",
+      "Triage: This is a math question. I'll hand this off to the math tutor.",
+      "→ Math Tutor",
+      'Math Tutor: math_tutor on "What is the derivative of x^2?": here is the answer.',
+      "Q: Tell me about World War 2",
+      "Triage: This is a history question. I'll hand this off to the history tutor.",
+      "→ History Tutor",
+      'History Tutor: history_tutor on "Tell me about World War 2": here is the answer.',
+      "Q: and then",
+    ]);
+    chat.type(KEY.ctrlC + KEY.ctrlC);
+    expect(await chat.exited).toBe(0);
+  });
+
   it("keeps the question history between sessions, in a file only its owner can read", async () => {
     const { env } = await setUp();
     const first = start([], env);

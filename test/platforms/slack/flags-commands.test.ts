@@ -104,6 +104,35 @@ describe("/homework-flags", () => {
     expect(flag!.reviewedAt).toBeUndefined();
   });
 
+  it("works over Socket Mode too: the click arrives as an interactive envelope, acked at once, and replaces the listing", async () => {
+    h = await startServiceHarness({ safety: { moderation: true } });
+    t = await startSlackTestBot({ gateway: h.gateway, settings: { appToken: "xapp-fake-app-token", signingSecret: undefined } });
+    await t.fake.socketMode.waitForConnection();
+    h.fakeOpenAI.moderations.script("fight", { violence: 0.8 });
+    const command = async (name: string, text: string, userId: string) => {
+      const form = slashCommandBody({
+        command: name,
+        text,
+        userId,
+        channelId: CHANNEL,
+        teamId: t!.fake.identity.teamId,
+        teamDomain: t!.fake.identity.teamDomain,
+        responseUrl: t!.fake.responseUrl({ channel: CHANNEL, user: userId }),
+      });
+      await t!.fake.socketMode.send({ type: "slash_commands", payload: Object.fromEntries(new URLSearchParams(form)) });
+      await t!.bot.idle();
+    };
+    await command("/homework", "there was a fight, who started the war of 1812?", STUDENT.id);
+    await command("/homework-flags", "", MODERATOR.id);
+    const listing = t.fake.ephemerals.at(-1)!;
+    const [button] = buttonsOf(listing);
+    const ack = await t.fake.socketMode.send({ type: "interactive", payload: t.fake.clickButton({ user: MODERATOR.id, messageTs: listing.ts, actionId: button!.action_id }) });
+    expect(ack.payload ?? {}).toEqual({});
+    await t.bot.idle();
+    expect(listing.replaced).toBe(1);
+    expect(blockTexts(listing)).toContain("✓ Reviewed by mod");
+  });
+
   it("carries a signed link to the console's flags page, scoped to this workspace, when the console runs", async () => {
     const secret = "slack-flags-console-secret-0123456789";
     h = await startServiceHarness({ safety: { moderation: true } });

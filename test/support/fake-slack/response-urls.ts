@@ -1,6 +1,7 @@
 // The fake Slack's response_url endpoints: each is good for five posts within 30 minutes; an ephemeral answer is kept
 // as a message only its person sees (what their buttons are clicked on), and a click's response_url may replace it.
 
+import { blockActionsPayload, findButton } from "./action-blocks.js";
 import { blocksProblems } from "./blocks.js";
 
 const USES = 5;
@@ -66,5 +67,33 @@ export class ResponseUrls {
     }
     if (body.response_type !== "in_channel") this.ephemerals.push({ ts: this.nextTs(), channel: target.channel, user: target.user, text, blocks, replaced: 0 });
     return { status: 200, body: { ok: true } };
+  }
+
+  /** A person's click on a button of an ephemeral message: its block_actions payload, with a response_url of its own. */
+  click(init: {
+    user: string;
+    userName: string;
+    messageTs: string;
+    actionId: string;
+    team: { readonly teamId: string; readonly teamDomain: string };
+    baseUrl: string;
+  }): Record<string, unknown> {
+    const message = this.ephemerals.find((m) => m.ts === init.messageTs);
+    if (message === undefined) throw new Error(`fake Slack: no ephemeral message ${init.messageTs}`);
+    if (message.user !== init.user) throw new Error(`fake Slack: ${init.user} cannot see the ephemeral message ${init.messageTs}`);
+    const button = findButton(message.blocks, init.actionId);
+    if (button === undefined) throw new Error(`fake Slack: message ${init.messageTs} has no button ${init.actionId}`);
+    if (message.channel === undefined) throw new Error("fake Slack: the ephemeral message has no channel (pass one to responseUrl)");
+    const id = this.create({ channel: message.channel, user: init.user, messageTs: message.ts });
+    return blockActionsPayload({
+      teamId: init.team.teamId,
+      teamDomain: init.team.teamDomain,
+      user: { id: init.user, name: init.userName },
+      channelId: message.channel,
+      messageTs: message.ts,
+      isEphemeral: true,
+      responseUrl: `${init.baseUrl}/responses/${id}`,
+      button,
+    });
   }
 }

@@ -4,7 +4,6 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { blockActionsPayload, findButton } from "./action-blocks.js";
 import { HeldCalls, type Hold } from "../held-calls.js";
 import { ResponseUrls, type FakeEphemeral } from "./response-urls.js";
 import { messageEvent } from "./signed-requests.js";
@@ -136,24 +135,8 @@ export class FakeSlack {
    * message was for can see it, so only they can click; a link button sends nothing.
    */
   clickButton(init: { user: string; messageTs: string; actionId: string }): Record<string, unknown> {
-    const message = this.#responseUrls.ephemerals.find((m) => m.ts === init.messageTs);
-    if (message === undefined) throw new Error(`fake Slack: no ephemeral message ${init.messageTs}`);
-    if (message.user !== init.user) throw new Error(`fake Slack: ${init.user} cannot see the ephemeral message ${init.messageTs}`);
-    const button = findButton(message.blocks, init.actionId);
-    if (button === undefined) throw new Error(`fake Slack: message ${init.messageTs} has no button ${init.actionId}`);
     const user = this.world.users.get(init.user);
-    if (message.channel === undefined) throw new Error("fake Slack: the ephemeral message has no channel (pass one to responseUrl)");
-    const responseUrl = `${this.#url}/responses/${this.#responseUrls.create({ channel: message.channel, user: init.user, messageTs: message.ts })}`;
-    return blockActionsPayload({
-      teamId: this.world.identity.teamId,
-      teamDomain: this.world.identity.teamDomain,
-      user: { id: init.user, name: user?.name ?? init.user.toLowerCase() },
-      channelId: message.channel,
-      messageTs: message.ts,
-      isEphemeral: true,
-      responseUrl,
-      button,
-    });
+    return this.#responseUrls.click({ ...init, userName: user?.name ?? init.user.toLowerCase(), team: this.world.identity, baseUrl: this.#url });
   }
 
   addUser(user: FakeSlackUser): void {

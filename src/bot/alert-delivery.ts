@@ -24,8 +24,9 @@ export class AlertDelivery {
     const port = this.options.port(flag.key.platform);
     const postAlert = port?.postAlert;
     if (port === undefined || postAlert === undefined) {
-      // No moderators' channel on this platform: nothing to post; the flag is still listed for moderators.
-      flags.settleAlertOf(flag.id, "sent");
+      // The alert channel was unset since the alert was decided (a restart with other settings): it cannot go out.
+      flags.settleAlertOf(flag.id, "failed");
+      logger.warn({ flagId: flag.id, platform: flag.key.platform }, "a pending safety alert has no alert channel to go to");
       return;
     }
     const alert = alertOf(flag);

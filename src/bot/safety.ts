@@ -180,6 +180,8 @@ export class SafetyStep {
    */
   private alert(conversation: ConversationRow, finding: SafetyFinding, flagId: number): void {
     if (finding.alert === "none") return;
+    // No moderators' channel on this platform: no alert is claimed (nor counted against the hour); /flags lists the flag.
+    if (this.ports.get(conversation.key.platform)?.postAlert === undefined) return;
     const { flags, alerts } = this.options;
     const claimed = flags.claimAlert(flagId, {
       conversationId: conversation.id,

@@ -255,6 +255,17 @@ describe("alerts to the moderators' channel", () => {
     }
   });
 
+  it("a platform without an alert channel claims no alert: the flag is stored, not marked alerted", async () => {
+    harness = await startServiceHarness({ safety: { moderation: true } });
+    const recording = new RecordingPort();
+    harness.service.registerPort({ platform: "test", deliver: (reply) => recording.deliver(reply) });
+    harness.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
+    await harness.service.handle(inbound("I want to die"));
+    const safety = harness.service.classroomSafety()!;
+    await safety.settled();
+    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toMatchObject([{ action: "block", severity: "urgent", alert: undefined }]);
+  });
+
   it("an alert decided before a restart but never posted is posted by recovery", async () => {
     const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });

@@ -10,11 +10,16 @@ import { createBoltLogger } from "../platforms/slack/bolt-logger.js";
 import { slackErrorOf } from "../platforms/slack/errors.js";
 import type { SlackSettings } from "../platforms/slack/settings.js";
 import { DoctorReport } from "./report.js";
+import { checkSlackAlertChannel } from "./slack-alert-channel.js";
 
 const DEFAULT_API = "https://slack.com/api/";
 export const defaultManifestPath: string = fileURLToPath(new URL("../../slack/manifest.yml", import.meta.url));
-/** Without it replies still work, under the app's name with the agent's name in bold. */
-const OPTIONAL_SCOPES = new Set(["chat:write.customize"]);
+/** Scopes Baton works without, and what is lost. */
+const OPTIONAL_SCOPES: ReadonlyMap<string, string> = new Map([
+  ["chat:write.customize", "replies come under the app's name with the agent's name in bold"],
+  ["channels:read", "the doctor cannot check a public SLACK_ALERT_CHANNEL"],
+  ["groups:read", "the doctor cannot check a private SLACK_ALERT_CHANNEL"],
+]);
 
 const REFUSED: Readonly<Record<string, string>> = {
   invalid_auth: "it is wrong, or belongs to another app",
@@ -41,9 +46,11 @@ export async function checkSlack(settings: SlackSettings, manifestPath = default
     );
   }
   try {
-    const auth = await new webApi.WebClient(settings.botToken, options).auth.test();
+    const client = new webApi.WebClient(settings.botToken, options);
+    const auth = await client.auth.test();
     report.ok(`SLACK_BOT_TOKEN is valid: @${auth.user ?? "bot"} in ${auth.team ?? auth.team_id ?? "the workspace"}`);
     checkScopes(report, auth.response_metadata?.scopes, manifestPath);
+    await checkSlackAlertChannel(report, client, settings.alertChannel);
   } catch (error) {
     explain(report, error, api, "SLACK_BOT_TOKEN", "OAuth & Permissions → reinstall the app, and copy the Bot User OAuth Token");
   }
@@ -63,8 +70,9 @@ function checkScopes(report: DoctorReport, granted: readonly string[] | undefine
   const fix = "add them under OAuth & Permissions → Bot Token Scopes (or update the app's manifest), then reinstall the app";
   const needed = missing.filter((scope) => !OPTIONAL_SCOPES.has(scope));
   if (needed.length > 0) report.fail(`the token lacks the scopes ${needed.join(", ")} that slack/manifest.yml asks for`, fix);
-  if (missing.some((scope) => OPTIONAL_SCOPES.has(scope))) {
-    report.warn("the token lacks chat:write.customize: replies come under the app's name with the agent's name in bold", fix);
+  for (const scope of missing) {
+    const loss = OPTIONAL_SCOPES.get(scope);
+    if (loss !== undefined) report.warn(`the token lacks ${scope}: ${loss}`, fix);
   }
   if (missing.length === 0) report.ok(`the token has every scope slack/manifest.yml asks for (${wanted.length})`);
 }

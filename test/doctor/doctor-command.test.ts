@@ -35,6 +35,9 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: slack.identity.botToken,
     SLACK_APP_TOKEN: slack.identity.appToken,
     SLACK_API_URL: slack.apiUrl,
+    // A deployment set up right has somewhere to send safety alerts.
+    DISCORD_ALERT_CHANNEL_ID: discord.channelId("general"),
+    SLACK_ALERT_CHANNEL: "C0MODERATORS",
   };
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { closedPort, doctor, sentences } from "./doctor-support.js";
 let fake: FakeSlack;
 beforeAll(async () => {
   fake = await FakeSlack.start();
+  fake.setChannel("C0ALERTS", { name: "moderators" });
 });
 afterAll(() => fake.close());
 afterEach(() => fake.setScopes(FULL_SCOPES));
@@ -15,15 +16,18 @@ const env = (extra: Record<string, string> = {}) => ({
   SLACK_BOT_TOKEN: fake.identity.botToken,
   SLACK_APP_TOKEN: fake.identity.appToken,
   SLACK_API_URL: fake.apiUrl,
+  SLACK_ALERT_CHANNEL: "C0ALERTS",
   ...extra,
 });
 
-it("a ready app passes: the bot token, every manifest scope, Socket Mode", async () => {
+it("a ready app passes: the bot token, every manifest scope, the alert channel, Socket Mode", async () => {
   const result = await doctor(env());
   expect(sentences(result, "Slack", "fail")).toEqual([]);
+  expect(sentences(result, "Slack", "warn")).toEqual([]);
   expect(sentences(result, "Slack", "ok")).toEqual([
     "SLACK_BOT_TOKEN is valid: @baton in Baton School",
-    "the token has every scope slack/manifest.yml asks for (9)",
+    "the token has every scope slack/manifest.yml asks for (11)",
+    "#moderators: safety alerts can be posted there (SLACK_ALERT_CHANNEL; the bot is a member)",
     "SLACK_APP_TOKEN opens a Socket Mode connection",
   ]);
 });

@@ -47,6 +47,7 @@ function channelProblem(world: FakeWorld, channel: string | undefined, forPostin
   const state = world.channel(channel);
   if (!state.exists) return fail("channel_not_found");
   if (forPosting && !state.member) return fail("not_in_channel");
+  if (forPosting && state.archived === true) return fail("is_archived");
   return undefined;
 }
 
@@ -238,6 +239,42 @@ const authTest: MethodHandler = (_params, world) => ({
 
 const connectionsOpen: MethodHandler = (_params, _world, options) => ({ ok: true, url: options.socketModeUrl });
 
+/**
+ * conversations.info as Slack documents it: channels:read for a public channel, groups:read for a private one; a
+ * private channel the bot is not in does not exist for it (channel_not_found); a public one reports is_member false.
+ */
+const conversationsInfo: MethodHandler = (params, world) => {
+  const id = text(params, "channel");
+  if (id === undefined || id === "") return fail("channel_not_found");
+  const state = world.channel(id);
+  const isPrivate = state.private ?? id.startsWith("G");
+  if (id.startsWith("D")) {
+    const scope = missingScope(world, "im:read");
+    if (scope !== undefined) return scope;
+  } else {
+    const scope = missingScope(world, isPrivate ? "groups:read" : "channels:read");
+    if (scope !== undefined) return scope;
+  }
+  if (!state.exists || (isPrivate && !state.member)) return fail("channel_not_found");
+  return {
+    ok: true,
+    channel: {
+      id,
+      name: state.name ?? id.toLowerCase(),
+      is_channel: !isPrivate && !id.startsWith("D"),
+      is_group: false,
+      is_im: id.startsWith("D"),
+      is_mpim: false,
+      is_private: isPrivate,
+      is_archived: state.archived ?? false,
+      is_general: false,
+      is_member: state.member,
+      created: 1_700_000_000,
+      creator: "U0CREATOR",
+    },
+  };
+};
+
 /** Methods called with the bot token. */
 export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "auth.test": authTest,
@@ -248,6 +285,7 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "users.info": usersInfo,
   "conversations.replies": conversationsReplies,
   "conversations.history": conversationsHistory,
+  "conversations.info": conversationsInfo,
   "assistant.threads.setStatus": setStatus,
 };
 

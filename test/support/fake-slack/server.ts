@@ -143,8 +143,8 @@ export class FakeSlack {
     this.world.users.set(user.id, user);
   }
 
-  setChannel(id: string, state: { member?: boolean; exists?: boolean }): void {
-    this.world.channels.set(id, { member: state.member ?? true, exists: state.exists ?? true });
+  setChannel(id: string, state: { member?: boolean; exists?: boolean; name?: string; private?: boolean; archived?: boolean }): void {
+    this.world.channels.set(id, { ...state, member: state.member ?? true, exists: state.exists ?? true });
   }
 
   setScopes(scopes: readonly string[]): void {

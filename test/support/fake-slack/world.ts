@@ -48,6 +48,12 @@ export interface FakeChannel {
   readonly member: boolean;
   /** False: every call naming it answers channel_not_found. */
   readonly exists: boolean;
+  /** conversations.info's name; default the id in lower case. */
+  readonly name?: string;
+  /** A private channel (default: ids starting with G): invisible to a bot that is not a member, read with groups:read. */
+  readonly private?: boolean;
+  /** conversations.info's is_archived (posting answers is_archived). */
+  readonly archived?: boolean;
 }
 
 export interface FakeSlackIdentity {
@@ -66,9 +72,11 @@ export const FULL_SCOPES: readonly string[] = [
   "app_mentions:read",
   "channels:history",
   "chat:write",
+  "channels:read",
   "chat:write.customize",
   "commands",
   "groups:history",
+  "groups:read",
   "im:history",
   "mpim:history",
   "users:read",

@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
 import type { RetryPolicy } from "./bot/delivery-retry.js";
 import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "./bot/attachments/types.js";
+import { AttachmentStore } from "./store/attachment-store.js";
 import type { ModerationClient } from "./bot/moderation-port.js";
 import { safetyOptions } from "./app-safety.js";
 import type { SafetySettings } from "./config/safety-settings.js";
@@ -41,6 +43,8 @@ export interface ConversationAppOptions {
   readonly busyTimeoutMs?: number;
   /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
   readonly slowSaveNoticeMs?: number;
+  /** What students may attach (src/config/attachment-settings.ts). Default DEFAULT_ATTACHMENT_LIMITS. */
+  readonly attachments?: AttachmentLimits;
 }
 
 export interface ConversationApp {
@@ -83,6 +87,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
       now,
     }),
     ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
+    attachments: { store: new AttachmentStore(db, now), limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
   });
   return {
     service,

@@ -26,6 +26,7 @@ function openApp(settings: Settings, logger: Logger): ConversationApp {
     llm: settings.llm,
     limits: settings.limits,
     safety: settings.safety,
+    attachments: settings.attachments,
     logger,
     traceContent: settings.tracing.content,
   });

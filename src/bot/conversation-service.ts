@@ -2,12 +2,16 @@
 
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
+import type { AttachmentStore } from "../store/attachment-store.js";
 import type { ConversationStore, RefusalReason } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
 import type { ReceivedEvents } from "../store/received-events.js";
 import { DatabaseBusyError, WriteGate } from "../store/write-gate.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
+import { prepareAttachments, refusalNotice, type PreparedAttachments } from "./attachments/prepare-attachments.js";
+import { attachmentTokens, fromQueued, storeAttachments, toQueued, type QueuedAttachment } from "./attachments/stored-attachments.js";
+import type { AttachmentLimits, PreparedAttachment } from "./attachments/types.js";
 import { ClassroomSafety, type SafetyOptions } from "./classroom-safety.js";
 import { cleanText } from "./input.js";
 import type { RetryPolicy } from "./delivery-retry.js";
@@ -62,7 +66,14 @@ export interface ConversationServiceOptions {
   readonly maxDeliveryAttempts?: number;
   /** The backoff between delivery attempts. Default: from 1 s, doubling, at most 30 s. */
   readonly deliveryRetry?: RetryPolicy;
+  /** Students' files (photos, PDFs, text files): without it, attachments are left out and only the text is read. */
+  readonly attachments?: { readonly store: AttachmentStore; readonly limits: AttachmentLimits };
 }
+
+/** A message waiting in the inbox, with the files intake already prepared. */
+type QueuedInbound = InboundMessage & { readonly queuedAttachments?: readonly QueuedAttachment[] };
+
+const NO_FILES: PreparedAttachments = { accepted: [], refused: [] };
 
 export const TOO_LONG_NOTICE = (limit: number): string =>
   `Sorry, that message is too long for me (the limit is ${limit.toLocaleString("en-US")} characters). Could you shorten it or split it up?`;
@@ -125,6 +136,7 @@ export class ConversationService implements ConversationGateway {
       gate: this.gate,
       logger: options.logger,
       window: { maxMessages: options.limits.historyMessages, maxTokens: options.limits.historyTokens },
+      ...(options.attachments === undefined ? {} : { attachments: { store: options.attachments.store, historyImages: options.attachments.limits.historyImages } }),
     });
   }
 
@@ -141,6 +153,10 @@ export class ConversationService implements ConversationGateway {
 
   safetyReview(): SafetyReview | undefined {
     return this.safety;
+  }
+
+  attachmentLimits(): AttachmentLimits | undefined {
+    return this.options.attachments?.limits;
   }
 
   receive(event: ReceivedEvent, options?: ReceiveOptions): Promise<Receipt | undefined> {
@@ -186,22 +202,30 @@ export class ConversationService implements ConversationGateway {
     const claim = (): boolean =>
       receipt === undefined ? store.recordInboundEvent(inbound.platform, inbound.eventId) : received.remove(receipt.receiptId);
     const text = cleanText(inbound.text);
-    if (text === "") {
+    const slow = { slowAfterMs: this.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE) };
+    // Awaited only when there are files: a text message is stored in the same tick it arrives, as before.
+    const files = (inbound.attachments ?? []).length === 0 ? NO_FILES : await this.prepareFiles(inbound);
+    const filesNotice = files.refused.length === 0 ? undefined : refusalNotice(files.refused, this.options.attachments!.limits);
+    if (text === "" && files.accepted.length === 0) {
+      if (filesNotice !== undefined) return this.refuseFiles(inbound, { claim, slow, notice: filesNotice });
       if (receipt !== undefined) await this.intake.drop(receipt);
       return { status: "ignored", reason: "empty" };
     }
     const shuttingDown = this.shutdown.signal.aborted;
     const userKey = `${inbound.platform}:${inbound.user.id}`;
-    const slow = { slowAfterMs: this.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE) };
     const refusal = shuttingDown ? undefined : this.refusalOf(userKey, text);
     if (refusal !== undefined) return this.refuse({ inbound, userKey, reason: refusal, claim, slow });
-    const cleaned: InboundMessage = { ...inbound, text };
+    // The downloaded bytes stay out of the inbox's JSON: what waits there is the prepared (downscaled) files.
+    const { attachments: _downloaded, ...rest } = inbound;
+    const cleaned: InboundMessage = { ...rest, text };
+    const prepared = files.accepted;
     const persist = (): { outcome: Promise<HandleOutcome> } => {
       const accepted = store.transaction(() => {
         const conversation = store.getOrCreateConversation(inbound);
         if (shuttingDown || this.queue.busy(conversation.id)) {
           // It waits behind a running turn, or for the next start: the inbox keeps it safe until then, across a crash too.
-          const payload = JSON.stringify(cleaned);
+          const queued: QueuedInbound = prepared.length === 0 ? cleaned : { ...cleaned, queuedAttachments: prepared.map(toQueued) };
+          const payload = JSON.stringify(queued);
           const inboxId =
             receipt === undefined
               ? inbox.accept(inbound.platform, inbound.eventId, inbound.user.id, payload)
@@ -212,11 +236,13 @@ export class ConversationService implements ConversationGateway {
         }
         // Nothing waits in this conversation: store the message now, deduplicated in the same transaction.
         if (!claim()) return undefined;
-        return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned) };
+        return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned, prepared) };
       });
       // Queued in the same synchronous step as the commit, so the next message of this conversation sees it busy.
       if (accepted === undefined) return { outcome: Promise.resolve({ status: "duplicate" }) };
       const id = accepted.conversation.id;
+      // Told before the answer: some files were not used (the rest, and the text, are answered).
+      if (filesNotice !== undefined) void this.notify(accepted.conversation, filesNotice).catch((error: unknown) => this.options.logger.warn({ err: error }, "could not queue the attachments notice"));
       if (shuttingDown) return { outcome: Promise.resolve({ status: "failed", conversationId: id, errorCode: "aborted" }) };
       this.limiter.take(userKey);
       if (accepted.kind === "stored") {
@@ -224,11 +250,37 @@ export class ConversationService implements ConversationGateway {
         return { outcome: this.queue.run(id, () => this.runTurn(id, message, control)) };
       }
       const { inboxId } = accepted;
-      return { outcome: this.queue.run(id, () => this.process(id, inboxId, cleaned, control)) };
+      return { outcome: this.queue.run(id, () => this.process(id, inboxId, cleaned, prepared, control)) };
     };
     const saved = await this.saving(inbound, persist, slow);
     if (saved === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
     return saved.outcome;
+  }
+
+  /** Checks, downloads are done: normalises images and reads documents (nothing when the service takes no files). */
+  private async prepareFiles(inbound: InboundMessage): Promise<PreparedAttachments> {
+    const files = this.options.attachments;
+    const sent = inbound.attachments ?? [];
+    if (sent.length === 0) return NO_FILES;
+    if (files === undefined) return NO_FILES;
+    return await prepareAttachments(sent, files.limits);
+  }
+
+  /** Only files, none usable: the event is claimed (a retry is a duplicate) and the student told why. */
+  private async refuseFiles(
+    inbound: InboundMessage,
+    input: { claim: () => boolean; slow: { slowAfterMs: number; onSlow: () => void }; notice: string },
+  ): Promise<HandleOutcome> {
+    const { store } = this.options;
+    const conversation = await this.saving(
+      inbound,
+      () => store.transaction(() => (input.claim() ? store.getOrCreateConversation(inbound) : undefined)),
+      input.slow,
+    );
+    if (conversation === "not_saved") return { status: "failed", conversationId: 0, errorCode: "database_busy" };
+    if (conversation === undefined) return { status: "duplicate" };
+    await this.notify(conversation, input.notice);
+    return { status: "ignored", reason: "empty" };
   }
 
   /** The first write of a message, through the gate; a message that cannot be saved at all is never dropped silently. */
@@ -293,20 +345,29 @@ export class ConversationService implements ConversationGateway {
     return { status: "rejected", reason, conversationId: conversation.id };
   }
 
-  private storeUserMessage(conversationId: number, inbound: InboundMessage): StoredMessage {
-    const { store } = this.options;
+  /** In the caller's transaction: the message, its files, its turn. */
+  private storeUserMessage(conversationId: number, inbound: InboundMessage, files: readonly PreparedAttachment[]): StoredMessage {
+    const { store, attachments } = this.options;
     const stored = store.appendUserMessage(conversationId, {
       userId: inbound.user.id,
       userName: inbound.user.name,
       text: inbound.text,
       ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+      ...(files.length === 0 || attachments === undefined ? {} : { extraTokens: attachmentTokens(files, attachments.limits.imageDetail) }),
     });
+    if (attachments !== undefined && files.length > 0) storeAttachments(attachments.store, stored.id, files);
     store.startTurnAttempt(stored.id);
     return stored;
   }
 
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
-  private async process(conversationId: number, inboxId: number, inbound: InboundMessage, control?: TurnControl): Promise<HandleOutcome> {
+  private async process(
+    conversationId: number,
+    inboxId: number,
+    inbound: InboundMessage,
+    files: readonly PreparedAttachment[],
+    control?: TurnControl,
+  ): Promise<HandleOutcome> {
     const { store, inbox } = this.options;
     // Shutting down: the message stays in the inbox and is taken up at the next start.
     if (this.shutdown.signal.aborted) return { status: "failed", conversationId, errorCode: "aborted" };
@@ -315,7 +376,7 @@ export class ConversationService implements ConversationGateway {
         // Gone: the user was forgotten while it waited, or another task already took it.
         if (!inbox.remove(inboxId)) return undefined;
         if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
-        return this.storeUserMessage(conversationId, inbound);
+        return this.storeUserMessage(conversationId, inbound, files);
       }),
     );
     if (message === undefined) return { status: "ignored", reason: "empty" };
@@ -395,14 +456,15 @@ export class ConversationService implements ConversationGateway {
         );
       }
       for (const row of inbox.waiting()) {
-        const inbound = JSON.parse(row.payload) as InboundMessage;
+        const { queuedAttachments, ...inbound } = JSON.parse(row.payload) as QueuedInbound;
         if (!mine(inbound)) continue;
+        const files = (queuedAttachments ?? []).map(fromQueued);
         queued++;
         const conversation = await this.gate.run(() => store.getOrCreateConversation(inbound));
         work.push(
           this.queue.run(conversation.id, () => {
             control.observer?.onResume?.(inbound.text);
-            return this.process(conversation.id, row.id, inbound, control);
+            return this.process(conversation.id, row.id, inbound, files, control);
           }),
         );
       }

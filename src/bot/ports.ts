@@ -1,5 +1,6 @@
 // The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
 
+import type { AttachmentLimits, InboundAttachment } from "./attachments/types.js";
 import type { IntakeGateway } from "./intake-ports.js";
 import type { SafetyAlert } from "./safety-alerts.js";
 import type { SafetyReview } from "./safety-review.js";
@@ -22,6 +23,8 @@ export interface InboundMessage extends ThreadRef {
   readonly text: string;
   /** The platform's id of the student's message, when there is one. */
   readonly platformMessageId?: string;
+  /** Files the student sent with it, downloaded by the adapter (intake checks, normalises and stores them). */
+  readonly attachments?: readonly InboundAttachment[];
 }
 
 /** How an agent shows itself on a platform. */
@@ -151,6 +154,8 @@ export interface ConversationGateway extends IntakeGateway {
   forgetUser(platform: string, userId: string, workspace?: string): number;
   /** The presentation of every agent of the roster, by agent name. */
   agents(): ReadonlyMap<string, AgentPresentation>;
+  /** What students may attach (the adapter checks sizes before downloading); absent: attachments are not read. */
+  attachmentLimits?(): AttachmentLimits | undefined;
   /** Flags and usage for the moderator commands; undefined (or absent) when safety is not configured. */
   safetyReview?(): SafetyReview | undefined;
 }

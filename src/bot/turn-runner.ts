@@ -2,6 +2,7 @@
 
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
+import type { AttachmentStore } from "../store/attachment-store.js";
 import { toChatMessage } from "../store/row-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
@@ -11,6 +12,7 @@ import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import { commitStep } from "./step-commit.js";
+import { windowMessages } from "./window-contents.js";
 
 export interface TurnRunnerOptions {
   readonly store: ConversationStore;
@@ -20,6 +22,8 @@ export interface TurnRunnerOptions {
   readonly gate: WriteGate;
   readonly logger: Logger;
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
+  /** Students' files: the window's messages carry them (the newest `historyImages` images as image parts). */
+  readonly attachments?: { readonly store: AttachmentStore; readonly historyImages: number };
   /** Azure's content filter stopped the prompt or the answer: the safety step replies instead of the unavailable notice. */
   readonly onContentFilter?: (conversation: ConversationRow, userMessage: StoredMessage, error: ContentFilterError) => Promise<void>;
 }
@@ -75,7 +79,9 @@ export class TurnRunner {
     // Messages after the student's are what the agents said before an interruption: continue from there.
     const resuming = later.length > 0;
     const agent = conversation.activeAgent ?? undefined;
-    const run = await InProcessExecution.stream(workflow, window.map(toChatMessage), {
+    const files = this.options.attachments;
+    const history = files === undefined ? window.map(toChatMessage) : windowMessages(window, files.store.withDataByMessages(window.filter((m) => m.role === "user").map((m) => m.id)), files.historyImages);
+    const run = await InProcessExecution.stream(workflow, history, {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });

@@ -5,6 +5,7 @@ import { parseEnv } from "node:util";
 import { z } from "zod";
 import type { ServiceLimits } from "../bot/conversation-service.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
+import type { AttachmentLimits } from "../bot/attachments/types.js";
 import { safetySettings, type SafetySettings } from "./safety-settings.js";
 import { UserError } from "../workflow/errors.js";
 
@@ -48,6 +49,13 @@ const EnvSchema = z.object({
   BATON_HISTORY_TOKENS: int(6_000, 1),
   BATON_RATE_LIMIT_PER_MINUTE: int(10, 0),
   RETENTION_DAYS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).optional()),
+
+  BATON_MAX_ATTACHMENTS: int(4, 0),
+  BATON_MAX_ATTACHMENT_MB: z.coerce.number({ error: "must be a number of megabytes" }).positive({ error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(10),
+  BATON_MAX_ATTACHMENT_CHARS: int(20_000, 1),
+  BATON_VISION: optionalText.pipe(z.enum(["on", "off"], { error: "must be on or off" }).optional()),
+  BATON_HISTORY_IMAGES: int(4, 0),
+  BATON_IMAGE_DETAIL: optionalText.pipe(z.enum(["auto", "low", "high"], { error: "must be auto, low or high" }).optional()),
 
   BATON_MODERATION: optionalText.pipe(z.enum(["openai", "off"]).optional()),
   BATON_MODERATION_API_KEY: optionalText,
@@ -98,6 +106,8 @@ export interface Settings {
   readonly llm: LlmSettings;
   readonly limits: ServiceLimits;
   readonly safety: SafetySettings;
+  /** Students' files: how many, how large, whether images are read, how many stay in the window. */
+  readonly attachments: AttachmentLimits;
   /** OpenTelemetry: spans are exported (OTLP over HTTP) only when an endpoint is set. */
   readonly tracing: TracingSettings;
   readonly env: Env;
@@ -141,6 +151,15 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
       ...(env.RETENTION_DAYS !== undefined ? { retentionDays: env.RETENTION_DAYS } : {}),
     },
     safety: safetySettings(env),
+    attachments: {
+      maxPerMessage: env.BATON_MAX_ATTACHMENTS,
+      maxBytes: Math.round(env.BATON_MAX_ATTACHMENT_MB * 1024 * 1024),
+      maxImageSide: 2048,
+      maxTextChars: env.BATON_MAX_ATTACHMENT_CHARS,
+      vision: env.BATON_VISION !== "off",
+      historyImages: env.BATON_HISTORY_IMAGES,
+      imageDetail: env.BATON_IMAGE_DETAIL ?? "auto",
+    },
     tracing: {
       ...(env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       content: env.BATON_TRACE_CONTENT === "1",
@@ -157,7 +176,7 @@ function shownValue(name: string, value: string | undefined): string {
 
 /** Azure when its endpoint is set; OpenAI (or a compatible server) when a key or base URL is; else the offline demo. */
 function llmSettings(env: Env): LlmSettings {
-  const retries = { maxRetries: env.LLM_MAX_RETRIES, timeoutMs: env.LLM_TIMEOUT_MS };
+  const retries = { maxRetries: env.LLM_MAX_RETRIES, timeoutMs: env.LLM_TIMEOUT_MS, ...(env.BATON_IMAGE_DETAIL === undefined ? {} : { imageDetail: env.BATON_IMAGE_DETAIL }) };
   if (env.AZURE_OPENAI_ENDPOINT !== undefined) {
     return {
       provider: "azure",

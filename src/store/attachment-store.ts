@@ -50,6 +50,7 @@ export class AttachmentStore {
   private readonly byMessage: Statement<[number], InfoRow>;
   private readonly byConversation: Statement<[number], InfoRow>;
   private readonly byId: Statement<[number], DataRow>;
+  private readonly byMessages: Statement<[string], DataRow>;
 
   constructor(
     db: Database,
@@ -65,6 +66,9 @@ export class AttachmentStore {
     this.byMessage = db.prepare(`SELECT ${INFO_COLUMNS} FROM attachments WHERE message_id = ? ORDER BY id`);
     this.byConversation = db.prepare(`SELECT ${INFO_COLUMNS} FROM attachments WHERE conversation_id = ? ORDER BY id`);
     this.byId = db.prepare(`SELECT ${INFO_COLUMNS}, data FROM attachments WHERE id = ?`);
+    this.byMessages = db.prepare(
+      `SELECT ${INFO_COLUMNS}, data FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id`,
+    );
   }
 
   /** Stores a file of a stored message; the message must exist. */
@@ -100,6 +104,12 @@ export class AttachmentStore {
 
   listByConversation(conversationId: number): AttachmentInfo[] {
     return this.byConversation.all(conversationId).map(toInfo);
+  }
+
+  /** The attachments of these messages with their bytes (a history window's), by message then in the order sent. */
+  withDataByMessages(messageIds: readonly number[]): StoredAttachment[] {
+    if (messageIds.length === 0) return [];
+    return this.byMessages.all(JSON.stringify(messageIds)).map((row) => ({ ...toInfo(row), data: new Uint8Array(row.data) }));
   }
 
   /** The attachment with its bytes, or undefined (never stored, or forgotten). */

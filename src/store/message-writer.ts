@@ -38,7 +38,7 @@ export class MessageWriter {
     if (message.role === "user") this.touch.run(at, conversationId, at);
     const toolCalls = message.toolCalls === undefined || message.toolCalls.length === 0 ? undefined : message.toolCalls;
     const toolCallsJson = toolCalls === undefined ? null : JSON.stringify(toolCalls);
-    const tokenEstimate = estimateTokens(message.text, toolCallsJson);
+    const tokenEstimate = estimateTokens(message.text, toolCallsJson) + (message.extraTokens ?? 0);
     const turnStatus = opensTurn ? "pending" : undefined;
     const usage = message.usage;
     const result = this.insertMessage.run(

@@ -69,6 +69,8 @@ export interface NewMessage {
   readonly toolCallId?: string;
   readonly usage?: TokenUsage;
   readonly platformMessageId?: string;
+  /** Tokens beyond the text's: its attachments (images by the tile formula, documents' text), for the window budget. */
+  readonly extraTokens?: number;
 }
 
 export interface NewUserMessage {
@@ -76,6 +78,8 @@ export interface NewUserMessage {
   readonly userName: string;
   readonly text: string;
   readonly platformMessageId?: string;
+  /** See NewMessage.extraTokens. */
+  readonly extraTokens?: number;
 }
 
 export interface NewReply {

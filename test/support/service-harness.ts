@@ -8,6 +8,7 @@ import pino from "pino";
 import { createConversationApp, type ConversationApp } from "../../src/app.js";
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import type { UsageCaps } from "../../src/bot/usage-meter.js";
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "../../src/bot/attachments/types.js";
 import { DEFAULT_MODEL_PRICES, type SafetySettings } from "../../src/config/safety-settings.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from "./fake-openai-server.js";
@@ -34,6 +35,8 @@ export interface ServiceHarnessOptions {
   slowSaveNoticeMs?: number;
   /** Moderation through the fake's /v1/moderations (default off), and usage caps. */
   safety?: { moderation?: boolean; caps?: UsageCaps };
+  /** Overrides of the default attachment limits (4 files, 10 MB, vision on). */
+  attachments?: Partial<AttachmentLimits>;
 }
 
 export interface ServiceHarness extends ConversationApp {
@@ -61,6 +64,7 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
     limits: { ...DEFAULT_TEST_LIMITS, ...options.limits },
     logger: options.logger ?? pino({ level: "silent" }),
     safety: harnessSafety(options.safety, fakeOpenAI.url),
+    attachments: { ...DEFAULT_ATTACHMENT_LIMITS, ...options.attachments },
     ...(options.now ? { now: options.now } : {}),
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     // Retries of a failed post, a few milliseconds apart: the behaviour is the same, the test is quick.

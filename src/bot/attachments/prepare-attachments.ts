@@ -45,7 +45,7 @@ async function prepareOne(attachment: InboundAttachment, limits: AttachmentLimit
   if (kind === undefined) throw new AttachmentError("unsupported", `${attachment.name} is not a supported file`);
   const text = await readDocument(kind, data, { maxChars: limits.maxTextChars });
   const mediaType = kind === "pdf" ? "application/pdf" : (attachment.mediaType ?? "text/plain");
-  return { kind: "text", name: attachment.name, mediaType, text, originalSize: data.length };
+  return { kind: "text", name: attachment.name, mediaType, text, data, originalSize: data.length };
 }
 
 export const SUPPORTED_FILES = "images (PNG, JPEG, WebP, GIF), PDFs and text files (txt, md, csv, source code)";

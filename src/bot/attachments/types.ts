@@ -10,7 +10,7 @@ export interface InboundAttachment {
   /** The downloaded bytes; absent when the adapter did not download it (see `problem`). */
   readonly data?: Uint8Array;
   /** Why there are no bytes: over the size limit before download, the download failed, or a scope is missing. */
-  readonly problem?: "too_large" | "download_failed" | "missing_scope";
+  readonly problem?: "too_large" | "download_failed" | "missing_scope" | "vision_off";
 }
 
 /** An attachment ready to store: a normalised image, or the text read from a document. */
@@ -32,6 +32,8 @@ export type PreparedAttachment =
       /** The file's own type: application/pdf, text/markdown… */
       readonly mediaType: string;
       readonly text: string;
+      /** The file as sent (kept so moderators can open the original). */
+      readonly data: Uint8Array;
       readonly originalSize: number;
     };
 
@@ -53,6 +55,10 @@ export interface AttachmentLimits {
   readonly maxTextChars: number;
   /** false: images are refused up front (the model cannot see them); documents are still read as text. */
   readonly vision: boolean;
+  /** Images that stay image parts in the window (the newest); older ones become "[image: name]". Default 4. */
+  readonly historyImages: number;
+  /** How closely the model looks (OpenAI's `detail`): what an image costs in the window's token budget. */
+  readonly imageDetail: "auto" | "low" | "high";
 }
 
 export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = {
@@ -61,4 +67,6 @@ export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = {
   maxImageSide: 2048,
   maxTextChars: 20_000,
   vision: true,
+  historyImages: 4,
+  imageDetail: "auto",
 };

@@ -4,6 +4,7 @@ import { channelMention, cleanContent, MessageFlags, type ChatInputCommandIntera
 import { cleanText } from "../../bot/input.js";
 import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
+import { attachmentRef } from "./message-handler.js";
 import { finishAsk, receiveDiscordEvent } from "./received-entry.js";
 import type { ReceivedDiscordAsk } from "./received-payload.js";
 
@@ -20,6 +21,7 @@ export async function onAsk(context: BotContext, interaction: ChatInputCommandIn
     await refuse(interaction, "Please write your question after /ask.");
     return;
   }
+  const image = interaction.options.getAttachment(ASK.image);
   const ref = channel.isThread() && channel.parentId !== null ? threadRef(interaction.guildId, channel.parentId, channel.id) : undefined;
   const continuing = ref !== undefined && gateway.hasConversation(ref);
   if (!continuing && !isQuestionChannel(settings, { id: channel.id, type: channel.type, guildId: interaction.guildId })) {
@@ -35,6 +37,7 @@ export async function onAsk(context: BotContext, interaction: ChatInputCommandIn
     question: text,
     text: cleanContent(text, channel),
     ...(continuing && ref !== undefined && { continuingParentId: ref.channel }),
+    ...(image === null ? {} : { attachments: [attachmentRef(image)] }),
   };
   // Stored before the first network wait (the deferral, the post, the thread): a crash from here on loses nothing.
   const receipt = await receiveDiscordEvent(context, { eventId: interaction.id, payload }, (notice) =>

@@ -13,7 +13,7 @@ import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
 import type { DiscordSettings } from "./settings.js";
 
-export const ASK = { name: "ask", question: "question" } as const;
+export const ASK = { name: "ask", question: "question", image: "image" } as const;
 export const HISTORY = { name: "history", thread: "thread", page: "page" } as const;
 export const FORGET = { name: "forget", user: "user" } as const;
 export const FLAGS = { name: "flags" } as const;
@@ -32,7 +32,8 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     .setContexts(InteractionContextType.Guild)
     .addStringOption((option) =>
       option.setName(ASK.question).setDescription("Your homework question").setRequired(true).setMaxLength(QUESTION_MAX_LENGTH),
-    );
+    )
+    .addAttachmentOption((option) => option.setName(ASK.image).setDescription("A photo of the worksheet, or a PDF or text file"));
   const history = new SlashCommandBuilder()
     .setName(HISTORY.name)
     .setDescription("Moderators: read the conversation of a tutoring thread")

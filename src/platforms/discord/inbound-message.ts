@@ -13,6 +13,8 @@ export interface MessageFacts {
   /** The text with the bot's mention removed and trimmed ("" when nothing is left). */
   readonly text: string;
   readonly attachmentCount: number;
+  /** Whether the service takes files (photos, PDFs): without it, a message of only files gets the text-only notice. */
+  readonly readsAttachments: boolean;
   readonly mentionsBot: boolean;
   /** Whether the message is in a thread the bot opened (a conversation exists for it). */
   readonly inConversationThread: () => boolean;
@@ -24,7 +26,7 @@ export type IgnoreReason = "webhook" | "bot" | "system" | "direct_message" | "no
 
 export type InboundDecision =
   | { readonly kind: "ignore"; readonly reason: IgnoreReason }
-  /** Only attachments: the bot answers that it reads text only. */
+  /** Only attachments, and the service takes none: the bot answers that it reads text only. */
   | { readonly kind: "text_only_notice" }
   /** A message in a thread the bot opened continues that conversation, mention or not. */
   | { readonly kind: "follow_up" }
@@ -48,7 +50,9 @@ export function decideInbound(facts: MessageFacts): InboundDecision {
   if (sender !== undefined) return ignore(sender);
   const followUp = facts.inConversationThread();
   if (!followUp && !(facts.mentionsBot && facts.inQuestionChannel)) return ignore("not_addressed");
-  if (facts.text === "") return facts.attachmentCount > 0 ? { kind: "text_only_notice" } : ignore("empty");
+  if (facts.text === "" && facts.attachmentCount === 0) return ignore("empty");
+  // A photo of the worksheet alone is a question: the files are the message.
+  if (facts.text === "" && !facts.readsAttachments) return { kind: "text_only_notice" };
   return followUp ? { kind: "follow_up" } : { kind: "new_question" };
 }
 

@@ -1,10 +1,10 @@
 // Handles MESSAGE_CREATE: a mention with a question opens a thread; a message in the bot's thread continues it.
 
-import { cleanContent, type Message } from "discord.js";
+import { cleanContent, type Attachment, type Message } from "discord.js";
 import { isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
 import { decideInbound, ignoredSender, withoutBotMention, type IgnoreReason } from "./inbound-message.js";
 import { finishMessage, QUIET_REPLY, receiveDiscordEvent } from "./received-entry.js";
-import type { ReceivedDiscordMessage } from "./received-payload.js";
+import type { ReceivedDiscordAttachment, ReceivedDiscordMessage } from "./received-payload.js";
 
 export { NO_THREAD_NOTICE } from "./received-entry.js";
 export const TEXT_ONLY_NOTICE = "I can only read text for now — please type your question as a message.";
@@ -25,8 +25,9 @@ export async function onMessage(context: BotContext, received: Message): Promise
     ...senderFacts,
     text,
     attachmentCount: received.attachments.size,
+    readsAttachments: gateway.attachmentLimits?.() !== undefined,
     mentionsBot: received.mentions.users.has(client.user.id),
-    inConversationThread: () => (ref === undefined ? parentUnknown && text !== "" : gateway.hasConversation(ref)),
+    inConversationThread: () => (ref === undefined ? parentUnknown && (text !== "" || received.attachments.size > 0) : gateway.hasConversation(ref)),
     inQuestionChannel: isQuestionChannel(settings, { id: channel.id, type: channel.type, guildId }),
   });
   if (decision.kind === "ignore") return ignored(context, received, decision.reason);
@@ -44,12 +45,24 @@ export async function onMessage(context: BotContext, received: Message): Promise
     userId: received.author.id,
     userName: received.member?.displayName ?? received.author.displayName,
     text: cleanContent(text, channel),
+    ...(received.attachments.size === 0 ? {} : { attachments: received.attachments.map(attachmentRef) }),
   };
   // Stored before the first network wait (the thread, the typing indicator): a crash from here on loses nothing.
   const receipt = await receiveDiscordEvent(context, { eventId: received.id, payload }, (notice) =>
     received.reply({ content: notice, allowedMentions: QUIET_REPLY }),
   );
   if (receipt !== undefined) await finishMessage(context, receipt, payload);
+}
+
+/** What is kept on arrival: the link and the declared size; the bytes are fetched when the event is finished. */
+export function attachmentRef(attachment: Attachment): ReceivedDiscordAttachment {
+  return {
+    id: attachment.id,
+    name: attachment.name,
+    url: attachment.url,
+    size: attachment.size,
+    ...(attachment.contentType === null ? {} : { mediaType: attachment.contentType }),
+  };
 }
 
 function ignored(context: BotContext, received: Message, reason: IgnoreReason): void {

@@ -4,6 +4,7 @@
 import { ChannelType, MessageFlags, RESTJSONErrorCodes, userMention, type AnyThreadChannel, type ChatInputCommandInteraction, type Message, type NewsChannel, type TextChannel } from "discord.js";
 import type { Receipt } from "../../bot/intake-ports.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
+import { withAttachments } from "./attachment-download.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
 import { discordErrorCode } from "./errors.js";
 import { readReceivedDiscordEvent, type ReceivedDiscordAsk, type ReceivedDiscordEvent, type ReceivedDiscordMessage } from "./received-payload.js";
@@ -52,18 +53,18 @@ export async function finishMessage(context: BotContext, receipt: Receipt, messa
     const ref = thread?.parentId == null ? undefined : threadRef(message.guildId, thread.parentId, thread.id);
     // A thread that was not cached on arrival may turn out not to be a conversation at all.
     if (thread === undefined || ref === undefined || !context.gateway.hasConversation(ref)) return await drop(context, receipt, "not a conversation's thread");
-    await runTurn(context, thread, receipt, { ...ref, ...question });
+    await runTurn(context, thread, receipt, { ...ref, ...(await withAttachments(context, question, message.attachments)) });
     return;
   }
   let thread = message.threadId === undefined ? undefined : await threadById(context, message.threadId);
   if (thread === undefined) {
     const channel = await questionChannel(context, message.channelId);
     if (channel === undefined) return await drop(context, receipt, "the question's channel is gone");
-    thread = await openThreadOn(context, channel, { messageId: message.messageId, name: threadNameFor(message.text) });
+    thread = await openThreadOn(context, channel, { messageId: message.messageId, name: threadNameFor(message.text || (message.attachments?.[0]?.name ?? "")) });
     if (thread === undefined) return await drop(context, receipt, "may not create threads here");
     receipt = await context.gateway.updateReceipt(receipt, { ...message, threadId: thread.id } satisfies ReceivedDiscordMessage);
   }
-  await startConversation(context, thread, receipt, question);
+  await startConversation(context, thread, receipt, await withAttachments(context, question, message.attachments));
 }
 
 /** `interaction` is there live (the question becomes its answer); after a restart the bot posts the question itself. */
@@ -76,7 +77,7 @@ export async function finishAsk(context: BotContext, receipt: Receipt, ask: Rece
       const posted = await postQuestion(thread, ask, interaction);
       receipt = await context.gateway.updateReceipt(receipt, { ...ask, postedMessageId: posted.id } satisfies ReceivedDiscordAsk);
     }
-    await runTurn(context, thread, receipt, { ...threadRef(ask.guildId, ask.continuingParentId, thread.id), ...question });
+    await runTurn(context, thread, receipt, { ...threadRef(ask.guildId, ask.continuingParentId, thread.id), ...(await withAttachments(context, question, ask.attachments)) });
     return;
   }
   let thread = ask.threadId === undefined ? undefined : await threadById(context, ask.threadId);
@@ -94,7 +95,7 @@ export async function finishAsk(context: BotContext, receipt: Receipt, ask: Rece
     if (thread === undefined) return await drop(context, receipt, "may not create threads here");
     receipt = await context.gateway.updateReceipt(receipt, { ...current, threadId: thread.id } satisfies ReceivedDiscordAsk);
   }
-  await startConversation(context, thread, receipt, question);
+  await startConversation(context, thread, receipt, await withAttachments(context, question, ask.attachments));
 }
 
 /** The question as the interaction's answer (live), or as the bot's own post naming the student (after a restart). */

@@ -29,6 +29,8 @@ export interface DiscordTestBedOptions {
   readonly safety?: ServiceHarnessOptions["safety"];
   /** Another agents file, written once the fake's channel ids are known (e.g. for `channels:`). */
   readonly agentsFile?: (fake: FakeDiscord) => string;
+  /** Attachment limits of the service (default: the defaults). */
+  readonly attachments?: ServiceHarnessOptions["attachments"];
 }
 
 export interface DiscordTestBed {
@@ -73,6 +75,7 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
     ...(options.responder === undefined ? {} : { responder: options.responder }),
     ...(options.safety === undefined ? {} : { safety: options.safety, logger }),
     ...(options.agentsFile === undefined ? {} : { agentsFile: options.agentsFile(fake) }),
+    ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
   });
   options.beforeStart?.(fake);
   const settings: DiscordSettings = {
@@ -137,6 +140,7 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
     forgetUser: (platform, userId, workspace) => gateway.forgetUser(platform, userId, workspace),
     agents: () => gateway.agents(),
     safetyReview: () => gateway.safetyReview?.(),
+    attachmentLimits: () => gateway.attachmentLimits?.(),
   };
 }
 

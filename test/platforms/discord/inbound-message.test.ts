@@ -10,6 +10,7 @@ const facts = (overrides: Partial<MessageFacts> = {}): MessageFacts => ({
   inGuild: true,
   text: "What is 2+2?",
   attachmentCount: 0,
+  readsAttachments: false,
   mentionsBot: false,
   inConversationThread: () => false,
   inQuestionChannel: true,
@@ -44,7 +45,15 @@ describe("decideInbound", () => {
     expect(looked).toBe(false);
   });
 
-  it("ignores an empty message and answers an attachment-only one with a notice", () => {
+  it("takes a message of only files as a question when the service reads files", () => {
+    const reads = { text: "", attachmentCount: 1, readsAttachments: true };
+    expect(decideInbound(facts({ ...reads, inConversationThread: () => true }))).toEqual({ kind: "follow_up" });
+    expect(decideInbound(facts({ ...reads, mentionsBot: true }))).toEqual({ kind: "new_question" });
+    expect(decideInbound(facts(reads))).toEqual({ kind: "ignore", reason: "not_addressed" });
+    expect(decideInbound(facts({ ...reads, attachmentCount: 0, mentionsBot: true }))).toEqual({ kind: "ignore", reason: "empty" });
+  });
+
+  it("ignores an empty message and answers an attachment-only one with a notice when files are not read", () => {
     expect(decideInbound(facts({ text: "", inConversationThread: () => true }))).toEqual({ kind: "ignore", reason: "empty" });
     expect(decideInbound(facts({ text: "", attachmentCount: 2, inConversationThread: () => true }))).toEqual({ kind: "text_only_notice" });
     expect(decideInbound(facts({ text: "", attachmentCount: 1, mentionsBot: true }))).toEqual({ kind: "text_only_notice" });

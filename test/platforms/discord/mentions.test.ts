@@ -74,21 +74,18 @@ describe("mentions and messages", () => {
     );
   });
 
-  it("answers an attachment-only message in its thread that only text is read, without pinging", async () => {
+  it("tells the student which file of an attachment-only message it could not use (an expired CDN link), without pinging", async () => {
     bed = await startDiscordTestBed();
     const { fake } = bed;
     const student = fake.addUser("gia");
     const first = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> who built the pyramids?` });
     await fake.waitUntil(() => webhookPostsTo(fake, first.id).length >= 2);
-    const picture = { id: fake.world.nextId(), filename: "homework.png", size: 1024, url: "https://cdn.example/homework.png", proxy_url: "https://media.example/homework.png" };
-    const photo = fake.userSays({ channelId: first.id, author: student, content: "", attachments: [picture] });
-    const notice = await fake.waitForCall((call) => call.method === "POST" && call.path === `/channels/${first.id}/messages`);
-    expect(notice.status).toBe(200);
-    expect(bodyOf(notice)).toMatchObject({
-      content: expect.stringContaining("only read text"),
-      allowed_mentions: { parse: [], replied_user: false },
-      message_reference: { message_id: photo.id },
-    });
+    const picture = fake.uploadAttachment({ channelId: first.id, filename: "homework.png", data: new Uint8Array(1024), contentType: "image/png", expiresInSeconds: -60 });
+    fake.userSays({ channelId: first.id, author: student, content: "", attachments: [picture] });
+    await fake.waitUntil(() => webhookPostsTo(fake, first.id).length >= 3);
+    const notice = webhookPostsTo(fake, first.id)[2]!;
+    expect(bodyOf(notice)).toMatchObject({ content: expect.stringContaining("homework.png: I couldn't download it"), allowed_mentions: { parse: [] } });
+    expect(fake.cdnDownloads.map((download) => download.status)).toEqual([404]);
     expect(questionsIn(bed, first.id)).toEqual(["who built the pyramids?"]);
   });
 

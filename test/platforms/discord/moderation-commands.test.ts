@@ -226,7 +226,10 @@ describe("command registration", () => {
     expect(byName.get("flags")!.default_member_permissions).toBe("8192");
     expect(byName.get("usage")!.default_member_permissions).toBe("8192");
     for (const c of commands) expect(c.contexts).toEqual([0]);
-    expect(byName.get("ask")!.options).toEqual([expect.objectContaining({ name: "question", type: 3, required: true, max_length: 1900 })]);
+    expect(byName.get("ask")!.options).toEqual([
+      expect.objectContaining({ name: "question", type: 3, required: true, max_length: 1900 }),
+      expect.objectContaining({ name: "image", type: 11, required: false }),
+    ]);
     expect(byName.get("history")!.options).toEqual([
       expect.objectContaining({ name: "thread", type: 7, channel_types: [11, 12, 10] }),
       expect.objectContaining({ name: "page", type: 4, min_value: 1 }),

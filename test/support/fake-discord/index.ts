@@ -6,12 +6,14 @@ import {
   ChannelType,
   GatewayDispatchEvents,
   MessageType,
+  type APIAttachment,
   type APIMessage,
   type APIOverwrite,
   type APIRole,
   type APIThreadChannel,
   type APIUser,
 } from "discord.js";
+import { FakeCdn, type AttachmentInput } from "./cdn.js";
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { rateLimited, serverError, type FaultOptions } from "./faults.js";
@@ -27,7 +29,9 @@ import { parseAllowedMentions } from "./validation.js";
 import { webhookRoutes } from "./webhook-routes.js";
 import { FakeWorld, type StoredMessage, type StoredWebhook } from "./world.js";
 
+export type { AttachmentInput } from "./cdn.js";
 export {
+  attachmentOption,
   channelOption,
   integerOption,
   stringOption,
@@ -99,6 +103,10 @@ export interface FakeDiscord {
   failWithServerError(options: FaultOptions): void;
   /** Faults answered so far (rate limits and server errors). */
   faultsServed(): number;
+  /** A file a member uploads: on the fake CDN (signed link, served on 127.0.0.1), for a message or an attachment option. */
+  uploadAttachment(input: AttachmentInput): APIAttachment;
+  /** The CDN's downloads so far (path and status). */
+  readonly cdnDownloads: ReadonlyArray<{ readonly path: string; readonly status: number }>;
   /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
   userSays(input: UserMessageInput): StoredMessage;
   /** A member clicks a button of a message: a MESSAGE_COMPONENT INTERACTION_CREATE; the 3-second window starts now. */
@@ -137,7 +145,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...messageReadRoutes(world),
     ...guildRoutes(world, { messageContentIntent: options.messageContentIntent ?? true }),
   );
-  const server = createServer((request, response) => void router.serve(request, response));
+  const cdn = new FakeCdn(() => `http://127.0.0.1:${port}`, () => world.nextId());
+  const server = createServer((request, response) => {
+    if (!cdn.serve(request, response)) void router.serve(request, response);
+  });
   server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
@@ -170,6 +181,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     rateLimit: (options) => router.faults.add(options, () => rateLimited(options.retryAfterSeconds ?? 0.05)),
     failWithServerError: (options) => router.faults.add(options, serverError),
     faultsServed: () => router.faults.served,
+    uploadAttachment(input) {
+      const attachment = cdn.add(input);
+      world.uploads.set(attachment.id, attachment);
+      return attachment;
+    },
+    cdnDownloads: cdn.downloads,
     userSays(input) {
       const message = world.createMessage({
         channelId: input.channelId,

@@ -25,6 +25,8 @@ export type CommandOption = APIApplicationCommandInteractionDataOption;
 export const stringOption = (name: string, value: string): CommandOption => ({ name, type: ApplicationCommandOptionType.String, value });
 export const integerOption = (name: string, value: number): CommandOption => ({ name, type: ApplicationCommandOptionType.Integer, value });
 export const userOption = (name: string, userId: string): CommandOption => ({ name, type: ApplicationCommandOptionType.User, value: userId });
+/** The value of an attachment option is the id of a file uploaded with FakeDiscord.uploadAttachment. */
+export const attachmentOption = (name: string, attachmentId: string): CommandOption => ({ name, type: ApplicationCommandOptionType.Attachment, value: attachmentId });
 export const channelOption = (name: string, channelId: string): CommandOption => ({
   name,
   type: ApplicationCommandOptionType.Channel,
@@ -182,6 +184,10 @@ export class InteractionRegistry {
         // A resolved member carries their permissions in the channel the command was run in.
         const permissions = this.world.permissionsIn(user.id, at.channelId).toString();
         resolved.members = { ...resolved.members, [user.id]: { ...member, permissions } };
+      } else if (option.type === ApplicationCommandOptionType.Attachment) {
+        const attachment = this.world.uploads.get(option.value);
+        if (attachment === undefined) throw new Error(`fake Discord: no uploaded attachment ${option.value}`);
+        resolved.attachments = { ...resolved.attachments, [attachment.id]: attachment };
       } else if (option.type === ApplicationCommandOptionType.Channel) {
         const channel = this.world.channels.get(option.value);
         if (channel === undefined) continue;

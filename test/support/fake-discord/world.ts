@@ -6,6 +6,7 @@ import {
   PermissionFlagsBits,
   ThreadAutoArchiveDuration,
   WebhookType,
+  type APIAttachment,
   type APIGuildMember,
   type APIMessage,
   type APIOverwrite,
@@ -68,6 +69,8 @@ export interface NewMessage {
 
 export class FakeWorld {
   readonly nextId = snowflakeFactory();
+  /** Files members uploaded (on the fake CDN), by attachment id: what a slash command's attachment option resolves to. */
+  readonly uploads = new Map<string, APIAttachment>();
   readonly token: string;
   readonly applicationId: string;
   readonly botUser: APIUser;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AgentPresentation } from "../bot/ports.js";
 import { ChatClientAgent } from "../workflow/agent.js";
 import { AgentWorkflowBuilder } from "../workflow/builder.js";
+import { HumanParticipant } from "../workflow/human.js";
 import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
 import type { StopTexts, Workflow } from "../workflow/workflow.js";
@@ -25,6 +26,15 @@ const AgentSchema = z.strictObject({
   policy: TutoringPolicySchema.optional(),
 });
 
+/** A person an agent may hand the conversation to ("ask a teacher"): a moderator answers in the thread. */
+const HumanSchema = z.strictObject({
+  name,
+  /** How the person's turns are labelled in transcripts and in the history the model sees; default: the name. */
+  displayName: z.string().trim().min(1).max(80).optional(),
+  /** Tells the agents when to hand off to this person. */
+  description: z.string().trim().min(1),
+});
+
 /** A Discord channel id (a snowflake), a Slack channel id, or `console` (the local chat). */
 const channelId = z.string().regex(/^(\d{15,21}|[CG][A-Z0-9]{6,}|console)$/, "a Discord channel id (digits), a Slack channel id (C… or G…) or console");
 
@@ -40,6 +50,8 @@ const ChannelSchema = z
 const RosterSchema = z.strictObject({
   start: name,
   agents: z.array(AgentSchema).min(1),
+  /** People the agents may hand the conversation to; a human is a handoff target, never a source or the start. */
+  humans: z.array(HumanSchema).default([]),
   handoffs: z
     .array(
       z.strictObject({
@@ -96,18 +108,35 @@ export function parseRoster(text: string, path = "agents.yaml"): Roster {
     if (known.has(agent.name)) throw new UserError(`${where(["agents", i, "name"])}: '${agent.name}' is declared twice.`, { code: "configuration" });
     known.add(agent.name);
   });
+  const humans = new Set<string>();
+  roster.humans.forEach((human, i) => {
+    if (known.has(human.name) || humans.has(human.name)) {
+      throw new UserError(`${where(["humans", i, "name"])}: '${human.name}' is declared twice.`, { code: "configuration" });
+    }
+    humans.add(human.name);
+  });
   const unknown = (at: readonly PropertyKey[], agent: string): UserError =>
     new UserError(`${where(at)}: unknown agent '${agent}' (agents are: ${[...known].join(", ")}).`, { code: "configuration" });
-  if (!known.has(roster.start)) throw unknown(["start"], roster.start);
+  const notAgent = (at: readonly PropertyKey[], who: string, role: string): UserError =>
+    humans.has(who)
+      ? new UserError(`${where(at)}: '${who}' is a human; ${role} must be an agent (humans are only handoff targets).`, { code: "configuration" })
+      : unknown(at, who);
+  if (!known.has(roster.start)) throw notAgent(["start"], roster.start, "the start");
   roster.handoffs.forEach((edge, i) => {
-    if (!known.has(edge.from)) throw unknown(["handoffs", i, "from"], edge.from);
+    if (!known.has(edge.from)) throw notAgent(["handoffs", i, "from"], edge.from, "a handoff's from");
     const targets = Array.isArray(edge.to) ? edge.to : [edge.to];
     targets.forEach((to, j) => {
-      if (!known.has(to)) throw unknown(Array.isArray(edge.to) ? ["handoffs", i, "to", j] : ["handoffs", i, "to"], to);
+      if (!known.has(to) && !humans.has(to)) {
+        const at = Array.isArray(edge.to) ? ["handoffs", i, "to", j] : ["handoffs", i, "to"];
+        if (humans.size === 0) throw unknown(at, to);
+        throw new UserError(`${where(at)}: unknown agent or human '${to}' (agents are: ${[...known].join(", ")}; humans are: ${[...humans].join(", ")}).`, {
+          code: "configuration",
+        });
+      }
     });
   });
   for (const [channel, override] of Object.entries(roster.channels)) {
-    if (override.start !== undefined && !known.has(override.start)) throw unknown(["channels", channel, "start"], override.start);
+    if (override.start !== undefined && !known.has(override.start)) throw notAgent(["channels", channel, "start"], override.start, "a channel's start");
   }
   return roster;
 }
@@ -176,10 +205,15 @@ export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents
         }),
       ]),
   );
-  const builder = AgentWorkflowBuilder.startHandoffWith(agents.get(start)!).addAgents(...agents.values());
+  const humans = new Map(
+    roster.humans
+      .filter((h) => members.has(h.name))
+      .map((h) => [h.name, new HumanParticipant({ name: h.name, description: h.description, ...(h.displayName === undefined ? {} : { displayName: h.displayName }) })]),
+  );
+  const builder = AgentWorkflowBuilder.startHandoffWith(agents.get(start)!).addParticipants(...agents.values(), ...humans.values());
   for (const edge of roster.handoffs) {
     if (!members.has(edge.from)) continue;
-    const targets = (Array.isArray(edge.to) ? edge.to : [edge.to]).map((to) => agents.get(to)!);
+    const targets = (Array.isArray(edge.to) ? edge.to : [edge.to]).map((to) => agents.get(to) ?? humans.get(to)!);
     builder.withHandoff(agents.get(edge.from)!, targets, edge.reason);
   }
   builder.withMaxHandoffs(roster.options.maxHandoffs).withToolCallFiltering(roster.options.toolCallFiltering);
@@ -200,7 +234,8 @@ export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents
  * everyone (an agent it cannot reach is the builder's error to report); without handoffs, every agent reaches every other.
  */
 function reachableFrom(roster: Roster, start: string): ReadonlySet<string> {
-  if (start === roster.start || roster.handoffs.length === 0) return new Set(roster.agents.map((a) => a.name));
+  const everyone = [...roster.agents.map((a) => a.name), ...roster.humans.map((h) => h.name)];
+  if (start === roster.start || roster.handoffs.length === 0) return new Set(everyone);
   const reached = new Set([start]);
   const queue = [start];
   for (let from = queue.shift(); from !== undefined; from = queue.shift()) {
@@ -217,9 +252,10 @@ function reachableFrom(roster: Roster, start: string): ReadonlySet<string> {
   return reached;
 }
 
+/** How each agent (and each human, by display name) is shown; a human's messages are posted by the person, not the bot. */
 export function presentations(workflow: Workflow): ReadonlyMap<string, AgentPresentation> {
-  return new Map(
-    [...workflow.agents.values()].map((a) => [
+  return new Map([
+    ...[...workflow.agents.values()].map((a): [string, AgentPresentation] => [
       a.name,
       {
         name: a.name,
@@ -228,5 +264,6 @@ export function presentations(workflow: Workflow): ReadonlyMap<string, AgentPres
         ...(a.avatarUrl !== undefined ? { avatarUrl: a.avatarUrl } : {}),
       },
     ]),
-  );
+    ...[...workflow.humans.values()].map((h): [string, AgentPresentation] => [h.name, { name: h.name, displayName: h.displayName }]),
+  ]);
 }

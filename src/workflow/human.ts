@@ -5,9 +5,12 @@ export class HumanParticipant {
   readonly kind = "human";
   readonly name: string;
   readonly description: string;
+  /** How the person's own messages are labelled (transcripts, the history the model sees); default: the name. */
+  readonly displayName: string;
 
-  constructor(options: { readonly name: string; readonly description?: string }) {
+  constructor(options: { readonly name: string; readonly description?: string; readonly displayName?: string }) {
     this.name = options.name;
     this.description = options.description ?? "";
+    this.displayName = options.displayName ?? options.name;
   }
 }

@@ -19,6 +19,7 @@ describe("agents file", () => {
     expect(workflow.edges.map((e) => `${e.from}>${e.to}`)).toEqual([
       "triage_agent>math_tutor",
       "triage_agent>history_tutor",
+      "triage_agent>teacher",
       "math_tutor>triage_agent",
       "history_tutor>triage_agent",
     ]);
@@ -50,6 +51,45 @@ describe("agents file", () => {
       "x.yaml: Agent 'c' cannot be reached from the start agent 'a'.",
     ],
   ])("rejects %s with the file and entry", (_what, text, message) => {
+    const attempt = () => buildWorkflow(parseRoster(text, "x.yaml"), new ScriptedChatClient(), "x.yaml");
+    expect(attempt).toThrow(UserError);
+    expect(attempt).toThrow(message);
+  });
+
+  it("the default file offers triage the teacher, a human, for what no tutor should answer", () => {
+    const workflow = buildWorkflow(loadRoster(AGENTS), new ScriptedChatClient(), AGENTS);
+    const teacher = workflow.human("teacher")!;
+    expect(teacher.displayName).toBe("Teacher");
+    expect(teacher.description).toMatch(/grades/);
+    expect(teacher.description).toMatch(/personal/);
+    const triage = workflow.plan("triage_agent")!;
+    expect(triage.tools.find((t) => t.name === "handoff_to_teacher")?.description).toBe(teacher.description);
+    expect(presentations(workflow).get("teacher")).toEqual({ name: "teacher", displayName: "Teacher" });
+  });
+
+  const withHuman = (extra: string) => minimal(`humans:\n  - name: teacher\n    description: A grown-up.\n${extra}`);
+
+  it("declares humans as handoff targets, with or without declared handoffs", () => {
+    const declared = buildWorkflow(parseRoster(withHuman("handoffs:\n  - from: a\n    to: teacher\n    reason: grades\n")), new ScriptedChatClient());
+    expect(declared.edges).toEqual([{ from: "a", to: "teacher", reason: "grades" }]);
+    expect(declared.human("teacher")).toMatchObject({ name: "teacher", description: "A grown-up.", displayName: "teacher" });
+    const everyone = buildWorkflow(parseRoster(withHuman("")), new ScriptedChatClient());
+    expect(everyone.edges).toEqual([{ from: "a", to: "teacher" }]);
+  });
+
+  it.each([
+    ["a human handing off", withHuman("handoffs:\n  - from: teacher\n    to: a\n"), "x.yaml:10: handoffs[0].from: 'teacher' is a human; a handoff's from must be an agent"],
+    ["a human as the start", withHuman("").replace("start: a", "start: teacher"), "x.yaml:1: start: 'teacher' is a human; the start must be an agent"],
+    ["a human named like an agent", minimal("humans:\n  - name: a\n    description: d\n"), "x.yaml:7: humans[0].name: 'a' is declared twice."],
+    ["a human without a description", minimal("humans:\n  - name: t\n"), "x.yaml:7: humans[0].description:"],
+    ["an unknown field on a human", withHuman("    phone: 123\n"), "x.yaml:7: humans[0]: Unrecognized key: \"phone\""],
+    [
+      "an unknown target when humans exist",
+      withHuman("handoffs:\n  - from: a\n    to: [b]\n"),
+      "x.yaml:11: handoffs[0].to[0]: unknown agent or human 'b' (agents are: a; humans are: teacher).",
+    ],
+    ["a channel starting at a human", withHuman("channels:\n  C0123456789: { start: teacher }\n"), "x.yaml:10: channels.C0123456789.start: 'teacher' is a human"],
+  ])("rejects %s with the file and line", (_what, text, message) => {
     const attempt = () => buildWorkflow(parseRoster(text, "x.yaml"), new ScriptedChatClient(), "x.yaml");
     expect(attempt).toThrow(UserError);
     expect(attempt).toThrow(message);

@@ -7,6 +7,9 @@ import { DiscordAdapterError, toDeliveryError } from "./errors.js";
 
 const COLOURS = { urgent: 0xd93025, alert: 0xf29900 } as const;
 const FIELD_VALUE_LIMIT = 1024;
+/** Student- or model-written text in an alert: every Markdown form escaped, masked links and headings too. */
+const ESCAPE_ALL = { heading: true, bulletedList: true, numberedList: true, maskedLink: true } as const;
+const escapeAll = (text: string): string => escapeMarkdown(text, ESCAPE_ALL);
 
 const ACTIONS: Record<SafetyAlert["action"], string> = {
   block: "Blocked: no agent saw it; the student got the caring reply",
@@ -37,11 +40,11 @@ export function alertEmbed(alert: SafetyAlert): EmbedBuilder {
     .setColor(COLOURS[alert.severity])
     .setTitle(`${urgent ? "Urgent" : "Alert"}: ${names[0] ?? "flagged"}`.slice(0, 256))
     .setURL(link)
-    .setDescription(alert.excerpt === "" ? "_(no text)_" : escapeMarkdown(alert.excerpt))
+    .setDescription(alert.excerpt === "" ? "_(no text)_" : escapeAll(alert.excerpt))
     .addFields(
       { name: "Category", value: cut(categories === "" ? "unspecified" : categories) },
       // A name and an id, never a mention: the alert must not ping the student.
-      { name: "Student", value: cut(`${escapeMarkdown(alert.student.name)} (${alert.student.id || "unknown"})`), inline: true },
+      { name: "Student", value: cut(`${escapeAll(alert.student.name)} (${alert.student.id || "unknown"})`), inline: true },
       { name: alert.source === "input" ? "Student's message" : "Agent's answer", value: ACTIONS[alert.action], inline: true },
       { name: "Message", value: `[Open in Discord](${link})` },
     )

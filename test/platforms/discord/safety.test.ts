@@ -49,7 +49,7 @@ describe("Discord: a student writes about self-harm", () => {
   it("never reaches an agent, gets the caring reply, and raises one urgent alert whose link opens the student's message", async () => {
     const bed = await start();
     bed.service.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96, "self-harm": 0.91 });
-    const { student, message, thread } = await ask(bed, "I want to die **tonight** @everyone <@123456789012345678>");
+    const { student, message, thread } = await ask(bed, "I want to die **tonight** @everyone <@123456789012345678> [help](https://evil.example)");
     await alertsSettled(bed);
 
     expect(chatCompletions(bed)).toBe(0);
@@ -71,6 +71,8 @@ describe("Discord: a student writes about self-harm", () => {
     expect(embed.url).toBe(link);
     expect(bed.fake.world.messages.get(message.id)!.channel_id).toBe(bed.homework);
     expect(embed.description).toContain("\\*\\*tonight\\*\\*");
+    // A masked link in the student's words stays text: it is not a link in the moderators' channel.
+    expect(embed.description).toContain("\\[help](https://evil.example)");
     const field = (name: string) => embed.fields!.find((f) => f.name === name)?.value;
     expect(field("Student")).toBe(`Ada L. (${student.id})`);
     expect(field("Category")).toBe("self-harm/intent (0.96), self-harm (0.91)");

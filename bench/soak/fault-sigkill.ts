@@ -13,6 +13,7 @@ import { between } from "./seeded-random.js";
 import { FAILURE_NOTICES, until, within } from "./settle.js";
 import { CHANNEL, SIGNING_SECRET, STUDENT } from "./slack-rig.js";
 import { SoakModel, tagOf } from "./soak-model.js";
+import { whereIs } from "./where-is.js";
 
 const CHILD = new URL("../../test/support/slack-service-child.ts", import.meta.url).pathname;
 
@@ -109,12 +110,16 @@ export async function runSigkill(options: SigkillOptions): Promise<FaultRow> {
     child.child.stdin?.end();
     await within(child.exited, 10_000);
     const unacked = questions.filter((q) => !q.acked).length;
+    const final = results();
+    // A loss is reported with where the question ended up, so that it can be fixed rather than guessed at.
+    const missing = questions.filter((q) => final.lostTags.includes(q.sent.tag));
+    const trail = missing.length === 0 ? [] : whereIs(env.DB, missing.map((q) => ({ tag: q.sent.tag, thread: q.sent.thread, eventId: String(q.body.event_id) })));
     const redelivered = questions.filter((q) => q.deliveries > 1).length;
     return {
       kind: "SIGKILL + restart",
       injected: kills,
-      tally: results(),
-      detail: `${kills} kills, each 0–${options.jitterMs} ms after a random number of replies (1–${perLife}) in that life; ${redelivered} events redelivered by "Slack" after no ack${unacked > 0 ? `, ${unacked} never acked` : ""}`,
+      tally: final,
+      detail: `${kills} kills, each 0–${options.jitterMs} ms after a random number of replies (1–${perLife}) in that life; ${redelivered} events redelivered by "Slack" after no ack${unacked > 0 ? `, ${unacked} never acked` : ""}${trail.length === 0 ? "" : `; LOST: ${trail.join(" | ")}`}`,
     };
   } finally {
     if (child !== undefined && child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGKILL");

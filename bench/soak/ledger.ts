@@ -22,6 +22,8 @@ export interface Tally {
   readonly failedAndTold: number;
   /** Questions with neither an answer nor a notice: silently lost. */
   readonly lost: number;
+  /** Their tags, to look them up. */
+  readonly lostTags: readonly string[];
   /** Agent replies that appear more than once (the copies beyond the first). */
   readonly duplicated: number;
   /** Final answers of a thread that came before the answer of a question sent earlier in the same thread. */
@@ -70,27 +72,28 @@ export function tally(sent: readonly SentQuestion[], received: readonly Received
     }
   }
   let failedAndTold = 0;
-  let lost = 0;
+  const lostTags: string[] = [];
   for (const question of sent) {
     if (answered.has(question.tag)) continue;
     const left = noticesByThread.get(question.thread) ?? 0;
     if (left > 0) {
       failedAndTold++;
       noticesByThread.set(question.thread, left - 1);
-    } else lost++;
+    } else lostTags.push(question.tag);
   }
   const duplicated = [...copies.values()].reduce((sum, count) => sum + count - 1, 0);
-  return { sent: sent.length, completed: answered.size, failedAndTold, lost, duplicated, outOfOrder, notices: noticeCount };
+  return { sent: sent.length, completed: answered.size, failedAndTold, lost: lostTags.length, lostTags, duplicated, outOfOrder, notices: noticeCount };
 }
 
 /** Adds tallies of parts of one scenario (e.g. one per child process life). */
 export function sumTallies(parts: readonly Tally[]): Tally {
-  const zero: Tally = { sent: 0, completed: 0, failedAndTold: 0, lost: 0, duplicated: 0, outOfOrder: 0, notices: 0 };
+  const zero: Tally = { sent: 0, completed: 0, failedAndTold: 0, lost: 0, lostTags: [], duplicated: 0, outOfOrder: 0, notices: 0 };
   return parts.reduce((sum, part) => ({
     sent: sum.sent + part.sent,
     completed: sum.completed + part.completed,
     failedAndTold: sum.failedAndTold + part.failedAndTold,
     lost: sum.lost + part.lost,
+    lostTags: [...sum.lostTags, ...part.lostTags],
     duplicated: sum.duplicated + part.duplicated,
     outOfOrder: sum.outOfOrder + part.outOfOrder,
     notices: sum.notices + part.notices,

@@ -15,12 +15,12 @@ const answer = (thread: string, tag: string): ReceivedPost => ({ thread, author:
 describe("the soak ledger", () => {
   it("counts every question answered once, in order, as completed", () => {
     const received = [routing("t1", "Q000001"), answer("t1", "Q000001"), routing("t1", "Q000002"), answer("t1", "Q000002"), answer("t2", "Q000003")];
-    expect(tally(sent, received, [NOTICE])).toEqual({ sent: 3, completed: 3, failedAndTold: 0, lost: 0, duplicated: 0, outOfOrder: 0, notices: 0 });
+    expect(tally(sent, received, [NOTICE])).toEqual({ sent: 3, completed: 3, failedAndTold: 0, lost: 0, lostTags: [], duplicated: 0, outOfOrder: 0, notices: 0 });
   });
 
   it("counts a question with no answer and no notice as lost, even when its narration was posted", () => {
     const received = [routing("t1", "Q000001"), answer("t1", "Q000001"), routing("t1", "Q000002"), answer("t2", "Q000003")];
-    expect(tally(sent, received, [NOTICE])).toMatchObject({ completed: 2, failedAndTold: 0, lost: 1 });
+    expect(tally(sent, received, [NOTICE])).toMatchObject({ completed: 2, failedAndTold: 0, lost: 1, lostTags: ["Q000002"] });
   });
 
   it("counts a question whose thread got a failure notice as failed-and-told, one notice per question", () => {

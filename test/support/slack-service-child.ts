@@ -1,7 +1,9 @@
 // The Slack bot as `baton serve` runs it, in its own process for crash tests: real service, real Bolt, fake Slack and model.
 // Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET; LOG_LEVEL (default silent) logs to stderr.
+// KILL_AFTER_ACK=1: SIGKILL the moment the first event's 200 is written to the socket (Slack will not retry it).
 // Prints "listening <port>", then "recovered …".
 
+import { ServerResponse } from "node:http";
 import OpenAI from "openai";
 import pino from "pino";
 import { createConversationApp } from "../../src/app.js";
@@ -14,6 +16,16 @@ const env = (name: string): string => {
   if (value === undefined) throw new Error(`${name} is not set`);
   return value;
 };
+
+if (process.env.KILL_AFTER_ACK === "1") {
+  // The worst instruction to die at: the 200 is written to the socket, and nothing after it runs.
+  const end = ServerResponse.prototype.end as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+  (ServerResponse.prototype as { end: unknown }).end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
+    const response = end.apply(this, args);
+    if (this.req.url === "/slack/events" && this.statusCode === 200) process.kill(process.pid, "SIGKILL");
+    return response;
+  };
+}
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" }, pino.destination(2));
 const app = createConversationApp({

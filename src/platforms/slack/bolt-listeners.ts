@@ -32,9 +32,21 @@ function toDelivery(body: { team_id?: string; event_id?: string }, contextTeam: 
 }
 
 /**
- * Events are acknowledged by Bolt before any listener runs; commands call ack() first thing. Nothing here awaits
- * the model: the entry points start background work, so Slack's three seconds are never at risk.
+ * Slack is answered when a listener returns (the receiver runs with processBeforeResponse): a student's event or
+ * command returns once it is stored, so a crash after the 200 cannot lose it, but never later than STORE_BEFORE_ACK_MS
+ * (a locked database must not cost Slack's three seconds; the event then waits in memory). Nothing here awaits the
+ * model: the entry points start background work.
  */
+/** The longest a Slack acknowledgement waits for the event to be stored (Slack gives up, and retries, after 3 s). */
+export const STORE_BEFORE_ACK_MS = 1_500;
+
+async function storedOrLate(stored: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STORE_BEFORE_ACK_MS)));
+  await Promise.race([stored, late]);
+  clearTimeout(timer);
+}
+
 export function registerListeners(app: App, deps: ListenerDependencies): void {
   const { entry, moderation, work } = deps;
   app.error(async (error) => {
@@ -43,16 +55,16 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
 
   app.event("message", async ({ body, event, context }) => {
     const delivery = toDelivery(body, context.teamId, event, deps.teamId);
-    if (delivery !== undefined) entry.onMessage(delivery);
+    if (delivery !== undefined) await storedOrLate(entry.onMessage(delivery));
   });
   app.event("app_mention", async ({ body, event, context }) => {
     const delivery = toDelivery(body, context.teamId, event, deps.teamId);
-    if (delivery !== undefined) entry.onMention(delivery);
+    if (delivery !== undefined) await storedOrLate(entry.onMention(delivery));
   });
 
   app.command(`/${deps.commandName}`, async ({ command, ack, respond }) => {
     await ack();
-    entry.onCommand({
+    const stored = entry.onCommand({
       teamId: command.team_id,
       channelId: command.channel_id,
       userId: command.user_id,
@@ -61,6 +73,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
       triggerId: command.trigger_id,
       respond,
     });
+    await storedOrLate(stored);
   });
 
   const moderatorCommand = (name: string, run: (request: ModerationRequest) => Promise<void>): void => {

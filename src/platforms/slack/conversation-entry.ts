@@ -59,37 +59,39 @@ export class ConversationEntry {
   /**
    * A message event. DMs are always conversations; in channels only replies in a thread that is already a
    * conversation count, and a reply that mentions the bot is left to the app_mention event (same message).
+   * Resolves once the event is stored (the rest runs in the background): Slack is acknowledged after that.
    */
-  onMessage(delivery: EventDelivery): void {
+  onMessage(delivery: EventDelivery): Promise<void> {
     const { event } = delivery;
-    if (!isFromPerson(event, this.#o.bot.userId)) return;
+    if (!isFromPerson(event, this.#o.bot.userId)) return Promise.resolve();
     if (isDirectMessage(event)) {
       const ref = this.#ref(delivery.teamId, event.channel, event.threadTs ?? event.channel);
-      this.#startTask("direct message", ref, delivery);
-      return;
+      return this.#startTask("direct message", ref, delivery);
     }
-    if (event.threadTs === undefined || mentionsUser(event.text, this.#o.bot.userId)) return;
+    if (event.threadTs === undefined || mentionsUser(event.text, this.#o.bot.userId)) return Promise.resolve();
     const ref = this.#ref(delivery.teamId, event.channel, event.threadTs);
-    if (!this.#o.gateway.hasConversation(ref)) return;
-    this.#startTask("thread reply", ref, delivery);
+    if (!this.#o.gateway.hasConversation(ref)) return Promise.resolve();
+    return this.#startTask("thread reply", ref, delivery);
   }
 
-  /** An @mention outside DMs: starts (or continues) the conversation in the thread of the mentioning message. */
-  onMention(delivery: EventDelivery): void {
+  /** An @mention outside DMs: starts (or continues) the conversation in the thread of the mentioning message; as onMessage. */
+  onMention(delivery: EventDelivery): Promise<void> {
     const { event } = delivery;
-    if (!isFromPerson(event, this.#o.bot.userId) || isDirectMessage(event)) return;
+    if (!isFromPerson(event, this.#o.bot.userId) || isDirectMessage(event)) return Promise.resolve();
     const ref = this.#ref(delivery.teamId, event.channel, event.threadTs ?? event.ts);
-    this.#startTask("mention", ref, delivery);
+    return this.#startTask("mention", ref, delivery);
   }
 
   /**
    * `/homework <question>`: already acknowledged. The command is persisted first (its trigger_id is the event id, so a
    * replay does nothing), then "<@user> asked: …" is posted and the conversation runs under it.
    */
-  onCommand(command: StudentCommand): void {
+  onCommand(command: StudentCommand): Promise<void> {
+    const stored = deferred();
     this.#o.work.run("slash command", async () => {
       // Before anything is posted: a replayed command (same trigger_id, still validly signed) must not open a thread.
-      if (!(await this.#o.gateway.claimDelivery(SLACK_PLATFORM, `trigger:${command.triggerId}`))) {
+      const claimed = await this.#o.gateway.claimDelivery(SLACK_PLATFORM, `trigger:${command.triggerId}`).finally(stored.resolve);
+      if (!claimed) {
         this.#o.logger.info({ channel: command.channelId }, "slack slash command replayed: ignored");
         return;
       }
@@ -112,6 +114,7 @@ export class ConversationEntry {
       );
       if (receipt !== undefined) await this.#finishCommand(receipt, payload, command.respond);
     });
+    return stored.promise;
   }
 
   /** Finishes an event received before a restart, exactly as it would have been finished live. */
@@ -156,24 +159,26 @@ export class ConversationEntry {
     return { platform: SLACK_PLATFORM, workspace, channel, thread };
   }
 
-  #startTask(what: string, ref: ThreadRef, delivery: EventDelivery): void {
+  /** Starts the event's work; resolves once it is stored (or found to be a duplicate), before any network wait. */
+  #startTask(what: string, ref: ThreadRef, delivery: EventDelivery): Promise<void> {
     const { event } = delivery;
     const text = slackTextToPlain(event.text, { botUserId: this.#o.bot.userId });
     const userId = event.user ?? "";
     if (text === "") {
       if (what === "mention") this.#o.work.run("mention hint", () => this.#hint(event, userId));
-      return;
+      return Promise.resolve();
     }
+    const stored = deferred();
     this.#o.work.run(what, async () => {
-      // Persisted before anything waits on the network (the student's name, the thread status): Slack was acked already
-      // and will not send it again, so a crash from here on must not lose it.
+      // Persisted before anything waits on the network (the student's name, the thread status) and before Slack is
+      // acknowledged: Slack will not send it again after its 200, so a crash from then on must not lose it.
       const payload: ReceivedSlackMessage = { kind: "message", what, teamId: ref.workspace, channel: ref.channel, thread: ref.thread, userId, text, ts: event.ts };
-      const receipt = await this.#o.gateway.receive(
-        { platform: SLACK_PLATFORM, workspace: ref.workspace, eventId: delivery.eventId, userId, payload },
-        { tellStudent: (notice) => this.#tellInThread(ref, notice) },
-      );
+      const receipt = await this.#o.gateway
+        .receive({ platform: SLACK_PLATFORM, workspace: ref.workspace, eventId: delivery.eventId, userId, payload }, { tellStudent: (notice) => this.#tellInThread(ref, notice) })
+        .finally(stored.resolve);
       if (receipt !== undefined) await this.#finishMessage(receipt, payload);
     });
+    return stored.promise;
   }
 
   async #finishMessage(receipt: Receipt, message: ReceivedSlackMessage): Promise<void> {
@@ -217,4 +222,11 @@ export class ConversationEntry {
     }
     return `Sorry, I couldn't start a thread for your question (${slackError ?? "Slack did not answer"}). Please try again.`;
   }
+}
+
+/** A promise and the function that resolves it. */
+function deferred(): { readonly promise: Promise<void>; readonly resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

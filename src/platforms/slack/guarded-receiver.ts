@@ -44,7 +44,8 @@ export class GuardedReceiver implements Receiver {
       signingSecret: options.signingSecret,
       endpoints: [EVENTS_PATH],
       logger: options.boltLogger,
-      processBeforeResponse: false,
+      // The 200 goes when the listeners return: theirs return once a student's event is stored (bolt-listeners.ts).
+      processBeforeResponse: true,
       ...(options.customRoutes === undefined ? {} : { customRoutes: options.customRoutes }),
     });
   }

@@ -14,8 +14,17 @@ export const REQUIRED_CHANNEL_PERMISSIONS: ReadonlyArray<readonly [string, bigin
 /** Wanted: without Manage Webhooks, replies come under the bot's own name with the agent's name in bold. */
 export const OPTIONAL_CHANNEL_PERMISSIONS: ReadonlyArray<readonly [string, bigint]> = [["Manage Webhooks", PermissionFlagsBits.ManageWebhooks]];
 
-/** 309774584832 today: the sum of the permissions above. */
-export const INVITE_PERMISSIONS: bigint = [...REQUIRED_CHANNEL_PERMISSIONS, ...OPTIONAL_CHANNEL_PERMISSIONS].reduce((sum, [, bit]) => sum | bit, 0n);
+/**
+ * Asked for at the invite: the bot's own posts (without Manage Webhooks) carry formula images only with Attach Files;
+ * without it they carry each formula's TeX alone. Webhook posts need no permission to attach.
+ */
+export const ATTACH_FILES_PERMISSION: readonly [string, bigint] = ["Attach Files", PermissionFlagsBits.AttachFiles];
+
+/** 309774617600 today: the sum of the permissions above. */
+export const INVITE_PERMISSIONS: bigint = [...REQUIRED_CHANNEL_PERMISSIONS, ...OPTIONAL_CHANNEL_PERMISSIONS, ATTACH_FILES_PERMISSION].reduce(
+  (sum, [, bit]) => sum | bit,
+  0n,
+);
 
 export function discordInviteUrl(applicationId: string): string {
   return `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(applicationId)}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;

@@ -1,9 +1,10 @@
 // Delivers the service's replies into Discord threads: split to Discord's size, under each agent's name, pinging no one.
 
-import { ChannelType, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
+import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ThreadRef } from "../../bot/ports.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import { formulaAltText, ReplyMath, type FormulaImage } from "../common/reply-math.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
 import type { DiscordAlertPoster } from "./alert-poster.js";
 import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
@@ -13,6 +14,9 @@ import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
 
 /** What an empty reply is posted as, since Discord refuses empty messages. */
 const EMPTY_REPLY = "_(no text)_";
+/** Discord's limits on a message's files: 10 attachments, each description at most 1,024 characters. */
+const MAX_FILES = 10;
+const MAX_DESCRIPTION = 1024;
 /** What the later pieces of a withheld answer become (the first one carries the notice). */
 export const WITHHELD_PIECE = "_(withheld)_";
 
@@ -22,6 +26,15 @@ export interface DiscordReplyPortOptions {
   readonly logger: Logger;
   /** Where safety alerts go (DISCORD_ALERT_CHANNEL_ID); without it the port posts none. */
   readonly alerts?: DiscordAlertPoster;
+  /** Display math as PNGs, inline math as Unicode (and the formula cache); one per adapter. */
+  readonly math?: ReplyMath;
+}
+
+/** A formula image as discord.js uploads it: `files[n]` plus `attachments[n]` with its TeX as the description. */
+interface ReplyFile {
+  readonly attachment: Buffer;
+  readonly name: string;
+  readonly description: string;
 }
 
 type Route = { readonly kind: "bot" } | { readonly kind: "webhook"; readonly webhook: Webhook };
@@ -35,8 +48,10 @@ export class DiscordReplyPort implements PlatformPort {
   readonly platform = DISCORD_PLATFORM;
   private readonly partial = new Map<number, string[]>();
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
+  private readonly math: ReplyMath;
 
   constructor(private readonly options: DiscordReplyPortOptions) {
+    this.math = options.math ?? new ReplyMath();
     const { alerts } = options;
     if (alerts !== undefined) this.postAlert = (alert) => alerts.post(alert);
   }
@@ -49,18 +64,21 @@ export class DiscordReplyPort implements PlatformPort {
   async replaceReply(reply: PostedReply, text: string): Promise<void> {
     try {
       const header = fallbackHeader(reply.agent);
-      const pieces = this.piecesOf(reply.text, header);
+      const rendered = this.math.renderReply(reply.text, { maxImages: MAX_FILES });
+      const pieces = this.piecesOf(rendered.text, header);
       const parent = await this.parentChannel(reply);
       const route: Route = parent === undefined ? { kind: "bot" } : await this.options.webhooks.routeFor(parent);
       const ids = [reply.platformMessageId, ...(pieces.length > 1 ? await this.laterPieces(reply, route, pieces, header) : [])];
       for (const [index, id] of ids.entries()) {
         const content = index === 0 ? text : WITHHELD_PIECE;
+        // The formula images went with the last piece: a withheld answer keeps none of them.
+        const files = rendered.images.length > 0 && index === pieces.length - 1 ? { attachments: [] } : {};
         if (route.kind === "webhook") {
-          await route.webhook.editMessage(id, { content, allowedMentions: NO_MENTIONS, ...(reply.thread === reply.channel ? {} : { threadId: reply.thread }) });
+          await route.webhook.editMessage(id, { content, allowedMentions: NO_MENTIONS, ...files, ...(reply.thread === reply.channel ? {} : { threadId: reply.thread }) });
         } else {
           const thread = await this.fetchChannel(reply.thread);
           if (!thread.isTextBased() || !("messages" in thread)) throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${reply.thread} has no messages`);
-          await thread.messages.edit(id, { content: index === 0 ? `${header}\n${content}` : content, allowedMentions: NO_MENTIONS });
+          await thread.messages.edit(id, { content: index === 0 ? `${header}\n${content}` : content, allowedMentions: NO_MENTIONS, ...files });
         }
       }
     } catch (error) {
@@ -116,12 +134,15 @@ export class DiscordReplyPort implements PlatformPort {
 
   private async post(reply: OutboundReply): Promise<string> {
     const header = fallbackHeader(reply.agent);
-    const pieces = this.piecesOf(reply.text, header);
+    // Display math goes up as PNGs attached to the last piece, so they sit under the answer's final words.
+    const rendered = this.math.renderReply(reply.text, { maxImages: MAX_FILES });
+    const pieces = this.piecesOf(rendered.text, header);
     const parent = await this.parentChannel(reply);
     const posted = this.partial.get(reply.replyId) ?? (reply.maybePosted === true ? await this.findPosted(reply, parent, pieces, header) : []);
     try {
       for (let index = posted.length; index < pieces.length; index++) {
-        posted.push(await this.postPiece(parent, reply, pieces[index]!, index === 0 ? header : undefined));
+        const files = index === pieces.length - 1 ? replyFiles(rendered.images) : [];
+        posted.push(await this.postPiece(parent, reply, { content: pieces[index]!, files }, index === 0 ? header : undefined));
       }
     } catch (error) {
       // A retry of this reply posts only the pieces still missing.
@@ -162,14 +183,45 @@ export class DiscordReplyPort implements PlatformPort {
     return found;
   }
 
-  private async postPiece(parent: WebhookChannel<Webhook> | undefined, reply: OutboundReply, content: string, header?: string): Promise<string> {
+  /**
+   * Posts one piece; with files, a refusal of the files (no Attach Files on the bot's own posts, a file too large)
+   * posts the piece again without them: its text already holds each formula's TeX.
+   */
+  private async postPiece(
+    parent: WebhookChannel<Webhook> | undefined,
+    reply: OutboundReply,
+    piece: { readonly content: string; readonly files: readonly ReplyFile[] },
+    header?: string,
+  ): Promise<string> {
+    if (piece.files.length === 0) return this.postPieceOnce(parent, reply, piece, header);
+    try {
+      return await this.postPieceOnce(parent, reply, piece, header);
+    } catch (error) {
+      if (!refusedFiles(error)) throw error;
+      this.options.logger.warn(
+        { replyId: reply.replyId, channelId: reply.thread, code: discordErrorCode(error), files: piece.files.length },
+        "discord: the formula images were refused (grant Attach Files where replies are posted as the bot); the reply goes out with each formula's TeX",
+      );
+      return this.postPieceOnce(parent, reply, { content: piece.content, files: [] }, header);
+    }
+  }
+
+  private async postPieceOnce(
+    parent: WebhookChannel<Webhook> | undefined,
+    reply: OutboundReply,
+    piece: { readonly content: string; readonly files: readonly ReplyFile[] },
+    header?: string,
+  ): Promise<string> {
+    const { content } = piece;
+    const files = piece.files.length === 0 ? {} : { files: [...piece.files] };
     for (let attempt = 1; ; attempt += 1) {
       const route = parent === undefined ? ({ kind: "bot" } as const) : await this.options.webhooks.routeFor(parent);
-      if (route.kind === "bot") return this.postAsBot(reply, header === undefined ? content : `${header}\n${content}`);
+      if (route.kind === "bot") return this.postAsBot(reply, header === undefined ? content : `${header}\n${content}`, files);
       try {
         const message = await route.webhook.send({
           ...webhookIdentity(reply.agent),
           content,
+          ...files,
           allowedMentions: NO_MENTIONS,
           ...(reply.thread === reply.channel ? {} : { threadId: reply.thread }),
         });
@@ -183,12 +235,12 @@ export class DiscordReplyPort implements PlatformPort {
     }
   }
 
-  private async postAsBot(reply: OutboundReply, content: string): Promise<string> {
+  private async postAsBot(reply: OutboundReply, content: string, files: { files?: ReplyFile[] }): Promise<string> {
     const channel = await this.fetchChannel(reply.thread);
     if (!channel.isSendable()) {
       throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${reply.thread} cannot be posted to`);
     }
-    const message = await channel.send({ content, allowedMentions: NO_MENTIONS });
+    const message = await channel.send({ content, ...files, allowedMentions: NO_MENTIONS });
     return message.id;
   }
 
@@ -216,4 +268,15 @@ export class DiscordReplyPort implements PlatformPort {
     }
     throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${id} is unavailable`);
   }
+}
+
+function replyFiles(images: readonly FormulaImage[]): ReplyFile[] {
+  return images.map((image) => ({ attachment: Buffer.from(image.png), name: image.name, description: formulaAltText(image, MAX_DESCRIPTION) }));
+}
+
+/** Discord refused what the files brought (a permission, a size, the form), not the message itself. */
+function refusedFiles(error: unknown): boolean {
+  if (!(error instanceof DiscordAPIError)) return false;
+  if (error.status === 413) return true;
+  return error.status === 400 || (error.status === 403 && error.code === RESTJSONErrorCodes.MissingPermissions);
 }

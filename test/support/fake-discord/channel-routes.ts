@@ -6,6 +6,7 @@ import type { FakeGateway } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
 import type { Route } from "./rest-router.js";
 import { validateEmbeds } from "./embeds.js";
+import { messageAttachments } from "./uploads.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateThreadName } from "./validation.js";
 import type { FakeWorld } from "./world.js";
 
@@ -63,7 +64,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
       method: "POST",
       path: "/channels/:channelId/messages",
       botAuth: true,
-      handle: ({ params, body }) => {
+      handle: ({ params, body, files }) => {
         const channel = channelOrFail(params.channelId!);
         // As Discord: a channel the bot cannot see is Missing Access (50001); one it may not post in, Missing Permissions.
         const bits = world.permissionsIn(world.botUser.id, channel.id);
@@ -71,7 +72,9 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
         const send = channel.type === ChannelType.GuildText ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.SendMessagesInThreads;
         if ((bits & send) === 0n) throw missingPermissions();
         const input = objectBody(body);
-        const content = validateMessageBody(input);
+        if (files.length > 0 && (bits & PermissionFlagsBits.AttachFiles) === 0n) throw missingPermissions();
+        const content = validateMessageBody(input, { files: files.length });
+        const attachments = messageAttachments({ attachments: input.attachments, files, existing: [], nextId: world.nextId, store: world.attachmentData });
         const reference = input.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
         if (reference?.message_id !== undefined && !world.messages.has(reference.message_id) && reference.fail_if_not_exists !== false) {
           throw unknownMessage();
@@ -81,6 +84,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
           author: world.botUser,
           content,
           embeds: validateEmbeds(input.embeds),
+          ...(attachments === undefined ? {} : { attachments }),
           allowedMentions: parseAllowedMentions(input.allowed_mentions),
           type: reference?.message_id === undefined ? MessageType.Default : MessageType.Reply,
         });
@@ -93,7 +97,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
       method: "PATCH",
       path: "/channels/:channelId/messages/:messageId",
       botAuth: true,
-      handle: ({ params, body }) => {
+      handle: ({ params, body, files }) => {
         channelOrFail(params.channelId!);
         const message = world.messages.get(params.messageId!);
         if (message === undefined || message.channel_id !== params.channelId) throw unknownMessage();
@@ -102,9 +106,11 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
         }
         const input = objectBody(body);
         const content = validateMessageBody(input, { editing: true });
+        const attachments = messageAttachments({ attachments: input.attachments, files, existing: message.attachments, nextId: world.nextId, store: world.attachmentData });
         world.editMessage(message, {
           ...(input.content === undefined ? {} : { content }),
           ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
+          ...(attachments === undefined ? {} : { attachments }),
           allowedMentions: parseAllowedMentions(input.allowed_mentions),
         });
         gateway.dispatchMessage("MESSAGE_UPDATE", message);

@@ -122,6 +122,10 @@ export interface FakeDiscord {
   setCanManageWebhooks(allowed: boolean): void;
   /** Grants or takes away Create Public Threads: without it, creating a thread answers 403 50013. */
   setCanCreateThreads(allowed: boolean): void;
+  /** Grants or takes away Attach Files: without it, the bot's own post with files answers 403 50013. */
+  setCanAttachFiles(allowed: boolean): void;
+  /** The bytes Discord stored for an attachment (by its id), as uploaded. */
+  attachmentBytes(attachmentId: string): Uint8Array | undefined;
   close(): Promise<void>;
 }
 
@@ -223,6 +227,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     setCanManageWebhooks(allowed) {
       world.canManageWebhooks = allowed;
+    },
+    setCanAttachFiles(allowed) {
+      world.canAttachFiles = allowed;
+    },
+    attachmentBytes(attachmentId) {
+      return world.attachmentData.get(attachmentId);
     },
     setCanCreateThreads(allowed) {
       world.canCreateThreads = allowed;

@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { HeldCalls, type Hold } from "../held-calls.js";
 import { DiscordApiFailure, notFound, unauthorized } from "./api-errors.js";
 import { FaultPlan } from "./faults.js";
+import { parseMultipart, type UploadedFile } from "./uploads.js";
 
 const API_PREFIX = "/api/v10";
 
@@ -14,8 +15,10 @@ export interface RecordedCall {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** The parsed JSON body (undefined when none was sent). */
+  /** The parsed JSON body, or a multipart body's payload_json (undefined when none was sent). */
   readonly body: unknown;
+  /** A multipart body's files[n], in the order sent. */
+  readonly files: readonly UploadedFile[];
   /** Filled in once the fake has answered. */
   status: number;
   response: unknown;
@@ -25,6 +28,7 @@ export interface RouteContext {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  readonly files: readonly UploadedFile[];
   readonly headers: IncomingHttpHeaders;
 }
 
@@ -102,7 +106,7 @@ export class RestRouter {
 
   async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
-    const text = await readBody(request);
+    const bytes = await readBody(request);
     const call: RecordedCall = {
       method: request.method ?? "GET",
       // Decoded segment by segment, as Discord reads it ("%40original" is "@original").
@@ -110,6 +114,7 @@ export class RestRouter {
       query: url.searchParams,
       headers: request.headers,
       body: undefined,
+      files: [],
       status: 0,
       response: undefined,
     };
@@ -117,7 +122,8 @@ export class RestRouter {
     let result: RouteResult;
     try {
       if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw notFound();
-      (call as { body: unknown }).body = parseJson(text, request.headers["content-type"]);
+      const parsed = await parseBody(bytes, request.headers["content-type"]);
+      Object.assign(call, parsed);
       result = this.faults.take(call.method, call.path) ?? (await this.route(call));
     } catch (error) {
       if (error instanceof DiscordApiFailure) {
@@ -145,7 +151,7 @@ export class RestRouter {
       if (route.botAuth && call.headers.authorization !== `Bot ${this.token}`) throw unauthorized();
       const params = Object.fromEntries(route.names.map((name, index) => [name, match[index + 1]!]));
       await this.held.wait(`${route.method} ${route.path}`);
-      return route.handle({ params, query: call.query, body: call.body, headers: call.headers });
+      return route.handle({ params, query: call.query, body: call.body, files: call.files, headers: call.headers });
     }
     throw notFound();
   }
@@ -164,16 +170,22 @@ function decodePath(path: string): string {
     .join("/");
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** JSON, or multipart/form-data (Uploading Files) with payload_json and files[n]. */
+async function parseBody(bytes: Buffer, contentType: string | undefined): Promise<{ body: unknown; files: readonly UploadedFile[] }> {
+  if ((contentType ?? "").startsWith("multipart/form-data")) return parseMultipart(bytes, contentType!);
+  return { body: parseJson(bytes.toString("utf8"), contentType), files: [] };
 }
 
 function parseJson(text: string, contentType: string | undefined): unknown {
   if (text === "") return undefined;
   if (!(contentType ?? "").startsWith("application/json")) {
-    throw new DiscordApiFailure(400, 50035, "Invalid Form Body", { _root: "the fake accepts JSON bodies only" });
+    throw new DiscordApiFailure(400, 50035, "Invalid Form Body", { _root: "the fake accepts JSON and multipart/form-data bodies only" });
   }
   try {
     return JSON.parse(text) as unknown;

@@ -36,7 +36,7 @@ export function objectBody(body: unknown): Record<string, unknown> {
 }
 
 /** Checks content length, emptiness and allowed_mentions; returns the content ("" when absent). */
-export function validateMessageBody(body: MessageBody, options: { readonly editing?: boolean } = {}): string {
+export function validateMessageBody(body: MessageBody, options: { readonly editing?: boolean; readonly files?: number } = {}): string {
   if (body.content !== undefined && body.content !== null && typeof body.content !== "string") {
     throw invalidFormBody("content", "BASE_TYPE_STRING", "Must be a string.");
   }
@@ -50,7 +50,7 @@ export function validateMessageBody(body: MessageBody, options: { readonly editi
   );
   // An edit may leave the content untouched; a new message must say something.
   const untouched = options.editing === true && body.content === undefined;
-  if (!untouched && content.trim() === "" && !hasOther && body.poll === undefined) throw emptyMessage();
+  if (!untouched && content.trim() === "" && !hasOther && (options.files ?? 0) === 0 && body.poll === undefined) throw emptyMessage();
   parseAllowedMentions(body.allowed_mentions);
   return content;
 }

@@ -12,6 +12,7 @@ import {
 import { editInteractionMessage, followUp, getInteractionMessage, type InteractionDeps } from "./interaction-routes.js";
 import type { Route, RouteResult } from "./rest-router.js";
 import { validateEmbeds } from "./embeds.js";
+import { messageAttachments, type UploadedFile } from "./uploads.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateWebhookName } from "./validation.js";
 import type { StoredWebhook } from "./world.js";
 
@@ -37,9 +38,10 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
     return webhook;
   };
 
-  const execute = (webhook: StoredWebhook, query: URLSearchParams, body: unknown): RouteResult => {
+  const execute = (webhook: StoredWebhook, query: URLSearchParams, body: unknown, files: readonly UploadedFile[]): RouteResult => {
     const input = objectBody(body);
-    const content = validateMessageBody(input);
+    const content = validateMessageBody(input, { files: files.length });
+    const attachments = messageAttachments({ attachments: input.attachments, files, existing: [], nextId: world.nextId, store: world.attachmentData });
     const username = input.username === undefined ? (webhook.name ?? "Captain Hook") : validateWebhookName("username", input.username);
     if (input.avatar_url !== undefined && typeof input.avatar_url !== "string") throw new DiscordApiFailure(400, 50035, "Invalid Form Body");
     let channelId = webhook.channel_id;
@@ -56,6 +58,7 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       author: { id: webhook.id, username, discriminator: "0000", global_name: null, avatar: null, bot: true },
       content,
       embeds: validateEmbeds(input.embeds),
+      ...(attachments === undefined ? {} : { attachments }),
       allowedMentions: parseAllowedMentions(input.allowed_mentions),
       webhookId: webhook.id,
       applicationId: world.applicationId,
@@ -68,7 +71,7 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
    * Edit Webhook Message: only a message this webhook posted, found in the webhook's channel or, with thread_id, in that
    * thread (a message of a thread edited without thread_id is Unknown Message, as on Discord).
    */
-  const editOwn = (webhook: StoredWebhook, messageId: string, query: URLSearchParams, body: unknown): RouteResult => {
+  const editOwn = (webhook: StoredWebhook, messageId: string, query: URLSearchParams, body: unknown, files: readonly UploadedFile[]): RouteResult => {
     const threadId = query.get("thread_id");
     if (threadId !== null) {
       const thread = world.thread(threadId);
@@ -78,9 +81,11 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
     if (message === undefined || message.webhook_id !== webhook.id || message.channel_id !== (threadId ?? webhook.channel_id)) throw unknownMessage();
     const input = objectBody(body);
     const content = validateMessageBody(input, { editing: true });
+    const attachments = messageAttachments({ attachments: input.attachments, files, existing: message.attachments, nextId: world.nextId, store: world.attachmentData });
     world.editMessage(message, {
       ...(input.content === undefined ? {} : { content }),
       ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
+      ...(attachments === undefined ? {} : { attachments }),
       allowedMentions: parseAllowedMentions(input.allowed_mentions),
     });
     gateway.dispatchMessage("MESSAGE_UPDATE", message);
@@ -136,10 +141,10 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       method: "POST",
       path: "/webhooks/:webhookId/:token",
       botAuth: false,
-      handle: ({ params, query, body }) =>
+      handle: ({ params, query, body, files }) =>
         isInteraction(params.webhookId!)
           ? followUp(deps, params.token!, body)
-          : execute(webhookWithToken(params.webhookId!, params.token!), query, body),
+          : execute(webhookWithToken(params.webhookId!, params.token!), query, body, files),
     },
     {
       method: "GET",
@@ -157,9 +162,9 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       method: "PATCH",
       path: "/webhooks/:webhookId/:token/messages/:messageId",
       botAuth: false,
-      handle: ({ params, query, body }) => {
+      handle: ({ params, query, body, files }) => {
         if (isInteraction(params.webhookId!)) return editInteractionMessage(deps, params.token!, params.messageId!, body);
-        return editOwn(webhookWithToken(params.webhookId!, params.token!), params.messageId!, query, body);
+        return editOwn(webhookWithToken(params.webhookId!, params.token!), params.messageId!, query, body, files);
       },
     },
   ];

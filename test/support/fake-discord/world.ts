@@ -32,7 +32,8 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.ManageWebhooks |
   PermissionFlagsBits.ReadMessageHistory |
-  PermissionFlagsBits.EmbedLinks;
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles;
 
 /** What @everyone may do: a student. */
 export const STUDENT_PERMISSIONS =
@@ -92,6 +93,10 @@ export class FakeWorld {
   readonly threadOfMessage = new Map<string, string>();
   canManageWebhooks = true;
   canCreateThreads = true;
+  /** Without Attach Files, the bot's own posts with files are refused (webhooks need no permission to attach). */
+  canAttachFiles = true;
+  /** The bytes of every uploaded attachment, by attachment id. */
+  readonly attachmentData = new Map<string, Uint8Array>();
   /** False: the bot was never invited (GET /users/@me/guilds answers an empty list). */
   inGuild = true;
 
@@ -254,12 +259,16 @@ export class FakeWorld {
   }
 
   /** An edit (content and embeds, when given), as Discord applies it: the message keeps its id and gets edited_timestamp. */
-  editMessage(message: StoredMessage, input: { content?: string; embeds?: APIMessage["embeds"]; allowedMentions: AllowedMentions }): void {
+  editMessage(
+    message: StoredMessage,
+    input: { content?: string; embeds?: APIMessage["embeds"]; attachments?: APIMessage["attachments"]; allowedMentions: AllowedMentions },
+  ): void {
     if (input.content !== undefined) {
       message.content = input.content;
       Object.assign(message, this.mentionFields(input.content, input.allowedMentions));
     }
     if (input.embeds !== undefined) message.embeds = input.embeds;
+    if (input.attachments !== undefined) message.attachments = input.attachments;
     message.edited_timestamp = new Date().toISOString();
   }
 
@@ -296,6 +305,7 @@ export class FakeWorld {
     let bot = BOT_PERMISSIONS;
     if (!this.canManageWebhooks) bot &= ~PermissionFlagsBits.ManageWebhooks;
     if (!this.canCreateThreads) bot &= ~PermissionFlagsBits.CreatePublicThreads;
+    if (!this.canAttachFiles) bot &= ~PermissionFlagsBits.AttachFiles;
     return [role(this.guildId, "@everyone", STUDENT_PERMISSIONS, 0, false), role(this.botRoleId, "Baton", bot, 1, true), ...this.extraRoles];
   }
 

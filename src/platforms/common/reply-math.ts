@@ -1,0 +1,36 @@
+// The one place replies meet TeX: every adapter's final post or edit takes `renderReply`, a streamed edit `streamingText`.
+
+import { prepareMathReply, streamingMathText, type FormulaImage, type MathReply } from "./tex/math-reply.js";
+import { FormulaRenderer } from "./tex/render-formula.js";
+
+export type { FormulaImage, MathReply } from "./tex/math-reply.js";
+
+export interface RenderReplyOptions {
+  /** At most this many images (a platform's attachment limit); later formulas keep only their code alt text. */
+  readonly maxImages?: number;
+}
+
+/**
+ * Holds the formula cache (by TeX source, bounded) of one adapter. Both forms of a reply have the same text — inline
+ * math as Unicode, display math as its code-formatted TeX — so a streamed message's last edit only adds the images.
+ */
+export class ReplyMath {
+  constructor(private readonly renderer: FormulaRenderer = new FormulaRenderer()) {}
+
+  /** The reply's final form: its text and one PNG per display formula MathJax could read. */
+  renderReply(finalText: string, options: RenderReplyOptions = {}): MathReply {
+    const reply = prepareMathReply(finalText, this.renderer);
+    const max = options.maxImages;
+    return max === undefined || reply.images.length <= max ? reply : { text: reply.text, images: reply.images.slice(0, max) };
+  }
+
+  /** The text of a reply (or of a part of one, while it streams), without rendering anything. */
+  streamingText(text: string): string {
+    return streamingMathText(text);
+  }
+}
+
+/** The alt text of an image of a formula, cut to a platform's limit. */
+export function formulaAltText(image: FormulaImage, limit: number): string {
+  return image.tex.length <= limit ? image.tex : `${image.tex.slice(0, limit - 1)}…`;
+}

@@ -10,7 +10,9 @@ import { mentionsUser, slackTextToPlain } from "./inbound-text.js";
 import { escapePlainText } from "./mrkdwn.js";
 import { SLACK_PLATFORM, threadTsOf } from "./reply-poster.js";
 import { readReceivedSlackEvent, type ReceivedSlackCommand, type ReceivedSlackMessage } from "./received-payload.js";
-import { isDirectMessage, isFromPerson, type SlackMessageEvent } from "./slack-events.js";
+import { isDirectMessage, isFromPerson, type SlackFileRef, type SlackMessageEvent } from "./slack-events.js";
+import { downloadAll } from "../../bot/attachments/download.js";
+import type { InboundAttachment } from "../../bot/attachments/types.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 import type { SlackUserDirectory } from "./user-directory.js";
 import type { Respond } from "./moderation-commands.js";
@@ -25,6 +27,8 @@ export interface ConversationEntryOptions {
   readonly bot: { readonly userId: string; readonly name: string };
   /** The student command's name without the slash, e.g. "homework". */
   readonly commandName: string;
+  /** The bot token: files are downloaded with it (Authorization: Bearer; scope files:read). Never logged. */
+  readonly botToken: string;
 }
 
 /** An Events API delivery: the envelope's ids and the event inside it. */
@@ -164,7 +168,8 @@ export class ConversationEntry {
     const { event } = delivery;
     const text = slackTextToPlain(event.text, { botUserId: this.#o.bot.userId });
     const userId = event.user ?? "";
-    if (text === "") {
+    const files = this.#o.gateway.attachmentLimits?.() === undefined ? [] : (event.files ?? []);
+    if (text === "" && files.length === 0) {
       if (what === "mention") this.#o.work.run("mention hint", () => this.#hint(event, userId));
       return Promise.resolve();
     }
@@ -172,7 +177,17 @@ export class ConversationEntry {
     this.#o.work.run(what, async () => {
       // Persisted before anything waits on the network (the student's name, the thread status) and before Slack is
       // acknowledged: Slack will not send it again after its 200, so a crash from then on must not lose it.
-      const payload: ReceivedSlackMessage = { kind: "message", what, teamId: ref.workspace, channel: ref.channel, thread: ref.thread, userId, text, ts: event.ts };
+      const payload: ReceivedSlackMessage = {
+        kind: "message",
+        what,
+        teamId: ref.workspace,
+        channel: ref.channel,
+        thread: ref.thread,
+        userId,
+        text,
+        ts: event.ts,
+        ...(files.length === 0 ? {} : { files }),
+      };
       const receipt = await this.#o.gateway
         .receive({ platform: SLACK_PLATFORM, workspace: ref.workspace, eventId: delivery.eventId, userId, payload }, { tellStudent: (notice) => this.#tellInThread(ref, notice) })
         .finally(stored.resolve);
@@ -185,7 +200,25 @@ export class ConversationEntry {
     const ref = this.#ref(message.teamId, message.channel, message.thread);
     if (!this.#o.gateway.hasConversation(ref)) await this.#o.gateway.openConversation(ref);
     const user = { id: message.userId, name: await this.#o.users.displayName(message.userId) };
-    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: message.text, platformMessageId: message.ts });
+    const attachments = await this.#download(message.files);
+    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: message.text, platformMessageId: message.ts, ...(attachments.length === 0 ? {} : { attachments }) });
+  }
+
+  /** Downloaded when finishing (after the event is stored), with the bot token; a missing files:read scope is named. */
+  async #download(files: readonly SlackFileRef[] | undefined): Promise<InboundAttachment[]> {
+    const limits = this.#o.gateway.attachmentLimits?.();
+    if (files === undefined || files.length === 0 || limits === undefined) return [];
+    const attachments = await downloadAll(files, {
+      maxBytes: limits.maxBytes,
+      maxCount: limits.maxPerMessage,
+      vision: limits.vision,
+      headers: { Authorization: `Bearer ${this.#o.botToken}` },
+      htmlMeansMissingScope: true,
+    });
+    if (attachments.some((item) => item.problem === "missing_scope")) {
+      this.#o.logger.warn("slack: a student's file could not be read: the app lacks the files:read scope (reinstall it from slack/manifest.yml)");
+    }
+    return attachments;
   }
 
   /** Runs the turn with the thread status shown meanwhile; the service posts the replies through the port. */

@@ -1,5 +1,7 @@
 // What the Slack adapter keeps of an event on arrival: enough to finish it after a restart (see ConversationEntry).
 
+import type { SlackFileRef } from "./slack-events.js";
+
 /** A message event (thread reply, mention, DM): the thread is known; the student's name is looked up after. */
 export interface ReceivedSlackMessage {
   readonly kind: "message";
@@ -11,6 +13,8 @@ export interface ReceivedSlackMessage {
   readonly userId: string;
   readonly text: string;
   readonly ts: string;
+  /** Files shared with it (metadata: downloaded when the event is finished). */
+  readonly files?: readonly SlackFileRef[];
 }
 
 /** A `/homework` command: the root message "<@user> asked: …" is posted after, and its ts recorded once it is. */
@@ -27,6 +31,12 @@ export interface ReceivedSlackCommand {
 export type ReceivedSlackEvent = ReceivedSlackMessage | ReceivedSlackCommand;
 
 const isText = (value: unknown): value is string => typeof value === "string";
+const isFile = (value: unknown): boolean => {
+  if (typeof value !== "object" || value === null) return false;
+  const f = value as Record<string, unknown>;
+  return [f.id, f.name, f.url].every(isText) && typeof f.size === "number" && (f.mediaType === undefined || isText(f.mediaType));
+};
+const areFiles = (value: unknown): boolean => value === undefined || (Array.isArray(value) && value.every(isFile));
 
 /** Reads a payload back from the store; undefined for anything this version did not write. */
 export function readReceivedSlackEvent(payload: unknown): ReceivedSlackEvent | undefined {
@@ -34,7 +44,7 @@ export function readReceivedSlackEvent(payload: unknown): ReceivedSlackEvent | u
   const p = payload as Record<string, unknown>;
   if (p.kind === "message") {
     const fields = [p.what, p.teamId, p.channel, p.thread, p.userId, p.text, p.ts];
-    return fields.every(isText) ? (payload as ReceivedSlackMessage) : undefined;
+    return fields.every(isText) && areFiles(p.files) ? (payload as ReceivedSlackMessage) : undefined;
   }
   if (p.kind === "command") {
     const fields = [p.teamId, p.channelId, p.userId, p.userName, p.question];

@@ -116,7 +116,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const work = new BackgroundWork(logger);
   const status = new ThreadStatusIndicator({ client: statusClient, logger });
   const users = new SlackUserDirectory({ client, logger });
-  const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName });
+  const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken });
   const moderation = new ModerationCommands({
     gateway,
     users,

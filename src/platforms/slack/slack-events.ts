@@ -12,6 +12,18 @@ export interface SlackMessageEvent {
   readonly text: string;
   readonly ts: string;
   readonly threadTs?: string;
+  /** Files shared with the message (subtype file_share; an app_mention carries them too). */
+  readonly files?: readonly SlackFileRef[];
+}
+
+/** A file object of a message, reduced to what downloading it needs. */
+export interface SlackFileRef {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly mediaType?: string;
+  /** url_private_download (url_private when absent): fetched with the bot token, which needs files:read. */
+  readonly url: string;
 }
 
 /** Subtypes that are still a person writing: a thread reply also sent to the channel, a message with a file. */
@@ -37,7 +49,24 @@ export function readMessageEvent(event: unknown): SlackMessageEvent | undefined 
     threadTs: field(event, "thread_ts"),
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) as Partial<SlackMessageEvent>;
-  return { type, channel, ts, text: field(event, "text") ?? "", ...defined };
+  const files = readFiles((event as Record<string, unknown>).files);
+  return { type, channel, ts, text: field(event, "text") ?? "", ...defined, ...(files.length === 0 ? {} : { files }) };
+}
+
+function readFiles(value: unknown): SlackFileRef[] {
+  if (!Array.isArray(value)) return [];
+  const files: SlackFileRef[] = [];
+  for (const item of value) {
+    if (typeof item !== "object" || item === null) continue;
+    const id = field(item, "id");
+    // A file Slack has not made visible yet (file_access "check_file_info"), or one deleted, has no download URL.
+    const url = field(item, "url_private_download") ?? field(item, "url_private") ?? "";
+    const size = (item as Record<string, unknown>).size;
+    if (id === undefined) continue;
+    const mediaType = field(item, "mimetype");
+    files.push({ id, name: field(item, "name") ?? field(item, "title") ?? id, size: typeof size === "number" ? size : 0, url, ...(mediaType === undefined ? {} : { mediaType }) });
+  }
+  return files;
 }
 
 /**

@@ -4,6 +4,7 @@ export { FakeSlack, type FakeSlackOptions, type RecordedCall, type RecordedRespo
 export { FakeSocketMode, type Envelope, type EnvelopeAck } from "./socket-mode.js";
 export type { Hold } from "../held-calls.js";
 export type { FakeEphemeral } from "./response-urls.js";
+export type { FakeSlackFileInput } from "./files.js";
 export { FULL_SCOPES, type FakeSlackMessage, type FakeSlackUser, type FakeSlackIdentity } from "./world.js";
 export {
   SlackEventSender,

@@ -1,5 +1,6 @@
 // A strict fake of Slack's Web API on 127.0.0.1: POST /api/<method> (form or JSON), response_url posts, recorded calls, faults.
 
+import { FakeSlackFiles } from "./files.js";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -85,12 +86,16 @@ export class FakeSlack {
   readonly #waiters = new Set<() => void>();
   readonly #responseUrls: ResponseUrls;
   #url = "";
+  /** Hosted files (uploads in file_share events), downloaded with the bot token and files:read. */
+  readonly files: FakeSlackFiles;
 
   private constructor(options: FakeSlackOptions) {
     this.world = new FakeWorld({ ...DEFAULT_IDENTITY, ...options }, options.scopes ?? FULL_SCOPES);
     this.#responseUrls = new ResponseUrls(() => this.world.nextTs());
+    const { teamId, botToken } = this.world.identity;
+    this.files = new FakeSlackFiles({ url: () => this.#url, teamId, botToken, scopes: () => this.world.scopes });
     for (const user of options.users ?? []) this.world.users.set(user.id, user);
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) => void (this.files.serve(req, res) || this.#handle(req, res)));
     this.#server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
       if (new URL(req.url ?? "/", "http://fake").pathname === "/socket-mode") this.socketMode.accept(req, socket);
       else socket.end("HTTP/1.1 404 Not Found\r\n\r\n");

@@ -40,6 +40,8 @@ export interface MessageEventInit {
   readonly subtype?: string;
   readonly botId?: string;
   readonly team?: string;
+  /** File objects (FakeSlack.files.upload): a message event then has subtype file_share, as Slack sends it. */
+  readonly files?: readonly Record<string, unknown>[];
 }
 
 /** A `message` event as the Events API delivers it (message.channels / .groups / .im). */
@@ -47,7 +49,8 @@ export function messageEvent(init: MessageEventInit): Record<string, unknown> {
   const ts = init.ts ?? nextMessageTs();
   return {
     type: "message",
-    ...(init.subtype === undefined ? {} : { subtype: init.subtype }),
+    ...(init.subtype === undefined ? (init.files === undefined ? {} : { subtype: "file_share" }) : { subtype: init.subtype }),
+    ...(init.files === undefined ? {} : { files: init.files, upload: false, display_as_bot: false }),
     channel: init.channel,
     channel_type: init.channelType ?? (init.channel.startsWith("D") ? "im" : "channel"),
     ...(init.user === undefined ? {} : { user: init.user }),
@@ -66,6 +69,7 @@ export function appMentionEvent(init: Omit<MessageEventInit, "channelType" | "su
   return {
     type: "app_mention",
     channel: init.channel,
+    ...(init.files === undefined ? {} : { files: init.files }),
     ...(init.user === undefined ? {} : { user: init.user }),
     ...(init.botId === undefined ? {} : { bot_id: init.botId }),
     text: init.text,

@@ -75,6 +75,8 @@ export const FULL_SCOPES: readonly string[] = [
   "channels:read",
   "chat:write.customize",
   "commands",
+  "files:read",
+  "files:write",
   "groups:history",
   "groups:read",
   "im:history",

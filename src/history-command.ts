@@ -3,6 +3,7 @@
 import type { ConversationApp } from "./app.js";
 import type { ThreadRef } from "./bot/ports.js";
 import { consoleThread } from "./platforms/console/console-chat.js";
+import { attachmentMark } from "./bot/transcript-attachments.js";
 import { flagMark } from "./bot/transcript-flags.js";
 import { parseThreadLink } from "./platforms/slack/thread-link.js";
 
@@ -50,7 +51,7 @@ export function formatHistory(app: ConversationApp, platform: string, name: stri
   for (const entry of transcript.entries) {
     lines.push(
       entry.kind === "message"
-        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}${entry.flags.map((flag) => `\n    ${flagMark(flag)}`).join("")}`
+        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}${(entry.attachments ?? []).map((file) => `\n    ${attachmentMark(file)}`).join("")}${entry.flags.map((flag) => `\n    ${flagMark(flag)}`).join("")}`
         : `[${entry.at.toISOString()}] handoff ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ""}`,
     );
   }

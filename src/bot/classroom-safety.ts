@@ -21,6 +21,8 @@ import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "
 /** What the composition root hands the service to turn safety on. */
 export interface SafetyOptions {
   readonly moderation: ModerationClient | undefined;
+  /** See SafetyStepOptions.imagesOf (the service gives the attachments store's images). */
+  readonly imagesOf?: (messageId: number) => readonly string[];
   readonly policy: SafetyPolicy;
   readonly flags: FlagStore;
   readonly usage: UsageStore;

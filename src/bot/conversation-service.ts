@@ -120,6 +120,7 @@ export class ConversationService implements ConversationGateway {
         ? undefined
         : new ClassroomSafety({
             ...options.safety,
+            ...(options.attachments === undefined ? {} : { imagesOf: imagesOfMessage(options.attachments.store) }),
             logger: options.logger,
             now: this.now,
             presentation: (name) => this.presentation(name),
@@ -499,7 +500,8 @@ export class ConversationService implements ConversationGateway {
     const conversation = this.options.store.findConversation(ref);
     const stored = conversation && this.options.store.transcript(conversation.id);
     if (stored === undefined) return undefined;
-    return toTranscript(stored, (name) => this.presentation(name), this.safety?.flagsOf(stored.conversation.id) ?? []);
+    const files = this.options.attachments?.store.listByConversation(stored.conversation.id) ?? [];
+    return toTranscript(stored, (name) => this.presentation(name), this.safety?.flagsOf(stored.conversation.id) ?? [], files);
   }
 
   listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {
@@ -571,6 +573,15 @@ export class ConversationService implements ConversationGateway {
     const id = await this.gate.run(() => this.options.store.enqueueNotice(conversation.id, { agentName, text }));
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }
+}
+
+/** A stored message's images as data URLs, for the moderation of what the student sent. */
+function imagesOfMessage(store: AttachmentStore): (messageId: number) => string[] {
+  return (messageId) =>
+    store
+      .withDataByMessages([messageId])
+      .filter((item) => item.kind === "image" && item.origin === "upload")
+      .map((item) => `data:${item.mediaType};base64,${Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString("base64")}`);
 }
 
 function sameThread(a: ThreadRef, b: ThreadRef): boolean {

@@ -99,6 +99,16 @@ export interface TranscriptFlag {
   readonly reviewed: boolean;
 }
 
+/** A file of a transcript's message, as moderators see it listed. */
+export interface TranscriptAttachment {
+  readonly name: string;
+  readonly mediaType: string;
+  /** Bytes stored (an image after downscaling). */
+  readonly byteSize: number;
+  /** upload: the student's; rendered: an image Baton made (display math). */
+  readonly origin: "upload" | "rendered";
+}
+
 /** One line of a moderator's transcript: a message or a handoff, in the order they happened. */
 export type TranscriptEntry =
   | {
@@ -112,6 +122,8 @@ export type TranscriptEntry =
       readonly at: Date;
       /** Safety flags on this message, oldest first; a blocked message is only here, never in the agents' history. */
       readonly flags: readonly TranscriptFlag[];
+      /** Its files (photos, PDFs, rendered formulas), in the order sent; absent or empty when it has none. */
+      readonly attachments?: readonly TranscriptAttachment[];
     }
   | { readonly kind: "handoff"; readonly from: string; readonly to: string; readonly reason: string; readonly at: Date };
 

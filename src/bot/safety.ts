@@ -16,6 +16,8 @@ import { assess, countedCategories, severityOf, type SafetyFinding } from "./saf
 export interface SafetyStepOptions {
   /** Undefined when moderation is off (BATON_MODERATION=off, or no key): Azure's own filter is still read. */
   readonly moderation: ModerationClient | undefined;
+  /** A student message's images as data URLs (moderated with its text); absent: only the text is checked. */
+  readonly imagesOf?: (messageId: number) => readonly string[];
   readonly policy: SafetyPolicy;
   readonly flags: FlagStore;
   readonly logger: Logger;
@@ -48,7 +50,8 @@ export class SafetyStep {
     if (moderation === undefined) return { kind: "pass" };
     let counted: Record<string, number>;
     try {
-      const [verdict] = await moderation.moderate([{ text: message.text }], signal);
+      const imageUrls = this.options.imagesOf?.(message.id) ?? [];
+      const [verdict] = await moderation.moderate([imageUrls.length === 0 ? { text: message.text } : { text: message.text, imageUrls }], signal);
       counted = countedCategories(verdict!, policy);
       this.recovered();
     } catch (error) {

@@ -1,8 +1,9 @@
 // Turns a stored conversation into what a moderator reads: who said what, when, and the trail of handoffs.
 
+import type { AttachmentInfo } from "../store/attachment-types.js";
 import type { FlagRow } from "../store/flag-types.js";
 import type { Transcript as StoredTranscript } from "../store/types.js";
-import type { AgentPresentation, Transcript, TranscriptEntry, TranscriptFlag } from "./ports.js";
+import type { AgentPresentation, Transcript, TranscriptAttachment, TranscriptEntry, TranscriptFlag } from "./ports.js";
 
 /** A stored flag as a transcript shows it. */
 function transcriptFlag(flag: FlagRow): TranscriptFlag {
@@ -25,7 +26,14 @@ export function toTranscript(
   stored: StoredTranscript,
   presentation: (agentName: string) => AgentPresentation,
   flags: readonly FlagRow[] = [],
+  attachments: readonly AttachmentInfo[] = [],
 ): Transcript {
+  const filesByMessage = new Map<number, TranscriptAttachment[]>();
+  for (const item of attachments) {
+    const list = filesByMessage.get(item.messageId) ?? [];
+    list.push({ name: item.fileName, mediaType: item.mediaType, byteSize: item.byteSize, origin: item.origin });
+    filesByMessage.set(item.messageId, list);
+  }
   const flagsByMessage = new Map<number, TranscriptFlag[]>();
   const looseFlags: FlagRow[] = [];
   for (const flag of flags) {
@@ -47,6 +55,8 @@ export function toTranscript(
     while (loose.length > 0 && loose[0]!.createdAt <= message.createdAt) pushHandoffs(loose.splice(0, 1));
     while (looseFlags.length > 0 && looseFlags[0]!.createdAt <= message.createdAt) entries.push(looseFlagEntry(looseFlags.shift()!));
     const marks = flagsByMessage.get(message.id) ?? [];
+    const files = filesByMessage.get(message.id);
+    const attached = files === undefined ? {} : { attachments: files };
     if (message.role === "user") {
       entries.push({
         kind: "message",
@@ -56,8 +66,9 @@ export function toTranscript(
         text: message.text,
         at: new Date(message.createdAt),
         flags: marks,
+        ...attached,
       });
-    } else if (message.role === "assistant" && message.text !== "") {
+    } else if (message.role === "assistant" && (message.text !== "" || files !== undefined)) {
       const agent = message.authorAgent ?? "";
       entries.push({
         kind: "message",
@@ -67,6 +78,7 @@ export function toTranscript(
         text: message.text,
         at: new Date(message.createdAt),
         flags: marks,
+        ...attached,
       });
     }
     pushHandoffs(handoffsByMessage.get(message.id) ?? []);

@@ -2,6 +2,7 @@
 
 import { channelMention, escapeMarkdown, time, TimestampStyles } from "discord.js";
 import type { Transcript, TranscriptEntry } from "../../bot/ports.js";
+import { attachmentMark } from "../../bot/transcript-attachments.js";
 import { flagMark } from "../../bot/transcript-flags.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 
@@ -32,6 +33,7 @@ function renderEntry(entry: TranscriptEntry): string {
     return `↪ *handoff* ${escapeMarkdown(entry.from)} → ${escapeMarkdown(entry.to)}${reason} · ${at}`;
   }
   const role = entry.role === "user" ? "student" : escapeMarkdown(entry.authorId);
-  const marks = entry.flags.map((flag) => `\n> ${escapeMarkdown(flagMark(flag))}`).join("");
+  const files = (entry.attachments ?? []).map((file) => `\n${escapeMarkdown(attachmentMark(file))}`).join("");
+  const marks = files + entry.flags.map((flag) => `\n> ${escapeMarkdown(flagMark(flag))}`).join("");
   return `**${escapeMarkdown(entry.author)}** (${role}) · ${at}\n${entry.text.trim() === "" ? "_(no text)_" : entry.text.trim()}${marks}`;
 }

@@ -1,6 +1,7 @@
 // Moderator views as Slack mrkdwn: one conversation's transcript with its handoff trail, or a channel's recent conversations.
 
 import type { ConversationSummary, Transcript, TranscriptEntry } from "../../bot/ports.js";
+import { attachmentMark } from "../../bot/transcript-attachments.js";
 import { flagMark } from "../../bot/transcript-flags.js";
 import { escapePlainText, markdownToMrkdwn } from "./mrkdwn.js";
 import { buildThreadLink } from "./thread-link.js";
@@ -42,7 +43,8 @@ function entryText(entry: TranscriptEntry): string {
       : `*${escapePlainText(entry.author)}* (${escapePlainText(entry.authorId)})`;
   // Students' words are shown as written; agents' words were Markdown and are converted as in the thread.
   const body = entry.role === "user" ? escapePlainText(entry.text) : markdownToMrkdwn(entry.text);
-  const marks = entry.flags.map((flag) => `\n_${escapePlainText(flagMark(flag))}_`).join("");
+  const files = (entry.attachments ?? []).map((file) => `\n${escapePlainText(attachmentMark(file))}`).join("");
+  const marks = files + entry.flags.map((flag) => `\n_${escapePlainText(flagMark(flag))}_`).join("");
   return `${who} · ${slackDate(entry.at, "{time_secs}")}\n${quote(body)}${marks}`;
 }
 

@@ -114,4 +114,18 @@ describe("Discord attachments", () => {
     bed.service.gateway.forgetUser("discord", student.id);
     expect(bed.service.db.prepare("SELECT count(*) AS n FROM attachments").get()).toEqual({ n: 0 });
   });
+
+  it("moderates a student's photo with the text (omni-moderation's image_url input)", async () => {
+    bed = await startDiscordTestBed({ safety: { moderation: true } });
+    const { fake } = bed;
+    const student = fake.addUser("sam");
+    const photo = fake.uploadAttachment({ channelId: bed.homework, filename: "w.png", data: await sampleImage(120, 80), contentType: "image/png" });
+    const message = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> number 2 please`, attachments: [photo] });
+    await fake.waitUntil(() => webhookPostsTo(fake, message.id).length >= 2);
+    const [input] = bed.service.fakeOpenAI.moderations.requests;
+    expect(input!.rejection).toBeUndefined();
+    expect(input!.subjects).toHaveLength(1);
+    expect(input!.subjects[0]!.text).toBe("number 2 please");
+    expect(input!.subjects[0]!.imageUrls).toEqual([expect.stringMatching(/^data:image\/png;base64,/)]);
+  });
 });

@@ -85,21 +85,6 @@ export function tally(sent: readonly SentQuestion[], received: readonly Received
   return { sent: sent.length, completed: answered.size, failedAndTold, lost: lostTags.length, lostTags, duplicated, outOfOrder, notices: noticeCount };
 }
 
-/** Adds tallies of parts of one scenario (e.g. one per child process life). */
-export function sumTallies(parts: readonly Tally[]): Tally {
-  const zero: Tally = { sent: 0, completed: 0, failedAndTold: 0, lost: 0, lostTags: [], duplicated: 0, outOfOrder: 0, notices: 0 };
-  return parts.reduce((sum, part) => ({
-    sent: sum.sent + part.sent,
-    completed: sum.completed + part.completed,
-    failedAndTold: sum.failedAndTold + part.failedAndTold,
-    lost: sum.lost + part.lost,
-    lostTags: [...sum.lostTags, ...part.lostTags],
-    duplicated: sum.duplicated + part.duplicated,
-    outOfOrder: sum.outOfOrder + part.outOfOrder,
-    notices: sum.notices + part.notices,
-  }), zero);
-}
-
 /** Platforms escape or re-space a notice's text a little (Slack: &amp;, Discord: bold headers); compare the words. */
 function normalise(text: string): string {
   return text.replace(/^\*\*[^*]+\*\*\n/, "").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();

@@ -20,6 +20,10 @@ export interface BackgroundJob {
   readonly context: Readonly<Record<string, unknown>>;
   /** The log message of that line, e.g. "could not post a safety alert". */
   readonly failure: string;
+  /** Attempts an earlier process already made (and counted); the limit counts them too. Default 0. */
+  readonly attemptsBefore?: number;
+  /** Called after each failed attempt (e.g. to count it in the database, so a restart goes on counting). */
+  readonly failed?: () => void;
   /** Called with the outcome, inside the job (settled() waits for it too). */
   readonly settle?: (outcome: BackgroundOutcome, attempts: number) => void;
 }
@@ -49,7 +53,8 @@ export class BackgroundRetries {
 
   private async run(job: BackgroundJob): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let failures = 1; ; failures++) {
+    const before = job.attemptsBefore ?? 0;
+    for (let failures = before + 1; ; failures++) {
       try {
         await job.attempt();
         job.settle?.("done", failures);
@@ -57,8 +62,9 @@ export class BackgroundRetries {
       } catch (error) {
         const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
         const final = delay === undefined || failures >= maxAttempts;
+        job.failed?.();
         // One line per job, however many attempts it takes: a failing channel must not flood the log.
-        if (failures === 1) this.options.logger.error({ err: error, ...job.context, retrying: !final }, final ? job.failure : `${job.failure}; retrying`);
+        if (failures === before + 1) this.options.logger.error({ err: error, ...job.context, retrying: !final }, final ? job.failure : `${job.failure}; retrying`);
         if (final) {
           job.settle?.("failed", failures);
           return;

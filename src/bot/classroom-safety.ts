@@ -15,6 +15,7 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
+import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
 
@@ -37,6 +38,7 @@ export class ClassroomSafety implements SafetyReview {
   private readonly step: SafetyStep;
   private readonly meter: UsageMeter;
   private readonly alerts: AlertDelivery;
+  private readonly replacements: WithheldReplacement;
   private readonly background: BackgroundRetries;
   private readonly ports = new Map<string, PlatformPort>();
 
@@ -47,13 +49,24 @@ export class ClassroomSafety implements SafetyReview {
       readonly presentation: (agentName: string) => AgentPresentation;
       readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
       readonly completeTurn: (userMessageId: number, errorCode: string) => void;
+      /** Resolves once the conversation's queued replies were attempted. */
+      readonly repliesSettled: (conversationId: number) => Promise<void>;
       /** The backoff between attempts to post an alert or edit a withheld answer (the replies' policy). */
       readonly alertRetry?: RetryPolicy;
     },
   ) {
     this.background = new BackgroundRetries({ logger: options.logger, ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }) });
     this.alerts = new AlertDelivery({ flags: options.flags, logger: options.logger, port: (platform) => this.ports.get(platform), background: this.background });
-    this.step = new SafetyStep({ ...options, alerts: this.alerts, background: this.background });
+    this.replacements = new WithheldReplacement({
+      flags: options.flags,
+      logger: options.logger,
+      port: (platform) => this.ports.get(platform),
+      background: this.background,
+      presentation: options.presentation,
+      notice: options.policy.withheldNotice,
+      repliesSettled: options.repliesSettled,
+    });
+    this.step = new SafetyStep({ ...options, alerts: this.alerts, replacements: this.replacements });
     this.meter = new UsageMeter({ ...options, flags: options.flags });
   }
 
@@ -65,6 +78,14 @@ export class ClassroomSafety implements SafetyReview {
   /** After a restart: posts the alerts that were decided but never posted; returns how many. */
   recoverAlerts(wanted: (key: ThreadRef) => boolean): number {
     return this.alerts.flushPending(wanted);
+  }
+
+  /**
+   * After a restart, once the replies left pending were posted: makes the withheld answers' edits a crash cut off
+   * (an answer first posted at this start was posted as the notice, and is edited all the same); returns how many.
+   */
+  recoverReplacements(wanted: (key: ThreadRef) => boolean): number {
+    return this.replacements.flushPending(wanted);
   }
 
   /** Resolves when the alerts and withheld-answer edits started so far are done (posted, or given up on). */

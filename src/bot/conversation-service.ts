@@ -126,6 +126,7 @@ export class ConversationService implements ConversationGateway {
             presentation: (name) => this.presentation(name),
             notify: (conversation, text) => this.notify(conversation, text),
             completeTurn: (id, code) => options.store.completeTurn(id, "failed", code),
+            repliesSettled: (id) => this.delivery.settled(id),
             ...(options.deliveryRetry === undefined ? {} : { alertRetry: options.deliveryRetry }),
           });
     const safety = this.safety;
@@ -436,6 +437,9 @@ export class ConversationService implements ConversationGateway {
     let replies = 0;
     try {
       replies = await this.delivery.flushPending(mine);
+      // After the replies: an answer withheld before it was ever posted has just been posted as the notice.
+      const replacements = this.safety?.recoverReplacements(mine) ?? 0;
+      if (replacements > 0) logger.info({ replacements }, "replacing withheld answers left from before the restart");
       const alerts = this.safety?.recoverAlerts(mine) ?? 0;
       if (alerts > 0) logger.info({ alerts }, "posting safety alerts left from before the restart");
       for (const { message, conversation } of store.pendingTurns()) {

@@ -76,16 +76,17 @@ export class ReplyDelivery {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
       return false;
     }
-    const reply: OutboundReply = {
+    const reply = (): OutboundReply => ({
       ...row.key,
       replyId: row.id,
       conversationId: row.conversationId,
       agent: this.options.presentation(row.agentName),
-      text: row.text,
+      // Read at each attempt: an answer withheld while it waited (or between attempts) is posted as the notice.
+      text: this.options.store.replyText(row.id) ?? row.text,
       kind: row.kind,
       ...(maybePosted ? { maybePosted } : {}),
-    };
-    const platformMessageId = await this.attempt(row, () => port.deliver(reply));
+    });
+    const platformMessageId = await this.attempt(row, () => port.deliver(reply()));
     if (platformMessageId === undefined) return false;
     await this.markSent(row.id, platformMessageId);
     return true;

@@ -7,11 +7,11 @@ import type { FlagStore } from "../store/flag-store.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import type { ModerationClient } from "./moderation-port.js";
-import type { AgentPresentation, PlatformPort } from "./ports.js";
+import type { PlatformPort } from "./ports.js";
 import type { AlertDelivery } from "./alert-delivery.js";
-import type { BackgroundRetries } from "./background-retries.js";
 import { ALERT_WINDOW_MS } from "./safety-alerts.js";
 import { assess, countedCategories, severityOf, type SafetyFinding } from "./safety-assessment.js";
+import type { WithheldReplacement } from "./withheld-replacement.js";
 
 export interface SafetyStepOptions {
   /** Undefined when moderation is off (BATON_MODERATION=off, or no key): Azure's own filter is still read. */
@@ -22,13 +22,12 @@ export interface SafetyStepOptions {
   readonly flags: FlagStore;
   readonly logger: Logger;
   readonly now: () => number;
-  readonly presentation: (agentName: string) => AgentPresentation;
   /** Posts a notice in the conversation through the outbox (the caring reply to a blocked message). */
   readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
   /** Posts claimed alerts in the background, retried, settled in the flags table. */
   readonly alerts: AlertDelivery;
-  /** Where withheld answers are edited, retried like replies, without holding the conversation. */
-  readonly background: BackgroundRetries;
+  /** Edits withheld answers to the notice in the background, each owed edit settled in the flags table. */
+  readonly replacements: WithheldReplacement;
 }
 
 export type InputDecision = { readonly kind: "pass" } | { readonly kind: "blocked"; readonly flagId: number };
@@ -100,7 +99,7 @@ export class SafetyStep {
 
   /**
    * After the turn's replies were posted: each answer is moderated; a flagged one is replaced on the platform by the
-   * withheld notice (or before it is posted, if still pending) and kept, unchanged, in the history for moderators.
+   * withheld notice (or posted as the notice, if still pending) and kept, unchanged, in the history for moderators.
    */
   async checkAnswers(conversation: ConversationRow, userMessage: StoredMessage, signal?: AbortSignal): Promise<number> {
     const { moderation, flags, policy } = this.options;
@@ -120,36 +119,21 @@ export class SafetyStep {
       const finding = assess(countedCategories(verdicts[i]!, policy), policy);
       if (finding === undefined) continue;
       withheld++;
-      const flagId = flags.record({
-        conversationId: conversation.id,
-        messageId: answer.messageId,
-        ...userOf(userMessage),
-        source: "output",
-        categories: finding.categories,
-        action: "withhold",
-        severity: severityOf(finding),
-        text: answer.text,
-        ...(answer.platformMessageId === undefined ? {} : { platformMessageId: answer.platformMessageId }),
-      });
-      if (!flags.replacePendingReply(answer.outboxId, policy.withheldNotice) && answer.platformMessageId !== undefined) {
-        const port = this.ports.get(conversation.key.platform);
-        const replaceReply = port?.replaceReply;
-        const posted = {
-          ...conversation.key,
-          replyId: answer.outboxId,
+      // The flag and the owed edit in one transaction: a crash after it leaves the edit for the next start to make.
+      const flagId = flags.withhold(
+        {
           conversationId: conversation.id,
-          platformMessageId: answer.platformMessageId,
-          agent: this.options.presentation(answer.agentName),
+          messageId: answer.messageId,
+          ...userOf(userMessage),
+          source: "output",
+          categories: finding.categories,
+          severity: severityOf(finding),
           text: answer.text,
-        };
-        if (port !== undefined && replaceReply !== undefined) {
-          this.options.background.start({
-            attempt: () => replaceReply.call(port, posted, policy.withheldNotice),
-            context: { conversationId: conversation.id, flagId },
-            failure: "could not replace a withheld answer",
-          });
-        }
-      }
+          ...(answer.platformMessageId === undefined ? {} : { platformMessageId: answer.platformMessageId }),
+        },
+        { outboxId: answer.outboxId, notice: policy.withheldNotice },
+      );
+      this.options.replacements.start(flagId);
       this.alert(conversation, finding, flagId);
     }
     return withheld;

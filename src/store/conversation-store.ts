@@ -255,6 +255,11 @@ export class ConversationStore {
     return this.outbox.pending(platform);
   }
 
+  /** What a reply's row says now: a safety check may have rewritten it (a withheld answer) since it was queued. */
+  replyText(outboxId: number): string | undefined {
+    return this.outbox.textOf(outboxId);
+  }
+
   /** True if this call marked it; false if it was already sent (or failed for good): never post it again then. */
   markReplySent(outboxId: number, platformMessageId: string): boolean {
     return this.outbox.markSent(outboxId, platformMessageId);

@@ -1,7 +1,8 @@
 // The flags table: record what moderation found, list it for moderators, mark it reviewed, forget it with the student.
 
 import type { Database, Statement } from "better-sqlite3";
-import type { FlagRow, ListFlagsOptions, NewFlag, TurnAnswer } from "./flag-types.js";
+import type { FlagRow, ListFlagsOptions, NewFlag, TurnAnswer, WithheldReply } from "./flag-types.js";
+import { ReplacementQueries } from "./replacement-queries.js";
 
 interface FlagRecord {
   id: number;
@@ -19,6 +20,7 @@ interface FlagRecord {
   reviewed_at: number | null;
   alert: FlagRow["alert"] | null;
   user_name: string | null;
+  replacement: FlagRow["replacement"] | null;
   platform: string;
   workspace: string;
   channel: string;
@@ -27,7 +29,7 @@ interface FlagRecord {
 
 const SELECT =
   "SELECT f.id, f.conversation_id, f.message_id, f.user_id, f.source, f.categories, f.action, f.severity, f.text, " +
-  "f.platform_message_id, f.created_at, f.reviewed_by, f.reviewed_at, f.alert, f.user_name, c.platform, c.workspace, c.channel, c.thread " +
+  "f.platform_message_id, f.created_at, f.reviewed_by, f.reviewed_at, f.alert, f.user_name, f.replacement, c.platform, c.workspace, c.channel, c.thread " +
   "FROM flags f JOIN conversations c ON c.id = f.conversation_id";
 
 export class FlagStore {
@@ -40,12 +42,12 @@ export class FlagStore {
   private readonly review: Statement<[string, number, number]>;
   private readonly forget: Statement<[string, string, string | null, string | null]>;
   private readonly answers: Statement<[number, number], { message_id: number; author_agent: string | null; text: string; outbox_id: number; platform_message_id: string | null }>;
-  private readonly rewritePending: Statement<[string, number]>;
   private readonly turnTokens: Statement<[number, number], { prompt: number | null; completion: number | null }>;
   private readonly alertedCategory: Statement<[number, number, string], { found: number }>;
   private readonly decideAlert: Statement<[number, number]>;
   private readonly settleAlert: Statement<[string, number]>;
   private readonly pendingAlertRows: Statement<[], FlagRecord>;
+  private readonly replacements: ReplacementQueries;
 
   constructor(
     private readonly db: Database,
@@ -72,7 +74,6 @@ export class FlagStore {
       "SELECT m.id AS message_id, m.author_agent, m.text, o.id AS outbox_id, o.platform_message_id FROM messages m " +
         "JOIN outbox o ON o.message_id = m.id WHERE m.conversation_id = ? AND m.seq > ? AND m.role = 'assistant' ORDER BY m.seq",
     );
-    this.rewritePending = db.prepare("UPDATE outbox SET text = ? WHERE id = ? AND status = 'pending'");
     this.turnTokens = db.prepare(
       "SELECT sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM messages " +
         "WHERE conversation_id = ? AND seq > ? AND role = 'assistant'",
@@ -83,6 +84,7 @@ export class FlagStore {
     this.decideAlert = db.prepare("UPDATE flags SET alert = 'pending', alerted_at = ? WHERE id = ? AND alert IS NULL");
     this.settleAlert = db.prepare("UPDATE flags SET alert = ? WHERE id = ? AND alert = 'pending'");
     this.pendingAlertRows = db.prepare(`${SELECT} WHERE f.alert = 'pending' ORDER BY f.id`);
+    this.replacements = new ReplacementQueries(db);
   }
 
   record(flag: NewFlag): number {
@@ -175,9 +177,39 @@ export class FlagStore {
     }));
   }
 
-  /** A withheld answer not posted yet is posted as `text` instead; true if it was still pending. */
-  replacePendingReply(outboxId: number, text: string): boolean {
-    return this.rewritePending.run(text, outboxId).changes === 1;
+  /**
+   * Records a flagged answer's flag and, in the same transaction, owes its replacement by `notice` on the platform; if
+   * its outbox row is not posted yet, the row is rewritten so that whichever process posts it posts the notice. The
+   * message keeps the answer for moderators.
+   */
+  withhold(flag: Omit<NewFlag, "action"> & { readonly messageId: number }, reply: { readonly outboxId: number; readonly notice: string }): number {
+    return this.db
+      .transaction(() => {
+        const id = this.record({ ...flag, action: "withhold" });
+        this.replacements.owe(id, reply.outboxId, reply.notice);
+        return id;
+      })
+      .immediate();
+  }
+
+  /** Withheld answers whose edit to the notice is still owed (a restart interrupted it), oldest first. */
+  pendingReplacements(): WithheldReply[] {
+    return this.replacements.pending();
+  }
+
+  /** One withheld answer's owed edit, read again (its outbox row may have been posted meanwhile); undefined once settled. */
+  pendingReplacement(flagId: number): WithheldReply | undefined {
+    return this.replacements.get(flagId);
+  }
+
+  /** The edit was made (or nothing was ever shown), or given up on; false if it was not pending. */
+  settleReplacement(flagId: number, outcome: "done" | "failed"): boolean {
+    return this.replacements.settle(flagId, outcome);
+  }
+
+  /** One failed attempt to edit a withheld answer, counted so that a restart does not start the count again. */
+  countReplacementFailure(flagId: number): void {
+    this.replacements.countFailure(flagId);
   }
 
   /** Tokens the agents' calls used after the student's message `afterSeq` (what one turn cost). */
@@ -205,5 +237,6 @@ function toFlagRow(r: FlagRecord): FlagRow {
     reviewedAt: r.reviewed_at ?? undefined,
     alert: r.alert ?? undefined,
     userName: r.user_name ?? undefined,
+    replacement: r.replacement ?? undefined,
   };
 }

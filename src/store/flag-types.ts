@@ -1,6 +1,6 @@
 // The flags table's row types: what moderation found in a student's message or an agent's answer, and what was done.
 
-import type { ThreadKey } from "./types.js";
+import type { ReplyStatus, ThreadKey } from "./types.js";
 
 export type FlagSource = "input" | "output";
 /** block: no agent ran; answer: the turn went on; withhold: the answer was replaced by a notice; unchecked: moderation failed. */
@@ -26,6 +26,12 @@ export interface NewFlag {
 /** pending: decided, not posted yet (posted again after a restart); sent; failed: given up after every attempt. */
 export type FlagAlertState = "pending" | "sent" | "failed";
 
+/**
+ * A withheld answer's edit to the notice. pending: owed (the platform may still show the answer); done: the platform shows
+ * the notice, or never showed the answer; failed: every attempt to edit it failed.
+ */
+export type FlagReplacementState = "pending" | "done" | "failed";
+
 export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "userName" | "platformMessageId"> {
   readonly id: number;
   readonly key: ThreadKey;
@@ -38,6 +44,8 @@ export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "userNam
   /** Undefined: no alert was due for this flag (none in the policy, or one went out this hour). */
   readonly alert: FlagAlertState | undefined;
   readonly userName: string | undefined;
+  /** Undefined: not a withheld answer's flag (nothing to replace on the platform). */
+  readonly replacement: FlagReplacementState | undefined;
 }
 
 export interface ListFlagsOptions {
@@ -73,4 +81,20 @@ export interface UsageTotal {
   readonly model: string;
   readonly promptTokens: number;
   readonly completionTokens: number;
+}
+
+/** A withheld answer whose replacement on the platform is still owed, with the outbox row it was (or will be) posted from. */
+export interface WithheldReply {
+  readonly flagId: number;
+  readonly conversationId: number;
+  readonly key: ThreadKey;
+  readonly outboxId: number;
+  readonly agentName: string;
+  /** The answer as the agent wrote it: what the platform may show (the outbox row may hold the notice by now). */
+  readonly text: string;
+  readonly outboxStatus: ReplyStatus;
+  /** Where it was posted (its first piece); undefined while it was never posted. */
+  readonly platformMessageId: string | undefined;
+  /** Failed edits so far, across restarts. */
+  readonly attempts: number;
 }

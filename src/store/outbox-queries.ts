@@ -18,6 +18,7 @@ export class OutboxQueries {
   private readonly pendingOnPlatform: Statement<[string], OutboxRecord>;
   private readonly markSentStmt: Statement<[string, number, number]>;
   private readonly markFailedStmt: Statement<[string, number, number]>;
+  private readonly textStmt: Statement<[number], string>;
 
   constructor(
     db: Database,
@@ -37,6 +38,12 @@ export class OutboxQueries {
       "UPDATE outbox SET attempts = attempts + 1, last_error = ?, " +
         "status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END WHERE id = ? AND status = 'pending'",
     );
+    this.textStmt = db.prepare<[number], string>("SELECT text FROM outbox WHERE id = ?").pluck();
+  }
+
+  /** The row's text as it is now (a withheld answer's row holds the notice once flagged). */
+  textOf(outboxId: number): string | undefined {
+    return this.textStmt.get(outboxId);
   }
 
   insert(conversationId: number, messageId: number | undefined, reply: NewReply): number {

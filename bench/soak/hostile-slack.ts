@@ -1,5 +1,6 @@
 // Hostile inputs over Slack, each tried once against the real Bolt receiver and service, with the outcome seen from outside.
 
+import { request as httpRequest } from "node:http";
 import { TOO_LONG_NOTICE } from "../../src/bot/conversation-service.js";
 import { offeredToolNames } from "../../test/support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, slashCommandBody } from "../../test/support/fake-slack/index.js";
@@ -86,21 +87,36 @@ function answered(posts: readonly string[]): string {
 async function oversizedBody(rig: SlackRig, modelCalls: () => number): Promise<HostileRow> {
   const before = modelCalls();
   const rssBefore = process.memoryUsage().rss;
-  const body = JSON.stringify({ type: "event_callback", padding: "x".repeat(8 * 1024 * 1024) });
-  let status = 0;
-  try {
-    const response = await fetch(`http://127.0.0.1:${rig.bot.port}/slack/events`, { method: "POST", headers: { "content-type": "application/json" }, body });
-    status = response.status;
-    await response.text();
-  } catch {
-    status = -1; // the receiver closed the connection before reading it all
-  }
+  const status = await postOversized(rig.bot.port ?? 0, 8 * 1024 * 1024);
   const grownMiB = Math.max(0, (process.memoryUsage().rss - rssBefore) / 2 ** 20);
   return {
     input: "unsigned 8 MiB body",
-    outcome: `${status === -1 ? "connection closed" : `HTTP ${status}`}; model calls ${modelCalls() - before}; RSS +${grownMiB.toFixed(0)} MiB (sender included)`,
+    outcome: `${status === -1 ? "connection closed without an answer" : `HTTP ${status}`}; model calls ${modelCalls() - before}; RSS +${grownMiB.toFixed(0)} MiB (sender included)`,
     asPromised: status === 413 && modelCalls() === before,
   };
+}
+
+/** Streams `bytes` of unsigned JSON at the events endpoint; the status of the answer, which may come before the body is sent. */
+function postOversized(port: number, bytes: number): Promise<number> {
+  return new Promise((resolve) => {
+    const request = httpRequest({ host: "127.0.0.1", port, path: "/slack/events", method: "POST", headers: { "content-type": "application/json", "content-length": bytes } });
+    request.on("response", (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    // The receiver cuts the connection once it has answered: a write error after the answer is expected.
+    request.on("error", () => resolve(-1));
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once("drain", pump);
+      }
+      request.end();
+    };
+    pump();
+  });
 }
 
 async function replayedCommand(rig: SlackRig, tag: string, settle: () => Promise<unknown>): Promise<HostileRow> {

@@ -31,6 +31,7 @@ import { RateLimiter } from "./rate-limiter.js";
 import type { SafetyReview } from "./safety-review.js";
 import { NOT_SAVED_NOTICE, ReceivedIntake, SAVING_SLOWLY_NOTICE } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
+import { TeacherHandoff, type HandbackResult } from "./teacher-handoff.js";
 import { toTranscript } from "./transcript.js";
 import { TurnRunner, type TurnControl } from "./turn-runner.js";
 
@@ -87,6 +88,7 @@ export class ConversationService implements ConversationGateway {
   private readonly limiter: RateLimiter;
   private readonly delivery: ReplyDelivery;
   private readonly turns: TurnRunner;
+  private readonly teacher: TeacherHandoff;
   private readonly gate: WriteGate;
   private readonly intake: ReceivedIntake;
   private readonly ports = new Map<string, PlatformPort>();
@@ -113,6 +115,17 @@ export class ConversationService implements ConversationGateway {
       logger: options.logger,
       presentation: (name) => this.presentation(name),
       maxAttempts: options.maxDeliveryAttempts ?? 5,
+      ...(options.deliveryRetry === undefined ? {} : { retry: options.deliveryRetry }),
+    });
+    this.teacher = new TeacherHandoff({
+      store: options.store,
+      gate: this.gate,
+      delivery: this.delivery,
+      logger: options.logger,
+      now: this.now,
+      port: (platform) => this.ports.get(platform),
+      presentation: (name) => this.presentation(name),
+      workflowOf: (key) => this.workflowOf(key),
       ...(options.deliveryRetry === undefined ? {} : { retry: options.deliveryRetry }),
     });
     this.safety =
@@ -238,6 +251,11 @@ export class ConversationService implements ConversationGateway {
         }
         // Nothing waits in this conversation: store the message now, deduplicated in the same transaction.
         if (!claim()) return undefined;
+        const waiting = this.teacher.waitingOf(conversation.id);
+        if (waiting !== undefined) {
+          this.teacher.storeHeld(conversation.id, cleaned, waiting);
+          return { kind: "held" as const, conversation };
+        }
         return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned, prepared) };
       });
       // Queued in the same synchronous step as the commit, so the next message of this conversation sees it busy.
@@ -247,6 +265,7 @@ export class ConversationService implements ConversationGateway {
       if (filesNotice !== undefined) void this.notify(accepted.conversation, filesNotice).catch((error: unknown) => this.options.logger.warn({ err: error }, "could not queue the attachments notice"));
       if (shuttingDown) return { outcome: Promise.resolve({ status: "failed", conversationId: id, errorCode: "aborted" }) };
       this.limiter.take(userKey);
+      if (accepted.kind === "held") return { outcome: Promise.resolve({ status: "held", conversationId: id }) };
       if (accepted.kind === "stored") {
         const { message } = accepted;
         return { outcome: this.queue.run(id, () => this.runTurn(id, message, control)) };
@@ -378,10 +397,13 @@ export class ConversationService implements ConversationGateway {
         // Gone: the user was forgotten while it waited, or another task already took it.
         if (!inbox.remove(inboxId)) return undefined;
         if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
+        const waiting = this.teacher.waitingOf(conversationId);
+        if (waiting !== undefined) return this.teacher.storeHeld(conversationId, inbound, waiting) && ("held" as const);
         return this.storeUserMessage(conversationId, inbound, files);
       }),
     );
     if (message === undefined) return { status: "ignored", reason: "empty" };
+    if (message === "held") return { status: "held", conversationId };
     return this.runTurn(conversationId, message, control);
   }
 
@@ -389,12 +411,18 @@ export class ConversationService implements ConversationGateway {
     // Read now, not when queued: the active agent may have changed while this turn waited.
     const conversation = this.options.store.getConversation(conversationId);
     if (conversation === undefined) return { status: "ignored", reason: "empty" };
+    if (this.teacher.waitingOf(conversationId) !== undefined) {
+      // A turn left pending (e.g. by a crash) in a thread since handed to a person: the agents do not answer there.
+      await this.gate.run(() => this.options.store.completeTurn(message.id, "failed", "waiting_for_teacher"));
+      return { status: "held", conversationId };
+    }
     const gate = await this.safety?.beforeTurn(conversation, message, this.shutdown.signal);
     if (gate?.kind === "stopped") {
       await this.delivery.settled(conversationId);
       return { status: "rejected", reason: gate.reason, conversationId };
     }
     const outcome = await this.turns.run(conversation, message, this.shutdown.signal, control);
+    if (outcome.status === "completed" && outcome.humanRequest !== undefined) await this.teacher.ask(conversation, message, outcome.humanRequest);
     await this.delivery.settled(conversationId);
     if (outcome.status !== "interrupted") await this.safety?.afterTurn(conversation, message, this.shutdown.signal);
     switch (outcome.status) {
@@ -518,6 +546,19 @@ export class ConversationService implements ConversationGateway {
     }));
   }
 
+  waitingFor(ref: ThreadRef): string | undefined {
+    return this.teacher.waitingFor(ref);
+  }
+
+  handBack(ref: ThreadRef): Promise<HandbackResult> {
+    return this.teacher.handBack(ref);
+  }
+
+  /** Resolves when the moderators' alerts of threads handed to a person are posted (or given up on). */
+  teacherAlertsSettled(): Promise<void> {
+    return this.teacher.settled();
+  }
+
   forgetUser(platform: string, userId: string, workspace?: string): number {
     const { store, inbox, received, logger } = this.options;
     const deleted = store.transaction(() => {
@@ -557,6 +598,7 @@ export class ConversationService implements ConversationGateway {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.shutdown.abort();
     this.delivery.stopRetrying();
+    this.teacher.close();
     this.intakePaused?.resume();
     await this.queue.drain();
     await this.delivery.drain();

@@ -3,6 +3,7 @@
 import type { AttachmentLimits, InboundAttachment } from "./attachments/types.js";
 import type { IntakeGateway } from "./intake-ports.js";
 import type { SafetyAlert } from "./safety-alerts.js";
+import type { HandbackResult, TeacherRequestAlert } from "./teacher-handoff.js";
 import type { SafetyReview } from "./safety-review.js";
 
 /** Where a conversation lives on its platform: one thread is one conversation. */
@@ -25,6 +26,11 @@ export interface InboundMessage extends ThreadRef {
   readonly platformMessageId?: string;
   /** Files the student sent with it, downloaded by the adapter (intake checks, normalises and stores them). */
   readonly attachments?: readonly InboundAttachment[];
+  /**
+   * The adapter checked that the sender moderates this thread (Discord: Manage Messages in its parent; Slack: the
+   * moderator rule). Only asked for in a thread waiting for a moderator: the message is then the human's turn.
+   */
+  readonly fromModerator?: boolean;
 }
 
 /** How an agent shows itself on a platform. */
@@ -74,11 +80,15 @@ export interface PlatformPort {
    * the platform has no alert channel configured.
    */
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
+  /** Tell the moderators, in the same alert channel, that a thread was handed to a person. Absent without one. */
+  readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
 }
 
 export type HandleOutcome =
   | { readonly status: "completed"; readonly conversationId: number; readonly replies: number }
   | { readonly status: "duplicate" }
+  /** Stored without a turn: the thread waits for a moderator (an agent handed it to a person). */
+  | { readonly status: "held"; readonly conversationId: number }
   | { readonly status: "ignored"; readonly reason: "empty" }
   | {
       readonly status: "rejected";
@@ -170,4 +180,8 @@ export interface ConversationGateway extends IntakeGateway {
   attachmentLimits?(): AttachmentLimits | undefined;
   /** Flags and usage for the moderator commands; undefined (or absent) when safety is not configured. */
   safetyReview?(): SafetyReview | undefined;
+  /** The human participant a thread waits for (an agent handed it to a person), or undefined when the agents answer. */
+  waitingFor?(ref: ThreadRef): string | undefined;
+  /** A moderator hands a waiting thread back to the agents (the caller checked the moderator's rights). */
+  handBack?(ref: ThreadRef): Promise<HandbackResult>;
 }

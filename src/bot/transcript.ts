@@ -61,7 +61,11 @@ export function toTranscript(
       entries.push({
         kind: "message",
         role: "user",
-        author: message.userName ?? message.userId ?? "student",
+        // A moderator answering as a human participant: "Teacher (Ms Smith)".
+        author:
+          message.authorAgent === undefined
+            ? (message.userName ?? message.userId ?? "student")
+            : `${presentation(message.authorAgent).displayName} (${message.userName ?? message.userId ?? "moderator"})`,
         authorId: message.userId ?? "",
         text: message.text,
         at: new Date(message.createdAt),

@@ -8,6 +8,7 @@ import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
 import { InProcessExecution } from "../workflow/execution.js";
 import { ContentFilterError } from "../workflow/errors.js";
+import type { HumanInputRequest } from "../workflow/run-loop.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
@@ -44,7 +45,7 @@ export interface TurnControl {
 }
 
 export type TurnOutcome =
-  | { readonly status: "completed"; readonly replies: number }
+  | { readonly status: "completed"; readonly replies: number; readonly humanRequest?: HumanInputRequest }
   | { readonly status: "failed"; readonly errorCode: string; readonly replies: number }
   | { readonly status: "interrupted" }
   | { readonly status: "cancelled"; readonly replies: number };
@@ -88,6 +89,7 @@ export class TurnRunner {
     const context = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id };
     let replies = 0;
     let failure: BatonError | undefined;
+    let humanRequest: HumanInputRequest | undefined;
     for await (const event of run.watchStream()) {
       switch (event.type) {
         case "agent_run_update":
@@ -100,6 +102,9 @@ export class TurnRunner {
         case "warning":
           logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);
           break;
+        case "human_input_request":
+          humanRequest = { from: event.from, to: event.to, reason: event.reason };
+          break;
         case "error":
           failure = event.data;
           break;
@@ -107,7 +112,7 @@ export class TurnRunner {
           break;
       }
     }
-    if (failure === undefined) return { status: "completed", replies };
+    if (failure === undefined) return { status: "completed", replies, ...(humanRequest === undefined ? {} : { humanRequest }) };
     if (failure.code === "aborted" && cancel?.aborted === true) {
       // The student stopped it (even if a shutdown followed): the steps already committed stay, the one being written
       // is dropped, nothing resumes it.

@@ -7,6 +7,7 @@ import { fitWindow } from "./history-window.js";
 import { MessageWriter } from "./message-writer.js";
 import { ModerationQueries } from "./moderation-queries.js";
 import { OutboxQueries } from "./outbox-queries.js";
+import { WaitingQueries } from "./waiting-queries.js";
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
@@ -46,6 +47,8 @@ export class ConversationStore {
   private readonly outbox: OutboxQueries;
   private readonly moderation: ModerationQueries;
   private readonly writer: MessageWriter;
+  /** Whether a conversation waits for a moderator (an agent handed it to a human participant). */
+  readonly waiting: WaitingQueries;
   private readonly insertEvent: Statement<[string, string, number]>;
   private updateRefusal: Statement<[RefusalReason, string, string]> | undefined;
   private readonly selectByKey: Statement<Key, ConversationRecord>;
@@ -73,6 +76,7 @@ export class ConversationStore {
     this.outbox = new OutboxQueries(db, this.now);
     this.moderation = new ModerationQueries(db);
     this.writer = new MessageWriter(db, this.now);
+    this.waiting = new WaitingQueries(db);
     this.insertEvent = db.prepare("INSERT OR IGNORE INTO inbound_events (platform, event_id, received_at) VALUES (?, ?, ?)");
     const byKey = "platform = ? AND workspace = ? AND channel = ? AND thread = ?";
     this.selectByKey = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${byKey}`);

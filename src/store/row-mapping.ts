@@ -171,7 +171,17 @@ export function toChatMessage(stored: StoredMessage): ChatMessage {
   if (stored.toolCalls !== undefined) init.toolCalls = stored.toolCalls;
   if (stored.toolCallId !== undefined) init.toolCallId = stored.toolCallId;
   if (stored.usage !== undefined) init.usage = stored.usage;
-  return new ChatMessage(stored.role, stored.text, init);
+  return new ChatMessage(stored.role, stored.role === "user" && stored.authorAgent !== undefined ? humanTurnText(stored) : stored.text, init);
+}
+
+/**
+ * A moderator's message in a thread handed to a human participant (a user message with the human's name as its
+ * author): the model reads who wrote it, e.g. "Teacher (Ms Smith): …".
+ */
+function humanTurnText(stored: StoredMessage): string {
+  const human = stored.authorAgent!;
+  const label = `${human.charAt(0).toUpperCase()}${human.slice(1)}`;
+  return `${label} (${stored.userName ?? "moderator"}): ${stored.text}`;
 }
 
 /** The inverse of toChatMessage, for appending what the engine produced (e.g. a WorkflowCompletedEvent's messages). */

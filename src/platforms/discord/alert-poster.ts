@@ -2,10 +2,11 @@
 
 import { EmbedBuilder, escapeMarkdown, type Client } from "discord.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import { NO_MENTIONS } from "./bot-context.js";
 import { DiscordAdapterError, toDeliveryError } from "./errors.js";
 
-const COLOURS = { urgent: 0xd93025, alert: 0xf29900 } as const;
+const COLOURS = { urgent: 0xd93025, alert: 0xf29900, teacher: 0x1a73e8 } as const;
 const FIELD_VALUE_LIMIT = 1024;
 /** Student- or model-written text in an alert: every Markdown form escaped, masked links and headings too. */
 const ESCAPE_ALL = { heading: true, bulletedList: true, numberedList: true, maskedLink: true } as const;
@@ -51,6 +52,23 @@ export function alertEmbed(alert: SafetyAlert): EmbedBuilder {
     .setFooter({ text: `Flag #${alert.flagId}` });
 }
 
+/** A thread handed to a person: who asked, why, the student's words, and the link into the thread. */
+export function teacherRequestEmbed(alert: TeacherRequestAlert): EmbedBuilder {
+  const link = discordMessageLink(alert);
+  return new EmbedBuilder()
+    .setColor(COLOURS.teacher)
+    .setTitle(`${alert.human} asked for in a tutoring thread`.slice(0, 256))
+    .setURL(link)
+    .setDescription(alert.excerpt === "" ? "_(no text)_" : escapeMarkdown(alert.excerpt))
+    .addFields(
+      { name: "Student", value: cut(`${escapeMarkdown(alert.student.name)} (${alert.student.id || "unknown"})`), inline: true },
+      { name: "Asked by", value: cut(escapeMarkdown(alert.from)), inline: true },
+      { name: "Why", value: cut(alert.reason === "" ? "_(no reason given)_" : escapeMarkdown(alert.reason)) },
+      { name: "Thread", value: `[Open in Discord](${link}) — the agents wait there until a moderator runs /handback in it.` },
+    )
+    .setFooter({ text: `Conversation #${alert.conversationId}` });
+}
+
 export class DiscordAlertPoster {
   constructor(
     private readonly client: Client<true>,
@@ -58,12 +76,20 @@ export class DiscordAlertPoster {
   ) {}
 
   async post(alert: SafetyAlert): Promise<void> {
+    await this.send(alertEmbed(alert));
+  }
+
+  async postTeacherRequest(alert: TeacherRequestAlert): Promise<void> {
+    await this.send(teacherRequestEmbed(alert));
+  }
+
+  private async send(embed: EmbedBuilder): Promise<void> {
     try {
       const channel = await this.client.channels.fetch(this.channelId);
       if (channel === null || !channel.isSendable()) {
         throw new DiscordAdapterError("discord_channel_unavailable", `the alert channel ${this.channelId} cannot be posted to`);
       }
-      await channel.send({ embeds: [alertEmbed(alert)], allowedMentions: NO_MENTIONS });
+      await channel.send({ embeds: [embed], allowedMentions: NO_MENTIONS });
     } catch (error) {
       throw toDeliveryError(error);
     }

@@ -1,4 +1,4 @@
-// The bot's slash commands (/ask, /history, /forget, /flags, /usage) and their registration, globally or to one guild.
+// The bot's slash commands (/ask, /history, /forget, /flags, /usage, /handback) and their registration, globally or to one guild.
 
 import {
   ChannelType,
@@ -18,6 +18,7 @@ export const HISTORY = { name: "history", thread: "thread", page: "page" } as co
 export const FORGET = { name: "forget", user: "user" } as const;
 export const FLAGS = { name: "flags" } as const;
 export const USAGE = { name: "usage" } as const;
+export const HANDBACK = { name: "handback" } as const;
 
 /** The longest /ask question: the question is posted as the thread's first message, which Discord caps at 2,000. */
 export const QUESTION_MAX_LENGTH = 1_900;
@@ -62,7 +63,12 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     .setDescription("Moderators: today's and this month's tokens and estimated cost in this server, per agent")
     .setContexts(InteractionContextType.Guild)
     .setDefaultMemberPermissions(MODERATOR_PERMISSION);
-  return [ask, history, forget, flags, usage].map((command) => command.toJSON());
+  const handback = new SlashCommandBuilder()
+    .setName(HANDBACK.name)
+    .setDescription("Moderators: give this thread back to the tutors after a student asked for a teacher")
+    .setContexts(InteractionContextType.Guild)
+    .setDefaultMemberPermissions(MODERATOR_PERMISSION);
+  return [ask, history, forget, flags, usage, handback].map((command) => command.toJSON());
 }
 
 export interface RegisteredCommands {

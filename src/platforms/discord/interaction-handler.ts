@@ -3,7 +3,8 @@
 import { MessageFlags, RESTJSONErrorCodes, type ButtonInteraction, type Interaction } from "discord.js";
 import { onAsk } from "./ask-command.js";
 import { NO_MENTIONS, type BotContext } from "./bot-context.js";
-import { ASK, FLAGS, FORGET, HISTORY, USAGE } from "./commands.js";
+import { ASK, FLAGS, FORGET, HANDBACK, HISTORY, USAGE } from "./commands.js";
+import { onHandback } from "./handback-command.js";
 import { discordErrorCode } from "./errors.js";
 import { onFlags, onReviewButton, REVIEW_BUTTON_PREFIX } from "./flags-command.js";
 import { onForget, onHistory } from "./moderation-commands.js";
@@ -28,6 +29,8 @@ export async function onInteraction(context: BotContext, interaction: Interactio
         return await onFlags(context, interaction);
       case USAGE.name:
         return await onUsage(context, interaction);
+      case HANDBACK.name:
+        return await onHandback(context, interaction);
       default:
         // A command left over from an older registration.
         await interaction.reply({ content: "I don't know that command any more.", flags: MessageFlags.Ephemeral });

@@ -7,6 +7,7 @@ import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot
 import { withAttachments } from "./attachment-download.js";
 import { runTurn, startConversation, type Question } from "./conversation-turn.js";
 import { discordErrorCode } from "./errors.js";
+import { threadAccess } from "./moderator-access.js";
 import { readReceivedDiscordEvent, type ReceivedDiscordAsk, type ReceivedDiscordEvent, type ReceivedDiscordMessage } from "./received-payload.js";
 import { DISCORD_MESSAGE_LIMIT } from "./split-message.js";
 import { threadNameFor } from "./thread-name.js";
@@ -53,7 +54,9 @@ export async function finishMessage(context: BotContext, receipt: Receipt, messa
     const ref = thread?.parentId == null ? undefined : threadRef(message.guildId, thread.parentId, thread.id);
     // A thread that was not cached on arrival may turn out not to be a conversation at all.
     if (thread === undefined || ref === undefined || !context.gateway.hasConversation(ref)) return await drop(context, receipt, "not a conversation's thread");
-    await runTurn(context, thread, receipt, { ...ref, ...(await withAttachments(context, question, message.attachments)) });
+    // A thread handed to a person: a moderator's message there is the teacher's turn (checked only while it waits).
+    const fromModerator = context.gateway.waitingFor?.(ref) !== undefined && (await threadAccess(context, { guildId: message.guildId, user: { id: message.userId } }, thread.id)).allowed;
+    await runTurn(context, thread, receipt, { ...ref, ...(await withAttachments(context, question, message.attachments)), ...(fromModerator ? { fromModerator } : {}) });
     return;
   }
   let thread = message.threadId === undefined ? undefined : await threadById(context, message.threadId);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ThreadRef } from "../../bot/ports.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { formulaAltText, ReplyMath, type FormulaImage } from "../common/reply-math.js";
+import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import { fallbackHeader, webhookIdentity } from "./agent-identity.js";
 import type { DiscordAlertPoster } from "./alert-poster.js";
 import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
@@ -49,11 +50,15 @@ export class DiscordReplyPort implements PlatformPort {
   private readonly partial = new Map<number, string[]>();
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   private readonly math: ReplyMath;
+  readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
 
   constructor(private readonly options: DiscordReplyPortOptions) {
     this.math = options.math ?? new ReplyMath();
     const { alerts } = options;
-    if (alerts !== undefined) this.postAlert = (alert) => alerts.post(alert);
+    if (alerts !== undefined) {
+      this.postAlert = (alert) => alerts.post(alert);
+      this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);
+    }
   }
 
   /**

@@ -141,6 +141,8 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
     agents: () => gateway.agents(),
     safetyReview: () => gateway.safetyReview?.(),
     attachmentLimits: () => gateway.attachmentLimits?.(),
+    waitingFor: (ref) => gateway.waitingFor?.(ref),
+    handBack: (ref) => gateway.handBack!(ref),
   };
 }
 

@@ -218,7 +218,7 @@ describe("command registration", () => {
   it("registers /ask, /history, /forget, /flags and /usage to the guild at start-up, the moderation ones for Manage Messages only", async () => {
     bed = await startDiscordTestBed();
     const commands = bed.fake.commands.guilds.get(bed.fake.guildId)!;
-    expect(commands.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage"]);
+    expect(commands.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage", "handback"]);
     const byName = new Map(commands.map((c) => [c.name, c]));
     expect(byName.get("ask")!.default_member_permissions).toBeNull();
     expect(byName.get("history")!.default_member_permissions).toBe("8192");
@@ -240,8 +240,8 @@ describe("command registration", () => {
   it("registers globally without a guild, and reports a refusal with a stable code", async () => {
     loneFake = await startFakeDiscord();
     const settings = { token: loneFake.token, applicationId: loneFake.applicationId, apiUrl: loneFake.apiUrl };
-    expect(await registerDiscordCommands(settings)).toEqual({ scope: "global", names: ["ask", "history", "forget", "flags", "usage"] });
-    expect(loneFake.commands.global.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage"]);
+    expect(await registerDiscordCommands(settings)).toEqual({ scope: "global", names: ["ask", "history", "forget", "flags", "usage", "handback"] });
+    expect(loneFake.commands.global.map((c) => c.name)).toEqual(["ask", "history", "forget", "flags", "usage", "handback"]);
     const refused = await registerDiscordCommands({ ...settings, applicationId: "123" }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DiscordAdapterError);
     expect((refused as DiscordAdapterError).code).toBe("discord_command_registration_failed");

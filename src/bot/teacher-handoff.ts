@@ -1,0 +1,155 @@
+// "Ask a teacher": an agent handed the conversation to a human participant. The thread waits for a moderator (stored),
+// the student is told, the moderators are alerted through the platform's alert channel; students' messages meanwhile
+// are stored without a turn, a moderator's are stored as the human's turn; a moderator's handback resumes the agents.
+
+import type { Logger } from "pino";
+import type { ConversationStore } from "../store/conversation-store.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { WaitingState } from "../store/waiting-queries.js";
+import type { WriteGate } from "../store/write-gate.js";
+import type { Workflow } from "../workflow/workflow.js";
+import { BackgroundRetries } from "./background-retries.js";
+import type { RetryPolicy } from "./delivery-retry.js";
+import type { AgentPresentation, InboundMessage, PlatformPort, ThreadRef } from "./ports.js";
+import type { ReplyDelivery } from "./reply-delivery.js";
+import { excerpt } from "./safety-alerts.js";
+
+export const TEACHER_ASKED_NOTICE = (human: string): string =>
+  `I've asked a ${human.toLowerCase()} to help with this. They'll answer here in this thread — the tutors will wait until then.`;
+export const HANDED_BACK_NOTICE = "The tutors are back in this thread: ask your next question whenever you like.";
+
+/** What the moderators' alert channel gets when a thread is handed to a person; the adapter renders it with a link. */
+export interface TeacherRequestAlert {
+  readonly conversationId: number;
+  /** The human participant's display name (e.g. "Teacher"). */
+  readonly human: string;
+  /** The display name of the agent that asked. */
+  readonly from: string;
+  readonly reason: string;
+  readonly student: { readonly id: string; readonly name: string };
+  /** The student's message that led to it, cut like a safety alert's excerpt. */
+  readonly excerpt: string;
+  readonly thread: ThreadRef;
+  /** The student's message on the platform, when known (the link opens at it). */
+  readonly platformMessageId: string | undefined;
+}
+
+export interface TeacherHandoffOptions {
+  readonly store: ConversationStore;
+  readonly gate: WriteGate;
+  readonly delivery: ReplyDelivery;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly port: (platform: string) => PlatformPort | undefined;
+  readonly presentation: (name: string) => AgentPresentation;
+  readonly workflowOf: (key: ThreadRef) => Workflow;
+  readonly retry?: RetryPolicy;
+}
+
+export type HandbackResult = "handed_back" | "not_waiting" | "unknown_thread";
+
+export class TeacherHandoff {
+  private readonly background: BackgroundRetries;
+  private readonly warnedNoChannel = new Set<string>();
+
+  constructor(private readonly options: TeacherHandoffOptions) {
+    this.background = new BackgroundRetries({ logger: options.logger, ...(options.retry === undefined ? {} : { retry: options.retry }) });
+  }
+
+  waitingOf(conversationId: number): WaitingState | undefined {
+    return this.options.store.waiting.waitingOf(conversationId);
+  }
+
+  /** The human a thread waits for, or undefined when the agents answer there. */
+  waitingFor(ref: ThreadRef): string | undefined {
+    const conversation = this.options.store.findConversation(ref);
+    return conversation === undefined ? undefined : this.waitingOf(conversation.id)?.human;
+  }
+
+  /**
+   * Stores a message that arrived while the thread waits (inside the caller's transaction): a moderator's as the
+   * human's turn (author: the human participant, name: the moderator's), a student's as a plain message without a turn.
+   */
+  storeHeld(conversationId: number, inbound: InboundMessage, waiting: WaitingState): StoredMessage {
+    const [stored] = this.options.store.appendMessages(conversationId, [
+      {
+        role: "user",
+        text: inbound.text,
+        userId: inbound.user.id,
+        userName: inbound.user.name,
+        ...(inbound.fromModerator === true ? { authorAgent: waiting.human } : {}),
+        ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+      },
+    ]);
+    return stored!;
+  }
+
+  /** The turn of `message` ended with a handoff to `request.to`: mark the thread waiting, tell the student, alert. */
+  async ask(conversation: ConversationRow, message: StoredMessage, request: { readonly from: string; readonly to: string; readonly reason: string }): Promise<void> {
+    const { store, gate, delivery, presentation } = this.options;
+    const human = presentation(request.to).displayName;
+    const text = TEACHER_ASKED_NOTICE(human);
+    const noticeId = await gate.run(() =>
+      store.transaction(() => {
+        store.waiting.markWaiting(conversation.id, { human: request.to, from: request.from, reason: request.reason, since: this.options.now() });
+        return store.enqueueNotice(conversation.id, { agentName: request.from, text });
+      }),
+    );
+    void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: request.from, text, kind: "notice" });
+    this.options.logger.info({ conversationId: conversation.id, from: request.from, to: request.to }, "a conversation was handed to a person; waiting for a moderator");
+    this.alert({
+      conversationId: conversation.id,
+      human,
+      from: presentation(request.from).displayName,
+      reason: request.reason,
+      student: { id: message.userId ?? "", name: message.userName ?? message.userId ?? "student" },
+      excerpt: excerpt(message.text),
+      thread: conversation.key,
+      platformMessageId: message.platformMessageId,
+    });
+  }
+
+  /** A moderator handed the thread back: the agents answer its next message. */
+  async handBack(ref: ThreadRef): Promise<HandbackResult> {
+    const { store, gate, delivery } = this.options;
+    const conversation = store.findConversation(ref);
+    if (conversation === undefined) return "unknown_thread";
+    const agentName = this.options.workflowOf(ref).startAgent.name;
+    const noticeId = await gate.run(() =>
+      store.transaction(() => (store.waiting.clearWaiting(conversation.id) ? store.enqueueNotice(conversation.id, { agentName, text: HANDED_BACK_NOTICE }) : undefined)),
+    );
+    if (noticeId === undefined) return "not_waiting";
+    await delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName, text: HANDED_BACK_NOTICE, kind: "notice" });
+    this.options.logger.info({ conversationId: conversation.id }, "a moderator handed a conversation back to the agents");
+    return "handed_back";
+  }
+
+  /** Resolves when the alerts started so far are posted or given up on. */
+  settled(): Promise<void> {
+    return this.background.settled();
+  }
+
+  close(): void {
+    this.background.stop();
+  }
+
+  private alert(alert: TeacherRequestAlert): void {
+    const { logger } = this.options;
+    const platform = alert.thread.platform;
+    const port = this.options.port(platform);
+    const post = port?.postTeacherRequest;
+    if (port === undefined || post === undefined) {
+      // Discord without DISCORD_ALERT_CHANNEL_ID, the console: nobody can be told; said once per platform (and by the doctor).
+      if (!this.warnedNoChannel.has(platform)) {
+        this.warnedNoChannel.add(platform);
+        logger.warn({ platform, conversationId: alert.conversationId }, "a student asked for a teacher but this platform has no alert channel: no moderator was told");
+      }
+      return;
+    }
+    this.background.start({
+      attempt: () => post.call(port, alert),
+      context: { conversationId: alert.conversationId, platform },
+      failure: "could not alert the moderators that a student asked for a teacher",
+    });
+  }
+}

@@ -1,7 +1,7 @@
 // Registers the OpenTelemetry Node SDK with an OTLP/HTTP span exporter when the settings name an endpoint.
 
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { startNodeSdk } from "@opentelemetry/sdk-node";
+import { NodeSDK } from "@opentelemetry/sdk-node";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { TracingSettings } from "../config/env.js";
 
@@ -13,14 +13,15 @@ export interface TracingHandle {
 /** Starts tracing, or returns undefined when no endpoint is set (the engine's spans then stay no-ops). */
 export function startTracing(settings: TracingSettings, serviceName = "baton"): TracingHandle | undefined {
   if (settings.otlpEndpoint === undefined) return undefined;
-  const sdk = startNodeSdk({
-    resourceAttributes: { "service.name": serviceName },
+  const sdk = new NodeSDK({
+    serviceName,
     // Spans only: Baton exports no metrics or logs through OpenTelemetry.
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl(settings.otlpEndpoint) }) })],
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],
   });
+  sdk.start();
   return { shutdown: () => sdk.shutdown() };
 }
 

@@ -63,7 +63,8 @@ export function writeProject(dir: string, tarball: string): void {
     if (path === "") continue;
     if (entry.dev === true && !typesForTsc.has(path)) continue;
     const { dev: _dev, ...rest } = entry;
-    packages[path] = typesForTsc.has(path) ? { ...rest, dev: true } : rest;
+    const pinned = { ...rest, resolved: entry.resolved ?? tarballUrl(path, entry) };
+    packages[path] = typesForTsc.has(path) ? { ...pinned, dev: true } : pinned;
   }
   const { devDependencies: _dev, ...published } = manifest;
   packages["node_modules/baton"] = {
@@ -94,6 +95,17 @@ export function writeProject(dir: string, tarball: string): void {
       include: ["*.ts"],
     }, null, 2),
   );
+}
+
+/**
+ * The registry tarball of a lock entry. Baton's lock leaves `resolved` out, so npm looks each package up in its
+ * metadata document first; with the URL and the integrity, the tarball comes straight from the cache's content store,
+ * whether or not the metadata document was ever cached.
+ */
+function tarballUrl(path: string, entry: LockEntry): string {
+  const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  return `https://registry.npmjs.org/${name}/-/${base}-${entry.version ?? ""}.tgz`;
 }
 
 /**

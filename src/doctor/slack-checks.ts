@@ -19,6 +19,7 @@ const OPTIONAL_SCOPES: ReadonlyMap<string, string> = new Map([
   ["chat:write.customize", "replies come under the app's name with the agent's name in bold"],
   ["channels:read", "the doctor cannot check a public SLACK_ALERT_CHANNEL"],
   ["groups:read", "the doctor cannot check a private SLACK_ALERT_CHANNEL"],
+  ["files:write", "display math comes as its TeX in code, without the rendered image"],
 ]);
 
 const REFUSED: Readonly<Record<string, string>> = {

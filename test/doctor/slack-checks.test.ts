@@ -52,6 +52,13 @@ it("scopes missing from the installed app, against slack/manifest.yml", async ()
   ]);
 });
 
+it("without files:write only a warning: formulas come as TeX", async () => {
+  fake.setScopes(FULL_SCOPES.filter((s) => s !== "files:write"));
+  const result = await doctor(env());
+  expect(sentences(result, "Slack", "fail")).toEqual([]);
+  expect(sentences(result, "Slack", "warn")).toEqual(["the token lacks files:write: display math comes as its TeX in code, without the rendered image"]);
+});
+
 it("a refused app token", async () => {
   const result = await doctor(env({ SLACK_APP_TOKEN: "xapp-wrong" }));
   expect(sentences(result, "Slack", "fail")).toEqual(["Slack refused SLACK_APP_TOKEN (invalid_auth): it is wrong, or belongs to another app"]);

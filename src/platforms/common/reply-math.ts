@@ -31,6 +31,6 @@ export class ReplyMath {
 }
 
 /** The alt text of an image of a formula, cut to a platform's limit. */
-export function formulaAltText(image: FormulaImage, limit: number): string {
+export function formulaAltText(image: Pick<FormulaImage, "tex">, limit: number): string {
   return image.tex.length <= limit ? image.tex : `${image.tex.slice(0, limit - 1)}…`;
 }

@@ -4,10 +4,12 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import { ReplyMath } from "../common/reply-math.js";
 import type { SlackAlertPoster } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
+import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { findPostedParts, REPLY_EVENT_TYPE } from "./posted-reply-lookup.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
@@ -23,7 +25,17 @@ export interface ReplyPosterOptions {
   readonly messageLimit?: number;
   /** Where safety alerts go (SLACK_ALERT_CHANNEL); without it the port posts none. */
   readonly alerts?: SlackAlertPoster;
+  /** Display math as PNGs, inline math as Unicode (and the formula cache); one per adapter. */
+  readonly math?: ReplyMath;
+  /**
+   * How long to wait before trying a just-uploaded formula's image block again when Slack answers invalid_blocks
+   * (a completed file can take a moment to become usable). Default 1,500 ms; a second refusal posts the text alone.
+   */
+  readonly fileSettleMs?: number;
 }
+
+/** Image blocks per reply: a message holds at most 50 blocks, and a few go to its text. */
+const MAX_IMAGES = 20;
 
 /** What the later parts of a withheld answer become (the first one carries the notice). */
 export const WITHHELD_PART = "_(withheld)_";
@@ -44,6 +56,8 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #status: ThreadStatusIndicator | undefined;
   readonly #limit: number;
   readonly #partial = new Map<number, string[]>();
+  readonly #math: ReplyMath;
+  readonly #settleMs: number;
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
 
   constructor(options: ReplyPosterOptions) {
@@ -54,11 +68,14 @@ export class SlackReplyPoster implements PlatformPort {
     this.#identity = options.identity;
     this.#status = options.status;
     this.#limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
+    this.#math = options.math ?? new ReplyMath();
+    this.#settleMs = options.fileSettleMs ?? 1_500;
   }
 
   /** Posts the reply (in pieces if long) and resolves to the first message's ts. */
   async deliver(reply: OutboundReply): Promise<string> {
-    const mrkdwn = markdownToMrkdwn(reply.text);
+    const rendered = this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES });
+    const mrkdwn = markdownToMrkdwn(rendered.text);
     const body = mrkdwn === "" ? "…" : mrkdwn;
     const prefix = namePrefix(reply.agent);
     // Sized for the bold name too, so a switch to the fallback mid-reply still fits.
@@ -70,7 +87,10 @@ export class SlackReplyPoster implements PlatformPort {
         : []);
     for (let part = posted.length; part < pieces.length; part += 1) {
       try {
-        posted.push(await this.#postPiece(reply, pieces[part] ?? "", { part, parts: pieces.length }));
+        const position = { part, parts: pieces.length };
+        // The formula images go with the last part, so they sit under the answer's final words.
+        const formulas = part === pieces.length - 1 ? await uploadFormulas({ client: this.#client, logger: this.#logger }, rendered.images, reply) : [];
+        posted.push(await this.#postWithFormulas(reply, pieces[part] ?? "", position, formulas));
       } catch (error) {
         if (posted.length > 0) this.#rememberPartial(reply.replyId, posted);
         throw toDeliveryError("chat.postMessage", error);
@@ -93,9 +113,12 @@ export class SlackReplyPoster implements PlatformPort {
     const parts = found[0] === reply.platformMessageId ? found : [reply.platformMessageId];
     const notice = markdownToMrkdwn(text);
     const first = this.#identity.canCustomize ? notice : `${namePrefix(reply.agent)}${notice}`;
+    // The formula images were blocks of the last part: a withheld answer keeps none of them.
+    const hadImages = this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES }).images.length > 0;
     for (const [index, ts] of parts.entries()) {
       try {
-        await this.#client.chat.update({ channel: reply.channel, ts, text: index === 0 ? first : WITHHELD_PART });
+        const blocks = hadImages && index === parts.length - 1 ? { blocks: [] } : {};
+        await this.#client.chat.update({ channel: reply.channel, ts, text: index === 0 ? first : WITHHELD_PART, ...blocks });
       } catch (error) {
         throw toDeliveryError("chat.update", error);
       }
@@ -110,8 +133,29 @@ export class SlackReplyPoster implements PlatformPort {
     this.#partial.set(replyId, posted);
   }
 
-  async #postPiece(reply: OutboundReply, text: string, position: { part: number; parts: number }): Promise<string> {
+  /**
+   * Posts a part with its formulas' image blocks. Slack may refuse a file completed a moment ago (invalid_blocks):
+   * one more try after `fileSettleMs`, then the part goes out without images (its text holds each formula's TeX).
+   */
+  async #postWithFormulas(reply: OutboundReply, text: string, position: { part: number; parts: number }, formulas: readonly UploadedFormula[]): Promise<string> {
+    if (formulas.length === 0) return this.#postPiece(reply, text, position, []);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#postPiece(reply, text, position, formulas);
+      } catch (error) {
+        if (slackErrorOf(error) !== "invalid_blocks") throw error;
+        if (attempt >= 2) {
+          this.#logger.warn({ replyId: reply.replyId, files: formulas.length }, "slack: the formula images were refused twice (invalid_blocks); the reply goes out with each formula's TeX");
+          return this.#postPiece(reply, text, position, []);
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
+      }
+    }
+  }
+
+  async #postPiece(reply: OutboundReply, text: string, position: { part: number; parts: number }, formulas: readonly UploadedFormula[]): Promise<string> {
     const threadTs = threadTsOf(reply);
+    const blocksFor = (shown: string) => (formulas.length === 0 ? {} : { blocks: formulaBlocks(shown, formulas) });
     const common = {
       unfurl_links: false,
       // Lets anyone reading the thread through the API tell which stored reply (and which part) a message is.
@@ -122,21 +166,21 @@ export class SlackReplyPoster implements PlatformPort {
     };
     const where = threadTs === undefined ? { channel: reply.channel } : { channel: reply.channel, thread_ts: threadTs };
     const withName = position.part === 0 ? `${namePrefix(reply.agent)}${text}` : text;
-    if (!this.#identity.canCustomize) return this.#post({ ...where, ...common, text: withName });
+    if (!this.#identity.canCustomize) return this.#post({ ...where, ...common, text: withName, ...blocksFor(withName) });
 
     try {
-      const result = await this.#client.chat.postMessage({ ...where, ...common, text, ...authorshipOf(reply.agent) });
+      const result = await this.#client.chat.postMessage({ ...where, ...common, text, ...blocksFor(text), ...authorshipOf(reply.agent) });
       this.#identity.learnScopes(result.response_metadata?.scopes);
       const ts = result.ts ?? "";
       // Slack ignored the username (the scope is gone): put the name in the text of the message just posted.
-      if (!this.#identity.canCustomize && position.part === 0) await this.#addName(reply.channel, ts, withName);
+      if (!this.#identity.canCustomize && position.part === 0) await this.#addName(reply.channel, ts, withName, blocksFor(withName));
       return ts;
     } catch (error) {
       // Only the customization scope is worked around; a missing chat:write is a real failure.
       const needed = neededScopeOf(error);
       if (slackErrorOf(error) !== "missing_scope" || (needed !== undefined && !needed.split(",").includes(CUSTOMIZE_SCOPE))) throw error;
       this.#identity.learnMissingScope();
-      return this.#post({ ...where, ...common, text: withName });
+      return this.#post({ ...where, ...common, text: withName, ...blocksFor(withName) });
     }
   }
 
@@ -146,9 +190,9 @@ export class SlackReplyPoster implements PlatformPort {
     return result.ts ?? "";
   }
 
-  async #addName(channel: string, ts: string, text: string): Promise<void> {
+  async #addName(channel: string, ts: string, text: string, blocks: { blocks?: webApi.KnownBlock[] }): Promise<void> {
     try {
-      await this.#client.chat.update({ channel, ts, text });
+      await this.#client.chat.update({ channel, ts, text, ...blocks });
     } catch (error) {
       this.#logger.warn({ err: error, channel, ts }, "could not add the agent's name to a posted reply");
     }

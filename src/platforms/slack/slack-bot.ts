@@ -32,6 +32,8 @@ export interface StartSlackBotOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** How long stop() waits for conversations still running. Default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** The wait before a formula image refused as not yet usable is tried again (ReplyPosterOptions.fileSettleMs). */
+  readonly fileSettleMs?: number;
   /** The web console's signed links (when it runs), for the moderator commands' answers. */
   readonly consoleLinks?: ConsoleLinks;
   /** HTTP events mode: GET /healthz and /readyz answered on the same port. */
@@ -157,7 +159,8 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   });
   registerListeners(app, { entry, moderation, safety, work, commandName, teamId: bot.teamId, logger });
   const alerts = settings.alertChannel === undefined ? {} : { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) };
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts }));
+  const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
   // Events received before a restart but not yet made messages (e.g. killed while users.info was answering).
   gateway.registerReceiver("slack", (receipt) => entry.finish(receipt));

@@ -44,6 +44,7 @@ export async function startSlackTestBot(options: {
   fakeOptions?: FakeSlackOptions;
   settings?: Partial<SlackSettings>;
   consoleLinks?: ConsoleLinks;
+  fileSettleMs?: number;
 }): Promise<SlackTestBot> {
   const fake =
     options.fake ??
@@ -66,6 +67,7 @@ export async function startSlackTestBot(options: {
     gateway: options.gateway,
     logger: captureLogger(logs),
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 2 },
+    fileSettleMs: options.fileSettleMs ?? 10,
     ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });

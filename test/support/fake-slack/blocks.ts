@@ -5,7 +5,7 @@ import { actionsBlockProblem, blockIdProblem } from "./action-blocks.js";
 
 const KNOWN = new Set(["section", "header", "context", "divider", "actions", "image", "rich_text"]);
 
-export const BLOCK_LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10 } as const;
+export const BLOCK_LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10, imageAltText: 2000 } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,9 +59,36 @@ function blockProblem(block: unknown, i: number): string | undefined {
     }
     case "actions":
       return actionsBlockProblem(block, where);
+    case "image":
+      return imageProblem(block, where);
     default:
       return undefined;
   }
+}
+
+/** An image block: alt_text (≤ 2,000), and exactly one of image_url or slack_file ({ id } or { url }). */
+function imageProblem(block: Record<string, unknown>, where: string): string | undefined {
+  if (typeof block.alt_text !== "string" || block.alt_text.length === 0) return `${where}.alt_text must be a non-empty string`;
+  if (block.alt_text.length > BLOCK_LIMITS.imageAltText) return `${where}.alt_text must be at most ${BLOCK_LIMITS.imageAltText} characters`;
+  if ((block.image_url === undefined) === (block.slack_file === undefined)) return `${where}: an image needs exactly one of image_url or slack_file`;
+  if (block.slack_file !== undefined) {
+    const file = block.slack_file;
+    if (!isRecord(file) || (typeof file.id !== "string") === (typeof file.url !== "string")) return `${where}.slack_file needs exactly one of id or url`;
+  } else if (typeof block.image_url !== "string" || block.image_url.length > 3000) return `${where}.image_url must be a URL of at most 3000 characters`;
+  if (block.title !== undefined) {
+    const problem = textProblem(block.title, `${where}.title`, 2000, "plain_text");
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/** The slack_file ids of a message's image blocks (already well formed), with each block's index. */
+export function slackFileIds(blocks: unknown): Array<{ id: string; index: number }> {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((block: unknown, index) => {
+    if (!isRecord(block) || block.type !== "image" || !isRecord(block.slack_file) || typeof block.slack_file.id !== "string") return [];
+    return [{ id: block.slack_file.id, index }];
+  });
 }
 
 /** The problems Slack would list in response_metadata.messages for these blocks (empty: they are fine). */

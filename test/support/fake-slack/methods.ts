@@ -1,6 +1,7 @@
 // The fake Slack's Web API methods: validation and answers shaped like the real API's, acting on a FakeWorld.
 
-import { blocksProblems } from "./blocks.js";
+import { blocksProblems, slackFileIds } from "./blocks.js";
+import { completeUploadExternal, getUploadURLExternal } from "./external-uploads.js";
 import type { FakeSlackMessage, FakeWorld } from "./world.js";
 
 export type Params = Readonly<Record<string, unknown>>;
@@ -12,6 +13,8 @@ export interface MethodOptions {
   readonly customizeWithoutScope: "ignore" | "missing_scope";
   /** The ws:// URL apps.connections.open hands out. */
   readonly socketModeUrl: string;
+  /** Where getUploadURLExternal's upload URLs point (a file id is appended). */
+  readonly uploadBaseUrl: string;
 }
 
 export const MAX_TEXT = 40_000;
@@ -51,13 +54,19 @@ function channelProblem(world: FakeWorld, channel: string | undefined, forPostin
   return undefined;
 }
 
-function contentProblem(params: Params): SlackAnswer | undefined {
+function contentProblem(params: Params, world: FakeWorld): SlackAnswer | undefined {
   const body = text(params, "text");
   const blocks = json(params, "blocks");
   if (blocks.invalid) return fail("invalid_blocks_format");
   if (blocks.value !== undefined) {
     const problems = blocksProblems(blocks.value);
     if (problems.length > 0) return fail("invalid_blocks", { response_metadata: { messages: problems } });
+    // An image's slack_file must be a completed upload, and Slack may need a moment before one is usable.
+    const files = slackFileIds(blocks.value).flatMap(({ id, index }) => {
+      const problem = world.uploads.blockProblem(id);
+      return problem === undefined ? [] : [`[ERROR] ${problem} [json-pointer:/blocks/${index}/slack_file]`];
+    });
+    if (files.length > 0) return fail("invalid_blocks", { response_metadata: { messages: files } });
   }
   const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
   if ((body === undefined || body.trim() === "") && !hasBlocks) return fail("no_text");
@@ -90,7 +99,7 @@ function messageJson(message: FakeSlackMessage): Record<string, unknown> {
 
 const postMessage: MethodHandler = (params, world, options) => {
   const channel = text(params, "channel");
-  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params);
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params, world);
   if (problem !== undefined) return problem;
   const threadTs = text(params, "thread_ts");
   if (threadTs !== undefined && threadTs !== "" && !/^\d+\.\d+$/.test(threadTs)) return fail("invalid_thread_ts");
@@ -128,7 +137,7 @@ const update: MethodHandler = (params, world) => {
   const message = world.findMessage(channel ?? "", text(params, "ts") ?? "");
   if (message === undefined) return fail("message_not_found");
   if (message.user !== world.identity.botUserId) return fail("cant_update_message");
-  const content = contentProblem(params);
+  const content = contentProblem(params, world);
   if (content !== undefined) return content;
   message.edits.push(message.text);
   message.text = text(params, "text") ?? "";
@@ -152,7 +161,7 @@ const getPermalink: MethodHandler = (params, world) => {
 
 const postEphemeral: MethodHandler = (params, world) => {
   const channel = text(params, "channel");
-  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params);
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params, world);
   if (problem !== undefined) return problem;
   const user = text(params, "user");
   if (user === undefined || !world.users.has(user)) return fail("user_not_in_channel");
@@ -287,6 +296,8 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "conversations.history": conversationsHistory,
   "conversations.info": conversationsInfo,
   "assistant.threads.setStatus": setStatus,
+  "files.getUploadURLExternal": getUploadURLExternal,
+  "files.completeUploadExternal": completeUploadExternal,
 };
 
 /** Methods called with the app-level token (xapp-…). */

@@ -53,10 +53,22 @@ const DEFAULT_IDENTITY: FakeSlackIdentity = {
   botName: "baton",
 };
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** An upload URL's body: the raw bytes, or the one file of a multipart form (both are accepted, as by Slack). */
+async function uploadedBytes(contentType: string, bytes: Buffer): Promise<Uint8Array | undefined> {
+  if (!contentType.startsWith("multipart/form-data")) return new Uint8Array(bytes);
+  try {
+    const form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+    for (const value of form.values()) if (typeof value !== "string") return new Uint8Array(await value.arrayBuffer());
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseBody(contentType: string, raw: string): Params | undefined {
@@ -76,6 +88,8 @@ export class FakeSlack {
   readonly world: FakeWorld;
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** POSTs to upload URLs, in order. */
+  readonly uploadPosts: Array<{ readonly fileId: string; readonly status: number; readonly bytes: number }> = [];
   /** What chat.postMessage does with username/icon_* without chat:write.customize: "ignore" as Slack does, or refuse. */
   customizeWithoutScope: MethodOptions["customizeWithoutScope"] = "ignore";
   /** Socket Mode: apps.connections.open hands out this endpoint's ws:// URL. */
@@ -256,9 +270,19 @@ export class FakeSlack {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://fake").pathname;
     const contentType = req.headers["content-type"] ?? "";
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
     if (req.method !== "POST") return this.#send(res, 405, {}, { ok: false, error: "method_not_allowed" });
-    const params = parseBody(contentType, raw);
+
+    const upload = /^\/upload\/([A-Z0-9]+)$/.exec(path);
+    if (upload) {
+      const data = await uploadedBytes(contentType, bytes);
+      const answer = data === undefined ? { status: 400, body: "no file" } : this.world.uploads.upload(upload[1] ?? "", data);
+      this.uploadPosts.push({ fileId: upload[1] ?? "", status: answer.status, bytes: data?.byteLength ?? 0 });
+      res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body);
+      return this.#notify();
+    }
+
+    const params = parseBody(contentType, bytes.toString("utf8"));
 
     const response = /^\/responses\/(\d+)$/.exec(path);
     if (response) {
@@ -293,7 +317,11 @@ export class FakeSlack {
     if (token !== expected) return { status: 200, headers: {}, body: { ok: false, error: "invalid_auth" }, token };
     const fault = this.#takeFault(method);
     if (fault !== undefined) return { ...fault, headers: { ...scopesHeader, ...fault.headers }, token };
-    const options: MethodOptions = { customizeWithoutScope: this.customizeWithoutScope, socketModeUrl: `${this.#url.replace(/^http/, "ws")}/socket-mode` };
+    const options: MethodOptions = {
+      customizeWithoutScope: this.customizeWithoutScope,
+      socketModeUrl: `${this.#url.replace(/^http/, "ws")}/socket-mode`,
+      uploadBaseUrl: `${this.#url}/upload/`,
+    };
     return { status: 200, headers: isAppMethod ? {} : scopesHeader, body: handler(params, this.world, options), token };
   }
 

@@ -1,5 +1,7 @@
 // The fake Slack workspace's state: team, bot, scopes, users, channels, and everything posted to it.
 
+import { FakeSlackUploads } from "./external-uploads.js";
+
 export interface FakeSlackUser {
   readonly id: string;
   readonly name: string;
@@ -94,6 +96,8 @@ export class FakeWorld {
   readonly messages: FakeSlackMessage[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
   readonly statuses: FakeStatus[] = [];
+  /** Files the app uploaded with getUploadURLExternal / completeUploadExternal. */
+  readonly uploads = new FakeSlackUploads();
   #lastTs = 0;
 
   constructor(identity: FakeSlackIdentity, scopes: readonly string[]) {

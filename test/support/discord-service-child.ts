@@ -1,11 +1,13 @@
 // The Discord bot as `baton serve` runs it, in its own process for crash tests: real service, real discord.js, fake
 // Discord and model. Env: DB, MODEL_URL, DISCORD_API_URL, DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID.
+// MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "connected" once logged in, then "recovered …"; closing stdin stops it.
 
 import OpenAI from "openai";
 import pino from "pino";
 import { createConversationApp } from "../../src/app.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
+import { OpenAIModerationClient } from "../../src/llm/openai-moderation.js";
 import { startDiscordBot } from "../../src/platforms/discord/index.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
 
@@ -22,6 +24,9 @@ const app = createConversationApp({
   llm: new OpenAIChatClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }), model: "gpt-4o-mini" }),
   limits: DEFAULT_TEST_LIMITS,
   logger,
+  ...(process.env.MODERATION === "1"
+    ? { moderation: new OpenAIModerationClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }) }) }
+    : {}),
 });
 // As main.ts's serve: new events wait until the work left from before a restart is queued.
 app.service.pauseIntake();

@@ -1,6 +1,7 @@
 // The Slack bot as `baton serve` runs it, in its own process for crash tests: real service, real Bolt, fake Slack and model.
 // Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET; LOG_LEVEL (default silent) logs to stderr.
 // KILL_AFTER_ACK=1: SIGKILL the moment the first event's 200 is written to the socket (Slack will not retry it).
+// MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "listening <port>", then "recovered …".
 
 import { ServerResponse } from "node:http";
@@ -8,6 +9,7 @@ import OpenAI from "openai";
 import pino from "pino";
 import { createConversationApp } from "../../src/app.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
+import { OpenAIModerationClient } from "../../src/llm/openai-moderation.js";
 import { startSlackBot } from "../../src/platforms/slack/index.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
 
@@ -34,6 +36,9 @@ const app = createConversationApp({
   llm: new OpenAIChatClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }), model: "gpt-4o-mini" }),
   limits: DEFAULT_TEST_LIMITS,
   logger,
+  ...(process.env.MODERATION === "1"
+    ? { moderation: new OpenAIModerationClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }) }) }
+    : {}),
 });
 // As main.ts's serve: new events wait until the work left from before a restart is queued.
 app.service.pauseIntake();

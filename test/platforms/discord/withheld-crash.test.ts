@@ -1,0 +1,103 @@
+// A flagged answer's edit is owed in the database: a bot killed while Discord's PATCH of the webhook message is held
+// open makes the edit at its next start, and the thread shows the notice once, the answer kept for moderators.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
+import { startFakeDiscord, type FakeDiscord } from "../../support/fake-discord/index.js";
+import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { seedResponder } from "../../support/seed-responder.js";
+import { webhookPostsTo } from "./discord-test-bed.js";
+
+const CHILD = new URL("../../support/discord-service-child.ts", import.meta.url).pathname;
+const EDIT_WEBHOOK_MESSAGE = "PATCH /webhooks/:webhookId/:token/messages/:messageId";
+const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
+const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.';
+
+let model: FakeOpenAI | undefined;
+let discord: FakeDiscord | undefined;
+let dir: string | undefined;
+const children: LineChild[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
+  await discord?.close();
+  await model?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function startBot(env: Record<string, string>): LineChild {
+  const bot = startLineChild(CHILD, env);
+  children.push(bot);
+  return bot;
+}
+
+describe("Discord: a withheld answer's edit cut off by a crash", () => {
+  it("is made at the next start: the thread shows the notice once, the flag is settled, the answer is kept", async () => {
+    model = await startFakeOpenAI();
+    model.setResponder(seedResponder);
+    model.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
+    discord = await startFakeDiscord();
+    const fake = discord;
+    dir = mkdtempSync(join(tmpdir(), "baton-withheld-crash-"));
+    const env = {
+      DB: join(dir, "baton.db"),
+      MODEL_URL: model.url,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_GUILD_ID: fake.guildId,
+      MODERATION: "1",
+    };
+    const homework = fake.channelId("homework");
+    const student = fake.addUser("ada", { nickname: "Ada L." });
+    const first = startBot(env);
+    await waitForLine(first.lines, "recovered");
+    const edits = fake.hold(EDIT_WEBHOOK_MESSAGE);
+
+    const mention = fake.userSays({ channelId: homework, author: student, content: `<@${fake.botUser.id}> What caused World War 1?` });
+    await edits.arrived(1);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe(null);
+    const posts = webhookPostsTo(fake, mention.id);
+    expect(posts.map((call) => (call.body as { content: string }).content)).toEqual(["This is a history question. I'll hand this off to the history tutor.", ANSWER]);
+    const answerId = String((posts[1]!.response as { id: string }).id);
+    // Killed mid-edit: the answer is still up, and the database owes its replacement.
+    expect(fake.world.messages.get(answerId)!.content).toBe(ANSWER);
+    const owed = new BetterSqlite3(env.DB, { readonly: true });
+    expect(owed.prepare("SELECT action, replacement FROM flags").all()).toEqual([{ action: "withhold", replacement: "pending" }]);
+    owed.close();
+
+    const second = startBot(env);
+    expect(await waitForLine(second.lines, "recovered")).toBe('recovered {"replies":0,"turns":0,"queued":0}');
+    // The restarted bot edits it again (the dead one's request may still land: Discord may act on it; both say the same).
+    await edits.arrived(2);
+    edits.release();
+    const patches = () => fake.callsTo("PATCH", new RegExp(`^/webhooks/\\d+/[^/]+/messages/${answerId}$`));
+    await fake.waitUntil(() => patches().length === 2 && patches().every((call) => call.status !== 0));
+    expect(patches().map((call) => [call.status, call.query.get("thread_id"), (call.body as { content: string }).content])).toEqual([
+      [200, mention.id, WITHHELD],
+      [200, mention.id, WITHHELD],
+    ]);
+    expect(fake.world.messages.get(answerId)!.content).toBe(WITHHELD);
+    // Nothing was posted anew: the thread shows the narration and, where the answer was, the notice once.
+    expect(webhookPostsTo(fake, mention.id)).toHaveLength(2);
+    const shown = fake.messagesIn(mention.id).map((message) => message.content);
+    expect(shown.filter((content) => content === WITHHELD)).toHaveLength(1);
+    expect(shown.some((content) => content.includes("here is the answer"))).toBe(false);
+
+    second.child.stdin!.end();
+    await waitForLine(second.lines, "done");
+    const db = new BetterSqlite3(env.DB, { readonly: true });
+    const flags = db.prepare("SELECT action, replacement, replacement_attempts AS attempts, text FROM flags").all();
+    const answers = db.prepare("SELECT text FROM messages WHERE role = 'assistant' ORDER BY seq").pluck().all();
+    const unsent = db.prepare("SELECT count(*) FROM outbox WHERE status <> 'sent'").pluck().get();
+    db.close();
+    expect(flags).toEqual([{ action: "withhold", replacement: "done", attempts: 0, text: ANSWER }]);
+    // Moderators' transcript keeps the answer as the agent wrote it.
+    expect(answers).toEqual(["This is a history question. I'll hand this off to the history tutor.", ANSWER]);
+    expect(unsent).toBe(0);
+  }, 120_000); // two processes start (tsx), which takes a while on a loaded two-core machine
+});

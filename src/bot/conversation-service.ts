@@ -152,6 +152,7 @@ export class ConversationService implements ConversationGateway {
       logger: options.logger,
       window: { maxMessages: options.limits.historyMessages, maxTokens: options.limits.historyTokens },
       ...(options.attachments === undefined ? {} : { attachments: { store: options.attachments.store, historyImages: options.attachments.limits.historyImages } }),
+      presentation: (name) => this.presentation(name),
     });
   }
 

@@ -68,11 +68,51 @@ export interface PostedReply extends ThreadRef {
   readonly text: string;
 }
 
+/** Where a streamed reply goes and under whose name: opened on the agent's first words, before its text is known. */
+export interface StreamTarget extends ThreadRef {
+  readonly conversationId: number;
+  readonly agent: AgentPresentation;
+  /** The student whose question this answers (Slack streams outside DMs need the recipient). */
+  readonly recipientUserId?: string;
+}
+
+/**
+ * One reply growing on the platform as the model writes it (src/bot/reply-streaming.ts drives it):
+ * `append(text)` any number of times, then `finish(finalText)` once the model's text is committed.
+ */
+export interface ReplyStream {
+  /** More of the model's text (a delta). Never waits on the platform: edits are paced and sent in the background. */
+  append(text: string): void;
+  /**
+   * Ends the stream with the model's exact final text (trimmed, as stored): the pieces on the platform read exactly
+   * that (split as a whole reply would be). Resolves to the pieces' message ids; may be called again after a failure.
+   */
+  finish(finalText: string): Promise<readonly string[]>;
+  /** The turn failed before this reply was committed: stop editing (the pieces posted so far are removed when it can). */
+  abandon(): Promise<void>;
+}
+
+/** What a stream reports as it goes, so the outbox can find its messages again after a crash. */
+export interface StreamListener {
+  /** The ids of the pieces posted so far, in order; called after every new piece (the first one right after the first post). */
+  onPieces(platformMessageIds: readonly string[]): void;
+}
+
 /** What a platform adapter offers to the service. */
 export interface PlatformPort {
   readonly platform: string;
   /** Post the reply in its thread; resolve to the platform's message id (the first one, if it was split). */
   deliver(reply: OutboundReply): Promise<string>;
+  /**
+   * Opens a reply that grows as the model writes (`open(agent) → append… → finish`). Absent: the platform cannot
+   * stream, and each reply is delivered whole by `deliver` (its `finish`).
+   */
+  openStream?(target: StreamTarget, listener: StreamListener): ReplyStream;
+  /**
+   * Finishes a streamed reply an earlier process left unfinished (a crash mid-stream): the same messages are brought
+   * to `reply.text` (edited, the stream stopped with it), never posted again. Resolves to the first piece's id.
+   */
+  resume?(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string>;
   /** Replace a posted reply's text in place (edit; every piece of a split reply). Without it, a withheld answer stays up. */
   replaceReply?(reply: PostedReply, text: string): Promise<void>;
   /**

@@ -8,6 +8,7 @@ import { DEFAULT_RETRY_POLICY, retryDelay, waitBeforeRetry, type RetryPolicy } f
 import type { WriteGate } from "../store/write-gate.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
+import type { StreamFinisher } from "./reply-streaming.js";
 
 export interface ReplyDeliveryOptions {
   readonly store: ConversationStore;
@@ -44,9 +45,16 @@ export class ReplyDelivery {
     return this.ports.has(platform);
   }
 
-  /** Queues one outbox row for posting after the conversation's earlier replies. */
-  enqueue(row: QueuedReply): Promise<boolean> {
-    return this.queue.run(row.conversationId, () => this.post(row));
+  portFor(platform: string): PlatformPort | undefined {
+    return this.ports.get(platform);
+  }
+
+  /**
+   * Queues one outbox row for posting after the conversation's earlier replies. A streamed reply comes with its
+   * `finisher`: its messages are already up, and delivering it means finishing them with the row's (final) text.
+   */
+  enqueue(row: QueuedReply, finisher?: StreamFinisher): Promise<boolean> {
+    return this.queue.run(row.conversationId, () => this.post(row, false, finisher));
   }
 
   /** Posts every pending row that `wanted` accepts (after a restart). */
@@ -70,7 +78,7 @@ export class ReplyDelivery {
     return this.queue.drain();
   }
 
-  private async post(row: QueuedReply, maybePosted = false): Promise<boolean> {
+  private async post(row: QueuedReply, maybePosted = false, finisher?: StreamFinisher): Promise<boolean> {
     const port = this.ports.get(row.key.platform);
     if (port === undefined) {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
@@ -86,10 +94,25 @@ export class ReplyDelivery {
       kind: row.kind,
       ...(maybePosted ? { maybePosted } : {}),
     });
-    const platformMessageId = await this.attempt(row, () => port.deliver(reply()));
+    const platformMessageId = await this.attempt(row, this.deliveryOf(port, reply, maybePosted, finisher));
     if (platformMessageId === undefined) return false;
     await this.markSent(row.id, platformMessageId);
     return true;
+  }
+
+  /**
+   * How the reply reaches its platform: a live stream is finished; after a restart, a reply that was streamed (its
+   * pieces recorded) is finished on the same messages; anything else is posted whole.
+   */
+  private deliveryOf(port: PlatformPort, reply: () => OutboundReply, maybePosted: boolean, finisher?: StreamFinisher): () => Promise<string> {
+    if (finisher !== undefined) return () => finisher(reply());
+    const resume = port.resume;
+    if (maybePosted && resume !== undefined) {
+      const first = reply();
+      const pieces = this.options.store.streams.piecesOf(first.replyId);
+      if (pieces !== undefined && pieces.length > 0) return () => resume.call(port, reply(), pieces);
+    }
+    return () => port.deliver(reply());
   }
 
   /**

@@ -8,6 +8,7 @@ import type { WriteGate } from "../store/write-gate.js";
 import type { AgentStepEvent } from "../workflow/events.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
+import type { TurnStreams } from "./reply-streaming.js";
 
 export interface StepCommitContext {
   readonly store: ConversationStore;
@@ -17,6 +18,8 @@ export interface StepCommitContext {
   readonly workflow: Workflow;
   readonly conversation: ConversationRow;
   readonly userMessageId: number;
+  /** The turn's streamed replies: a step's stream is linked to its outbox row in the step's own transaction. */
+  readonly streams?: TurnStreams;
 }
 
 /** Whether this step ends the turn: an answer, a cap, or a handoff to a person. */
@@ -31,6 +34,8 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
   const handoff = next.kind === "handoff" ? { from: step.agent, to: next.to, reason: next.reason } : undefined;
   const last = endsTurn(step, workflow);
   const replies: Array<{ id: number; text: string }> = [];
+  let streamed: number | undefined;
+  await context.streams?.settled();
   await gate.run(() => store.transaction(() => {
     replies.length = 0; // a retried attempt starts afresh
     const text = step.message.text.trim();
@@ -40,6 +45,8 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
       ...(handoff === undefined ? {} : { handoff }),
     });
     if (stored.outboxId !== undefined) replies.push({ id: stored.outboxId, text });
+    streamed = stored.outboxId;
+    context.streams?.linkInTransaction(step.agent, stored.outboxId);
     if (step.toolResults.length > 0) store.appendMessages(conversation.id, step.toolResults.map(fromChatMessage));
     if (step.closing !== undefined) {
       const closingText = step.closing.text.trim();
@@ -56,8 +63,11 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
       store.completeTurn(context.userMessageId, "completed");
     }
   }));
+  // The step's own text was streamed (when the platform streams): delivery finishes that stream instead of posting.
+  const finisher = context.streams?.takeStep(step.agent, streamed);
   for (const reply of replies) {
-    void context.delivery.enqueue({ id: reply.id, conversationId: conversation.id, key: conversation.key, agentName: step.agent, text: reply.text, kind: "agent" });
+    const row = { id: reply.id, conversationId: conversation.id, key: conversation.key, agentName: step.agent, text: reply.text, kind: "agent" as const };
+    void context.delivery.enqueue(row, reply.id === streamed ? finisher : undefined);
   }
   return replies.length;
 }

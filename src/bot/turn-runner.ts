@@ -12,6 +12,8 @@ import type { HumanInputRequest } from "../workflow/run-loop.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
+import type { AgentPresentation } from "./ports.js";
+import { TurnStreams } from "./reply-streaming.js";
 import { commitStep } from "./step-commit.js";
 import { windowMessages } from "./window-contents.js";
 
@@ -25,6 +27,8 @@ export interface TurnRunnerOptions {
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
   /** Students' files: the window's messages carry them (the newest `historyImages` images as image parts). */
   readonly attachments?: { readonly store: AttachmentStore; readonly historyImages: number };
+  /** How each agent shows itself on the platforms (a streamed reply opens under it). */
+  readonly presentation: (agentName: string) => AgentPresentation;
   /** Azure's content filter stopped the prompt or the answer: the safety step replies instead of the unavailable notice. */
   readonly onContentFilter?: (conversation: ConversationRow, userMessage: StoredMessage, error: ContentFilterError) => Promise<void>;
 }
@@ -86,13 +90,23 @@ export class TurnRunner {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });
-    const context = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id };
+    const streams = new TurnStreams({
+      port: delivery.portFor(conversation.key.platform),
+      store,
+      gate,
+      logger,
+      conversation,
+      turnMessage: userMessage,
+      presentation: this.options.presentation,
+    });
+    const context = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id, streams };
     let replies = 0;
     let failure: BatonError | undefined;
     let humanRequest: HumanInputRequest | undefined;
     for await (const event of run.watchStream()) {
       switch (event.type) {
         case "agent_run_update":
+          streams.delta(event.executorId, event.data);
           observer?.onDelta?.(event.executorId, event.data);
           break;
         case "agent_step":
@@ -112,6 +126,10 @@ export class TurnRunner {
           break;
       }
     }
+    // A stream whose step was never committed (the model failed, the turn was cancelled) is withdrawn; one cut by a
+    // shutdown stays, recorded, and is finished on the same messages when the turn runs again at the next start.
+    const interrupted = failure?.code === "aborted" && cancel?.aborted !== true;
+    if (!interrupted) await streams.close();
     if (failure === undefined) return { status: "completed", replies, ...(humanRequest === undefined ? {} : { humanRequest }) };
     if (failure.code === "aborted" && cancel?.aborted === true) {
       // The student stopped it (even if a shutdown followed): the steps already committed stay, the one being written

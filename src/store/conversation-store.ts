@@ -8,6 +8,7 @@ import { MessageWriter } from "./message-writer.js";
 import { ModerationQueries } from "./moderation-queries.js";
 import { OutboxQueries } from "./outbox-queries.js";
 import { WaitingQueries } from "./waiting-queries.js";
+import { ReplyStreamStore } from "./reply-streams.js";
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
@@ -45,6 +46,8 @@ export type RefusalReason = "rate_limited" | "too_long";
 export class ConversationStore {
   private readonly now: () => number;
   private readonly outbox: OutboxQueries;
+  /** The pieces of streamed replies (0005_reply_streams), written and read in this store's transactions. */
+  readonly streams: ReplyStreamStore;
   private readonly moderation: ModerationQueries;
   private readonly writer: MessageWriter;
   /** Whether a conversation waits for a moderator (an agent handed it to a human participant). */
@@ -74,6 +77,7 @@ export class ConversationStore {
   ) {
     this.now = options.now ?? Date.now;
     this.outbox = new OutboxQueries(db, this.now);
+    this.streams = new ReplyStreamStore(db, this.now);
     this.moderation = new ModerationQueries(db);
     this.writer = new MessageWriter(db, this.now);
     this.waiting = new WaitingQueries(db);

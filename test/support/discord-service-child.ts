@@ -1,5 +1,5 @@
 // The Discord bot as `baton serve` runs it, in its own process for crash tests: real service, real discord.js, fake
-// Discord and model. Env: DB, MODEL_URL, DISCORD_API_URL, DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID.
+// Discord and model. Env: DB, STREAM (1: streamed replies), MODEL_URL, DISCORD_API_URL, DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID.
 // MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "connected" once logged in, then "recovered …"; closing stdin stops it.
 
@@ -31,7 +31,15 @@ const app = createConversationApp({
 // As main.ts's serve: new events wait until the work left from before a restart is queued.
 app.service.pauseIntake();
 const bot = await startDiscordBot({
-  settings: { token: env("DISCORD_TOKEN"), applicationId: env("DISCORD_APPLICATION_ID"), guildId: env("DISCORD_GUILD_ID"), apiUrl: env("DISCORD_API_URL") },
+  settings: {
+    token: env("DISCORD_TOKEN"),
+    applicationId: env("DISCORD_APPLICATION_ID"),
+    guildId: env("DISCORD_GUILD_ID"),
+    apiUrl: env("DISCORD_API_URL"),
+    // STREAM=1: replies stream (the stream crash test); otherwise each is posted whole, as the other crash tests read them.
+    streamReplies: process.env.STREAM === "1",
+    streamPace: { perMessageMs: 40, shared: { calls: 5, windowMs: 200 } },
+  },
   gateway: app.service,
   logger,
 });

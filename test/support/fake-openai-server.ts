@@ -25,6 +25,10 @@ export interface FakeReply extends ReplyContent, FakeTiming {
   readonly endAfterChunks?: number;
   /** Streaming: after this many SSE events, go silent with the connection open (a model that hangs mid-answer). */
   readonly stallAfterChunks?: number;
+  /** Streaming: after `chunks` SSE events, wait for `until` before sending the rest (a model still writing). */
+  readonly holdAfterChunks?: { readonly chunks: number; readonly until: Promise<unknown> };
+  /** Streaming: wait this long between SSE events (a model writing at its own pace). */
+  readonly chunkIntervalMs?: number;
 }
 
 /** An HTTP error with an OpenAI-shaped body, e.g. `{ status: 429, retryAfterSeconds: 0 }` or `{ status: 500 }`. */
@@ -188,6 +192,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       for (const chunk of chunks.slice(0, script.stallAfterChunks)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       return;
     }
+    if (script.holdAfterChunks !== undefined || script.chunkIntervalMs !== undefined) return pacedStream(res, chunks, script);
     sendStream(res, chunks.slice(0, script.endAfterChunks ?? chunks.length), script.cutAfterChunks);
   }
 
@@ -267,6 +272,19 @@ function sendFailure(res: ServerResponse, failure: FakeFailure): void {
     ...(failure.innererror === undefined ? {} : { innererror: failure.innererror }),
   };
   sendJson(res, failure.status, { error }, headers);
+}
+
+/** A stream sent at the model's pace: events spaced by chunkIntervalMs, or held after holdAfterChunks until released. */
+async function pacedStream(res: ServerResponse, chunks: readonly Record<string, unknown>[], script: FakeReply): Promise<void> {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  for (const [i, chunk] of chunks.entries()) {
+    if (res.destroyed) return;
+    if (script.holdAfterChunks !== undefined && i === script.holdAfterChunks.chunks) await script.holdAfterChunks.until;
+    else if (script.chunkIntervalMs !== undefined && i > 0) await delay(script.chunkIntervalMs);
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  }
+  res.end("data: [DONE]\n\n");
 }
 
 function sendStream(res: ServerResponse, chunks: readonly Record<string, unknown>[], cutAfter: number | undefined): void {

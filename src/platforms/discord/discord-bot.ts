@@ -73,7 +73,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
 
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
   const alerts = settings.alertChannelId === undefined ? {} : { alerts: new DiscordAlertPoster(client, settings.alertChannelId) };
-  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts }));
+  const streaming = { stream: settings.streamReplies ?? true, ...(settings.streamPace === undefined ? {} : { streamPace: settings.streamPace }) };
+  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts, ...streaming }));
   // Events received before a restart but not yet made messages (e.g. killed while the thread was being created).
   options.gateway.registerReceiver(DISCORD_PLATFORM, (receipt) => finishReceived(context, receipt));
   if (settings.alertChannelId === undefined) {

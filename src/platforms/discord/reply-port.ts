@@ -1,8 +1,12 @@
 // Delivers the service's replies into Discord threads: split to Discord's size, under each agent's name, pinging no one.
 
-import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
+import { ChannelType, DiscordAPIError, RESTEvents, RESTJSONErrorCodes, type Client, type Message, type Webhook } from "discord.js";
 import type { Logger } from "pino";
-import type { OutboundReply, PlatformPort, PostedReply, ThreadRef } from "../../bot/ports.js";
+import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget, ThreadRef } from "../../bot/ports.js";
+import { KeyedQueue } from "../../bot/keyed-queue.js";
+import { EditedStream } from "../common/edited-stream.js";
+import { EditThrottle } from "../common/edit-throttle.js";
+import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { formulaAltText, ReplyMath, type FormulaImage } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
@@ -11,6 +15,7 @@ import type { DiscordAlertPoster } from "./alert-poster.js";
 import { DISCORD_PLATFORM, NO_MENTIONS } from "./bot-context.js";
 import { DiscordAdapterError, discordErrorCode, toDeliveryError } from "./errors.js";
 import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
+import { DISCORD_EDIT_INTERVAL_MS, DISCORD_SHARED_BUDGET, streamingPieces } from "./reply-stream.js";
 import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
 
 /** What an empty reply is posted as, since Discord refuses empty messages. */
@@ -29,6 +34,10 @@ export interface DiscordReplyPortOptions {
   readonly alerts?: DiscordAlertPoster;
   /** Display math as PNGs, inline math as Unicode (and the formula cache); one per adapter. */
   readonly math?: ReplyMath;
+  /** Whether replies stream (openStream); default true. */
+  readonly stream?: boolean;
+  /** The pace of streamed replies' edits; default about one per 1.5 s per message, 5 per 2 s per webhook. */
+  readonly streamPace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
 }
 
 /** A formula image as discord.js uploads it: `files[n]` plus `attachments[n]` with its TeX as the description. */
@@ -37,6 +46,9 @@ interface ReplyFile {
   readonly name: string;
   readonly description: string;
 }
+
+/** Who a piece is posted for: the thread and the agent's name (a reply, or a stream not yet committed). */
+type PieceTarget = Pick<OutboundReply, "channel" | "thread" | "agent" | "replyId">;
 
 type Route = { readonly kind: "bot" } | { readonly kind: "webhook"; readonly webhook: Webhook };
 
@@ -51,6 +63,11 @@ export class DiscordReplyPort implements PlatformPort {
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   private readonly math: ReplyMath;
   readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
+  private readonly throttle: EditThrottle;
+  private streams = 0;
+  /** New messages of streams, in the order they were asked for per thread (triage's opens before the tutor's). */
+  private readonly postOrder = new KeyedQueue<string>();
+  readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
 
   constructor(private readonly options: DiscordReplyPortOptions) {
     this.math = options.math ?? new ReplyMath();
@@ -59,6 +76,134 @@ export class DiscordReplyPort implements PlatformPort {
       this.postAlert = (alert) => alerts.post(alert);
       this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);
     }
+    this.throttle = new EditThrottle(options.streamPace ?? { perMessageMs: DISCORD_EDIT_INTERVAL_MS, shared: DISCORD_SHARED_BUDGET });
+    // discord.js waits out a bucket it knows is empty (or a 429's retry_after): streams through it slow down as well.
+    if (options.stream !== false) this.openStream = (target, listener) => this.open(target, listener);
+    options.client.rest.on(RESTEvents.RateLimited, (limit) => this.throttle.backOff(limit.majorParameter, Math.max(limit.retryAfter, limit.timeToReset)));
+  }
+
+  /**
+   * Opens a reply that grows on Discord as the model writes: its first words are posted at once (under the agent's
+   * webhook name and avatar, or as the bot with the bold name), then the message is edited, paced per message and per
+   * webhook, and continued in a new message past Discord's limit.
+   */
+  private open(target: StreamTarget, listener: StreamListener): ReplyStream {
+    const header = fallbackHeader(target.agent);
+    const limit = DISCORD_MESSAGE_LIMIT - header.length - 1;
+    const key = `stream:${++this.streams}`;
+    // The thread's messages keep the order the streams opened in (triage's narration before the tutor's answer), even
+    // when a later one is ready first: each stream holds the thread's turn from its opening until it is finished.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let startTurn!: () => void;
+    const turn = new Promise<void>((resolve) => (startTurn = resolve));
+    void this.postOrder.run(target.thread, () => {
+      startTurn();
+      return released;
+    });
+    const { ops, shared, attach } = this.pieceOps({ ...target, replyId: 0 }, header);
+    const ordered: PieceOps = { ...ops, post: async (content, index) => (await turn, ops.post(content, index)) };
+    const pieces = new PostedPieces(ordered, (ids) => listener.onPieces(ids), async (final) => this.throttle.acquire(key, await shared, final));
+    // The final text is rendered as a whole reply is (inline math as Unicode); display math images go with the last piece.
+    let finalImages: { readonly contents: readonly string[]; readonly files: ReplyFile[] } | undefined;
+    const stream = new EditedStream({
+      pieces,
+      render: (text, final) => {
+        if (!final) return streamingPieces(splitMessage(text, { limit }), limit);
+        const rendered = this.math.renderReply(text, { maxImages: MAX_FILES });
+        const contents = this.piecesOf(rendered.text, header);
+        finalImages = rendered.images.length === 0 ? undefined : { contents, files: replyFiles(rendered.images) };
+        return contents;
+      },
+      logger: this.options.logger,
+      deliveryError: toDeliveryError,
+      done: () => this.throttle.release(key),
+    });
+    let attached = false;
+    const finish = async (text: string): Promise<readonly string[]> => {
+      const ids = await stream.finish(text);
+      const images = finalImages;
+      if (images !== undefined && !attached) {
+        const index = images.contents.length - 1;
+        try {
+          await attach(ids[index]!, index, images.contents[index]!, images.files);
+        } catch (error) {
+          // As a whole reply's: the text already holds each formula's TeX.
+          if (!refusedFiles(error)) throw toDeliveryError(error);
+          this.options.logger.warn({ channelId: target.thread, code: discordErrorCode(error) }, "discord: the formula images were refused; the reply keeps each formula's TeX");
+        }
+        attached = true;
+      }
+      return ids;
+    };
+    const releasing = <T>(promise: Promise<T>): Promise<T> => promise.finally(release);
+    return { append: (text) => stream.append(text), finish: (text) => releasing(finish(text)), abandon: () => releasing(stream.abandon()) };
+  }
+
+  /** Finishes a reply streamed by an earlier process: its messages are edited to the final text (more posted if needed). */
+  async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    const header = fallbackHeader(reply.agent);
+    const key = `resume:${reply.replyId}`;
+    const { ops, shared, attach } = this.pieceOps(reply, header);
+    const pieces = new PostedPieces(ops, () => undefined, async () => this.throttle.acquire(key, await shared, true));
+    pieces.adopt(platformMessageIds);
+    const rendered = this.math.renderReply(reply.text, { maxImages: MAX_FILES });
+    const final = this.piecesOf(rendered.text, header);
+    try {
+      await pieces.apply(() => final, true);
+      const index = final.length - 1;
+      if (rendered.images.length > 0) await attach(pieces.ids()[index]!, index, final[index]!, replyFiles(rendered.images));
+    } catch (error) {
+      throw toDeliveryError(error);
+    } finally {
+      this.throttle.release(key);
+    }
+    return pieces.ids()[0]!;
+  }
+
+  /**
+   * How a streamed reply's pieces are posted, edited and removed on its thread's route, and the key of the rate-limit
+   * budget they share: the webhook's id (one per parent channel), or the thread's on the bot's own route.
+   */
+  private pieceOps(
+    target: PieceTarget,
+    header: string,
+  ): { ops: PieceOps; shared: Promise<string>; attach: (id: string, index: number, content: string, files: ReplyFile[]) => Promise<void> } {
+    const routing = this.parentChannel(target).then(async (parent) => ({
+      parent,
+      route: parent === undefined ? ({ kind: "bot" } as const) : await this.options.webhooks.routeFor(parent),
+    }));
+    routing.catch(() => undefined);
+    const threadId = target.thread === target.channel ? {} : { threadId: target.thread };
+    const edit = async (id: string, content: string, index: number, files: { files?: ReplyFile[] }): Promise<void> => {
+      const { route } = await routing;
+      if (route.kind === "webhook") {
+        await route.webhook.editMessage(id, { content, allowedMentions: NO_MENTIONS, ...files, ...threadId });
+        return;
+      }
+      const thread = await this.messagesOf(target.thread);
+      await thread.messages.edit(id, { content: index === 0 ? `${header}\n${content}` : content, allowedMentions: NO_MENTIONS, ...files });
+    };
+    const ops: PieceOps = {
+      post: async (content, index) => this.postPiece((await routing).parent, target, { content, files: [] }, index === 0 ? header : undefined),
+      edit: (id, content, index) => edit(id, content, index, {}),
+      remove: async (id) => {
+        const { route } = await routing;
+        if (route.kind === "webhook") await route.webhook.deleteMessage(id, threadId.threadId);
+        else await (await this.messagesOf(target.thread)).messages.delete(id);
+      },
+    };
+    return {
+      ops,
+      shared: routing.then(({ route }) => (route.kind === "webhook" ? route.webhook.id : target.thread), () => target.thread),
+      attach: (id, index, content, files) => edit(id, content, index, { files }),
+    };
+  }
+
+  private async messagesOf(id: string) {
+    const thread = await this.fetchChannel(id);
+    if (!thread.isTextBased() || !("messages" in thread)) throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${id} has no messages`);
+    return thread;
   }
 
   /**
@@ -194,7 +339,7 @@ export class DiscordReplyPort implements PlatformPort {
    */
   private async postPiece(
     parent: WebhookChannel<Webhook> | undefined,
-    reply: OutboundReply,
+    reply: PieceTarget,
     piece: { readonly content: string; readonly files: readonly ReplyFile[] },
     header?: string,
   ): Promise<string> {
@@ -213,7 +358,7 @@ export class DiscordReplyPort implements PlatformPort {
 
   private async postPieceOnce(
     parent: WebhookChannel<Webhook> | undefined,
-    reply: OutboundReply,
+    reply: PieceTarget,
     piece: { readonly content: string; readonly files: readonly ReplyFile[] },
     header?: string,
   ): Promise<string> {
@@ -240,7 +385,7 @@ export class DiscordReplyPort implements PlatformPort {
     }
   }
 
-  private async postAsBot(reply: OutboundReply, content: string, files: { files?: ReplyFile[] }): Promise<string> {
+  private async postAsBot(reply: Pick<ThreadRef, "thread">, content: string, files: { files?: ReplyFile[] }): Promise<string> {
     const channel = await this.fetchChannel(reply.thread);
     if (!channel.isSendable()) {
       throw new DiscordAdapterError("discord_channel_unavailable", `Discord channel ${reply.thread} cannot be posted to`);
@@ -250,7 +395,7 @@ export class DiscordReplyPort implements PlatformPort {
   }
 
   /** The channel whose webhook posts into the reply's thread, or undefined when it cannot have webhooks. */
-  private async parentChannel(reply: ThreadRef): Promise<WebhookChannel<Webhook> | undefined> {
+  private async parentChannel(reply: Pick<ThreadRef, "channel">): Promise<WebhookChannel<Webhook> | undefined> {
     const channel = await this.fetchChannel(reply.channel);
     switch (channel.type) {
       case ChannelType.GuildText:

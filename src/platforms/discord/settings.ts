@@ -16,6 +16,13 @@ export interface DiscordSettings {
   readonly alertChannelId?: string;
   /** REST base without the version, e.g. "https://discord.com/api" (the default); for proxies and tests. */
   readonly apiUrl?: string;
+  /**
+   * Whether replies grow as the model writes them (webhook message edits, about one per 1.5 s). Default true; false
+   * posts each reply whole once it is written (as Baton did before streaming).
+   */
+  readonly streamReplies?: boolean;
+  /** The pace of the streamed replies' edits (tests and the bench shorten it). */
+  readonly streamPace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/, "must be a Discord id (digits only)");
@@ -28,4 +35,8 @@ export const discordSettingsSchema = z.object({
   channelIds: z.array(snowflake).optional(),
   alertChannelId: snowflake.optional(),
   apiUrl: z.url().optional(),
+  streamReplies: z.boolean().optional(),
+  streamPace: z
+    .object({ perMessageMs: z.number().int().min(0), shared: z.object({ calls: z.number().int().min(1), windowMs: z.number().int().min(1) }) })
+    .optional(),
 }) satisfies z.ZodType<DiscordSettings>;

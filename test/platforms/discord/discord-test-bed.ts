@@ -83,6 +83,8 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
     applicationId: fake.applicationId,
     guildId: fake.guildId,
     apiUrl: fake.apiUrl,
+    // Tests of whole replies read each reply's one post; the streaming tests turn it on (test/platforms/discord/streaming.test.ts).
+    streamReplies: false,
     ...options.settings?.(fake),
   };
   let port: PlatformPort | undefined;

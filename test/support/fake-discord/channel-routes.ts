@@ -118,6 +118,20 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
       },
     },
     {
+      // Delete Message: the bot's own messages (deleting others' needs Manage Messages, which the fake never grants).
+      method: "DELETE",
+      path: "/channels/:channelId/messages/:messageId",
+      botAuth: true,
+      handle: ({ params }) => {
+        channelOrFail(params.channelId!);
+        const message = world.messages.get(params.messageId!);
+        if (message === undefined || message.channel_id !== params.channelId) throw unknownMessage();
+        if (message.author.id !== world.botUser.id || message.webhook_id !== undefined) throw new DiscordApiFailure(403, 50013, "Missing Permissions");
+        world.deleteMessage(message.id);
+        return { status: 204 };
+      },
+    },
+    {
       method: "POST",
       path: "/channels/:channelId/messages/:messageId/threads",
       botAuth: true,

@@ -17,6 +17,7 @@ import { FakeCdn, type AttachmentInput } from "./cdn.js";
 import { channelRoutes } from "./channel-routes.js";
 import { CommandRegistry, commandRoutes } from "./command-routes.js";
 import { rateLimited, serverError, type FaultOptions } from "./faults.js";
+import { RouteLimits, type RouteLimitOptions } from "./route-limits.js";
 import { FakeGateway, type IdentifyRecord } from "./gateway.js";
 import { guildRoutes } from "./guild-routes.js";
 import { Intent } from "./gateway-payloads.js";
@@ -54,6 +55,10 @@ export interface FakeDiscordOptions {
   /** Whether the app may request the privileged Message Content intent (else IDENTIFY with it closes 4014). Default true. */
   readonly messageContentIntent?: boolean;
   readonly heartbeatIntervalMs?: number;
+  /** Enforce Discord's per-route limit on webhook routes (execute; edit/delete of its messages), per webhook. */
+  readonly webhookRateLimit?: RouteLimitOptions;
+  /** Every REST answer waits this long (the bench's platform latency). */
+  readonly latencyMs?: number;
 }
 
 export interface UserMessageInput {
@@ -107,6 +112,8 @@ export interface FakeDiscord {
   uploadAttachment(input: AttachmentInput): APIAttachment;
   /** The CDN's downloads so far (path and status). */
   readonly cdnDownloads: ReadonlyArray<{ readonly path: string; readonly status: number }>;
+  /** Calls refused with 429 by the per-route limits (webhookRateLimit). */
+  rateLimitRefusals(): number;
   /** A member writes a message: stored and dispatched as MESSAGE_CREATE (content hidden without the intent). */
   userSays(input: UserMessageInput): StoredMessage;
   /** A member clicks a button of a message: a MESSAGE_COMPONENT INTERACTION_CREATE; the 3-second window starts now. */
@@ -141,6 +148,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactions = new InteractionRegistry(world);
   const commands = new CommandRegistry();
   const router = new RestRouter(world.token);
+  const routeLimits = options.webhookRateLimit === undefined ? undefined : new RouteLimits(options.webhookRateLimit);
+  router.limits = routeLimits;
+  router.latencyMs = options.latencyMs ?? 0;
   router.add(
     ...channelRoutes({ world, gateway, gatewayUrl }),
     ...webhookRoutes({ world, gateway, interactions }),
@@ -191,6 +201,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return attachment;
     },
     cdnDownloads: cdn.downloads,
+    rateLimitRefusals: () => routeLimits?.refused ?? 0,
     userSays(input) {
       const message = world.createMessage({
         channelId: input.channelId,

@@ -6,6 +6,7 @@ import { HeldCalls, type Hold } from "../held-calls.js";
 import { DiscordApiFailure, notFound, unauthorized } from "./api-errors.js";
 import { FaultPlan } from "./faults.js";
 import { parseMultipart, type UploadedFile } from "./uploads.js";
+import type { RouteLimits } from "./route-limits.js";
 
 const API_PREFIX = "/api/v10";
 
@@ -61,6 +62,10 @@ export class RestRouter {
   private readonly routes: CompiledRoute[] = [];
   private readonly events = new EventEmitter();
   private readonly held = new HeldCalls();
+  /** Per-route rate limits, when the fake was asked to enforce them. */
+  limits: RouteLimits | undefined;
+  /** Every answer waits this long first (the platform's latency, for the bench). */
+  latencyMs = 0;
 
   constructor(private readonly token: string) {
     this.events.setMaxListeners(0);
@@ -124,7 +129,9 @@ export class RestRouter {
       if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw notFound();
       const parsed = await parseBody(bytes, request.headers["content-type"]);
       Object.assign(call, parsed);
-      result = this.faults.take(call.method, call.path) ?? (await this.route(call));
+      const limited = this.limits?.take(call.method, call.path) ?? {};
+      result = this.faults.take(call.method, call.path) ?? limited.refusal ?? (await this.route(call));
+      if (limited.headers !== undefined && limited.refusal === undefined) result = { ...result, headers: { ...limited.headers, ...result.headers } };
     } catch (error) {
       if (error instanceof DiscordApiFailure) {
         result = { status: error.status, body: error.body };
@@ -133,6 +140,7 @@ export class RestRouter {
         result = { status: 500, body: { code: 0, message: `fake Discord failed: ${String(error)}` } };
       }
     }
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     call.status = result.status;
     call.response = result.body;
     if (result.body === undefined) {

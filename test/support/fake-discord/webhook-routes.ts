@@ -159,6 +159,19 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
       },
     },
     {
+      method: "DELETE",
+      path: "/webhooks/:webhookId/:token/messages/:messageId",
+      botAuth: false,
+      handle: ({ params, query }) => {
+        const webhook = webhookWithToken(params.webhookId!, params.token!);
+        const threadId = query.get("thread_id");
+        const message = world.messages.get(params.messageId!);
+        if (message === undefined || message.webhook_id !== webhook.id || message.channel_id !== (threadId ?? webhook.channel_id)) throw unknownMessage();
+        world.deleteMessage(message.id);
+        return { status: 204 };
+      },
+    },
+    {
       method: "PATCH",
       path: "/webhooks/:webhookId/:token/messages/:messageId",
       botAuth: false,

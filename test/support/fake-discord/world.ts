@@ -272,6 +272,15 @@ export class FakeWorld {
     message.edited_timestamp = new Date().toISOString();
   }
 
+  /** A message deleted (Delete Message, Delete Webhook Message); its id is remembered, as Discord's ids are never reused. */
+  deleteMessage(id: string): void {
+    this.messages.delete(id);
+    this.deletedMessages.push(id);
+  }
+
+  /** Ids of the messages deleted so far, oldest first. */
+  readonly deletedMessages: string[] = [];
+
   messagesIn(channelId: string): StoredMessage[] {
     return [...this.messages.values()].filter((message) => message.channel_id === channelId);
   }

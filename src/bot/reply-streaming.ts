@@ -1,0 +1,186 @@
+// Drives a turn's replies as streams (ports.ts ReplyStream): each agent's message opens on its first words, grows with
+// the model's deltas and is finished with the committed text; its pieces are recorded as soon as they are posted, so a
+// crash mid-stream is finished on the same messages at the next start (never posted again).
+
+import type { Logger } from "pino";
+import type { ConversationStore } from "../store/conversation-store.js";
+import type { UncommittedStream } from "../store/reply-streams.js";
+import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { WriteGate } from "../store/write-gate.js";
+import type { AgentPresentation, OutboundReply, PlatformPort, ReplyStream } from "./ports.js";
+
+export interface TurnStreamsOptions {
+  /** The conversation's platform port; without `openStream`, replies are delivered whole and this does nothing. */
+  readonly port: PlatformPort | undefined;
+  readonly store: ConversationStore;
+  readonly gate: WriteGate;
+  readonly logger: Logger;
+  readonly conversation: ConversationRow;
+  /** The student's message this turn answers. */
+  readonly turnMessage: StoredMessage;
+  readonly presentation: (agentName: string) => AgentPresentation;
+}
+
+/** How delivery posts a committed reply that was streamed: by finishing its stream (or an earlier process's messages). */
+export type StreamFinisher = (reply: OutboundReply) => Promise<string>;
+
+interface LiveStream {
+  readonly kind: "live";
+  readonly agent: string;
+  readonly stream: ReplyStream;
+  rowId: number | undefined;
+  outboxId: number | undefined;
+  pieces: readonly string[];
+  /** The stream row's writes, in order. */
+  writes: Promise<void>;
+}
+
+interface ResumedStream {
+  readonly kind: "resumed";
+  readonly agent: string;
+  readonly rowId: number;
+  readonly pieces: readonly string[];
+}
+
+export class TurnStreams {
+  private current: LiveStream | ResumedStream | undefined;
+  /** Leading whitespace of a step, held back: a message never opens empty. */
+  private held = "";
+  private readonly uncommitted: UncommittedStream[];
+
+  constructor(private readonly options: TurnStreamsOptions) {
+    const { port, store, turnMessage } = options;
+    this.uncommitted = port?.resume === undefined ? [] : store.streams.uncommitted(turnMessage.id);
+  }
+
+  /** Whether replies of this turn stream at all. */
+  get streaming(): boolean {
+    return this.options.port?.openStream !== undefined;
+  }
+
+  /** A text delta of `agent`'s step. */
+  delta(agent: string, text: string): void {
+    if (!this.streaming) return;
+    if (this.current !== undefined && this.current.agent !== agent) void this.abandonCurrent();
+    if (this.current === undefined) {
+      // An earlier attempt at this turn died while this agent was writing: its messages are finished at the commit.
+      const earlier = this.uncommitted.findIndex((stream) => stream.agentName === agent);
+      if (earlier !== -1) {
+        const [stream] = this.uncommitted.splice(earlier, 1);
+        this.current = { kind: "resumed", agent, rowId: stream!.id, pieces: stream!.pieces };
+        return;
+      }
+      this.held += text;
+      if (this.held.trim() === "") return;
+      text = this.held;
+      this.held = "";
+      this.current = this.open(agent);
+    }
+    if (this.current.kind === "live") this.current.stream.append(text);
+  }
+
+  /** The step's stream rows are all written (called before the step's commit, so the commit can link them). */
+  async settled(): Promise<void> {
+    if (this.current?.kind === "live") await this.current.writes;
+  }
+
+  /** Inside the commit transaction of `agent`'s step whose reply is outbox row `outboxId` (undefined: it had no text). */
+  linkInTransaction(agent: string, outboxId: number | undefined): void {
+    const current = this.current;
+    if (current === undefined || current.agent !== agent || outboxId === undefined) return;
+    if (current.rowId !== undefined) this.options.store.streams.link(current.rowId, outboxId, current.pieces[0]);
+    // A first post still under way records the link itself when it lands.
+    if (current.kind === "live") current.outboxId = outboxId;
+  }
+
+  /** After the commit: how delivery finishes the step's reply, or undefined when it was not streamed. */
+  takeStep(agent: string, outboxId: number | undefined): StreamFinisher | undefined {
+    const current = this.current;
+    this.current = undefined;
+    this.held = "";
+    if (current === undefined) return undefined;
+    if (current.agent !== agent || outboxId === undefined) {
+      if (current.kind === "live") void this.abandon(current);
+      return undefined;
+    }
+    if (current.kind === "resumed") {
+      const { port } = this.options;
+      if (port?.resume === undefined) return undefined;
+      return (reply) => port.resume!(reply, current.pieces);
+    }
+    return async (reply) => {
+      const ids = await current.stream.finish(reply.text);
+      await current.writes;
+      const first = ids[0];
+      if (first === undefined) throw new Error("the stream posted nothing");
+      return first;
+    };
+  }
+
+  /** The turn ended: a stream never committed (the model failed, the student cancelled) is abandoned. */
+  async close(): Promise<void> {
+    await this.abandonCurrent();
+  }
+
+  private async abandonCurrent(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    this.held = "";
+    if (current?.kind === "live") await this.abandon(current);
+  }
+
+  private async abandon(stream: LiveStream): Promise<void> {
+    try {
+      await stream.stream.abandon();
+      await stream.writes;
+    } catch (error) {
+      this.options.logger.warn({ err: error, conversationId: this.options.conversation.id }, "could not withdraw an unfinished streamed reply");
+    }
+  }
+
+  private open(agent: string): LiveStream {
+    const { port, conversation, turnMessage, presentation, store, gate, logger } = this.options;
+    const live: LiveStream = {
+      kind: "live",
+      agent,
+      // Replaced at once below; the listener needs the object first.
+      stream: undefined as unknown as ReplyStream,
+      rowId: undefined,
+      outboxId: undefined,
+      pieces: [],
+      writes: Promise.resolve(),
+    };
+    const record = (): void => {
+      const pieces = live.pieces;
+      if (live.rowId === undefined) {
+        live.rowId = store.streams.record({
+          conversationId: conversation.id,
+          turnMessageId: turnMessage.id,
+          agentName: agent,
+          pieces,
+          ...(live.outboxId === undefined ? {} : { outboxId: live.outboxId }),
+        });
+      } else {
+        store.streams.update(live.rowId, pieces, live.outboxId);
+      }
+    };
+    const stream = port!.openStream!(
+      {
+        ...conversation.key,
+        conversationId: conversation.id,
+        agent: presentation(agent),
+        ...(turnMessage.userId === undefined ? {} : { recipientUserId: turnMessage.userId }),
+      },
+      {
+        onPieces: (ids) => {
+          live.pieces = [...ids];
+          live.writes = live.writes
+            .then(() => gate.run(record))
+            .catch((error: unknown) => logger.error({ err: error, conversationId: conversation.id }, "could not record a streamed reply's messages"));
+        },
+      },
+    );
+    (live as { stream: ReplyStream }).stream = stream;
+    return live;
+  }
+}

@@ -4,6 +4,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
+import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import { slackErrorOf, toDeliveryError } from "./errors.js";
 import { escapePlainText } from "./mrkdwn-inline.js";
 
@@ -26,16 +27,23 @@ export class SlackAlertPoster {
   constructor(private readonly options: SlackAlertPosterOptions) {}
 
   async post(alert: SafetyAlert): Promise<void> {
-    const permalink = await this.permalink(alert);
+    await this.send(alertMessage(alert, await this.permalink(alert, { flagId: alert.flagId })));
+  }
+
+  async postTeacherRequest(alert: TeacherRequestAlert): Promise<void> {
+    await this.send(teacherRequestMessage(alert, await this.permalink(alert, { conversationId: alert.conversationId })));
+  }
+
+  private async send(message: { text: string; blocks: webApi.KnownBlock[] }): Promise<void> {
     try {
-      await this.options.client.chat.postMessage({ channel: this.options.channel, unfurl_links: false, unfurl_media: false, ...alertMessage(alert, permalink) });
+      await this.options.client.chat.postMessage({ channel: this.options.channel, unfurl_links: false, unfurl_media: false, ...message });
     } catch (error) {
       throw toDeliveryError("chat.postMessage", error);
     }
   }
 
-  /** The flagged message's permalink (the thread's root when its ts is not known), or undefined when Slack has none. */
-  private async permalink(alert: SafetyAlert): Promise<string | undefined> {
+  /** The message's permalink (the thread's root when its ts is not known), or undefined when Slack has none. */
+  private async permalink(alert: Pick<SafetyAlert, "thread" | "platformMessageId">, context: Readonly<Record<string, number>>): Promise<string | undefined> {
     const { channel, thread } = alert.thread;
     try {
       const answer = await this.options.client.chat.getPermalink({ channel, message_ts: alert.platformMessageId ?? thread });
@@ -43,10 +51,38 @@ export class SlackAlertPoster {
     } catch (error) {
       const slackError = slackErrorOf(error);
       if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw toDeliveryError("chat.getPermalink", error);
-      this.options.logger.warn({ flagId: alert.flagId, slackError }, "slack: no permalink for a flagged message; the alert goes without it");
+      this.options.logger.warn({ ...context, slackError }, "slack: no permalink for an alert's message; the alert goes without it");
       return undefined;
     }
   }
+}
+
+/** A thread handed to a person, as chat.postMessage arguments: who asked, why, the student's words, the link. */
+export function teacherRequestMessage(alert: TeacherRequestAlert, permalink: string | undefined): { text: string; blocks: webApi.KnownBlock[] } {
+  const title = `:raising_hand: ${escapePlainText(alert.human)} asked for in a tutoring thread`;
+  const student = `${escapePlainText(alert.student.name)} (${escapePlainText(alert.student.id || "unknown")})`;
+  const link = permalink === undefined ? "(no link: the message is gone)" : `<${permalink}|Open the thread>`;
+  const quoted = alert.excerpt === "" ? "_(no text)_" : `>${escapePlainText(alert.excerpt)}`;
+  return {
+    text: `${title} — ${student} — ${link}`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: `${alert.human} asked for in a tutoring thread`.slice(0, 150), emoji: true } },
+      {
+        type: "section",
+        fields: [
+          { type: "mrkdwn", text: `*Student*\n${student}`, verbatim: true },
+          { type: "mrkdwn", text: `*Asked by*\n${escapePlainText(alert.from)}`, verbatim: true },
+          { type: "mrkdwn", text: `*Why*\n${escapePlainText(alert.reason || "(no reason given)")}`, verbatim: true },
+          { type: "mrkdwn", text: `*Thread*\n${link}`, verbatim: true },
+        ],
+      },
+      { type: "section", text: { type: "mrkdwn", text: quoted, verbatim: true } },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: `Conversation #${alert.conversationId} · the tutors wait until a moderator hands it back (the -handback command, with the thread link)`, verbatim: true }],
+      },
+    ],
+  };
 }
 
 /** The alert as chat.postMessage arguments: a notification text (escaped) and the blocks moderators read. */

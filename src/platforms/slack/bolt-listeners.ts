@@ -93,6 +93,7 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   };
   moderatorCommand(moderation.historyCommand, (request) => moderation.history(request));
   moderatorCommand(moderation.forgetCommand, (request) => moderation.forget(request));
+  moderatorCommand(moderation.handbackCommand, (request) => moderation.handback(request));
 
   const { safety } = deps;
   const safetyCommand = (name: string, run: (request: SafetyCommandRequest) => Promise<void>): void => {

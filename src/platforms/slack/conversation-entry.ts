@@ -29,6 +29,8 @@ export interface ConversationEntryOptions {
   readonly commandName: string;
   /** The bot token: files are downloaded with it (Authorization: Bearer; scope files:read). Never logged. */
   readonly botToken: string;
+  /** The moderator rule (SLACK_MODERATOR_IDS, admins, owners): asked only in a thread waiting for a teacher. */
+  readonly isModerator?: (userId: string) => Promise<boolean>;
 }
 
 /** An Events API delivery: the envelope's ids and the event inside it. */
@@ -201,7 +203,17 @@ export class ConversationEntry {
     if (!this.#o.gateway.hasConversation(ref)) await this.#o.gateway.openConversation(ref);
     const user = { id: message.userId, name: await this.#o.users.displayName(message.userId) };
     const attachments = await this.#download(message.files);
-    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: message.text, platformMessageId: message.ts, ...(attachments.length === 0 ? {} : { attachments }) });
+    // A thread handed to a person: a moderator's message there is the teacher's turn.
+    const fromModerator = this.#o.gateway.waitingFor?.(ref) !== undefined && (await this.#o.isModerator?.(message.userId)) === true;
+    await this.#converse(ref, receipt, {
+      ...ref,
+      eventId: receipt.eventId,
+      user,
+      text: message.text,
+      platformMessageId: message.ts,
+      ...(attachments.length === 0 ? {} : { attachments }),
+      ...(fromModerator ? { fromModerator } : {}),
+    });
   }
 
   /** Downloaded when finishing (after the event is stored), with the bot token; a missing files:read scope is named. */
@@ -224,7 +236,8 @@ export class ConversationEntry {
   /** Runs the turn with the thread status shown meanwhile; the service posts the replies through the port. */
   async #converse(ref: ThreadRef, receipt: Receipt, inbound: InboundMessage): Promise<void> {
     const threadTs = threadTsOf(ref);
-    const statusRef = threadTs === undefined ? undefined : { channel: ref.channel, thread: threadTs };
+    // No "is thinking…" in a thread waiting for a teacher: the agents do not answer there.
+    const statusRef = threadTs === undefined || this.#o.gateway.waitingFor?.(ref) !== undefined ? undefined : { channel: ref.channel, thread: threadTs };
     if (statusRef !== undefined) this.#o.status.begin(statusRef);
     try {
       const outcome = await this.#o.gateway.handleReceived(receipt, inbound);

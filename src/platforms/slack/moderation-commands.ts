@@ -1,4 +1,5 @@
-// The moderator slash commands: /<name>-history (a transcript, or the channel's conversations) and /<name>-forget @user.
+// The moderator slash commands: /<name>-history (a transcript, or the channel's conversations), /<name>-forget @user and
+// /<name>-handback <thread link> (a thread that asked for a teacher goes back to the agents).
 
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
@@ -43,6 +44,11 @@ const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 export const REFUSAL = "Sorry, only moderators can use this command.";
+export const HANDBACK_ANSWERS = {
+  handed_back: "Handed back: the tutors answer the student's next message in that thread.",
+  not_waiting: "That thread is not waiting for a teacher: the tutors already answer there.",
+  unknown_thread: "No conversation is stored for that thread.",
+} as const;
 export const OTHER_WORKSPACE = "That link is not a thread of this workspace: you can only read this workspace's conversations here.";
 
 export class ModerationCommands {
@@ -58,6 +64,10 @@ export class ModerationCommands {
 
   get forgetCommand(): string {
     return `/${this.#options.commandName}-forget`;
+  }
+
+  get handbackCommand(): string {
+    return `/${this.#options.commandName}-handback`;
   }
 
   /** Listed in SLACK_MODERATOR_IDS, or a workspace admin or owner according to users.info (asked again if `fresh`). */
@@ -112,6 +122,29 @@ export class ModerationCommands {
     this.#options.logger.info({ moderator: request.userId, conversationId: transcript.conversationId }, "slack moderator read a transcript");
     const text = formatTranscript({ transcript, teamDomain: request.teamDomain });
     await this.#reply(request, this.#withConsoleLink(request, text, "Open this conversation in the console", transcript.conversationId));
+  }
+
+  /**
+   * Slash commands carry no thread, so the thread comes as its link ("Copy link" on its first message), checked to be
+   * this workspace's; the moderator rule is the other commands'.
+   */
+  async handback(request: ModerationRequest): Promise<void> {
+    if (!(await this.#allowed(request))) return;
+    const location = parseThreadLink(request.text.trim());
+    const handBack = this.#options.gateway.handBack;
+    if (location === undefined || handBack === undefined) {
+      await this.#reply(request, `Usage: \`${this.handbackCommand} [thread link]\` (use "Copy link" on the thread's first message).`);
+      return;
+    }
+    if (!isLinkOfWorkspace(location, request)) {
+      this.#options.logger.info({ moderator: request.userId }, "slack moderator refused a thread link of another workspace");
+      await this.#reply(request, OTHER_WORKSPACE);
+      return;
+    }
+    const ref: ThreadRef = { platform: SLACK_PLATFORM, workspace: request.teamId, channel: location.channel, thread: location.threadTs ?? location.channel };
+    const result = await handBack.call(this.#options.gateway, ref);
+    this.#options.logger.info({ moderator: request.userId, result }, "slack moderator ran handback");
+    await this.#reply(request, HANDBACK_ANSWERS[result]);
   }
 
   async forget(request: ModerationRequest): Promise<void> {

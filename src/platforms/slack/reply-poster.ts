@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { ReplyMath } from "../common/reply-math.js";
+import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import type { SlackAlertPoster } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
@@ -59,10 +60,14 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #math: ReplyMath;
   readonly #settleMs: number;
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
+  readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
 
   constructor(options: ReplyPosterOptions) {
     const { alerts } = options;
-    if (alerts !== undefined) this.postAlert = (alert) => alerts.post(alert);
+    if (alerts !== undefined) {
+      this.postAlert = (alert) => alerts.post(alert);
+      this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);
+    }
     this.#client = options.client;
     this.#logger = options.logger;
     this.#identity = options.identity;

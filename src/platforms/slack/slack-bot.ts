@@ -118,7 +118,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const work = new BackgroundWork(logger);
   const status = new ThreadStatusIndicator({ client: statusClient, logger });
   const users = new SlackUserDirectory({ client, logger });
-  const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken });
+  const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken, isModerator: (userId) => moderation.isModerator(userId) });
   const moderation = new ModerationCommands({
     gateway,
     users,
@@ -174,7 +174,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     port = (server.address() as AddressInfo).port;
   }
   logger.info(
-    { mode: "socketMode" in receiver ? "socket" : "http", port, team: bot.teamId, bot: bot.name, commands: [`/${commandName}`, moderation.historyCommand, moderation.forgetCommand, safety.flagsCommand, safety.usageCommand] },
+    { mode: "socketMode" in receiver ? "socket" : "http", port, team: bot.teamId, bot: bot.name, commands: [`/${commandName}`, moderation.historyCommand, moderation.forgetCommand, safety.flagsCommand, safety.usageCommand, moderation.handbackCommand] },
     "slack adapter started",
   );
 

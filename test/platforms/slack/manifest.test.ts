@@ -14,7 +14,7 @@ interface Manifest {
 const manifest = parse(readFileSync(new URL("../../../slack/manifest.yml", import.meta.url), "utf8")) as Manifest;
 
 describe("slack/manifest.yml", () => {
-  it("declares the default command and the four moderator commands, and interactivity for the flags' buttons", () => {
+  it("declares the default command and the five moderator commands, and interactivity for the flags' buttons", () => {
     const commands = manifest.features.slash_commands.map((c) => c.command);
     expect(commands).toEqual([
       `/${DEFAULT_COMMAND_NAME}`,
@@ -22,6 +22,7 @@ describe("slack/manifest.yml", () => {
       `/${DEFAULT_COMMAND_NAME}-forget`,
       `/${DEFAULT_COMMAND_NAME}-flags`,
       `/${DEFAULT_COMMAND_NAME}-usage`,
+      `/${DEFAULT_COMMAND_NAME}-handback`,
     ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     // /…-forget needs Slack to send <@U…> so the user id is exact.

@@ -109,6 +109,6 @@ describe("/homework", () => {
     expect((await t.sender.sendCommand(command(t, "What is 2+2?", { command: "/tutor" }))).status).toBe(200);
     await t.bot.idle();
     expect(gateway.handled.map((m) => m.text)).toEqual(["What is 2+2?"]);
-    expect(t.logs.find((line) => line.msg === "slack adapter started")?.commands).toEqual(["/tutor", "/tutor-history", "/tutor-forget", "/tutor-flags", "/tutor-usage"]);
+    expect(t.logs.find((line) => line.msg === "slack adapter started")?.commands).toEqual(["/tutor", "/tutor-history", "/tutor-forget", "/tutor-flags", "/tutor-usage", "/tutor-handback"]);
   });
 });

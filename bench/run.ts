@@ -8,6 +8,7 @@ import { runConcurrency, runEndToEnd, type ConcurrencyResult, type EndToEndResul
 import { runEngineTurns, type EngineRowResult, type EngineRowSpec } from "./lib/engine-turn.js";
 import { runImportCost, type ImportCostResult } from "./lib/import-cost.js";
 import { runLongConversation, type LongConversationResult } from "./lib/long-conversation.js";
+import { runMediaIntake, type MediaResult } from "./lib/media-intake.js";
 import { currentLoad, describeMachine } from "./lib/machine.js";
 import { peakRssBytes, runMemory, type MemoryResult } from "./lib/memory.js";
 import { ensurePeersInstalled, PEERS, runPeer, type PeerRun } from "./lib/peer-runner.js";
@@ -26,6 +27,7 @@ const FULL = {
   tokens: { longThreadMessages: 500 },
   memory: { conversations: 10_000, concurrency: 100, warmup: 1_000 },
   imports: { processes: 7 },
+  media: { reps: 5, scale: 1 },
 };
 
 /** Every scenario, briefly: for CI, which checks that each produced a number and never judges a speed. */
@@ -39,9 +41,10 @@ const QUICK: typeof FULL = {
   tokens: { longThreadMessages: 500 },
   memory: { conversations: 300, concurrency: 50, warmup: 50 },
   imports: { processes: 3 },
+  media: { reps: 1, scale: 0.25 },
 };
 
-const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports"] as const;
+const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports", "media"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HISTORIES = [0, 200, 2_000];
@@ -86,6 +89,7 @@ const collected = {
   tokens: [] as TokenEconomyResult[],
   memory: [] as MemoryResult[],
   imports: [] as ImportCostResult[],
+  media: [] as MediaResult[],
 };
 
 for (let rep = 1; rep <= reps; rep++) {
@@ -126,6 +130,10 @@ for (let rep = 1; rep <= reps; rep++) {
     step("import cost (fresh child processes)");
     collected.imports.push(await runImportCost(plan.imports));
   }
+  if (runs("media")) {
+    step("students' photos (sharp)");
+    collected.media.push(await runMediaIntake(plan.media));
+  }
 }
 
 /** The peer's rows, median per row over the repetitions that ran; n/a with the reason when none did. */
@@ -165,6 +173,8 @@ const results: BenchResults = {
   ...(tokenEconomy === undefined ? {} : { tokenEconomy }),
   ...(memory === undefined ? {} : { memory }),
   ...(imports === undefined ? {} : { imports }),
+  // Stored bytes and tokens are deterministic; the last repetition's times stand (each is already a median).
+  ...(collected.media.length === 0 ? {} : { media: collected.media.at(-1)! }),
   peakRssBytes: peakRssBytes(),
 };
 results.targets = evaluateTargets(results);

@@ -120,6 +120,23 @@ function tokenSection(results: BenchResults): string {
   ].join("\n");
 }
 
+function mediaSection(results: BenchResults): string {
+  const m = results.media;
+  if (m === undefined) return "";
+  const t = m.turn;
+  return [
+    "### 9. Students' photos (normalised with sharp: longest side ≤ 2,048 px, re-encoded)",
+    "",
+    table(
+      ["Image", "Sent", "Stored", "ms per image"],
+      m.images.map((row) => [row.label, `${fmt(row.sentBytes)} bytes`, `${fmt(row.storedBytes)} bytes, ${row.storedSize}`, fmt(row.msPerImage, 1)]),
+    ),
+    "",
+    `A turn asking about one phone photo (stored ${t.storedSize}) makes ${fmt(t.calls)} model calls, each sent the image: ` +
+      `${fmt(t.textPromptTokens)} prompt tokens of text, ${fmt(t.lowPromptTokens)} with the image at low detail, ${fmt(t.highPromptTokens)} at high (and auto, as the window counts it).`,
+  ].join("\n");
+}
+
 function memorySection(results: BenchResults): string {
   const m = results.memory;
   const lines = ["### 7. Memory", ""];
@@ -168,7 +185,7 @@ export function renderReport(results: BenchResults): string {
       `Each figure is the median of ${results.repetitions} repetition${results.repetitions === 1 ? "" : "s"}; ` +
       `Baton and the peers alternate within each repetition. Load average (1 min) ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd ?? Number.NaN, 2)} at the end.`,
   ].join("\n");
-  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), memorySection(results), importSection(results), targetSection(results)]
+  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), mediaSection(results), memorySection(results), importSection(results), targetSection(results)]
     .filter((part) => part !== "")
     .join("\n\n");
 }

@@ -1,5 +1,6 @@
 // The shape of a bench run's results (bench/results/latest.json) and the targets judged against them.
 
+import type { MediaResult } from "./media-intake.js";
 import type { ConcurrencyResult, EndToEndResult } from "./end-to-end.js";
 import type { EngineRowResult } from "./engine-turn.js";
 import type { ImportCostResult } from "./import-cost.js";
@@ -23,6 +24,7 @@ export interface BenchResults {
   readonly concurrency?: ConcurrencyResult;
   readonly longConversation?: LongConversationResult;
   readonly tokenEconomy?: TokenEconomyResult;
+  readonly media?: MediaResult;
   readonly memory?: MemoryResult;
   readonly imports?: ImportCostResult;
   readonly peakRssBytes: number;

@@ -93,7 +93,9 @@ function lastUserText(messages: readonly ModelMessage[]): string {
 function measuredUsage(request: ChatRequest, text: string, toolCalls: readonly ToolCall[]): TokenUsage {
   let characters = 0;
   for (const message of request.messages) {
-    characters += (message.content ?? "").length;
+    // A message with an image is parts: its text counts here, the image by the tile formula elsewhere (bench/lib/media-intake.ts).
+    const content = message.content ?? "";
+    characters += typeof content === "string" ? content.length : contentText(content).length;
     if (message.role === "assistant" && message.toolCalls) characters += JSON.stringify(message.toolCalls).length;
   }
   for (const tool of request.tools) characters += tool.name.length + tool.description.length + JSON.stringify(tool.parameters).length;

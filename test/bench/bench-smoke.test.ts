@@ -84,9 +84,22 @@ describe("npm run bench -- --quick --no-peers", () => {
     expect(rss("baton")).toBeGreaterThan(rss("baton/workflow"));
   });
 
+  it("measures the bytes stored per image and the prompt tokens of a turn with one", () => {
+    const images = results.media?.images ?? [];
+    expect(images).toHaveLength(4);
+    for (const row of images) {
+      positive(row.storedBytes);
+      positive(row.msPerImage);
+    }
+    const turn = results.media?.turn;
+    positive(turn?.textPromptTokens);
+    expect(turn?.lowPromptTokens).toBe((turn?.textPromptTokens ?? 0) + 85 * (turn?.calls ?? 0));
+    expect(turn?.highPromptTokens).toBeGreaterThan(turn?.lowPromptTokens ?? Infinity);
+  });
+
   it("prints the machine, every section and a verdict for each target", () => {
     expect(stdout).toContain(`Node ${process.version}`);
-    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
+    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 9. Students' photos", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
       expect(stdout).toContain(heading);
     }
     expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "3", "3", "4", "5", "6", "7", "8", "8"]);

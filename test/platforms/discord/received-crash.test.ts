@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
 import { startFakeDiscord, stringOption, type FakeDiscord } from "../../support/fake-discord/index.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { imagesOf } from "../../support/fake-openai-content.js";
+import { sampleImage } from "../../support/sample-files.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { webhookPostsTo } from "./discord-test-bed.js";
 
@@ -97,4 +99,44 @@ describe("a Discord event received just before a crash", () => {
     expect(questions.sort()).toEqual(["What caused World War 1?", "What is the derivative of x^2?"]);
     expect(turns).toEqual(["completed", "completed"]);
   }, 120_000); // two processes start (tsx), which takes a while on a loaded two-core machine
+
+  it("keeps a photo's link with the received event: killed before the download, the restart fetches it and the model sees it", async () => {
+    model = await startFakeOpenAI();
+    model.setResponder(seedResponder);
+    discord = await startFakeDiscord();
+    const fake = discord;
+    dir = mkdtempSync(join(tmpdir(), "baton-discord-crash-"));
+    const env = {
+      DB: join(dir, "baton.db"),
+      MODEL_URL: model.url,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_GUILD_ID: fake.guildId,
+    };
+    const homework = fake.channelId("homework");
+    const student = fake.addUser("bo");
+    const first = startBot(env);
+    await waitForLine(first.lines, "recovered");
+    const threads = fake.hold(THREAD_ON_MESSAGE);
+    const photo = fake.uploadAttachment({ channelId: homework, filename: "worksheet.png", data: await sampleImage(200, 150), contentType: "image/png" });
+    const mention = fake.userSays({ channelId: homework, author: student, content: `<@${fake.botUser.id}> what is number 3?`, attachments: [photo] });
+    await threads.arrived(1);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe(null);
+    threads.release();
+    expect(fake.cdnDownloads).toEqual([]);
+
+    const second = startBot(env);
+    expect(await waitForLine(second.lines, "recovered")).toBe('recovered {"replies":0,"turns":0,"queued":1}');
+    await fake.waitUntil(() => webhookPostsTo(fake, mention.id).length >= 2);
+    expect(fake.cdnDownloads.map((download) => download.status)).toEqual([200]);
+    expect(imagesOf(model.requests[0]!).map((image) => image.mediaType)).toEqual(["image/png"]);
+    second.child.stdin!.end();
+    await waitForLine(second.lines, "done");
+    const db = new BetterSqlite3(env.DB, { readonly: true });
+    const stored = db.prepare("SELECT file_name FROM attachments").pluck().all();
+    db.close();
+    expect(stored).toEqual(["worksheet.png"]);
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ import type { RetryPolicy } from "./bot/delivery-retry.js";
 import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "./bot/attachments/types.js";
 import { AttachmentStore } from "./store/attachment-store.js";
+import { ReplyMath } from "./platforms/common/reply-math.js";
 import type { ModerationClient } from "./bot/moderation-port.js";
 import { safetyOptions } from "./app-safety.js";
 import type { SafetySettings } from "./config/safety-settings.js";
@@ -88,6 +89,8 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     }),
     ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
     attachments: { store: new AttachmentStore(db, now), limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
+    // Its own formula cache: the adapters render the same formulas again for posting (a few ms each, cold).
+    replyImages: new ReplyMath(),
   });
   return {
     service,

@@ -3,6 +3,7 @@
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { AttachmentStore } from "../store/attachment-store.js";
+import type { ReplyImages } from "./reply-images.js";
 import type { ConversationStore, RefusalReason } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
 import type { ReceivedEvents } from "../store/received-events.js";
@@ -69,6 +70,8 @@ export interface ConversationServiceOptions {
   readonly deliveryRetry?: RetryPolicy;
   /** Students' files (photos, PDFs, text files): without it, attachments are left out and only the text is read. */
   readonly attachments?: { readonly store: AttachmentStore; readonly limits: AttachmentLimits };
+  /** Renders replies' display math, stored with their messages (with `attachments`) so moderators see the images. */
+  readonly replyImages?: ReplyImages;
 }
 
 /** A message waiting in the inbox, with the files intake already prepared. */
@@ -153,6 +156,7 @@ export class ConversationService implements ConversationGateway {
       window: { maxMessages: options.limits.historyMessages, maxTokens: options.limits.historyTokens },
       ...(options.attachments === undefined ? {} : { attachments: { store: options.attachments.store, historyImages: options.attachments.limits.historyImages } }),
       presentation: (name) => this.presentation(name),
+      ...(options.attachments === undefined || options.replyImages === undefined ? {} : { replyImages: { render: options.replyImages, store: options.attachments.store } }),
     });
   }
 

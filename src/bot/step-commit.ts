@@ -7,8 +7,10 @@ import type { ConversationRow } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
 import type { AgentStepEvent } from "../workflow/events.js";
 import type { Workflow } from "../workflow/workflow.js";
+import type { AttachmentStore } from "../store/attachment-store.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import type { TurnStreams } from "./reply-streaming.js";
+import { storeReplyImages, type ReplyImages } from "./reply-images.js";
 
 export interface StepCommitContext {
   readonly store: ConversationStore;
@@ -20,6 +22,8 @@ export interface StepCommitContext {
   readonly userMessageId: number;
   /** The turn's streamed replies: a step's stream is linked to its outbox row in the step's own transaction. */
   readonly streams?: TurnStreams;
+  /** Display math rendered and stored with the reply's message (origin rendered), so moderators see the images. */
+  readonly replyImages?: { readonly render: ReplyImages; readonly store: AttachmentStore };
 }
 
 /** Whether this step ends the turn: an answer, a cap, or a handoff to a person. */
@@ -36,6 +40,11 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
   const replies: Array<{ id: number; text: string }> = [];
   let streamed: number | undefined;
   await context.streams?.settled();
+  // Rendered before the transaction (a few ms a formula, cached), stored inside it with the message.
+  const render = context.replyImages;
+  const imagesOf = (text: string) => (render === undefined || text === "" ? [] : render.render.imagesOf(text));
+  const images = imagesOf(step.message.text.trim());
+  const closingImages = step.closing === undefined ? [] : imagesOf(step.closing.text.trim());
   await gate.run(() => store.transaction(() => {
     replies.length = 0; // a retried attempt starts afresh
     const text = step.message.text.trim();
@@ -47,6 +56,7 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
     if (stored.outboxId !== undefined) replies.push({ id: stored.outboxId, text });
     streamed = stored.outboxId;
     context.streams?.linkInTransaction(step.agent, stored.outboxId);
+    if (render !== undefined && stored.outboxId !== undefined) storeReplyImages(render.store, stored.message.id, images);
     if (step.toolResults.length > 0) store.appendMessages(conversation.id, step.toolResults.map(fromChatMessage));
     if (step.closing !== undefined) {
       const closingText = step.closing.text.trim();
@@ -55,6 +65,7 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
         reply: { agentName: step.agent, text: closingText, kind: "agent" },
       });
       if (closing.outboxId !== undefined) replies.push({ id: closing.outboxId, text: closingText });
+      if (render !== undefined) storeReplyImages(render.store, closing.message.id, closingImages);
     }
     // Kept current during the turn, so a turn interrupted after a handoff resumes with the agent that has the floor.
     if (handoff !== undefined && workflow.agent(handoff.to) !== undefined) store.setActiveAgent(conversation.id, handoff.to);

@@ -14,7 +14,7 @@ import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import type { AgentPresentation } from "./ports.js";
 import { TurnStreams } from "./reply-streaming.js";
-import { commitStep } from "./step-commit.js";
+import { commitStep, type StepCommitContext } from "./step-commit.js";
 import { windowMessages } from "./window-contents.js";
 
 export interface TurnRunnerOptions {
@@ -31,6 +31,8 @@ export interface TurnRunnerOptions {
   readonly presentation: (agentName: string) => AgentPresentation;
   /** Azure's content filter stopped the prompt or the answer: the safety step replies instead of the unavailable notice. */
   readonly onContentFilter?: (conversation: ConversationRow, userMessage: StoredMessage, error: ContentFilterError) => Promise<void>;
+  /** Replies' display math, rendered and stored with their messages. */
+  readonly replyImages?: StepCommitContext["replyImages"];
 }
 
 /** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
@@ -99,7 +101,8 @@ export class TurnRunner {
       turnMessage: userMessage,
       presentation: this.options.presentation,
     });
-    const context = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id, streams };
+    const replyImages = this.options.replyImages;
+    const context: StepCommitContext = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id, streams, ...(replyImages === undefined ? {} : { replyImages }) };
     let replies = 0;
     let failure: BatonError | undefined;
     let humanRequest: HumanInputRequest | undefined;

@@ -4,7 +4,7 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
-import { ReplyMath } from "../common/reply-math.js";
+import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import type { SlackAlertPoster } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
@@ -36,7 +36,7 @@ export interface ReplyPosterOptions {
 }
 
 /** Image blocks per reply: a message holds at most 50 blocks, and a few go to its text. */
-const MAX_IMAGES = 20;
+const MAX_IMAGES = MAX_REPLY_IMAGES;
 
 /** What the later parts of a withheld answer become (the first one carries the notice). */
 export const WITHHELD_PART = "_(withheld)_";

@@ -29,6 +29,25 @@ async function ask(bed: DiscordTestBed, text: string): Promise<string> {
   return message.id;
 }
 
+interface RenderedRow {
+  role: string;
+  author: string;
+  origin: string;
+  kind: string;
+  media_type: string;
+  file_name: string;
+  alt_text: string;
+  data: Buffer;
+}
+
+function renderedAttachments(bed: DiscordTestBed): RenderedRow[] {
+  return bed.service.db
+    .prepare<[], RenderedRow>(
+      "SELECT m.role, m.author_agent AS author, a.origin, a.kind, a.media_type, a.file_name, a.alt_text, a.data FROM attachments a JOIN messages m ON m.id = a.message_id ORDER BY a.id",
+    )
+    .all();
+}
+
 function expectPng(bytes: Uint8Array | undefined): void {
   expect(bytes).toBeDefined();
   expect([...bytes!.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
@@ -50,6 +69,12 @@ describe("math in Discord replies", () => {
     expectPng(fake.attachmentBytes(tutorMessage.attachments[0]!.id));
     // Triage's text had no math: sent as JSON, no files.
     expect(String(webhookPostsTo(fake, thread)[0]!.headers["content-type"])).toMatch(/^application\/json/);
+    // Stored with the tutor's message for the moderators' console: the same PNG, the TeX as alt text.
+    const stored = renderedAttachments(bed);
+    expect(stored.map(({ data: _data, ...row }) => row)).toEqual([
+      { role: "assistant", author: "math_tutor", origin: "rendered", kind: "image", media_type: "image/png", file_name: "formula-1.png", alt_text: INTEGRAL },
+    ]);
+    expect(new Uint8Array(stored[0]!.data)).toEqual(fake.attachmentBytes(tutorMessage.attachments[0]!.id));
   });
 
   it("shows invalid TeX as code and attaches nothing for it", async () => {
@@ -58,6 +83,7 @@ describe("math in Discord replies", () => {
     const tutorMessage = bed.fake.messagesIn(thread).find((message) => message.author.username === "Math Tutor")!;
     expect(tutorMessage.content).toBe("Try `\\frac{1}{` and `\\sqrt{` here.");
     expect(tutorMessage.attachments).toEqual([]);
+    expect(renderedAttachments(bed)).toEqual([]);
   });
 
   it("puts the images on the last piece of a split answer", async () => {

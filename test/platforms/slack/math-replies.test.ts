@@ -73,6 +73,10 @@ describe("math in Slack replies", () => {
     const complete = t.fake.calls.find((call) => call.method === "files.completeUploadExternal")!;
     expect(complete.params.channel_id ?? complete.params.channels).toBeUndefined();
     expect(t.fake.uploadPosts).toEqual([{ fileId, status: 200, bytes: file.length }]);
+    // The same PNG is stored with the tutor's message for the moderators' console, its TeX as alt text.
+    const stored = h!.db.prepare<[], { file_name: string; alt_text: string; origin: string; data: Buffer }>("SELECT file_name, alt_text, origin, data FROM attachments").all();
+    expect(stored.map((row) => [row.file_name, row.alt_text, row.origin])).toEqual([["formula-1.png", INTEGRAL, "rendered"]]);
+    expect(new Uint8Array(stored[0]!.data)).toEqual(file.data);
   });
 
   it("shows invalid TeX as code and uploads nothing for it", async () => {

@@ -109,7 +109,8 @@ export class DiscordReplyPort implements PlatformPort {
     const stream = new EditedStream({
       pieces,
       render: (text, final) => {
-        if (!final) return streamingPieces(splitMessage(text, { limit }), limit);
+        // While streaming: inline math already as Unicode, display math as its TeX (the image comes at the end).
+        if (!final) return streamingPieces(splitMessage(this.math.streamingText(text), { limit }), limit);
         const rendered = this.math.renderReply(text, { maxImages: MAX_FILES });
         const contents = this.piecesOf(rendered.text, header);
         finalImages = rendered.images.length === 0 ? undefined : { contents, files: replyFiles(rendered.images) };

@@ -77,6 +77,30 @@ describe("math in Discord replies", () => {
     expect(new Uint8Array(stored[0]!.data)).toEqual(fake.attachmentBytes(tutorMessage.attachments[0]!.id));
   });
 
+  it("streams inline math as Unicode and attaches the display math at the final edit", async () => {
+    let finishModel!: () => void;
+    const modelDone = new Promise<void>((resolve) => (finishModel = resolve));
+    const responder = (request: RecordedRequest) =>
+      requestAgent(request) === "math_tutor" ? { text: ANSWER, holdAfterChunks: { chunks: 6, until: modelDone } } : seedResponder(request);
+    bed = await startDiscordTestBed({ responder, settings: () => ({ streamReplies: true, streamPace: { perMessageMs: 40, shared: { calls: 5, windowMs: 200 } } }) });
+    const { fake } = bed;
+    const student = fake.addUser("streamer");
+    const thread = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> integral of x^2?` }).id;
+    await fake.waitUntil(() => fake.messagesIn(thread).some((message) => message.author.username === "Math Tutor" && message.content.includes("x²")));
+    const early = fake.messagesIn(thread).find((message) => message.author.username === "Math Tutor")!;
+    expect(early.content.startsWith("The area under x²")).toBe(true);
+    expect(early.attachments).toEqual([]);
+    finishModel();
+    await bed.handled(thread);
+    const tutor = fake.messagesIn(thread).find((message) => message.author.username === "Math Tutor")!;
+    expect(tutor.content).toBe(SHOWN);
+    expect(tutor.attachments.map((a) => [a.filename, a.description])).toEqual([["formula-1.png", INTEGRAL]]);
+    expectPng(fake.attachmentBytes(tutor.attachments[0]!.id));
+    // No partial text showed the raw TeX of the inline formula.
+    const bodies = fake.calls.filter((call) => call.path.startsWith("/webhooks/")).map((call) => String(bodyOf(call).content ?? ""));
+    expect(bodies.some((content) => content.includes("$x^2$"))).toBe(false);
+  });
+
   it("shows invalid TeX as code and attaches nothing for it", async () => {
     bed = await startDiscordTestBed({ responder: tutorSays("Try $$\\frac{1}{$$ and $\\sqrt{$ here.") });
     const thread = await ask(bed, "what is 1/2 + 1/3?");

@@ -127,12 +127,13 @@ export class ReplyDelivery {
         return await post();
       } catch (error) {
         const reason = scrubSecrets(error instanceof Error ? error.message : String(error));
-        await gate.run(() => store.markReplyFailed(row.id, reason, { maxAttempts }));
         const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
-        const final = delay === undefined || failures >= maxAttempts;
+        // A refusal is final at once (maxAttempts 1 marks the row failed); its row keeps the platform's own reason.
+        const refused = delay === undefined;
+        await gate.run(() => store.markReplyFailed(row.id, refused ? `refused: ${reason}` : reason, { maxAttempts: refused ? 1 : maxAttempts }));
+        const final = refused || failures >= maxAttempts;
         logger[final ? "error" : "warn"]({ outboxId: row.id, platform: row.key.platform, attempt: failures, err: error }, final ? "could not deliver a reply" : "reply delivery failed; retrying");
         if (final) {
-          if (failures < maxAttempts) await gate.run(() => store.markReplyFailed(row.id, "refused", { maxAttempts: 1 }));
           await this.noticeUndelivered(row);
           return undefined;
         }

@@ -1,5 +1,6 @@
 // ConversationService end to end: real SQLite file, real openai client, fake model server, recording platform port.
 
+import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/bot/ports.js";
 import { GAVE_UP_NOTICE, RATE_LIMIT_NOTICE, TOO_LONG_NOTICE } from "../../src/bot/conversation-service.js";
@@ -227,6 +228,14 @@ describe("ConversationService", () => {
     await h.service.handle(inbound("Who was Napoleon?"));
     expect(port.attempts).toHaveLength(3); // the refused reply, the notice, the tutor's reply
     expect(port.lines()[0]).toBe(`triage_agent: ${UNDELIVERED_NOTICE}`);
+    // The platform's own reason is kept on the failed row, not only in the log.
+    const db = new BetterSqlite3(h.databasePath, { readonly: true });
+    try {
+      const row = db.prepare("SELECT status, attempts, last_error FROM outbox WHERE id = ?").get(port.attempts[0]!.replyId);
+      expect(row).toEqual({ status: "failed", attempts: 1, last_error: "refused: channel_not_found" });
+    } finally {
+      db.close();
+    }
   });
 
   it("leaves a reply still failing at shutdown pending, and posts it once at the next start", async () => {

@@ -38,6 +38,8 @@ export interface TurnRunnerOptions {
 /** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
 export interface TurnObserver {
   onDelta?(agentName: string, delta: string): void;
+  /** The agent's step is asked of the model again (its stream broke): the deltas shown for it so far are void. */
+  onRetry?(agentName: string): void;
   /** An agent handed the turn on to another (after its own text, if it wrote any). */
   onHandoff?(from: string, to: string): void;
   /** Recovery is about to run again a question left unanswered by an earlier process. */
@@ -111,6 +113,11 @@ export class TurnRunner {
         case "agent_run_update":
           streams.delta(event.executorId, event.data);
           observer?.onDelta?.(event.executorId, event.data);
+          break;
+        case "agent_step_retry":
+          // Nothing of the step was committed or posted: the partial text is dropped, the step asked again.
+          logger.warn({ conversationId: conversation.id, agent: event.executorId, reason: event.reason }, `asking the model again: ${event.data}`);
+          observer?.onRetry?.(event.executorId);
           break;
         case "agent_step":
           replies += await commitStep(context, event);

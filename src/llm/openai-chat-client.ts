@@ -7,7 +7,7 @@ import type {
 } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import type { ChatClient, ChatClientMetadata, ChatRequest, ChatResponse, ChatStreamPart } from "../workflow/chat-client.js";
-import { ModelBehaviorError, ModelError, RunAbortedError } from "../workflow/errors.js";
+import { ModelBehaviorError, ModelStreamInterruptedError, RunAbortedError, type BatonError } from "../workflow/errors.js";
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
 import { answerFilterError } from "./azure-content-filter.js";
 import { toBatonError } from "./openai-errors.js";
@@ -63,12 +63,15 @@ export class OpenAIChatClient implements ChatClient {
     let finishReason: string | undefined;
     let usage: TokenUsage | undefined;
     const watchdog = new IdleWatchdog(this.#idleTimeoutMs, request.signal);
+    // Once the response has started, a failure is past the client's own retries: it is reported as interrupted.
+    let started = false;
     try {
       const stream = await this.#client.chat.completions.create(
         { ...this.#params(request), stream: true, stream_options: { include_usage: true } },
         { signal: watchdog.signal },
       );
       // Armed once the stream has started: until then the client's own timeout and retries (and retry-after) apply.
+      started = true;
       watchdog.rearm();
       for await (const chunk of stream) {
         watchdog.rearm();
@@ -91,7 +94,8 @@ export class OpenAIChatClient implements ChatClient {
       }
     } catch (error) {
       if (watchdog.fired) throw watchdog.error();
-      throw toBatonError(error, request.signal);
+      const failure = toBatonError(error, request.signal);
+      throw started ? interrupted(failure) : failure;
     } finally {
       watchdog.dispose();
     }
@@ -99,7 +103,7 @@ export class OpenAIChatClient implements ChatClient {
     // The openai client ends a stream quietly when its signal fires; that is an abort, not an answer.
     if (request.signal?.aborted) throw new RunAbortedError("The model request was aborted.");
     if (finishReason === undefined) {
-      throw new ModelError("model_unavailable", "The model's stream ended before the answer was finished.");
+      throw new ModelStreamInterruptedError("The model's stream ended before the answer was finished.");
     }
     const response: ChatResponse = { text, toolCalls: assembler.finish(), finishReason };
     yield { type: "done", response: usage === undefined ? response : { ...response, usage } };
@@ -111,6 +115,12 @@ export class OpenAIChatClient implements ChatClient {
     if (tools !== undefined) params.tools = tools;
     return params;
   }
+}
+
+/** A mid-stream failure of the service or the connection as interrupted; aborts and content filters stay as they are. */
+function interrupted(failure: BatonError): BatonError {
+  if (failure.code !== "model_unavailable" || failure instanceof ModelStreamInterruptedError) return failure;
+  return new ModelStreamInterruptedError(failure.message, { cause: failure });
 }
 
 function toTokenUsage(usage: CompletionUsage): TokenUsage {
@@ -168,8 +178,8 @@ class IdleWatchdog {
     }, this.#timeoutMs);
   }
 
-  error(): ModelError {
-    return new ModelError("model_unavailable", `The model sent nothing for ${this.#timeoutMs} ms and was given up on.`);
+  error(): ModelStreamInterruptedError {
+    return new ModelStreamInterruptedError(`The model sent nothing for ${this.#timeoutMs} ms and was given up on.`);
   }
 
   dispose(): void {

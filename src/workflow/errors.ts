@@ -45,6 +45,17 @@ export class ModelError extends BatonError {
 }
 
 /**
+ * The model's stream broke after it had started (connection cut, silent past the idle timeout, ended unfinished):
+ * the client's own retries are over by then (they cover the request up to its response headers), so the engine asks
+ * for the step once more, discarding the partial text. Still `model_unavailable` for everyone else.
+ */
+export class ModelStreamInterruptedError extends ModelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("model_unavailable", message, options);
+  }
+}
+
+/**
  * The model service's own content filter (Azure OpenAI's) refused the prompt (`input`) or stopped the answer
  * (`output`); `categories` maps each filtered category to a 0..1 score, in the moderation endpoint's names.
  */

@@ -21,6 +21,22 @@ export class AgentRunUpdateEvent extends WorkflowEventBase {
 }
 
 /**
+ * The agent's model call is made once more (its stream broke after it had started, or it answered nothing): text
+ * deltas shown for it so far are void, and the step's text starts again from the next delta.
+ */
+export class AgentStepRetryEvent extends WorkflowEventBase {
+  readonly type = "agent_step_retry";
+  constructor(
+    readonly executorId: string,
+    readonly reason: "stream_interrupted" | "empty_answer",
+    /** What went wrong, for logs. */
+    readonly data: string,
+  ) {
+    super();
+  }
+}
+
+/**
  * The engine's unit: one agent's response, the results given back for its tool calls, and what happens next.
  * `messages` is what the step adds to the conversation, in order (a stop's closing text included).
  */
@@ -138,6 +154,7 @@ export class WorkflowCompletedEvent extends WorkflowEventBase {
 /** Everything a run yields; `switch (event.type)` narrows it, and a `never` default proves the switch complete. */
 export type WorkflowEvent =
   | AgentRunUpdateEvent
+  | AgentStepRetryEvent
   | AgentStepEvent
   | AgentResponseEvent
   | ToolResultEvent

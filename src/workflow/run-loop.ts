@@ -3,11 +3,12 @@
 import type { Span } from "@opentelemetry/api";
 import type { ChatClientAgent } from "./agent.js";
 import type { ChatResponse } from "./chat-client.js";
-import { BatonError, ModelBehaviorError, ModelError, RunAbortedError } from "./errors.js";
+import { BatonError, ModelBehaviorError, ModelError, ModelStreamInterruptedError, RunAbortedError } from "./errors.js";
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
   AgentStepEvent,
+  AgentStepRetryEvent,
   HandoffEvent,
   HumanInputRequestEvent,
   ToolResultEvent,
@@ -71,6 +72,8 @@ export async function* runHandoffTurn(
   let humanInputRequest: HumanInputRequest | undefined;
   // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
   let emptyAnswers = 0;
+  // A stream that breaks after it started is past the client's retries: the step is asked once more, then the turn fails.
+  let interruptions = 0;
   const tracing = await TurnTracing.start(workflow.options.traceContent, workflow.name, history.length);
   let stepSpan: Span | undefined;
   let modelSpan: Span | undefined;
@@ -91,20 +94,32 @@ export async function* runHandoffTurn(
       if (!options.streaming) {
         response = await agent.client.getResponse(request);
       } else {
-        for await (const part of agent.client.getStreamingResponse(request)) {
-          if (part.type === "done") response = part.response;
-          else if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
+        try {
+          for await (const part of agent.client.getStreamingResponse(request)) {
+            if (part.type === "done") response = part.response;
+            else if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
+          }
+          if (response === undefined) throw new ModelStreamInterruptedError(`The model's stream for ${agent.name} ended without a response.`);
+        } catch (thrown) {
+          // Nothing of the step is kept or posted before its end (the partial text is dropped), so asking again is safe.
+          if (!(thrown instanceof ModelStreamInterruptedError) || options.signal?.aborted || ++interruptions > 1) throw thrown;
+          tracing.fail(modelSpan, thrown);
+          modelSpan.end();
+          modelSpan = undefined;
+          yield new AgentStepRetryEvent(agent.name, "stream_interrupted", thrown.message);
+          continue;
         }
-        if (response === undefined) throw new ModelError("model_unavailable", `The model's stream for ${agent.name} ended without a response.`);
       }
       tracing.endModelCall(modelSpan, response);
       modelSpan = undefined;
       addUsage(usage, response.usage);
       if (isEmptyAnswer(response)) {
         if (++emptyAnswers > 1) throw new ModelBehaviorError(`${agent.name} gave an empty answer twice (no text, no tool call).`);
+        yield new AgentStepRetryEvent(agent.name, "empty_answer", `${agent.name} gave an empty answer (no text, no tool call).`);
         continue;
       }
       emptyAnswers = 0;
+      interruptions = 0;
       const message = new ChatMessage("assistant", response.text, {
         authorName: agent.name,
         toolCalls: response.toolCalls,

@@ -3,7 +3,7 @@
 import OpenAI, { BadRequestError } from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatRequest, ModelMessage } from "../../src/workflow/chat-client.js";
-import { ModelError, RunAbortedError } from "../../src/workflow/errors.js";
+import { ModelError, ModelStreamInterruptedError, RunAbortedError } from "../../src/workflow/errors.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { adapterFor, collect } from "./adapter-helpers.js";
@@ -83,6 +83,50 @@ describe("cut streams", () => {
     // 1 role chunk + 4 words, then [DONE]: everything but the finish chunk.
     fake.enqueue({ text: "It was the Normans.", endAfterChunks: 5 });
     await expect(collect(adapterFor(fake).getStreamingResponse(QUESTION))).rejects.toMatchObject({ code: "model_unavailable" });
+  });
+});
+
+describe("which failures are reported as an interrupted stream (the engine asks once more)", () => {
+  const failureOf = (client: OpenAIChatClient) => collect(client.getStreamingResponse(QUESTION)).catch((e: unknown) => e);
+  const withRetries = (maxRetries: number) =>
+    new OpenAIChatClient({ client: new OpenAI({ apiKey: "k", baseURL: fake.url, maxRetries }), model: "m", streamIdleTimeoutMs: 200 });
+
+  it.each([
+    ["cut after some deltas", { text: "The Normans won it in 1066.", cutAfterChunks: 3 }],
+    ["cut right after the headers", { text: "The Normans won it in 1066.", cutAfterChunks: 0 }],
+    ["ended politely but unfinished", { text: "The Normans won it in 1066.", endAfterChunks: 3 }],
+    ["silent mid-answer past the idle timeout", { text: "The Normans won it in 1066.", stallAfterChunks: 2 }],
+  ])("a stream %s, not retried by the client itself", async (_name, script) => {
+    fake.enqueue(script, { text: "never asked" });
+    const error = await failureOf(withRetries(2));
+    expect(error).toBeInstanceOf(ModelStreamInterruptedError);
+    expect(error).toMatchObject({ code: "model_unavailable" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("but not a request that failed before its stream started (the client's retries had their turn)", async () => {
+    fake.enqueue({ status: 500 }, { status: 500 });
+    const error = await failureOf(withRetries(1));
+    expect(error).toMatchObject({ code: "model_unavailable", status: 500 });
+    expect(error).not.toBeInstanceOf(ModelStreamInterruptedError);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("nor the caller's abort mid-stream", async () => {
+    fake.enqueue({ text: "The Normans won it in 1066.", stallAfterChunks: 2 });
+    const controller = new AbortController();
+    const client = new OpenAIChatClient({ client: new OpenAI({ apiKey: "k", baseURL: fake.url, maxRetries: 0 }), model: "m", streamIdleTimeoutMs: 60_000 });
+    const deltas: string[] = [];
+    const error = await (async () => {
+      for await (const part of client.getStreamingResponse({ ...QUESTION, signal: controller.signal })) {
+        if (part.type === "text-delta") {
+          deltas.push(part.delta);
+          controller.abort();
+        }
+      }
+    })().catch((e: unknown) => e);
+    expect(deltas).toEqual(["The "]);
+    expect(error).toBeInstanceOf(RunAbortedError);
   });
 });
 

@@ -22,6 +22,8 @@ function label(event: WorkflowEvent): string {
       return `delta:${event.executorId}`;
     case "agent_step":
       return `step:${event.agent}:${event.next.kind}`;
+    case "agent_step_retry":
+      return `retry:${event.executorId}:${event.reason}`;
     case "agent_response":
       return `response:${event.executorId}`;
     case "tool_result":

@@ -22,12 +22,15 @@ interface FaultKind {
   readonly detail: string;
 }
 
-/** The openai client makes 3 attempts (LLM_MAX_RETRIES=2); the engine asks once more after an empty answer. */
+/**
+ * The openai client makes 3 attempts (LLM_MAX_RETRIES=2) up to the response headers; the engine asks a step once more
+ * after an empty answer or a stream broken after it started (which the client never retries).
+ */
 const KINDS: readonly FaultKind[] = [
   { kind: "model 429", scripts: (severe) => repeat(severe ? 3 : 1, { status: 429, retryAfterSeconds: 0 }), detail: "HTTP 429 with retry-after: 0, 1× or 3× in a row" },
   { kind: "model 500", scripts: (severe) => repeat(severe ? 3 : 1, { status: 500 }), detail: "HTTP 500, 1× or 3× in a row" },
   { kind: "model stall", scripts: (severe, release) => repeat(severe ? 3 : 1, { stallUntil: release, text: "late" }), detail: "no response headers until the client's timeout (2 s), 1× or 3×" },
-  { kind: "model cut stream", scripts: (severe) => repeat(severe ? 3 : 1, { text: "a long answer that never finishes", cutAfterChunks: 2 }), detail: "socket destroyed after 2 SSE events, 1× or 3×" },
+  { kind: "model cut stream", scripts: (severe) => repeat(severe ? 2 : 1, { text: "a long answer that never finishes", cutAfterChunks: 2 }), detail: "socket destroyed after 2 SSE events, 1× or 2× (the engine asks once more)" },
   { kind: "model empty answer", scripts: (severe) => repeat(severe ? 2 : 1, { text: "" }), detail: "no text and no tool call, 1× or 2× (the engine asks once more)" },
   {
     kind: "model malformed JSON",

@@ -78,6 +78,7 @@ const EnvSchema = z.object({
   SLACK_MODERATOR_IDS: list,
   SLACK_API_URL: httpUrl,
   SLACK_MAX_BODY_BYTES: int(1024 * 1024, 1),
+  SLACK_STREAM_REPLIES: optionalText.pipe(z.enum(["on", "off"], { error: "must be on or off" }).optional()),
   SLACK_ALERT_CHANNEL: optionalText,
   PORT: port(3000),
   HOST: optionalText,

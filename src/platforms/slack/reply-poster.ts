@@ -2,7 +2,11 @@
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
+import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
+import type { EditThrottle } from "../common/edit-throttle.js";
+import { EditedStream } from "../common/edited-stream.js";
+import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
+import { closeOpenFence, slackEditThrottle } from "./reply-stream.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
@@ -33,6 +37,10 @@ export interface ReplyPosterOptions {
    * (a completed file can take a moment to become usable). Default 1,500 ms; a second refusal posts the text alone.
    */
   readonly fileSettleMs?: number;
+  /** Replies grow as the model writes (chat.postMessage, then chat.update); default false: each is posted whole. */
+  readonly stream?: boolean;
+  /** The pace of the streamed replies' updates (tests shorten it). */
+  readonly streamPace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
 }
 
 /** Image blocks per reply: a message holds at most 50 blocks, and a few go to its text. */
@@ -59,6 +67,9 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #partial = new Map<number, string[]>();
   readonly #math: ReplyMath;
   readonly #settleMs: number;
+  readonly #throttle: EditThrottle;
+  #streams = 0;
+  readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
 
@@ -75,6 +86,64 @@ export class SlackReplyPoster implements PlatformPort {
     this.#limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
     this.#math = options.math ?? new ReplyMath();
     this.#settleMs = options.fileSettleMs ?? 1_500;
+    this.#throttle = slackEditThrottle(options.streamPace);
+    if (options.stream === true) this.openStream = (target, listener) => this.#openStream(target, listener);
+  }
+
+  /** A reply posted on its first words and updated as the model writes; finished with the exact final text. */
+  #openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
+    const reply: OutboundReply = { ...target, replyId: 0, text: "", kind: "agent" };
+    const key = `stream:${++this.#streams}`;
+    const prefix = namePrefix(target.agent);
+    const limit = Math.max(this.#limit - prefix.length, 16);
+    const pieces = new PostedPieces(this.#pieceOps(reply), (ids) => listener.onPieces(ids), (final) => this.#throttle.acquire(key, target.channel, final));
+    return new EditedStream({
+      pieces,
+      render: (text, final) => this.#render(final ? this.#math.renderReply(text, { maxImages: MAX_IMAGES }).text : text, limit, final),
+      logger: this.#logger,
+      deliveryError: (error) => toDeliveryError("chat.update", error),
+      done: () => {
+        this.#throttle.release(key);
+        this.#status?.refresh(target);
+      },
+    });
+  }
+
+  /** Finishes a reply streamed by an earlier process: the same messages are updated to the final text. */
+  async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    const limit = Math.max(this.#limit - namePrefix(reply.agent).length, 16);
+    const key = `resume:${reply.replyId}`;
+    const pieces = new PostedPieces(this.#pieceOps(reply), () => undefined, () => this.#throttle.acquire(key, reply.channel, true));
+    pieces.adopt(platformMessageIds);
+    const final = this.#render(this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES }).text, limit, true);
+    try {
+      await pieces.apply(() => final, true);
+    } catch (error) {
+      throw toDeliveryError("chat.update", error);
+    } finally {
+      this.#throttle.release(key);
+    }
+    return pieces.ids()[0]!;
+  }
+
+  #render(text: string, limit: number, final: boolean): string[] {
+    const mrkdwn = markdownToMrkdwn(text);
+    const pieces = splitMessage(mrkdwn === "" ? "…" : mrkdwn, limit);
+    return final ? pieces : closeOpenFence(pieces, limit);
+  }
+
+  /** Posts a streamed reply's pieces under the agent's name, updates and deletes them. */
+  #pieceOps(reply: OutboundReply): PieceOps {
+    const named = (content: string, index: number): string => (index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${content}` : content);
+    return {
+      post: (content, index) => this.#postPiece(reply, content, { part: index, parts: index + 1 }, []),
+      edit: async (ts, content, index) => {
+        await this.#client.chat.update({ channel: reply.channel, ts, text: named(content, index) });
+      },
+      remove: async (ts) => {
+        await this.#client.chat.delete({ channel: reply.channel, ts });
+      },
+    };
   }
 
   /** Posts the reply (in pieces if long) and resolves to the first message's ts. */

@@ -21,6 +21,8 @@ export interface SlackSettings {
   readonly apiUrl?: string;
   /** SLACK_MAX_BODY_BYTES: HTTP bodies larger than this are refused with 413 as they stream. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Replies grow as the model writes (chat.postMessage, then chat.update about once a second). Default false. */
+  readonly streamReplies?: boolean;
 }
 
 export const DEFAULT_COMMAND_NAME = "homework";

@@ -160,7 +160,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   registerListeners(app, { entry, moderation, safety, work, commandName, teamId: bot.teamId, logger });
   const alerts = settings.alertChannel === undefined ? {} : { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) };
   const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle }));
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, stream: settings.streamReplies === true }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
   // Events received before a restart but not yet made messages (e.g. killed while users.info was answering).
   gateway.registerReceiver("slack", (receipt) => entry.finish(receipt));

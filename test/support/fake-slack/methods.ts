@@ -147,6 +147,18 @@ const update: MethodHandler = (params, world) => {
   return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: messageJson(message) };
 };
 
+/** chat.delete: only the app's own messages (cant_delete_message otherwise), as a bot token may. */
+const deleteMessage: MethodHandler = (params, world) => {
+  const channel = text(params, "channel");
+  const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, false);
+  if (problem !== undefined) return problem;
+  const message = world.findMessage(channel ?? "", text(params, "ts") ?? "");
+  if (message === undefined) return fail("message_not_found");
+  if (message.user !== world.identity.botUserId) return fail("cant_delete_message");
+  world.messages.splice(world.messages.indexOf(message), 1);
+  return { ok: true, channel: message.channel, ts: message.ts };
+};
+
 /** The message's web link; a thread reply's carries thread_ts and cid, as Slack's does. No scope is needed. */
 const getPermalink: MethodHandler = (params, world) => {
   const channel = text(params, "channel");
@@ -289,6 +301,7 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "auth.test": authTest,
   "chat.postMessage": postMessage,
   "chat.update": update,
+  "chat.delete": deleteMessage,
   "chat.getPermalink": getPermalink,
   "chat.postEphemeral": postEphemeral,
   "users.info": usersInfo,

@@ -11,7 +11,7 @@ import { DatabaseBusyError, WriteGate } from "../store/write-gate.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { prepareAttachments, refusalNotice, type PreparedAttachments } from "./attachments/prepare-attachments.js";
-import { attachmentTokens, fromQueued, storeAttachments, toQueued, type QueuedAttachment } from "./attachments/stored-attachments.js";
+import { attachmentTokens, fromQueued, imagesOfMessage, storeAttachments, toQueued, type QueuedAttachment } from "./attachments/stored-attachments.js";
 import type { AttachmentLimits, PreparedAttachment } from "./attachments/types.js";
 import { ClassroomSafety, type SafetyOptions } from "./classroom-safety.js";
 import { cleanText } from "./input.js";
@@ -624,15 +624,6 @@ export class ConversationService implements ConversationGateway {
     const id = await this.gate.run(() => this.options.store.enqueueNotice(conversation.id, { agentName, text }));
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }
-}
-
-/** A stored message's images as data URLs, for the moderation of what the student sent. */
-function imagesOfMessage(store: AttachmentStore): (messageId: number) => string[] {
-  return (messageId) =>
-    store
-      .withDataByMessages([messageId])
-      .filter((item) => item.kind === "image" && item.origin === "upload")
-      .map((item) => `data:${item.mediaType};base64,${Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString("base64")}`);
 }
 
 function sameThread(a: ThreadRef, b: ThreadRef): boolean {

@@ -40,3 +40,12 @@ export function toQueued(item: PreparedAttachment): QueuedAttachment {
 export function fromQueued(item: QueuedAttachment): PreparedAttachment {
   return { ...item, data: new Uint8Array(Buffer.from(item.data, "base64")) };
 }
+
+/** A stored message's uploaded images as data URLs, for the moderation of what the student sent. */
+export function imagesOfMessage(store: AttachmentStore): (messageId: number) => string[] {
+  return (messageId) =>
+    store
+      .withDataByMessages([messageId])
+      .filter((item) => item.kind === "image" && item.origin === "upload")
+      .map((item) => `data:${item.mediaType};base64,${Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString("base64")}`);
+}

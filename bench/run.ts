@@ -9,6 +9,7 @@ import { runEngineTurns, type EngineRowResult, type EngineRowSpec } from "./lib/
 import { runImportCost, type ImportCostResult } from "./lib/import-cost.js";
 import { runLongConversation, type LongConversationResult } from "./lib/long-conversation.js";
 import { runMediaIntake, type MediaResult } from "./lib/media-intake.js";
+import { runFormulaRender, type FormulaResult } from "./lib/formula-render.js";
 import { currentLoad, describeMachine } from "./lib/machine.js";
 import { peakRssBytes, runMemory, type MemoryResult } from "./lib/memory.js";
 import { ensurePeersInstalled, PEERS, runPeer, type PeerRun } from "./lib/peer-runner.js";
@@ -28,6 +29,7 @@ const FULL = {
   memory: { conversations: 10_000, concurrency: 100, warmup: 1_000 },
   imports: { processes: 7 },
   media: { reps: 5, scale: 1 },
+  math: { reps: 7 },
 };
 
 /** Every scenario, briefly: for CI, which checks that each produced a number and never judges a speed. */
@@ -42,9 +44,10 @@ const QUICK: typeof FULL = {
   memory: { conversations: 300, concurrency: 50, warmup: 50 },
   imports: { processes: 3 },
   media: { reps: 1, scale: 0.25 },
+  math: { reps: 2 },
 };
 
-const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports", "media"] as const;
+const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports", "media", "math"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HISTORIES = [0, 200, 2_000];
@@ -90,6 +93,7 @@ const collected = {
   memory: [] as MemoryResult[],
   imports: [] as ImportCostResult[],
   media: [] as MediaResult[],
+  math: [] as FormulaResult[],
 };
 
 for (let rep = 1; rep <= reps; rep++) {
@@ -134,6 +138,10 @@ for (let rep = 1; rep <= reps; rep++) {
     step("students' photos (sharp)");
     collected.media.push(await runMediaIntake(plan.media));
   }
+  if (runs("math")) {
+    step("math out (MathJax, resvg)");
+    collected.math.push(runFormulaRender(plan.math));
+  }
 }
 
 /** The peer's rows, median per row over the repetitions that ran; n/a with the reason when none did. */
@@ -175,6 +183,8 @@ const results: BenchResults = {
   ...(imports === undefined ? {} : { imports }),
   // Stored bytes and tokens are deterministic; the last repetition's times stand (each is already a median).
   ...(collected.media.length === 0 ? {} : { media: collected.media.at(-1)! }),
+  // Each time is already a median of the scenario's own repetitions; the last run stands.
+  ...(collected.math.length === 0 ? {} : { math: collected.math.at(-1)! }),
   peakRssBytes: peakRssBytes(),
 };
 results.targets = evaluateTargets(results);

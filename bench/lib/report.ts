@@ -137,6 +137,22 @@ function mediaSection(results: BenchResults): string {
   ].join("\n");
 }
 
+function mathSection(results: BenchResults): string {
+  const m = results.math;
+  if (m === undefined) return "";
+  return [
+    "### 10. Math out (display TeX → MathJax SVG → resvg PNG, cached by TeX source)",
+    "",
+    table(
+      ["Formula", "Cold ms", "Cached ms", "PNG"],
+      m.formulas.map((row) => [row.label, fmt(row.coldMs, 2), fmt(row.cachedMs, 4), `${fmt(row.pngBytes)} bytes, ${row.size}`]),
+    ),
+    "",
+    `The first render in a process (after the imports) sets MathJax up: ${fmt(m.firstRenderMs, 0)} ms. A whole reply with 3 inline and 2 display ` +
+      `formulas is prepared in ${fmt(m.replyColdMs, 2)} ms cold, ${fmt(m.replyCachedMs, 3)} ms from the cache.`,
+  ].join("\n");
+}
+
 function memorySection(results: BenchResults): string {
   const m = results.memory;
   const lines = ["### 7. Memory", ""];
@@ -185,7 +201,7 @@ export function renderReport(results: BenchResults): string {
       `Each figure is the median of ${results.repetitions} repetition${results.repetitions === 1 ? "" : "s"}; ` +
       `Baton and the peers alternate within each repetition. Load average (1 min) ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd ?? Number.NaN, 2)} at the end.`,
   ].join("\n");
-  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), mediaSection(results), memorySection(results), importSection(results), targetSection(results)]
+  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), mediaSection(results), mathSection(results), memorySection(results), importSection(results), targetSection(results)]
     .filter((part) => part !== "")
     .join("\n\n");
 }

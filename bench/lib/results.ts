@@ -1,6 +1,7 @@
 // The shape of a bench run's results (bench/results/latest.json) and the issue's targets judged against them.
 
 import type { MediaResult } from "./media-intake.js";
+import type { FormulaResult } from "./formula-render.js";
 import type { ConcurrencyResult, EndToEndResult } from "./end-to-end.js";
 import type { EngineRowResult } from "./engine-turn.js";
 import type { ImportCostResult } from "./import-cost.js";
@@ -25,6 +26,7 @@ export interface BenchResults {
   readonly longConversation?: LongConversationResult;
   readonly tokenEconomy?: TokenEconomyResult;
   readonly media?: MediaResult;
+  readonly math?: FormulaResult;
   readonly memory?: MemoryResult;
   readonly imports?: ImportCostResult;
   readonly peakRssBytes: number;
@@ -136,6 +138,13 @@ export function evaluateTargets(results: BenchResults): Target[] {
     const mib = engineOnly.rssBytes / 2 ** 20;
     targets.push({ scenario: "8", description: "import baton/workflow: RSS after import (whole process)", value: `${fmt(mib, 1)} MiB`, goal: "≤ 50 MiB", met: mib <= 50 });
     targets.push({ scenario: "8", description: "import baton/workflow: import time", value: `${fmt(engineOnly.importMs, 1)} ms`, goal: "≤ 100 ms", met: engineOnly.importMs <= 100 });
+  }
+  const math = results.math;
+  if (math !== undefined && math.formulas.length > 0) {
+    const cold = [...math.formulas.map((row) => row.coldMs)].sort((a, b) => a - b)[Math.floor(math.formulas.length / 2)]!;
+    const cached = Math.max(...math.formulas.map((row) => row.cachedMs));
+    targets.push({ scenario: "10", description: "Display formula rendered to PNG, cold (median formula)", value: `${fmt(cold, 2)} ms`, goal: "≤ 10 ms (a few ms)", met: cold <= 10 });
+    targets.push({ scenario: "10", description: "Display formula from the cache (slowest formula)", value: `${fmt(cached, 4)} ms`, goal: "≤ 0.1 ms", met: cached <= 0.1 });
   }
   return targets;
 }

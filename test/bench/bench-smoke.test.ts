@@ -97,11 +97,23 @@ describe("npm run bench -- --quick --no-peers", () => {
     expect(turn?.highPromptTokens).toBeGreaterThan(turn?.lowPromptTokens ?? Infinity);
   });
 
+  it("times display formulas rendered cold and from the cache, and a whole reply", () => {
+    const rows = results.math?.formulas ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      positive(row.coldMs);
+      positive(row.pngBytes);
+      // The cache answers without rendering again.
+      expect(row.cachedMs).toBeLessThan(row.coldMs);
+    }
+    positive(results.math?.replyColdMs);
+  });
+
   it("prints the machine, every section and a verdict for each target", () => {
     expect(stdout).toContain(`Node ${process.version}`);
-    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 9. Students' photos", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
+    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 9. Students' photos", "### 10. Math out", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
       expect(stdout).toContain(heading);
     }
-    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "3", "3", "4", "5", "6", "7", "8", "8"]);
+    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "3", "3", "4", "5", "6", "7", "8", "8", "10", "10"]);
   });
 });

@@ -84,6 +84,11 @@ export interface ReplyStream {
   /** More of the model's text (a delta). Never waits on the platform: edits are paced and sent in the background. */
   append(text: string): void;
   /**
+   * The text appended so far is void (the model's step is asked again after its stream broke): the next appends start
+   * the text afresh, shown on the same messages (edited, extra pieces removed), and `finish` still ends it exactly.
+   */
+  restart(): void;
+  /**
    * Ends the stream with the model's exact final text (trimmed, as stored): the pieces on the platform read exactly
    * that (split as a whole reply would be). Resolves to the pieces' message ids; may be called again after a failure.
    */

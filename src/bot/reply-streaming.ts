@@ -79,6 +79,13 @@ export class TurnStreams {
     if (this.current.kind === "live") this.current.stream.append(text);
   }
 
+  /** `agent`'s step is asked of the model again: its live stream starts its text afresh, on the same messages. */
+  restart(agent: string): void {
+    if (!this.streaming) return;
+    this.held = "";
+    if (this.current?.agent === agent && this.current.kind === "live") this.current.stream.restart();
+  }
+
   /** The step's stream rows are all written (called before the step's commit, so the commit can link them). */
   async settled(): Promise<void> {
     if (this.current?.kind === "live") await this.current.writes;

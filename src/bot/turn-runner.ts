@@ -117,6 +117,7 @@ export class TurnRunner {
         case "agent_step_retry":
           // Nothing of the step was committed or posted: the partial text is dropped, the step asked again.
           logger.warn({ conversationId: conversation.id, agent: event.executorId, reason: event.reason }, `asking the model again: ${event.data}`);
+          streams.restart(event.executorId);
           observer?.onRetry?.(event.executorId);
           break;
         case "agent_step":

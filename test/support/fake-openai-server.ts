@@ -19,7 +19,10 @@ export interface FakeTiming {
 }
 
 export interface FakeReply extends ReplyContent, FakeTiming {
-  /** Streaming: destroy the socket after this many SSE events. Non-streaming: destroy it instead of answering. */
+  /**
+   * Streaming: destroy the socket after this many SSE events (with holdAfterChunks at the same count: once released).
+   * Non-streaming: destroy it instead of answering.
+   */
   readonly cutAfterChunks?: number;
   /** Streaming: after this many SSE events, end the stream politely with [DONE], unfinished (a proxy that lost its upstream). */
   readonly endAfterChunks?: number;
@@ -277,13 +280,17 @@ function sendFailure(res: ServerResponse, failure: FakeFailure): void {
 /** A stream sent at the model's pace: events spaced by chunkIntervalMs, or held after holdAfterChunks until released. */
 async function pacedStream(res: ServerResponse, chunks: readonly Record<string, unknown>[], script: FakeReply): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  // With cutAfterChunks: the socket is destroyed after that many events (once a hold there is released), flushed first.
+  const cut = (): Promise<void> => new Promise<void>((resolve) => res.write("", () => resolve())).then(() => void res.destroy());
   for (const [i, chunk] of chunks.entries()) {
     if (res.destroyed) return;
     if (script.holdAfterChunks !== undefined && i === script.holdAfterChunks.chunks) await script.holdAfterChunks.until;
     else if (script.chunkIntervalMs !== undefined && i > 0) await delay(script.chunkIntervalMs);
     if (res.destroyed) return;
+    if (i === script.cutAfterChunks) return cut();
     res.write(`data: ${JSON.stringify(chunk)}\n\n`);
   }
+  if (script.cutAfterChunks !== undefined) return cut();
   res.end("data: [DONE]\n\n");
 }
 

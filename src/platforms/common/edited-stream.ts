@@ -33,6 +33,12 @@ export class EditedStream implements ReplyStream {
     this.wake?.();
   }
 
+  restart(): void {
+    // The messages keep what they show until the new text's first words replace it (a message never goes blank).
+    this.text = "";
+    this.wake?.();
+  }
+
   async finish(finalText: string): Promise<readonly string[]> {
     this.finalText = finalText;
     this.wake?.();

@@ -138,7 +138,7 @@ export class DiscordReplyPort implements PlatformPort {
       return ids;
     };
     const releasing = <T>(promise: Promise<T>): Promise<T> => promise.finally(release);
-    return { append: (text) => stream.append(text), finish: (text) => releasing(finish(text)), abandon: () => releasing(stream.abandon()) };
+    return { append: (text) => stream.append(text), restart: () => stream.restart(), finish: (text) => releasing(finish(text)), abandon: () => releasing(stream.abandon()) };
   }
 
   /** Finishes a reply streamed by an earlier process: its messages are edited to the final text (more posted if needed). */

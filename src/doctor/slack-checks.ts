@@ -20,6 +20,7 @@ const OPTIONAL_SCOPES: ReadonlyMap<string, string> = new Map([
   ["channels:read", "the doctor cannot check a public SLACK_ALERT_CHANNEL"],
   ["groups:read", "the doctor cannot check a private SLACK_ALERT_CHANNEL"],
   ["files:write", "display math comes as its TeX in code, without the rendered image"],
+  ["im:write", "without SLACK_ALERT_CHANNEL, no moderator is told by DM that a student asked for a teacher"],
 ]);
 
 const REFUSED: Readonly<Record<string, string>> = {

@@ -26,7 +26,7 @@ it("a ready app passes: the bot token, every manifest scope, the alert channel, 
   expect(sentences(result, "Slack", "warn")).toEqual([]);
   expect(sentences(result, "Slack", "ok")).toEqual([
     "SLACK_BOT_TOKEN is valid: @baton in Baton School",
-    "the token has every scope slack/manifest.yml asks for (13)",
+    "the token has every scope slack/manifest.yml asks for (14)",
     "#moderators: safety alerts can be posted there (SLACK_ALERT_CHANNEL; the bot is a member)",
     "SLACK_APP_TOKEN opens a Socket Mode connection",
   ]);

@@ -43,17 +43,63 @@ export class SlackAlertPoster {
   }
 
   /** The message's permalink (the thread's root when its ts is not known), or undefined when Slack has none. */
-  private async permalink(alert: Pick<SafetyAlert, "thread" | "platformMessageId">, context: Readonly<Record<string, number>>): Promise<string | undefined> {
-    const { channel, thread } = alert.thread;
-    try {
-      const answer = await this.options.client.chat.getPermalink({ channel, message_ts: alert.platformMessageId ?? thread });
-      return answer.permalink;
-    } catch (error) {
-      const slackError = slackErrorOf(error);
-      if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw toDeliveryError("chat.getPermalink", error);
-      this.options.logger.warn({ ...context, slackError }, "slack: no permalink for an alert's message; the alert goes without it");
-      return undefined;
+  private permalink(alert: Pick<SafetyAlert, "thread" | "platformMessageId">, context: Readonly<Record<string, number>>): Promise<string | undefined> {
+    return permalinkOf(this.options.client, this.options.logger, alert, context);
+  }
+}
+
+export interface SlackModeratorDMsOptions {
+  readonly client: webApi.WebClient;
+  /** SLACK_MODERATOR_IDS. */
+  readonly moderatorIds: readonly string[];
+  readonly logger: Logger;
+}
+
+/**
+ * Without SLACK_ALERT_CHANNEL: a thread handed to a person is told to each of SLACK_MODERATOR_IDS in a direct message
+ * (conversations.open, then chat.postMessage). One moderator that cannot be reached does not stop the others; the
+ * request fails (and is retried) only when none could be told.
+ */
+export class SlackModeratorDMs {
+  constructor(private readonly options: SlackModeratorDMsOptions) {}
+
+  async postTeacherRequest(alert: TeacherRequestAlert): Promise<void> {
+    const { client, logger } = this.options;
+    const permalink = await permalinkOf(client, logger, alert, { conversationId: alert.conversationId });
+    const message = teacherRequestMessage(alert, permalink);
+    let told = 0;
+    let lastError: unknown;
+    for (const user of this.options.moderatorIds) {
+      try {
+        const opened = await client.conversations.open({ users: user });
+        const channel = opened.channel?.id;
+        if (channel === undefined) throw new Error("conversations.open answered no channel");
+        await client.chat.postMessage({ channel, unfurl_links: false, unfurl_media: false, ...message });
+        told++;
+      } catch (error) {
+        lastError = error;
+        logger.warn({ err: error, moderator: user, slackError: slackErrorOf(error) }, "slack: could not tell a moderator by DM that a student asked for a teacher");
+      }
     }
+    if (told === 0 && lastError !== undefined) throw toDeliveryError("chat.postMessage", lastError);
+  }
+}
+
+async function permalinkOf(
+  client: webApi.WebClient,
+  logger: Logger,
+  alert: Pick<SafetyAlert, "thread" | "platformMessageId">,
+  context: Readonly<Record<string, number>>,
+): Promise<string | undefined> {
+  const { channel, thread } = alert.thread;
+  try {
+    const answer = await client.chat.getPermalink({ channel, message_ts: alert.platformMessageId ?? thread });
+    return answer.permalink;
+  } catch (error) {
+    const slackError = slackErrorOf(error);
+    if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw toDeliveryError("chat.getPermalink", error);
+    logger.warn({ ...context, slackError }, "slack: no permalink for an alert's message; the alert goes without it");
+    return undefined;
   }
 }
 

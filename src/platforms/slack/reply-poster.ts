@@ -10,7 +10,7 @@ import { closeOpenFence, slackEditThrottle } from "./reply-stream.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
-import type { SlackAlertPoster } from "./alert-poster.js";
+import type { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
@@ -30,6 +30,8 @@ export interface ReplyPosterOptions {
   readonly messageLimit?: number;
   /** Where safety alerts go (SLACK_ALERT_CHANNEL); without it the port posts none. */
   readonly alerts?: SlackAlertPoster;
+  /** Without an alert channel: where "ask a teacher" requests go instead (DMs to SLACK_MODERATOR_IDS). */
+  readonly teacherRequests?: SlackModeratorDMs;
   /** Display math as PNGs, inline math as Unicode (and the formula cache); one per adapter. */
   readonly math?: ReplyMath;
   /**
@@ -78,6 +80,9 @@ export class SlackReplyPoster implements PlatformPort {
     if (alerts !== undefined) {
       this.postAlert = (alert) => alerts.post(alert);
       this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);
+    } else if (options.teacherRequests !== undefined) {
+      const dms = options.teacherRequests;
+      this.postTeacherRequest = (alert) => dms.postTeacherRequest(alert);
     }
     this.#client = options.client;
     this.#logger = options.logger;

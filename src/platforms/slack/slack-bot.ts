@@ -18,7 +18,7 @@ import { answerHealth, type HealthCheck } from "../../health.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
 import { SafetyCommands } from "./safety-commands.js";
-import { SlackAlertPoster } from "./alert-poster.js";
+import { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
 import { ThreadStatusIndicator } from "./thread-status.js";
@@ -158,7 +158,12 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
   registerListeners(app, { entry, moderation, safety, work, commandName, teamId: bot.teamId, logger });
-  const alerts = settings.alertChannel === undefined ? {} : { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) };
+  const alerts =
+    settings.alertChannel !== undefined
+      ? { alerts: new SlackAlertPoster({ client, channel: settings.alertChannel, logger }) }
+      : settings.moderatorIds.length > 0
+        ? { teacherRequests: new SlackModeratorDMs({ client, moderatorIds: settings.moderatorIds, logger }) }
+        : {};
   const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, stream: settings.streamReplies === true }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");

@@ -100,3 +100,23 @@ it("alerts with the thread's permalink, stores the thread's messages without a m
   ]);
   expect(replies().at(-1)).toBe('math_tutor on "ok thanks. what is 2+2?": here is the answer.');
 });
+
+it("without SLACK_ALERT_CHANNEL tells each of SLACK_MODERATOR_IDS by DM (conversations.open, then chat.postMessage), one unreachable id not stopping the others", async () => {
+  h = await startServiceHarness({ responder });
+  t = await startSlackTestBot({ gateway: h.gateway, settings: { moderatorIds: ["U0GONE", MODERATOR.id] } });
+  const { fake } = t;
+  await command(t, "/homework", "can you change my grade in maths?", STUDENT.id);
+  await h.service.teacherAlertsSettled();
+  const root = fake.messages({ channel: CHANNEL }).find((m) => m.threadTs === undefined)!;
+  const opens = fake.callsTo("conversations.open");
+  expect(opens.map((c) => [c.params.users, c.answer.ok, c.answer.error])).toEqual([
+    ["U0GONE", false, "user_not_found"],
+    [MODERATOR.id, true, undefined],
+  ]);
+  const dm = (opens[1]!.answer.channel as { id: string }).id;
+  const link = `https://${fake.identity.teamDomain}.slack.com/archives/${CHANNEL}/p${root.ts.replace(".", "")}`;
+  const told = fake.messages({ channel: dm });
+  expect(told).toHaveLength(1);
+  expect(told[0]!.text).toContain(`<${link}|Open the thread>`);
+  expect(t.logs.some((line) => line.msg === "slack: could not tell a moderator by DM that a student asked for a teacher")).toBe(true);
+});

@@ -264,6 +264,23 @@ const connectionsOpen: MethodHandler = (_params, _world, options) => ({ ok: true
  * conversations.info as Slack documents it: channels:read for a public channel, groups:read for a private one; a
  * private channel the bot is not in does not exist for it (channel_not_found); a public one reports is_member false.
  */
+/**
+ * conversations.open with `users` (a bot token needs im:write for a 1:1 DM): one user opens (or resumes) the DM with
+ * the bot, whose id is stable per user; the errors are Slack's (users_list_not_supplied, user_not_found,
+ * too_many_users past 8). Group DMs (several users) are not needed by Baton and answer method_not_supported_for_channel_type.
+ */
+const conversationsOpen: MethodHandler = (params, world) => {
+  const scope = missingScope(world, "im:write");
+  if (scope !== undefined) return scope;
+  const users = (text(params, "users") ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
+  if (users.length === 0 && text(params, "channel") === undefined) return fail("users_list_not_supplied");
+  if (users.length > 8) return fail("too_many_users");
+  if (users.some((id) => !world.users.has(id))) return fail("user_not_found");
+  if (users.length !== 1) return fail("method_not_supported_for_channel_type");
+  const id = `D${users[0]!.slice(1)}`;
+  return { ok: true, channel: { id } };
+};
+
 const conversationsInfo: MethodHandler = (params, world) => {
   const id = text(params, "channel");
   if (id === undefined || id === "") return fail("channel_not_found");
@@ -308,6 +325,7 @@ export const BOT_METHODS: Readonly<Record<string, MethodHandler>> = {
   "conversations.replies": conversationsReplies,
   "conversations.history": conversationsHistory,
   "conversations.info": conversationsInfo,
+  "conversations.open": conversationsOpen,
   "assistant.threads.setStatus": setStatus,
   "files.getUploadURLExternal": getUploadURLExternal,
   "files.completeUploadExternal": completeUploadExternal,

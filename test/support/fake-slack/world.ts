@@ -82,6 +82,7 @@ export const FULL_SCOPES: readonly string[] = [
   "groups:history",
   "groups:read",
   "im:history",
+  "im:write",
   "mpim:history",
   "users:read",
 ];

@@ -57,7 +57,7 @@ async function runPlainChat(options: ConsoleChatOptions, user: { id: string; nam
       asked++;
       const outcome = await service.handle(
         { ...ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: line },
-        { observer: { onDelta: (agent, delta) => port.onDelta(agent, delta) } },
+        { observer: { onDelta: (agent, delta) => port.onDelta(agent, delta), onRetry: (agent) => port.onRetry(agent) } },
       );
       port.endStream();
       if (outcome.status === "duplicate") output.write("(already answered)\n");

@@ -27,6 +27,13 @@ export class ConsolePort implements PlatformPort {
     this.output.write(delta);
   }
 
+  /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
+  onRetry(agent: string): void {
+    if (this.streaming?.agent !== agent) return;
+    this.output.write(" (interrupted, asking again)\n");
+    this.streaming = undefined;
+  }
+
   async deliver(reply: OutboundReply): Promise<string> {
     const streamed = this.streaming?.agent === reply.agent.name && this.streaming.text.trim() === reply.text;
     if (streamed) {

@@ -67,6 +67,14 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.write(terminalSafe(delta));
   }
 
+  /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
+  onRetry(agent: string): void {
+    if (this.line?.agent !== agent) return;
+    this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
+    this.line = undefined;
+    this.spinner.start(`${this.displayName(agent)} is thinking…`);
+  }
+
   onHandoff(_from: string, to: string): void {
     this.spinner.stop();
     this.endLine();

@@ -90,3 +90,16 @@ it("writes no control characters from an answer to the terminal (no screen clear
   expect(shown).not.toContain("\u001b");
   expect(shown).toContain("Math Tutor: Line one[2J]0;pwned]52;c;ZXZpbA==\n\tLine two\n");
 });
+
+it("marks the words of a stream that broke as interrupted and shows the retried answer once, on its own line", async () => {
+  const { port, screen } = terminal();
+  port.beginTurn();
+  port.onDelta("math_tutor", "Let me ");
+  port.onDelta("math_tutor", "see");
+  port.onRetry("math_tutor");
+  port.onDelta("math_tutor", "The derivative ");
+  port.onDelta("math_tutor", "is 2x.");
+  await port.deliver(reply("math_tutor", "The derivative is 2x."));
+  port.endTurn("answered");
+  expect(screen()).toEqual(["Math Tutor: Let me see (interrupted, asking again)", "Math Tutor: The derivative is 2x."]);
+});

@@ -45,13 +45,14 @@ export async function normaliseImage(input: Uint8Array, options: NormaliseOption
     .rotate()
     .resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true });
   try {
-    // Photos stay JPEG (and WebP stays WebP): PNG would make them several times larger. Screenshots and GIFs are PNG.
+    // Photos stay JPEG (and WebP stays WebP): PNG would make them several times larger. Screenshots and GIFs are PNG,
+    // at zlib level 6 with adaptive filtering: within 2 % of level 9 in size, about four times faster (bench scenario 9).
     const encoded =
       format === "jpeg"
         ? await pipeline.jpeg({ quality: 85, mozjpeg: true }).toBuffer({ resolveWithObject: true })
         : format === "webp"
           ? await pipeline.webp({ quality: 85 }).toBuffer({ resolveWithObject: true })
-          : await pipeline.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer({ resolveWithObject: true });
+          : await pipeline.png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer({ resolveWithObject: true });
     const mediaType = format === "jpeg" ? "image/jpeg" : format === "webp" ? "image/webp" : "image/png";
     return { data: new Uint8Array(encoded.data), mediaType, width: encoded.info.width, height: encoded.info.height };
   } catch (error) {

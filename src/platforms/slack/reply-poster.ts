@@ -8,7 +8,7 @@ import { EditedStream } from "../common/edited-stream.js";
 import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
 import { closeOpenFence, slackEditThrottle } from "./reply-stream.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
-import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
+import { MAX_REPLY_IMAGES, ReplyMath, type FormulaImage } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import type { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
@@ -102,9 +102,17 @@ export class SlackReplyPoster implements PlatformPort {
     const prefix = namePrefix(target.agent);
     const limit = Math.max(this.#limit - prefix.length, 16);
     const pieces = new PostedPieces(this.#pieceOps(reply), (ids) => listener.onPieces(ids), (final) => this.#throttle.acquire(key, target.channel, final));
-    return new EditedStream({
+    // While streaming, inline math shows as Unicode and display math as its TeX; the images come with the final text.
+    let finalImages: { readonly pieces: readonly string[]; readonly images: readonly FormulaImage[] } | undefined;
+    const stream = new EditedStream({
       pieces,
-      render: (text, final) => this.#render(final ? this.#math.renderReply(text, { maxImages: MAX_IMAGES }).text : text, limit, final),
+      render: (text, final) => {
+        if (!final) return this.#render(this.#math.streamingText(text), limit, false);
+        const rendered = this.#math.renderReply(text, { maxImages: MAX_IMAGES });
+        const shown = this.#render(rendered.text, limit, true);
+        finalImages = { pieces: shown, images: rendered.images };
+        return shown;
+      },
       logger: this.#logger,
       deliveryError: (error) => toDeliveryError("chat.update", error),
       done: () => {
@@ -112,6 +120,40 @@ export class SlackReplyPoster implements PlatformPort {
         this.#status?.refresh(target);
       },
     });
+    return {
+      append: (text) => stream.append(text),
+      restart: () => stream.restart(),
+      finish: async (text) => {
+        const ids = await stream.finish(text);
+        if (finalImages !== undefined) await this.#addFormulas(reply, ids, finalImages.pieces, finalImages.images);
+        return ids;
+      },
+      abandon: () => stream.abandon(),
+    };
+  }
+
+  /**
+   * A finished streamed reply's last message gets its formulas' image blocks (chat.update). Its text is already final
+   * and holds each formula's TeX, so a refusal is logged, never a failed delivery; invalid_blocks is tried once more.
+   */
+  async #addFormulas(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], images: readonly FormulaImage[]): Promise<void> {
+    const formulas = await uploadFormulas({ client: this.#client, logger: this.#logger }, images, reply);
+    const index = pieces.length - 1;
+    const ts = ids[index];
+    if (formulas.length === 0 || ts === undefined) return;
+    const text = index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${pieces[index]!}` : pieces[index]!;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.#client.chat.update({ channel: reply.channel, ts, text, blocks: formulaBlocks(text, formulas) });
+        return;
+      } catch (error) {
+        if (slackErrorOf(error) !== "invalid_blocks" || attempt >= 2) {
+          this.#logger.warn({ replyId: reply.replyId, slackError: slackErrorOf(error) }, "slack: the formula images could not be added to a streamed reply; it keeps each formula's TeX");
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
+      }
+    }
   }
 
   /** Finishes a reply streamed by an earlier process: the same messages are updated to the final text. */
@@ -120,7 +162,8 @@ export class SlackReplyPoster implements PlatformPort {
     const key = `resume:${reply.replyId}`;
     const pieces = new PostedPieces(this.#pieceOps(reply), () => undefined, () => this.#throttle.acquire(key, reply.channel, true));
     pieces.adopt(platformMessageIds);
-    const final = this.#render(this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES }).text, limit, true);
+    const rendered = this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES });
+    const final = this.#render(rendered.text, limit, true);
     try {
       await pieces.apply(() => final, true);
     } catch (error) {
@@ -128,6 +171,7 @@ export class SlackReplyPoster implements PlatformPort {
     } finally {
       this.#throttle.release(key);
     }
+    await this.#addFormulas(reply, pieces.ids(), final, rendered.images);
     return pieces.ids()[0]!;
   }
 

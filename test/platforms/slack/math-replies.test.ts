@@ -7,7 +7,8 @@ import { AgentIdentityMode } from "../../../src/platforms/slack/agent-identity.j
 import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
 import { SlackReplyPoster } from "../../../src/platforms/slack/reply-poster.js";
 import type { FakeScript, RecordedRequest } from "../../support/fake-openai-server.js";
-import { FULL_SCOPES, slashCommandBody, type FakeSlackMessage } from "../../support/fake-slack/index.js";
+import type { StreamTarget } from "../../../src/bot/ports.js";
+import { FakeSlack, FULL_SCOPES, slashCommandBody, type FakeSlackMessage } from "../../support/fake-slack/index.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
 import { testAgent } from "./fake-gateway.js";
@@ -125,5 +126,31 @@ describe("math in Slack replies", () => {
     const after = t.fake.world.findMessage(CHANNEL, reply.ts)!;
     expect(after.text).toBe("This answer was withheld.");
     expect(after.blocks).toBeUndefined();
+  });
+});
+
+describe("math in streamed Slack replies", () => {
+  it("streams inline math as Unicode and adds the display math's image block when the reply finishes", async () => {
+    const fake = await FakeSlack.start({ scopes: FULL_SCOPES });
+    try {
+      const logger = captureLogger([]);
+      const client = new webApi.WebClient(fake.identity.botToken, { slackApiUrl: fake.apiUrl, logger: createBoltLogger(logger), retryConfig: { retries: 0 } });
+      const port = new SlackReplyPoster({ client, logger, identity: new AgentIdentityMode(logger), stream: true, streamPace: { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } }, fileSettleMs: 10 });
+      const target: StreamTarget = { platform: "slack", workspace: "T0BATON", channel: CHANNEL, thread: "1700000000.000100", conversationId: 3, agent: testAgent("math_tutor"), recipientUserId: STUDENT.id };
+      const stream = port.openStream!(target, { onPieces: () => undefined });
+      stream.append("The area under $x^2$ is\n");
+      while (fake.messages().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(fake.messages()[0]!.text).toBe("The area under x² is");
+      for (const word of ANSWER.slice("The area under $x^2$ is\n".length).match(/\S+\s*|\s+/g) ?? []) stream.append(word);
+      await stream.finish(ANSWER);
+      const [message] = fake.messages();
+      expect(message!.text).toBe(SHOWN);
+      expect(message!.edits.some((text) => text.includes("$x^2$"))).toBe(false);
+      const blocks = message!.blocks as Array<{ type: string; alt_text?: string }>;
+      expect(blocks.map((block) => block.type)).toEqual(["section", "image"]);
+      expect(blocks[1]!.alt_text).toBe(INTEGRAL);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -56,7 +56,7 @@ it("a bot in no server gets the invite link with the exact permissions", async (
   const finding = result.findings.find((f) => f.area === "Discord" && f.status === "fail");
   expect(finding?.message).toBe("the bot is in no Discord server yet");
   expect(finding?.fix).toBe(
-    `invite it with https://discord.com/oauth2/authorize?client_id=${fake.applicationId}&scope=bot+applications.commands&permissions=309774617600`,
+    `invite it with https://discord.com/oauth2/authorize?client_id=${fake.applicationId}&scope=bot+applications.commands&permissions=309774633984`,
   );
 });
 

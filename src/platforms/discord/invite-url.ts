@@ -20,8 +20,14 @@ export const OPTIONAL_CHANNEL_PERMISSIONS: ReadonlyArray<readonly [string, bigin
  */
 export const ATTACH_FILES_PERMISSION: readonly [string, bigint] = ["Attach Files", PermissionFlagsBits.AttachFiles];
 
-/** 309774617600 today: the sum of the permissions above. */
-export const INVITE_PERMISSIONS: bigint = [...REQUIRED_CHANNEL_PERMISSIONS, ...OPTIONAL_CHANNEL_PERMISSIONS, ATTACH_FILES_PERMISSION].reduce(
+/**
+ * Asked for at the invite: safety alerts and teacher requests reach the moderators' channel (DISCORD_ALERT_CHANNEL_ID)
+ * as embeds, which Discord drops from a bot's post without Embed Links there.
+ */
+export const EMBED_LINKS_PERMISSION: readonly [string, bigint] = ["Embed Links", PermissionFlagsBits.EmbedLinks];
+
+/** 309774633984 today: the sum of the permissions above. */
+export const INVITE_PERMISSIONS: bigint = [...REQUIRED_CHANNEL_PERMISSIONS, ...OPTIONAL_CHANNEL_PERMISSIONS, ATTACH_FILES_PERMISSION, EMBED_LINKS_PERMISSION].reduce(
   (sum, [, bit]) => sum | bit,
   0n,
 );

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 it("prints the invite link with the exact permissions when the bot is in no server", async () => {
   bed = await startDiscordTestBed({ beforeStart: (fake) => void (fake.world.inGuild = false), settings: () => ({ guildId: undefined }) });
-  const invite = `https://discord.com/oauth2/authorize?client_id=${bed.fake.applicationId}&scope=bot+applications.commands&permissions=309774617600`;
+  const invite = `https://discord.com/oauth2/authorize?client_id=${bed.fake.applicationId}&scope=bot+applications.commands&permissions=309774633984`;
   const warning = await bed.waitForLog((line) => line.level === 40 && String(line.msg).includes("in no server"));
   expect(warning.msg).toBe(`discord: the bot is in no server yet; invite it with ${invite}`);
 });

@@ -1,10 +1,13 @@
 // The Slack bot as `baton serve` runs it, in its own process for crash tests: real service, real Bolt, fake Slack and model.
-// Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET; LOG_LEVEL (default silent) logs to stderr.
-// KILL_AFTER_ACK=1: SIGKILL the moment the first event's 200 is written to the socket (Slack will not retry it).
+// Env: DB, MODEL_URL, SLACK_API_URL, SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket
+// Mode); LOG_LEVEL (default silent) logs to stderr.
+// KILL_AFTER_ACK=1: SIGKILL the moment the first event's 200 (HTTP) or envelope ack (Socket Mode) is written to the
+// socket (Slack will not retry it).
 // MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "listening <port>", then "recovered …".
 
 import { ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import OpenAI from "openai";
 import pino from "pino";
 import { createConversationApp } from "../../src/app.js";
@@ -27,6 +30,15 @@ if (process.env.KILL_AFTER_ACK === "1") {
     if (this.req.url === "/slack/events" && this.statusCode === 200) process.kill(process.pid, "SIGKILL");
     return response;
   };
+  // Socket Mode: Bolt's SocketModeClient (the very module instance Bolt loads) sends every ack through send().
+  const require = createRequire(createRequire(import.meta.url).resolve("@slack/bolt"));
+  const socketMode = require("@slack/socket-mode") as { SocketModeClient: { prototype: { send: (...args: unknown[]) => Promise<void> } } };
+  const send = socketMode.SocketModeClient.prototype.send;
+  socketMode.SocketModeClient.prototype.send = function (this: unknown, ...args: unknown[]): Promise<void> {
+    const sent = send.apply(this, args); // the frame is written to the socket before send() returns
+    process.kill(process.pid, "SIGKILL");
+    return sent;
+  };
 }
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" }, pino.destination(2));
@@ -45,7 +57,7 @@ app.service.pauseIntake();
 const bot = await startSlackBot({
   settings: {
     botToken: env("SLACK_BOT_TOKEN"),
-    signingSecret: env("SLACK_SIGNING_SECRET"),
+    ...(process.env.SLACK_APP_TOKEN === undefined ? { signingSecret: env("SLACK_SIGNING_SECRET") } : { appToken: process.env.SLACK_APP_TOKEN }),
     port: 0,
     host: "127.0.0.1",
     commandName: "homework",

@@ -19,6 +19,7 @@ import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
 import { ModerationCommands } from "./moderation-commands.js";
 import { SafetyCommands } from "./safety-commands.js";
 import { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
+import { DeferredAckSocketModeReceiver } from "./socket-mode-receiver.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
 import { ThreadStatusIndicator } from "./thread-status.js";
@@ -128,26 +129,26 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
 
+  const clientOptions: webApi.WebClientOptions = { ...apiUrl, retryConfig: options.retryConfig ?? DEFAULT_RETRY, logger: boltLogger };
   const app = new App({
     token: settings.botToken,
     botId: bot.botId,
     botUserId: bot.userId,
     logger: boltLogger,
     logLevel: boltLevelFor(logger),
-    clientOptions: { ...apiUrl, retryConfig: options.retryConfig ?? DEFAULT_RETRY },
-    // Acknowledge at once; the work runs after the HTTP response (or Socket Mode ack) has gone.
+    clientOptions,
+    // Both receivers answer Slack when the listeners return, and those return once a student's event is stored.
     processBeforeResponse: false,
-    ...("socketMode" in receiver
-      ? receiver
-      : {
-          receiver: new GuardedReceiver({
+    receiver:
+      "socketMode" in receiver
+        ? new DeferredAckSocketModeReceiver({ appToken: receiver.appToken, boltLogger, logLevel: boltLevelFor(logger), clientOptions })
+        : new GuardedReceiver({
             signingSecret: receiver.signingSecret,
             maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
             logger,
             boltLogger,
             ...(options.health !== undefined && { customRoutes: healthRoutes(options.health) }),
           }),
-        }),
   });
   const safety = new SafetyCommands({
     gateway,

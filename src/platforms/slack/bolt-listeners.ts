@@ -32,7 +32,8 @@ function toDelivery(body: { team_id?: string; event_id?: string }, contextTeam: 
 }
 
 /**
- * Slack is answered when a listener returns (the receiver runs with processBeforeResponse): a student's event or
+ * Slack is answered when a listener returns (the HTTP receiver runs with processBeforeResponse; the Socket Mode
+ * receiver defers Bolt's ack until processing settles): a student's event or
  * command returns once it is stored, so a crash after the 200 cannot lose it, but never later than STORE_BEFORE_ACK_MS
  * (a locked database must not cost Slack's three seconds; the event then waits in memory). Nothing here awaits the
  * model: the entry points start background work.

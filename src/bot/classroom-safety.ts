@@ -111,6 +111,14 @@ export class ClassroomSafety implements SafetyReview {
     return { kind: "pass" };
   }
 
+  /**
+   * A student's message stored while the thread waits for a teacher (it has no turn): the same moderation, flag, alert
+   * and caring reply as before a turn, but no usage cap and never an agent.
+   */
+  async checkHeld(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
+    await this.step.checkInput(conversation, message, signal);
+  }
+
   /** After the turn's replies were attempted: usage is counted, then the answers are checked. */
   async afterTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
     this.meter.record(conversation, message);

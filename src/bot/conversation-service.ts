@@ -258,8 +258,7 @@ export class ConversationService implements ConversationGateway {
         if (!claim()) return undefined;
         const waiting = this.teacher.waitingOf(conversation.id);
         if (waiting !== undefined) {
-          this.teacher.storeHeld(conversation.id, cleaned, waiting);
-          return { kind: "held" as const, conversation };
+          return { kind: "held" as const, conversation, message: this.teacher.storeHeld(conversation.id, cleaned, waiting) };
         }
         return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned, prepared) };
       });
@@ -270,7 +269,10 @@ export class ConversationService implements ConversationGateway {
       if (filesNotice !== undefined) void this.notify(accepted.conversation, filesNotice).catch((error: unknown) => this.options.logger.warn({ err: error }, "could not queue the attachments notice"));
       if (shuttingDown) return { outcome: Promise.resolve({ status: "failed", conversationId: id, errorCode: "aborted" }) };
       this.limiter.take(userKey);
-      if (accepted.kind === "held") return { outcome: Promise.resolve({ status: "held", conversationId: id }) };
+      if (accepted.kind === "held") {
+        const { message } = accepted;
+        return { outcome: this.queue.run(id, () => this.checkHeld(id, message, cleaned)) };
+      }
       if (accepted.kind === "stored") {
         const { message } = accepted;
         return { outcome: this.queue.run(id, () => this.runTurn(id, message, control)) };
@@ -403,13 +405,24 @@ export class ConversationService implements ConversationGateway {
         if (!inbox.remove(inboxId)) return undefined;
         if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
         const waiting = this.teacher.waitingOf(conversationId);
-        if (waiting !== undefined) return this.teacher.storeHeld(conversationId, inbound, waiting) && ("held" as const);
+        if (waiting !== undefined) return { held: this.teacher.storeHeld(conversationId, inbound, waiting) };
         return this.storeUserMessage(conversationId, inbound, files);
       }),
     );
     if (message === undefined) return { status: "ignored", reason: "empty" };
-    if (message === "held") return { status: "held", conversationId };
+    if ("held" in message) return this.checkHeld(conversationId, message.held, inbound);
     return this.runTurn(conversationId, message, control);
+  }
+
+  /** A message stored while the thread waits for a teacher: a student's still gets the safety check (never a turn). */
+  private async checkHeld(conversationId: number, message: StoredMessage, inbound: InboundMessage): Promise<HandleOutcome> {
+    const held = { status: "held", conversationId } as const;
+    if (inbound.fromModerator === true || this.safety === undefined) return held;
+    const conversation = this.options.store.getConversation(conversationId);
+    if (conversation === undefined) return held;
+    await this.safety.checkHeld(conversation, message, this.shutdown.signal);
+    await this.delivery.settled(conversationId);
+    return held;
   }
 
   private async runTurn(conversationId: number, message: StoredMessage, control?: TurnControl): Promise<HandleOutcome> {

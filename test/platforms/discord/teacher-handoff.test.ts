@@ -7,6 +7,7 @@ import { MessageFlags, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { afterEach, expect, it } from "vitest";
 import { HANDED_BACK_NOTICE, TEACHER_ASKED_NOTICE } from "../../../src/bot/teacher-handoff.js";
 import { HANDBACK_NOT_WAITING, HANDBACK_REFUSED, HANDED_BACK } from "../../../src/platforms/discord/handback-command.js";
+import { DEFAULT_HELP_RESOURCES } from "../../../src/config/safety-policy.js";
 import { offeredToolNames, type FakeScript, type RecordedRequest } from "../../support/fake-openai-server.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
@@ -112,4 +113,42 @@ it("alerts the moderators with a link, keeps the agents quiet while storing ever
   const posted = contents(bed, thread);
   expect(posted.slice(1, 2)).toEqual([HANDED_BACK_NOTICE]);
   expect(posted.at(-1)).toBe('math_tutor on "ok thanks. what is 2+2?": here is the answer.');
+});
+
+it("checks a student's message written while the thread waits: a self-harm one gets the caring reply, an urgent alert with its link and a flag, and still no model call", async () => {
+  bed = await startDiscordTestBed({
+    responder,
+    fake: { channelNames: ["homework", "general", "moderators"] },
+    settings: (fake) => ({ alertChannelId: fake.channelId("moderators") }),
+    safety: { moderation: true },
+  });
+  const fake = bed.fake;
+  const student = fake.addUser("ivy", { nickname: "Ivy Q." });
+  const question = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> can you change my grade in maths?` });
+  await bed.handled(question.id);
+  const thread = question.id;
+  const ref = discordThread(bed, bed.homework, thread);
+  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  const safety = bed.service.service.classroomSafety()!;
+  await bed.service.service.teacherAlertsSettled();
+  await safety.settled();
+  const chatCalls = bed.service.fakeOpenAI.requests.length;
+
+  bed.service.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96, "self-harm": 0.91 });
+  const held = fake.userSays({ channelId: thread, author: student, content: "nobody answers, I want to die" });
+  expect((await bed.handled(held.id)).outcome).toMatchObject({ status: "held" });
+  await safety.settled();
+
+  expect(bed.service.fakeOpenAI.requests).toHaveLength(chatCalls);
+  const posted = contents(bed, thread);
+  expect(posted).toHaveLength(2);
+  expect(posted[1]).toContain(DEFAULT_HELP_RESOURCES);
+  const urgent = fake.messagesIn(fake.channelId("moderators")).map((m) => m.embeds[0] as APIEmbed).filter((e) => e.title?.startsWith("Urgent") === true);
+  expect(urgent).toHaveLength(1);
+  expect(urgent[0]!.title).toBe("Urgent: self-harm/intent");
+  expect(urgent[0]!.url).toBe(`https://discord.com/channels/${fake.guildId}/${thread}/${held.id}`);
+  const flags = safety.listFlags({ platform: "discord", workspace: fake.guildId });
+  expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: held.id, alert: "sent" }]);
+  // Still waiting for the teacher: the check does not hand the thread back.
+  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
 });

@@ -2,6 +2,8 @@
 
 import type { Writable } from "node:stream";
 import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
+import { StreamingMath } from "../common/streaming-math.js";
+import { streamingMathText } from "../common/tex/math-reply.js";
 
 const CYAN = "\u001b[36m";
 const BOLD = "\u001b[1m";
@@ -11,6 +13,8 @@ const RESET = "\u001b[0m";
 export class ConsolePort implements PlatformPort {
   readonly platform = "console";
   private streaming: { agent: string; text: string } | undefined;
+  /** The streamed line's math, written as Unicode once each formula is complete. */
+  private readonly math = new StreamingMath();
 
   constructor(
     private readonly output: Writable,
@@ -24,7 +28,7 @@ export class ConsolePort implements PlatformPort {
       this.streaming = { agent, text: "" };
     }
     this.streaming.text += delta;
-    this.output.write(delta);
+    this.output.write(this.math.push(delta));
   }
 
   /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
@@ -37,18 +41,18 @@ export class ConsolePort implements PlatformPort {
   async deliver(reply: OutboundReply): Promise<string> {
     const streamed = this.streaming?.agent === reply.agent.name && this.streaming.text.trim() === reply.text;
     if (streamed) {
-      this.output.write("\n");
+      this.output.write(`${this.math.flush()}\n`);
       this.streaming = undefined;
     } else {
       this.endStream();
-      this.output.write(`${this.label(reply.agent.name)}: ${reply.text}\n`);
+      this.output.write(`${this.label(reply.agent.name)}: ${streamingMathText(reply.text)}\n`);
     }
     return `console-${reply.replyId}`;
   }
 
   /** Text that streamed but was never delivered as a reply (e.g. a handoff with no words) still ends its line. */
   endStream(): void {
-    if (this.streaming !== undefined) this.output.write("\n");
+    if (this.streaming !== undefined) this.output.write(`${this.math.flush()}\n`);
     this.streaming = undefined;
   }
 

@@ -3,6 +3,8 @@
 import type { Writable } from "node:stream";
 import type { TurnObserver } from "../../bot/turn-runner.js";
 import type { AgentPresentation, OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
+import { StreamingMath } from "../common/streaming-math.js";
+import { streamingMathText } from "../common/tex/math-reply.js";
 import type { Paint } from "./colours.js";
 import { Spinner } from "./spinner.js";
 
@@ -36,6 +38,8 @@ export class TerminalPort implements PlatformPort, TurnObserver {
   private readonly shown: Array<{ agent: string; text: string }> = [];
   /** Who has the turn: the last agent that wrote or was handed the turn. */
   private holder: string | undefined;
+  /** The current line's math, shown as Unicode once each formula is complete. */
+  private readonly math = new StreamingMath();
 
   constructor(private readonly options: TerminalPortOptions) {
     this.spinner = new Spinner(options.output, (text) => options.paint.dim(text));
@@ -64,12 +68,13 @@ export class TerminalPort implements PlatformPort, TurnObserver {
       this.line = { agent, text: "" };
     }
     this.line.text += delta;
-    this.write(terminalSafe(delta));
+    this.write(terminalSafe(this.math.push(delta)));
   }
 
   /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
   onRetry(agent: string): void {
     if (this.line?.agent !== agent) return;
+    this.math.reset();
     this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
     this.line = undefined;
     this.spinner.start(`${this.displayName(agent)} is thinking…`);
@@ -94,7 +99,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     }
     const holder = this.holder;
     this.takeTurn(reply.agent.name);
-    this.write(`${this.label(reply.agent.name)}: ${terminalSafe(reply.text)}\n`);
+    this.write(`${this.label(reply.agent.name)}: ${terminalSafe(streamingMathText(reply.text))}\n`);
     // A late reply of the agent before the handoff: the next agent's first words are still awaited.
     if (waiting && holder !== undefined && holder !== reply.agent.name) {
       this.holder = holder;
@@ -119,6 +124,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     if (ending === "cancelled") {
       this.write(this.line === undefined ? `${paint.dim("(cancelled)")}\n` : ` ${paint.dim("(cancelled)")}\n`);
       this.line = undefined;
+      this.math.reset();
     } else this.endLine();
     if (ending === "already_answered") this.write(`${paint.dim("(already answered)")}\n`);
     // A cancelled step is never delivered: forget what it showed.
@@ -146,7 +152,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
 
   private endLine(): void {
     if (this.line === undefined) return;
-    this.write("\n");
+    this.write(`${terminalSafe(this.math.flush())}\n`);
     this.shown.push(this.line);
     this.line = undefined;
   }

@@ -39,6 +39,17 @@ describe("console chat", () => {
     expect(result.stderr).not.toContain("sk-test");
   });
 
+  it("shows the tutor's math as Unicode (display math as its TeX in code), prices as written", async () => {
+    fake = await startFakeOpenAI();
+    const answer = "So $x^2$ has area\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\nfor $5 and $10, with \\(\\alpha \\le \\beta\\).";
+    fake.setResponder((request) => (requestAgent(request) === "math_tutor" ? { text: answer } : seedResponder(request)));
+    dir = mkdtempSync(join(tmpdir(), "baton-console-"));
+    const result = await runBaton([], "What is the derivative of x^2?\n", { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", BATON_DB: join(dir, "b.db") });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("math_tutor: So x² has area\n`\\int_0^1 x^2\\,dx = \\frac{1}{3}`\nfor $5 and $10, with α ≤ β.\n");
+    expect(result.stdout).not.toContain("$x^2$");
+  });
+
   it("runs in demo mode without a model, says so, and exits 0 at end of input", async () => {
     dir = mkdtempSync(join(tmpdir(), "baton-console-"));
     const result = await runBaton([], SEED_QUESTIONS, { BATON_DB: join(dir, "b.db") });

@@ -3,6 +3,7 @@
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { AttachmentStore } from "../store/attachment-store.js";
+import type { WaitingState } from "../store/waiting-queries.js";
 import type { ReplyImages } from "./reply-images.js";
 import type { ConversationStore, RefusalReason } from "../store/conversation-store.js";
 import type { Inbox } from "../store/inbox.js";
@@ -258,7 +259,7 @@ export class ConversationService implements ConversationGateway {
         if (!claim()) return undefined;
         const waiting = this.teacher.waitingOf(conversation.id);
         if (waiting !== undefined) {
-          return { kind: "held" as const, conversation, message: this.teacher.storeHeld(conversation.id, cleaned, waiting) };
+          return { kind: "held" as const, conversation, message: this.storeHeldMessage(conversation.id, cleaned, prepared, waiting) };
         }
         return { kind: "stored" as const, conversation, message: this.storeUserMessage(conversation.id, cleaned, prepared) };
       });
@@ -388,6 +389,15 @@ export class ConversationService implements ConversationGateway {
     return stored;
   }
 
+  /** In the caller's transaction: a message written while the thread waits for a teacher, with its files, no turn. */
+  private storeHeldMessage(conversationId: number, inbound: InboundMessage, files: readonly PreparedAttachment[], waiting: WaitingState): StoredMessage {
+    const { attachments } = this.options;
+    const extraTokens = files.length === 0 || attachments === undefined ? 0 : attachmentTokens(files, attachments.limits.imageDetail);
+    const stored = this.teacher.storeHeld(conversationId, inbound, waiting, extraTokens);
+    if (attachments !== undefined && files.length > 0) storeAttachments(attachments.store, stored.id, files);
+    return stored;
+  }
+
   /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
   private async process(
     conversationId: number,
@@ -405,7 +415,7 @@ export class ConversationService implements ConversationGateway {
         if (!inbox.remove(inboxId)) return undefined;
         if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
         const waiting = this.teacher.waitingOf(conversationId);
-        if (waiting !== undefined) return { held: this.teacher.storeHeld(conversationId, inbound, waiting) };
+        if (waiting !== undefined) return { held: this.storeHeldMessage(conversationId, inbound, files, waiting) };
         return this.storeUserMessage(conversationId, inbound, files);
       }),
     );

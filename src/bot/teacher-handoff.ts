@@ -69,8 +69,9 @@ export class TeacherHandoff {
   /**
    * Stores a message that arrived while the thread waits (inside the caller's transaction): a moderator's as the
    * human's turn (author: the human participant, name: the moderator's), a student's as a plain message without a turn.
+   * `extraTokens`: its files' share of the context window (the caller stores the files).
    */
-  storeHeld(conversationId: number, inbound: InboundMessage, waiting: WaitingState): StoredMessage {
+  storeHeld(conversationId: number, inbound: InboundMessage, waiting: WaitingState, extraTokens = 0): StoredMessage {
     const [stored] = this.options.store.appendMessages(conversationId, [
       {
         role: "user",
@@ -79,6 +80,7 @@ export class TeacherHandoff {
         userName: inbound.user.name,
         ...(inbound.fromModerator === true ? { authorAgent: waiting.human } : {}),
         ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+        ...(extraTokens === 0 ? {} : { extraTokens }),
       },
     ]);
     return stored!;

@@ -9,6 +9,7 @@ import { HANDED_BACK_NOTICE, TEACHER_ASKED_NOTICE } from "../../../src/bot/teach
 import { HANDBACK_NOT_WAITING, HANDBACK_REFUSED, HANDED_BACK } from "../../../src/platforms/discord/handback-command.js";
 import { DEFAULT_HELP_RESOURCES } from "../../../src/config/safety-policy.js";
 import { offeredToolNames, type FakeScript, type RecordedRequest } from "../../support/fake-openai-server.js";
+import { sampleImage, samplePdf } from "../../support/sample-files.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
 
@@ -151,4 +152,34 @@ it("checks a student's message written while the thread waits: a self-harm one g
   expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: held.id, alert: "sent" }]);
   // Still waiting for the teacher: the check does not hand the thread back.
   expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+});
+
+it("keeps the files a student sends while the thread waits, with the message, for the moderators' transcript (still no model call)", async () => {
+  bed = await startDiscordTestBed({
+    responder,
+    fake: { channelNames: ["homework", "general", "moderators"] },
+    settings: (fake) => ({ alertChannelId: fake.channelId("moderators") }),
+  });
+  const fake = bed.fake;
+  const student = fake.addUser("ivy", { nickname: "Ivy Q." });
+  const question = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> can you change my grade in maths?` });
+  await bed.handled(question.id);
+  const thread = question.id;
+  const ref = discordThread(bed, bed.homework, thread);
+  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+
+  const photo = fake.uploadAttachment({ channelId: thread, filename: "report.png", data: await sampleImage(640, 480, "png"), contentType: "image/png", width: 640, height: 480 });
+  const pdf = fake.uploadAttachment({ channelId: thread, filename: "essay.pdf", data: samplePdf("My essay on the pyramids"), contentType: "application/pdf" });
+  const held = fake.userSays({ channelId: thread, author: student, content: "here is my report card", attachments: [photo, pdf] });
+  expect((await bed.handled(held.id)).outcome).toMatchObject({ status: "held" });
+
+  expect(bed.service.fakeOpenAI.requests).toHaveLength(1);
+  const entries = bed.service.gateway.transcript(ref)!.entries.filter((e) => e.kind === "message");
+  expect(entries.at(-1)).toMatchObject({
+    text: "here is my report card",
+    attachments: [
+      { name: "report.png", mediaType: "image/png", origin: "upload" },
+      { name: "essay.pdf", mediaType: "application/pdf", origin: "upload" },
+    ],
+  });
 });

@@ -20,6 +20,9 @@ interface Budget {
 export class EditThrottle {
   private readonly lastCall = new Map<string, number>();
   private readonly budgets = new Map<string, Budget>();
+  /** Messages whose final edit is due: their waits end at once and skip the per-message interval. */
+  private readonly hurried = new Set<string>();
+  private readonly sleepers = new Map<string, Set<() => void>>();
   private readonly now: () => number;
 
   constructor(private readonly options: EditThrottleOptions) {
@@ -32,9 +35,9 @@ export class EditThrottle {
    */
   async acquire(message: string, shared: string, urgent = false): Promise<void> {
     for (;;) {
-      const wait = this.waitFor(message, shared, urgent);
+      const wait = this.waitFor(message, shared, urgent || this.hurried.has(message));
       if (wait <= 0) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.sleep(message, wait);
     }
     const at = this.now();
     this.lastCall.set(message, at);
@@ -49,9 +52,31 @@ export class EditThrottle {
     budget.blockedUntil = Math.max(budget.blockedUntil, this.now() + retryAfterMs);
   }
 
+  /** The message's final edit is due: a partial edit waiting for its interval goes (or gives way) at once. */
+  hurry(message: string): void {
+    this.hurried.add(message);
+    for (const wake of this.sleepers.get(message) ?? []) wake();
+  }
+
   /** A message is done: its interval is forgotten. */
   release(message: string): void {
     this.lastCall.delete(message);
+    this.hurried.delete(message);
+  }
+
+  private sleep(message: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleepers = this.sleepers.get(message) ?? new Set<() => void>();
+      this.sleepers.set(message, sleepers);
+      const wake = (): void => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        if (sleepers.size === 0) this.sleepers.delete(message);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
   }
 
   private waitFor(message: string, shared: string, urgent: boolean): number {

@@ -15,6 +15,8 @@ export interface EditedStreamOptions {
   readonly deliveryError: (error: unknown) => unknown;
   /** Called once the stream is finished or abandoned (the throttle forgets it). */
   readonly done?: () => void;
+  /** Called when the stream ends: a partial edit still waiting for the throttle gives way to the final one at once. */
+  readonly hurry?: () => void;
 }
 
 export class EditedStream implements ReplyStream {
@@ -41,6 +43,7 @@ export class EditedStream implements ReplyStream {
 
   async finish(finalText: string): Promise<readonly string[]> {
     this.finalText = finalText;
+    this.options.hurry?.();
     this.wake?.();
     await this.pumping;
     try {
@@ -55,6 +58,7 @@ export class EditedStream implements ReplyStream {
 
   async abandon(): Promise<void> {
     this.abandoned = true;
+    this.options.hurry?.();
     this.wake?.();
     await this.pumping;
     this.options.done?.();

@@ -119,6 +119,7 @@ export class DiscordReplyPort implements PlatformPort {
       logger: this.options.logger,
       deliveryError: toDeliveryError,
       done: () => this.throttle.release(key),
+      hurry: () => this.throttle.hurry(key),
     });
     let attached = false;
     const finish = async (text: string): Promise<readonly string[]> => {

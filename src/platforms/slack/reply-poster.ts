@@ -115,6 +115,7 @@ export class SlackReplyPoster implements PlatformPort {
       },
       logger: this.#logger,
       deliveryError: (error) => toDeliveryError("chat.update", error),
+      hurry: () => this.#throttle.hurry(key),
       done: () => {
         this.#throttle.release(key);
         this.#status?.refresh(target);

@@ -498,6 +498,8 @@ export class ConversationService implements ConversationGateway {
       if (replacements > 0) logger.info({ replacements }, "replacing withheld answers left from before the restart");
       const alerts = this.safety?.recoverAlerts(mine) ?? 0;
       if (alerts > 0) logger.info({ alerts }, "posting safety alerts left from before the restart");
+      const teacherAlerts = this.teacher.recoverAlerts(mine);
+      if (teacherAlerts > 0) logger.info({ teacherAlerts }, "posting teacher requests' alerts left from before the restart");
       for (const { message, conversation } of store.pendingTurns()) {
         if (!mine(conversation.key)) continue;
         if (message.turnAttempts >= this.maxTurnAttempts) {

@@ -93,7 +93,7 @@ export class TeacherHandoff {
     const text = TEACHER_ASKED_NOTICE(human);
     const noticeId = await gate.run(() =>
       store.transaction(() => {
-        store.waiting.markWaiting(conversation.id, { human: request.to, from: request.from, reason: request.reason, since: this.options.now() });
+        store.waiting.markWaiting(conversation.id, { human: request.to, from: request.from, reason: request.reason, since: this.options.now() }, message.id);
         return store.enqueueNotice(conversation.id, { agentName: request.from, text });
       }),
     );
@@ -109,6 +109,29 @@ export class TeacherHandoff {
       thread: conversation.key,
       platformMessageId: message.platformMessageId,
     });
+  }
+
+  /** After a restart: posts the teacher requests' alerts that were decided but never posted; returns how many. */
+  recoverAlerts(wanted: (key: ThreadRef) => boolean): number {
+    const { store, presentation } = this.options;
+    let started = 0;
+    for (const pending of store.waiting.pendingAlerts()) {
+      const conversation = store.getConversation(pending.conversationId);
+      if (conversation === undefined || !wanted(conversation.key)) continue;
+      const { message, state } = pending;
+      this.alert({
+        conversationId: conversation.id,
+        human: presentation(state.human).displayName,
+        from: presentation(state.from).displayName,
+        reason: state.reason,
+        student: { id: message?.userId ?? "", name: message?.userName ?? message?.userId ?? "student" },
+        excerpt: excerpt(message?.text ?? ""),
+        thread: conversation.key,
+        platformMessageId: message?.platformMessageId ?? undefined,
+      });
+      started++;
+    }
+    return started;
   }
 
   /** A moderator handed the thread back: the agents answer its next message. */
@@ -146,12 +169,26 @@ export class TeacherHandoff {
         this.warnedNoChannel.add(platform);
         logger.warn({ platform, conversationId: alert.conversationId }, "a student asked for a teacher but this platform has no alert channel: no moderator was told");
       }
+      this.settleAlert(alert.conversationId, "failed");
       return;
     }
     this.background.start({
       attempt: () => post.call(port, alert),
       context: { conversationId: alert.conversationId, platform },
       failure: "could not alert the moderators that a student asked for a teacher",
+      // Stopped by a shutdown: it stays pending, and the next start's recover() posts it.
+      settle: (outcome) => {
+        if (outcome !== "stopped") this.settleAlert(alert.conversationId, outcome === "done" ? "sent" : "failed");
+      },
     });
+  }
+
+  private settleAlert(conversationId: number, outcome: "sent" | "failed"): void {
+    try {
+      this.options.store.waiting.settleAlert(conversationId, outcome);
+    } catch (error) {
+      // Left pending: the next start posts it again (a duplicate alert is better than none).
+      this.options.logger.warn({ err: error, conversationId }, "could not record the teacher alert's outcome");
+    }
   }
 }

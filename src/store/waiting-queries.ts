@@ -12,6 +12,22 @@ export interface WaitingState {
   readonly since: number;
 }
 
+/** What a teacher request's alert is rebuilt from after a restart: the waiting state and the student's message. */
+export interface PendingTeacherAlert {
+  readonly conversationId: number;
+  readonly state: WaitingState;
+  /** Undefined when the message is gone (forgotten meanwhile). */
+  readonly message: { readonly text: string; readonly userId: string | null; readonly userName: string | null; readonly platformMessageId: string | null } | undefined;
+}
+
+interface PendingRecord extends WaitingRecord {
+  id: number;
+  text: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  platform_message_id: string | null;
+}
+
 interface WaitingRecord {
   waiting_for: string | null;
   waiting_from: string | null;
@@ -21,14 +37,24 @@ interface WaitingRecord {
 
 export class WaitingQueries {
   private readonly select: Statement<[number], WaitingRecord>;
-  private readonly update: Statement<[string, string, string, number, number]>;
+  private readonly update: Statement<[string, string, string, number, number | null, number]>;
   private readonly clear: Statement<[number]>;
+  private readonly settle: Statement<[string, number]>;
+  private readonly pending: Statement<[], PendingRecord>;
 
   constructor(db: Database) {
     this.select = db.prepare("SELECT waiting_for, waiting_from, waiting_reason, waiting_since FROM conversations WHERE id = ?");
-    this.update = db.prepare("UPDATE conversations SET waiting_for = ?, waiting_from = ?, waiting_reason = ?, waiting_since = ? WHERE id = ?");
+    this.update = db.prepare(
+      "UPDATE conversations SET waiting_for = ?, waiting_from = ?, waiting_reason = ?, waiting_since = ?, waiting_alert = 'pending', waiting_alert_message = ? WHERE id = ?",
+    );
     this.clear = db.prepare(
-      "UPDATE conversations SET waiting_for = NULL, waiting_from = NULL, waiting_reason = NULL, waiting_since = NULL WHERE id = ? AND waiting_since IS NOT NULL",
+      "UPDATE conversations SET waiting_for = NULL, waiting_from = NULL, waiting_reason = NULL, waiting_since = NULL, waiting_alert = NULL, waiting_alert_message = NULL WHERE id = ? AND waiting_since IS NOT NULL",
+    );
+    this.settle = db.prepare("UPDATE conversations SET waiting_alert = ? WHERE id = ? AND waiting_alert = 'pending'");
+    this.pending = db.prepare(
+      `SELECT c.id, c.waiting_for, c.waiting_from, c.waiting_reason, c.waiting_since, m.text, m.user_id, m.user_name, m.platform_message_id
+         FROM conversations c LEFT JOIN messages m ON m.id = c.waiting_alert_message
+        WHERE c.waiting_alert = 'pending' AND c.waiting_since IS NOT NULL ORDER BY c.id`,
     );
   }
 
@@ -38,8 +64,23 @@ export class WaitingQueries {
     return { human: row.waiting_for ?? "", from: row.waiting_from ?? "", reason: row.waiting_reason ?? "", since: row.waiting_since };
   }
 
-  markWaiting(conversationId: number, state: WaitingState): void {
-    this.update.run(state.human, state.from, state.reason, state.since, conversationId);
+  /** Marks it waiting, its moderators' alert pending (about `messageId`, the student's message that led to it). */
+  markWaiting(conversationId: number, state: WaitingState, messageId?: number): void {
+    this.update.run(state.human, state.from, state.reason, state.since, messageId ?? null, conversationId);
+  }
+
+  /** The alert was posted, or given up on. */
+  settleAlert(conversationId: number, outcome: "sent" | "failed"): void {
+    this.settle.run(outcome, conversationId);
+  }
+
+  /** Waiting conversations whose alert was decided but never posted (the process stopped first). */
+  pendingAlerts(): PendingTeacherAlert[] {
+    return this.pending.all().map((row) => ({
+      conversationId: row.id,
+      state: { human: row.waiting_for ?? "", from: row.waiting_from ?? "", reason: row.waiting_reason ?? "", since: row.waiting_since ?? 0 },
+      message: row.text === null ? undefined : { text: row.text, userId: row.user_id, userName: row.user_name, platformMessageId: row.platform_message_id },
+    }));
   }
 
   /** False when it was not waiting (handed back already). */

@@ -91,8 +91,10 @@ export interface ReplyStream {
   /**
    * Ends the stream with the model's exact final text (trimmed, as stored): the pieces on the platform read exactly
    * that (split as a whole reply would be). Resolves to the pieces' message ids; may be called again after a failure.
+   * `replyId` is the committed reply's outbox id, unknown when the first piece was posted (Slack puts it in every
+   * piece's metadata).
    */
-  finish(finalText: string): Promise<readonly string[]>;
+  finish(finalText: string, replyId?: number): Promise<readonly string[]>;
   /** The turn failed before this reply was committed: stop editing (the pieces posted so far are removed when it can). */
   abandon(): Promise<void>;
 }

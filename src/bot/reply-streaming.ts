@@ -116,7 +116,8 @@ export class TurnStreams {
       return (reply) => port.resume!(reply, current.pieces);
     }
     return async (reply) => {
-      const ids = await current.stream.finish(reply.text);
+      // The outbox id goes with the final text: messages posted before the commit get it (Slack's reply metadata).
+      const ids = await current.stream.finish(reply.text, reply.replyId);
       await current.writes;
       const first = ids[0];
       if (first === undefined) throw new Error("the stream posted nothing");

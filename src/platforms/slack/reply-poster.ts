@@ -15,7 +15,8 @@ import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./
 import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-upload.js";
-import { findPostedParts, REPLY_EVENT_TYPE } from "./posted-reply-lookup.js";
+import { findPostedParts } from "./posted-reply-lookup.js";
+import { replyMetadata, StreamMetadata } from "./reply-metadata.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
@@ -101,7 +102,9 @@ export class SlackReplyPoster implements PlatformPort {
     const key = `stream:${++this.#streams}`;
     const prefix = namePrefix(target.agent);
     const limit = Math.max(this.#limit - prefix.length, 16);
-    const pieces = new PostedPieces(this.#pieceOps(reply), (ids) => listener.onPieces(ids), (final) => this.#throttle.acquire(key, target.channel, final));
+    // The outbox id comes with finish: from then on the updates carry the reply's metadata (posted with reply_id 0).
+    const metadata = new StreamMetadata(reply);
+    const pieces = new PostedPieces(this.#pieceOps(reply, metadata), (ids) => listener.onPieces(ids), (final) => this.#throttle.acquire(key, target.channel, final));
     // While streaming, inline math shows as Unicode and display math as its TeX; the images come with the final text.
     let finalImages: { readonly pieces: readonly string[]; readonly images: readonly FormulaImage[] } | undefined;
     const stream = new EditedStream({
@@ -111,6 +114,7 @@ export class SlackReplyPoster implements PlatformPort {
         const rendered = this.#math.renderReply(text, { maxImages: MAX_IMAGES });
         const shown = this.#render(rendered.text, limit, true);
         finalImages = { pieces: shown, images: rendered.images };
+        metadata.finalParts(shown.length);
         return shown;
       },
       logger: this.#logger,
@@ -124,9 +128,13 @@ export class SlackReplyPoster implements PlatformPort {
     return {
       append: (text) => stream.append(text),
       restart: () => stream.restart(),
-      finish: async (text) => {
+      finish: async (text, replyId) => {
+        metadata.commit(replyId);
         const ids = await stream.finish(text);
-        if (finalImages !== undefined) await this.#addFormulas(reply, ids, finalImages.pieces, finalImages.images);
+        if (finalImages !== undefined) {
+          await this.#stampMetadata(reply, ids, finalImages.pieces, metadata);
+          await this.#addFormulas({ ...reply, replyId: metadata.replyId }, ids, finalImages.pieces, finalImages.images, metadata);
+        }
         return ids;
       },
       abandon: () => stream.abandon(),
@@ -137,7 +145,7 @@ export class SlackReplyPoster implements PlatformPort {
    * A finished streamed reply's last message gets its formulas' image blocks (chat.update). Its text is already final
    * and holds each formula's TeX, so a refusal is logged, never a failed delivery; invalid_blocks is tried once more.
    */
-  async #addFormulas(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], images: readonly FormulaImage[]): Promise<void> {
+  async #addFormulas(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], images: readonly FormulaImage[], metadata: StreamMetadata): Promise<void> {
     const formulas = await uploadFormulas({ client: this.#client, logger: this.#logger }, images, reply);
     const index = pieces.length - 1;
     const ts = ids[index];
@@ -145,7 +153,7 @@ export class SlackReplyPoster implements PlatformPort {
     const text = index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${pieces[index]!}` : pieces[index]!;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.#client.chat.update({ channel: reply.channel, ts, text, blocks: formulaBlocks(text, formulas) });
+        await this.#client.chat.update({ channel: reply.channel, ts, text, blocks: formulaBlocks(text, formulas), ...metadata.stamp(ts, index) });
         return;
       } catch (error) {
         if (slackErrorOf(error) !== "invalid_blocks" || attempt >= 2) {
@@ -161,10 +169,14 @@ export class SlackReplyPoster implements PlatformPort {
   async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
     const limit = Math.max(this.#limit - namePrefix(reply.agent).length, 16);
     const key = `resume:${reply.replyId}`;
-    const pieces = new PostedPieces(this.#pieceOps(reply), () => undefined, () => this.#throttle.acquire(key, reply.channel, true));
+    // An earlier process posted these messages before the outbox id was known: they get the reply's metadata now.
+    const metadata = new StreamMetadata(reply);
+    metadata.commit(reply.replyId);
+    const pieces = new PostedPieces(this.#pieceOps(reply, metadata), () => undefined, () => this.#throttle.acquire(key, reply.channel, true));
     pieces.adopt(platformMessageIds);
     const rendered = this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES });
     const final = this.#render(rendered.text, limit, true);
+    metadata.finalParts(final.length);
     try {
       await pieces.apply(() => final, true);
     } catch (error) {
@@ -172,7 +184,8 @@ export class SlackReplyPoster implements PlatformPort {
     } finally {
       this.#throttle.release(key);
     }
-    await this.#addFormulas(reply, pieces.ids(), final, rendered.images);
+    await this.#stampMetadata(reply, pieces.ids(), final, metadata);
+    await this.#addFormulas(reply, pieces.ids(), final, rendered.images, metadata);
     return pieces.ids()[0]!;
   }
 
@@ -182,13 +195,34 @@ export class SlackReplyPoster implements PlatformPort {
     return final ? pieces : closeOpenFence(pieces, limit);
   }
 
-  /** Posts a streamed reply's pieces under the agent's name, updates and deletes them. */
-  #pieceOps(reply: OutboundReply): PieceOps {
-    const named = (content: string, index: number): string => (index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${content}` : content);
+  /**
+   * The streamed reply's messages its final updates did not reach get its metadata (the outbox id known at last), so
+   * a withheld answer's replaceReply and recovery's lookup find every part. A refusal is logged: the text is final.
+   */
+  async #stampMetadata(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], metadata: StreamMetadata): Promise<void> {
+    for (const { ts, part } of metadata.unstamped(ids)) {
+      try {
+        await this.#client.chat.update({ channel: reply.channel, ts, text: this.#named(reply, pieces[part] ?? "", part), ...metadata.stamp(ts, part) });
+      } catch (error) {
+        this.#logger.warn({ replyId: metadata.replyId, slackError: slackErrorOf(error) }, "slack: could not set a streamed reply's metadata; a later replacement may miss this part");
+      }
+    }
+  }
+
+  #named(reply: OutboundReply, content: string, index: number): string {
+    return index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${content}` : content;
+  }
+
+  /** Posts a streamed reply's pieces under the agent's name, updates and deletes them (with its metadata once known). */
+  #pieceOps(reply: OutboundReply, metadata: StreamMetadata): PieceOps {
     return {
-      post: (content, index) => this.#postPiece(reply, content, { part: index, parts: index + 1 }, []),
+      post: async (content, index) => {
+        const ts = await this.#postPiece({ ...reply, replyId: metadata.replyId }, content, metadata.position(index), []);
+        metadata.stamp(ts, index);
+        return ts;
+      },
       edit: async (ts, content, index) => {
-        await this.#client.chat.update({ channel: reply.channel, ts, text: named(content, index) });
+        await this.#client.chat.update({ channel: reply.channel, ts, text: this.#named(reply, content, index), ...metadata.stamp(ts, index) });
       },
       remove: async (ts) => {
         await this.#client.chat.delete({ channel: reply.channel, ts });
@@ -282,11 +316,7 @@ export class SlackReplyPoster implements PlatformPort {
     const blocksFor = (shown: string) => (formulas.length === 0 ? {} : { blocks: formulaBlocks(shown, formulas) });
     const common = {
       unfurl_links: false,
-      // Lets anyone reading the thread through the API tell which stored reply (and which part) a message is.
-      metadata: {
-        event_type: REPLY_EVENT_TYPE,
-        event_payload: { reply_id: reply.replyId, conversation_id: reply.conversationId, agent: reply.agent.name, part: position.part + 1, parts: position.parts },
-      },
+      metadata: replyMetadata(reply, position),
     };
     const where = threadTs === undefined ? { channel: reply.channel } : { channel: reply.channel, thread_ts: threadTs };
     const withName = position.part === 0 ? `${namePrefix(reply.agent)}${text}` : text;

@@ -1,5 +1,6 @@
 // Streamed replies on Slack (chat.postMessage on the first words, then chat.update of the same message), through the
-// real WebClient against the fake Web API: the agent's name, the exact final text, long answers split, resume.
+// real WebClient against the fake Web API: the agent's name, the exact final text, long answers split, resume, and a
+// streamed split reply withheld later (every part found by its baton_reply metadata, set once the outbox id is known).
 
 import { webApi } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,8 +8,9 @@ import type { StreamTarget } from "../../../src/bot/ports.js";
 import { AgentIdentityMode, namePrefix } from "../../../src/platforms/slack/agent-identity.js";
 import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
 import { markdownToMrkdwn } from "../../../src/platforms/slack/mrkdwn.js";
-import { SlackReplyPoster } from "../../../src/platforms/slack/reply-poster.js";
+import { SlackReplyPoster, WITHHELD_PART } from "../../../src/platforms/slack/reply-poster.js";
 import { splitMessage } from "../../../src/platforms/slack/split-message.js";
+import { REPLY_EVENT_TYPE } from "../../../src/platforms/slack/posted-reply-lookup.js";
 import { FakeSlack, FULL_SCOPES } from "../../support/fake-slack/index.js";
 import { testAgent } from "./fake-gateway.js";
 import { captureLogger, CHANNEL, type LogLine } from "./slack-test-bot.js";
@@ -94,5 +96,24 @@ describe("streamed replies on Slack", () => {
     const reply = { ...TARGET, replyId: 9, text: "Cut off mid-sentence, now whole.", kind: "agent" as const };
     expect(await port.resume!(reply, [ts])).toBe(ts);
     expect(fake.messages().map((message) => [message.ts, message.text])).toEqual([[ts, "Cut off mid-sentence, now whole."]]);
+  });
+
+  it("a streamed split reply carries its outbox id in every part's metadata, so a withheld answer replaces every part", async () => {
+    const { fake, port } = await poster({ messageLimit: 300 });
+    const final = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}: multiply both sides by the same number and simplify the fraction.`).join("\n\n");
+    const stream = port.openStream!(TARGET, { onPieces: () => undefined });
+    for (const word of final.match(/\S+\s*|\s+/g) ?? []) stream.append(word);
+    // The step is committed as outbox row 41 while the stream is under way; its finish brings the id.
+    const ids = await stream.finish(final, 41);
+    expect(ids.length).toBeGreaterThan(2);
+    const payloads = fake.messages().map((message) => (message.metadata as { event_type: string; event_payload: Record<string, unknown> }));
+    expect(payloads.map((metadata) => metadata.event_type)).toEqual(ids.map(() => REPLY_EVENT_TYPE));
+    expect(payloads.map((metadata) => metadata.event_payload)).toEqual(
+      ids.map((_, index) => ({ reply_id: 41, conversation_id: TARGET.conversationId, agent: TARGET.agent.name, part: index + 1, parts: ids.length })),
+    );
+
+    const notice = "This answer was withheld by Baton's safety check.";
+    await port.replaceReply!({ ...TARGET, replyId: 41, platformMessageId: ids[0]!, text: final }, notice);
+    expect(fake.messages().map((message) => [message.ts, message.text])).toEqual(ids.map((ts, index) => [ts, index === 0 ? markdownToMrkdwn(notice) : WITHHELD_PART]));
   });
 });

@@ -139,7 +139,11 @@ const update: MethodHandler = (params, world) => {
   if (message.user !== world.identity.botUserId) return fail("cant_update_message");
   const content = contentProblem(params, world);
   if (content !== undefined) return content;
+  const metadata = json(params, "metadata");
+  if (metadata.invalid) return fail("invalid_metadata_format");
   message.edits.push(message.text);
+  // chat.update's `metadata` replaces the message's (message_metadata_updated); without it the message keeps its own.
+  if (metadata.value !== undefined) message.metadata = metadata.value;
   message.text = text(params, "text") ?? "";
   // Without blocks the message keeps its earlier ones; an empty array removes them.
   const blocks = json(params, "blocks").value;

@@ -24,7 +24,8 @@ export interface FakeSlackMessage {
   readonly username?: string;
   readonly iconEmoji?: string;
   readonly iconUrl?: string;
-  readonly metadata?: unknown;
+  /** The message's metadata, as posted (or as the last chat.update with `metadata` set it). */
+  metadata?: unknown;
   /** Block Kit blocks, as posted (or as the last chat.update set them). */
   blocks?: unknown[] | undefined;
   /** Earlier texts, oldest first, when chat.update changed the message. */

@@ -1,14 +1,12 @@
-// The Slack PlatformPort: posts each reply in its thread under the agent's name, as mrkdwn, split when long.
+// The Slack PlatformPort: posts each reply in its thread under the agent's name, as mrkdwn, split when long (streamed
+// replies are reply-stream.ts's).
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
-import type { EditThrottle } from "../common/edit-throttle.js";
-import { EditedStream } from "../common/edited-stream.js";
-import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
-import { closeOpenFence, slackEditThrottle } from "./reply-stream.js";
+import { SlackReplyStreams } from "./reply-stream.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
-import { MAX_REPLY_IMAGES, ReplyMath, type FormulaImage } from "../common/reply-math.js";
+import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import type { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
@@ -16,7 +14,7 @@ import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } fro
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { findPostedParts } from "./posted-reply-lookup.js";
-import { replyMetadata, StreamMetadata } from "./reply-metadata.js";
+import { replyMetadata } from "./reply-metadata.js";
 import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
@@ -70,8 +68,7 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #partial = new Map<number, string[]>();
   readonly #math: ReplyMath;
   readonly #settleMs: number;
-  readonly #throttle: EditThrottle;
-  #streams = 0;
+  readonly #streams: SlackReplyStreams;
   readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
@@ -92,142 +89,23 @@ export class SlackReplyPoster implements PlatformPort {
     this.#limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
     this.#math = options.math ?? new ReplyMath();
     this.#settleMs = options.fileSettleMs ?? 1_500;
-    this.#throttle = slackEditThrottle(options.streamPace);
-    if (options.stream === true) this.openStream = (target, listener) => this.#openStream(target, listener);
-  }
-
-  /** A reply posted on its first words and updated as the model writes; finished with the exact final text. */
-  #openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
-    const reply: OutboundReply = { ...target, replyId: 0, text: "", kind: "agent" };
-    const key = `stream:${++this.#streams}`;
-    const prefix = namePrefix(target.agent);
-    const limit = Math.max(this.#limit - prefix.length, 16);
-    // The outbox id comes with finish: from then on the updates carry the reply's metadata (posted with reply_id 0).
-    const metadata = new StreamMetadata(reply);
-    const pieces = new PostedPieces(this.#pieceOps(reply, metadata), (ids) => listener.onPieces(ids), (final) => this.#throttle.acquire(key, target.channel, final));
-    // While streaming, inline math shows as Unicode and display math as its TeX; the images come with the final text.
-    let finalImages: { readonly pieces: readonly string[]; readonly images: readonly FormulaImage[] } | undefined;
-    const stream = new EditedStream({
-      pieces,
-      render: (text, final) => {
-        if (!final) return this.#render(this.#math.streamingText(text), limit, false);
-        const rendered = this.#math.renderReply(text, { maxImages: MAX_IMAGES });
-        const shown = this.#render(rendered.text, limit, true);
-        finalImages = { pieces: shown, images: rendered.images };
-        metadata.finalParts(shown.length);
-        return shown;
-      },
+    this.#streams = new SlackReplyStreams({
+      client: this.#client,
       logger: this.#logger,
-      deliveryError: (error) => toDeliveryError("chat.update", error),
-      hurry: () => this.#throttle.hurry(key),
-      done: () => {
-        this.#throttle.release(key);
-        this.#status?.refresh(target);
-      },
+      identity: this.#identity,
+      status: this.#status,
+      limit: this.#limit,
+      math: this.#math,
+      settleMs: this.#settleMs,
+      ...(options.streamPace === undefined ? {} : { pace: options.streamPace }),
+      post: (reply, text, position) => this.#postPiece(reply, text, position, []),
     });
-    return {
-      append: (text) => stream.append(text),
-      restart: () => stream.restart(),
-      finish: async (text, replyId) => {
-        metadata.commit(replyId);
-        const ids = await stream.finish(text);
-        if (finalImages !== undefined) {
-          await this.#stampMetadata(reply, ids, finalImages.pieces, metadata);
-          await this.#addFormulas({ ...reply, replyId: metadata.replyId }, ids, finalImages.pieces, finalImages.images, metadata);
-        }
-        return ids;
-      },
-      abandon: () => stream.abandon(),
-    };
-  }
-
-  /**
-   * A finished streamed reply's last message gets its formulas' image blocks (chat.update). Its text is already final
-   * and holds each formula's TeX, so a refusal is logged, never a failed delivery; invalid_blocks is tried once more.
-   */
-  async #addFormulas(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], images: readonly FormulaImage[], metadata: StreamMetadata): Promise<void> {
-    const formulas = await uploadFormulas({ client: this.#client, logger: this.#logger }, images, reply);
-    const index = pieces.length - 1;
-    const ts = ids[index];
-    if (formulas.length === 0 || ts === undefined) return;
-    const text = index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${pieces[index]!}` : pieces[index]!;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.#client.chat.update({ channel: reply.channel, ts, text, blocks: formulaBlocks(text, formulas), ...metadata.stamp(ts, index) });
-        return;
-      } catch (error) {
-        if (slackErrorOf(error) !== "invalid_blocks" || attempt >= 2) {
-          this.#logger.warn({ replyId: reply.replyId, slackError: slackErrorOf(error) }, "slack: the formula images could not be added to a streamed reply; it keeps each formula's TeX");
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
-      }
-    }
+    if (options.stream === true) this.openStream = (target, listener) => this.#streams.open(target, listener);
   }
 
   /** Finishes a reply streamed by an earlier process: the same messages are updated to the final text. */
-  async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
-    const limit = Math.max(this.#limit - namePrefix(reply.agent).length, 16);
-    const key = `resume:${reply.replyId}`;
-    // An earlier process posted these messages before the outbox id was known: they get the reply's metadata now.
-    const metadata = new StreamMetadata(reply);
-    metadata.commit(reply.replyId);
-    const pieces = new PostedPieces(this.#pieceOps(reply, metadata), () => undefined, () => this.#throttle.acquire(key, reply.channel, true));
-    pieces.adopt(platformMessageIds);
-    const rendered = this.#math.renderReply(reply.text, { maxImages: MAX_IMAGES });
-    const final = this.#render(rendered.text, limit, true);
-    metadata.finalParts(final.length);
-    try {
-      await pieces.apply(() => final, true);
-    } catch (error) {
-      throw toDeliveryError("chat.update", error);
-    } finally {
-      this.#throttle.release(key);
-    }
-    await this.#stampMetadata(reply, pieces.ids(), final, metadata);
-    await this.#addFormulas(reply, pieces.ids(), final, rendered.images, metadata);
-    return pieces.ids()[0]!;
-  }
-
-  #render(text: string, limit: number, final: boolean): string[] {
-    const mrkdwn = markdownToMrkdwn(text);
-    const pieces = splitMessage(mrkdwn === "" ? "…" : mrkdwn, limit);
-    return final ? pieces : closeOpenFence(pieces, limit);
-  }
-
-  /**
-   * The streamed reply's messages its final updates did not reach get its metadata (the outbox id known at last), so
-   * a withheld answer's replaceReply and recovery's lookup find every part. A refusal is logged: the text is final.
-   */
-  async #stampMetadata(reply: OutboundReply, ids: readonly string[], pieces: readonly string[], metadata: StreamMetadata): Promise<void> {
-    for (const { ts, part } of metadata.unstamped(ids)) {
-      try {
-        await this.#client.chat.update({ channel: reply.channel, ts, text: this.#named(reply, pieces[part] ?? "", part), ...metadata.stamp(ts, part) });
-      } catch (error) {
-        this.#logger.warn({ replyId: metadata.replyId, slackError: slackErrorOf(error) }, "slack: could not set a streamed reply's metadata; a later replacement may miss this part");
-      }
-    }
-  }
-
-  #named(reply: OutboundReply, content: string, index: number): string {
-    return index === 0 && !this.#identity.canCustomize ? `${namePrefix(reply.agent)}${content}` : content;
-  }
-
-  /** Posts a streamed reply's pieces under the agent's name, updates and deletes them (with its metadata once known). */
-  #pieceOps(reply: OutboundReply, metadata: StreamMetadata): PieceOps {
-    return {
-      post: async (content, index) => {
-        const ts = await this.#postPiece({ ...reply, replyId: metadata.replyId }, content, metadata.position(index), []);
-        metadata.stamp(ts, index);
-        return ts;
-      },
-      edit: async (ts, content, index) => {
-        await this.#client.chat.update({ channel: reply.channel, ts, text: this.#named(reply, content, index), ...metadata.stamp(ts, index) });
-      },
-      remove: async (ts) => {
-        await this.#client.chat.delete({ channel: reply.channel, ts });
-      },
-    };
+  resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    return this.#streams.resume(reply, platformMessageIds);
   }
 
   /** Posts the reply (in pieces if long) and resolves to the first message's ts. */

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SqliteConsoleStore } from "../../../src/store/console/sqlite-console-store.js";
-import { ConversationStore, defaultMigrationsDir, openDatabase } from "../../../src/store/index.js";
+import { defaultMigrationsDir, openDatabase } from "../../../src/store/index.js";
 import type { Database } from "../../../src/store/index.js";
 import { closeAfterTest, tempDir, tempStore, thread } from "../temp-database.js";
 
@@ -84,9 +84,14 @@ describe("full-text search over messages", () => {
     for (const file of readdirSync(defaultMigrationsDir).filter((f) => f < "0008")) cpSync(join(defaultMigrationsDir, file), join(early, file));
     const path = join(dir, "baton.db");
     const before = closeAfterTest(openDatabase(path, { migrationsDir: early }));
-    const store = new ConversationStore(before);
-    const a = (await store.getOrCreateConversation(thread("a"))).id;
-    await store.appendUserMessage(a, { userId: "u", userName: "U", text: "stored before the index existed" });
+    // Plain SQL against the schema as it was then: today's store expects columns that later migrations add.
+    const a = before
+      .prepare<[], number>("INSERT INTO conversations (platform, workspace, channel, thread, created_at, updated_at) VALUES ('discord', 'w', 'c', 'a', 1, 1) RETURNING id")
+      .pluck()
+      .get() as number;
+    before
+      .prepare("INSERT INTO messages (conversation_id, seq, role, user_id, user_name, text, token_estimate, created_at) VALUES (?, 1, 'user', 'u', 'U', ?, 8, 1)")
+      .run(a, "stored before the index existed");
     before.close();
     const after = closeAfterTest(openDatabase(path));
     expect(await search(after, "existed")).toEqual([a]);

@@ -1,14 +1,13 @@
 // The gateway sends an event to one session only: a bot killed before it stored a question must not lose it.
 // Killed while the first network call after receipt is held open (the thread, the /ask deferral), it answers once.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeDiscord, stringOption, type FakeDiscord } from "../../support/fake-discord/index.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeDiscord, stringOption } from "../../support/fake-discord/index.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { imagesOf } from "../../support/fake-openai-content.js";
 import { sampleImage } from "../../support/sample-files.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -18,30 +17,20 @@ const CHILD = new URL("../../support/discord-service-child.ts", import.meta.url)
 const THREAD_ON_MESSAGE = "POST /channels/:channelId/messages/:messageId/threads";
 const INTERACTION_CALLBACK = "POST /interactions/:interactionId/:token/callback";
 
-let model: FakeOpenAI | undefined;
-let discord: FakeDiscord | undefined;
-let dir: string | undefined;
-const children: LineChild[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  await discord?.close();
-  await model?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 function startBot(env: Record<string, string>): LineChild {
-  const bot = startLineChild(CHILD, env);
-  children.push(bot);
+  const bot = scope.start(CHILD, env);
   return bot;
 }
 
 describe("a Discord event received just before a crash", () => {
   it("is answered once after a restart when the bot was killed in its first network call: a mention and /ask", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     model.setResponder(seedResponder);
-    discord = await startFakeDiscord();
+    const discord = scope.own(await startFakeDiscord());
     const fake = discord;
-    dir = mkdtempSync(join(tmpdir(), "baton-discord-crash-"));
+    const dir = scope.tempDir("baton-discord-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,
@@ -101,11 +90,11 @@ describe("a Discord event received just before a crash", () => {
   }, 120_000); // two processes start (tsx), which takes a while on a loaded two-core machine
 
   it("keeps a photo's link with the received event: killed before the download, the restart fetches it and the model sees it", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     model.setResponder(seedResponder);
-    discord = await startFakeDiscord();
+    const discord = scope.own(await startFakeDiscord());
     const fake = discord;
-    dir = mkdtempSync(join(tmpdir(), "baton-discord-crash-"));
+    const dir = scope.tempDir("baton-discord-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,

@@ -1,34 +1,23 @@
 // A bot killed while the tutor's answer was streaming: at the next start the turn runs again and its answer finishes
 // the same Discord message (edited to the final text), never posting the answer a second time.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeDiscord, type FakeDiscord } from "../../support/fake-discord/index.js";
-import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeDiscord } from "../../support/fake-discord/index.js";
+import { startFakeOpenAI, type RecordedRequest } from "../../support/fake-openai-server.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { webhookPostsTo } from "./discord-test-bed.js";
 
 const CHILD = new URL("../../support/discord-service-child.ts", import.meta.url).pathname;
 const ANSWER = "The derivative of x^2 is 2x, by the power rule.";
 
-let model: FakeOpenAI | undefined;
-let discord: FakeDiscord | undefined;
-let dir: string | undefined;
-const children: LineChild[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  await discord?.close();
-  await model?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 function startBot(env: Record<string, string>): LineChild {
-  const bot = startLineChild(CHILD, env);
-  children.push(bot);
+  const bot = scope.start(CHILD, env);
   return bot;
 }
 
@@ -44,15 +33,15 @@ function streamRows(path: string): Array<{ agent_name: string; pieces: string; o
 
 describe("a Discord bot killed mid-stream", () => {
   it("finishes the same message after the restart", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     const never = new Promise<void>(() => undefined);
     // First process: the tutor writes its first words, then the model hangs until the process is killed.
     model.setResponder((request: RecordedRequest) =>
       requestAgent(request) === "math_tutor" ? { text: ANSWER, holdAfterChunks: { chunks: 4, until: never } } : seedResponder(request),
     );
-    discord = await startFakeDiscord();
+    const discord = scope.own(await startFakeDiscord());
     const fake = discord;
-    dir = mkdtempSync(join(tmpdir(), "baton-stream-crash-"));
+    const dir = scope.tempDir("baton-stream-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,

@@ -1,14 +1,13 @@
 // A flagged answer's edit is owed in the database: a bot killed while Discord's PATCH of the webhook message is held
 // open makes the edit at its next start, and the thread shows the notice once, the answer kept for moderators.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeDiscord, type FakeDiscord } from "../../support/fake-discord/index.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeDiscord } from "../../support/fake-discord/index.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { webhookPostsTo } from "./discord-test-bed.js";
 
@@ -17,31 +16,21 @@ const EDIT_WEBHOOK_MESSAGE = "PATCH /webhooks/:webhookId/:token/messages/:messag
 const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
 const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.';
 
-let model: FakeOpenAI | undefined;
-let discord: FakeDiscord | undefined;
-let dir: string | undefined;
-const children: LineChild[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  await discord?.close();
-  await model?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 function startBot(env: Record<string, string>): LineChild {
-  const bot = startLineChild(CHILD, env);
-  children.push(bot);
+  const bot = scope.start(CHILD, env);
   return bot;
 }
 
 describe("Discord: a withheld answer's edit cut off by a crash", () => {
   it("is made at the next start: the thread shows the notice once, the flag is settled, the answer is kept", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     model.setResponder(seedResponder);
     model.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
-    discord = await startFakeDiscord();
+    const discord = scope.own(await startFakeDiscord());
     const fake = discord;
-    dir = mkdtempSync(join(tmpdir(), "baton-withheld-crash-"));
+    const dir = scope.tempDir("baton-withheld-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,

@@ -1,27 +1,17 @@
 // A process killed the moment Slack has its 200 for an event: the event was stored first, so the next start answers it.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, SlackEventSender } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { CHANNEL, SIGNING_SECRET, STUDENT } from "./slack-test-bot.js";
 
 const CHILD = new URL("../../support/slack-service-child.ts", import.meta.url).pathname;
 
-let fakeModel: FakeOpenAI | undefined;
-let fakeSlack: FakeSlack | undefined;
-let child: LineChild | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  if (child !== undefined && child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGKILL");
-  await fakeModel?.close();
-  await fakeSlack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 async function sender(started: LineChild): Promise<SlackEventSender> {
   const port = (await waitForLine(started.lines, "listening")).split(" ")[1];
@@ -30,10 +20,10 @@ async function sender(started: LineChild): Promise<SlackEventSender> {
 
 describe("Slack: killed right after acknowledging an event", () => {
   it("has stored the event before the 200 left, and answers it at the next start", async () => {
-    fakeModel = await startFakeOpenAI();
+    const fakeModel = scope.own(await startFakeOpenAI());
     fakeModel.setResponder(seedResponder);
-    fakeSlack = await FakeSlack.start({ users: [STUDENT] });
-    dir = mkdtempSync(join(tmpdir(), "baton-slack-ack-"));
+    const fakeSlack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
+    const dir = scope.tempDir("baton-slack-ack-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: fakeModel.url,
@@ -45,12 +35,12 @@ describe("Slack: killed right after acknowledging an event", () => {
     const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text });
     const body = eventCallback({ teamId: fakeSlack.identity.teamId, event: appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text, ts }) });
 
-    child = startLineChild(CHILD, { ...env, KILL_AFTER_ACK: "1" });
+    let child = scope.start(CHILD, { ...env, KILL_AFTER_ACK: "1" });
     const ack = await (await sender(child)).sendEvent(body);
     expect(ack.status).toBe(200); // Slack has its answer and will never deliver this event again
     expect(await child.exited).toBe(null); // killed by SIGKILL
 
-    child = startLineChild(CHILD, env);
+    child = scope.start(CHILD, env);
     await sender(child);
     expect(await waitForLine(child.lines, "recovered")).toBe('recovered {"replies":0,"turns":0,"queued":1}');
     const answers = await fakeSlack.waitForMessages(2, (m) => m.threadTs === ts && m.botId !== undefined);

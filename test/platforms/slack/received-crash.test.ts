@@ -1,12 +1,11 @@
 // Slack acks at once and never resends: a bot killed while users.info is still answering must answer after a restart.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, messageEvent, SlackEventSender, slashCommandBody } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { CHANNEL, SIGNING_SECRET, STUDENT } from "./slack-test-bot.js";
@@ -14,30 +13,20 @@ import { CHANNEL, SIGNING_SECRET, STUDENT } from "./slack-test-bot.js";
 const CHILD = new URL("../../support/slack-service-child.ts", import.meta.url).pathname;
 const DM_CHANNEL = "D0STUDENT";
 
-let model: FakeOpenAI | undefined;
-let slack: FakeSlack | undefined;
-let dir: string | undefined;
-const children: LineChild[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  await slack?.close();
-  await model?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 async function startBot(env: Record<string, string>): Promise<{ bot: LineChild; sender: SlackEventSender }> {
-  const bot = startLineChild(CHILD, env);
-  children.push(bot);
+  const bot = scope.start(CHILD, env);
   const port = (await waitForLine(bot.lines, "listening ")).slice("listening ".length);
   return { bot, sender: new SlackEventSender({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET }) };
 }
 
 describe("a Slack event received just before a crash", () => {
   it("is answered after a restart when the bot was killed while users.info was held open: mention, DM, /homework", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     model.setResponder(seedResponder);
-    slack = await FakeSlack.start({ users: [STUDENT] });
-    dir = mkdtempSync(join(tmpdir(), "baton-slack-crash-"));
+    const slack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
+    const dir = scope.tempDir("baton-slack-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,

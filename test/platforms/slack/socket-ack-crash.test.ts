@@ -1,35 +1,25 @@
 // Socket Mode: a process killed the moment its ack of an envelope is written; the event was stored before the ack left,
 // so the next start answers it, once.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { CHANNEL, STUDENT } from "./slack-test-bot.js";
 
 const CHILD = new URL("../../support/slack-service-child.ts", import.meta.url).pathname;
 
-let fakeModel: FakeOpenAI | undefined;
-let fakeSlack: FakeSlack | undefined;
-let child: LineChild | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  if (child !== undefined && child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGKILL");
-  await fakeModel?.close();
-  await fakeSlack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 describe("Slack Socket Mode: killed right after acknowledging an envelope", () => {
   it("has stored the event before the ack left, and answers it exactly once at the next start", async () => {
-    fakeModel = await startFakeOpenAI();
+    const fakeModel = scope.own(await startFakeOpenAI());
     fakeModel.setResponder(seedResponder);
-    fakeSlack = await FakeSlack.start({ users: [STUDENT] });
-    dir = mkdtempSync(join(tmpdir(), "baton-slack-socket-ack-"));
+    const fakeSlack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
+    const dir = scope.tempDir("baton-slack-socket-ack-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: fakeModel.url,
@@ -41,14 +31,14 @@ describe("Slack Socket Mode: killed right after acknowledging an envelope", () =
     const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text });
     const payload = eventCallback({ teamId: fakeSlack.identity.teamId, event: appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text, ts }) });
 
-    child = startLineChild(CHILD, { ...env, KILL_AFTER_ACK: "1" });
+    let child = scope.start(CHILD, { ...env, KILL_AFTER_ACK: "1" });
     await waitForLine(child.lines, "listening");
     await fakeSlack.socketMode.waitForConnection();
     const ack = await fakeSlack.socketMode.send({ type: "events_api", payload });
     expect(ack.envelope_id).toBeTruthy(); // Slack has its ack and will never deliver this envelope again
     expect(await child.exited).toBe(null); // killed by SIGKILL
 
-    child = startLineChild(CHILD, env);
+    child = scope.start(CHILD, env);
     await waitForLine(child.lines, "listening");
     expect(await waitForLine(child.lines, "recovered")).toBe('recovered {"replies":0,"turns":0,"queued":1}');
     const answers = await fakeSlack.waitForMessages(2, (m) => m.threadTs === ts && m.botId !== undefined);

@@ -1,13 +1,12 @@
 // A flagged answer's edit is owed in the database: a bot killed while Slack's chat.update is held open makes the edit
 // at its next start (every part found again by its baton_reply metadata), the notice shown once, the answer kept.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { startLineChild, waitForLine, type LineChild } from "../../support/child-lines.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { waitForLine, type LineChild } from "../../support/child-lines.js";
+import { crashTestScope } from "../../support/crash-test-scope.js";
+import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, SlackEventSender } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { CHANNEL, SIGNING_SECRET, STUDENT } from "./slack-test-bot.js";
@@ -17,31 +16,21 @@ const WITHHELD = "This answer was withheld by Baton's safety check. A teacher ca
 const NARRATION = "This is a history question. I'll hand this off to the history tutor.";
 const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.';
 
-let model: FakeOpenAI | undefined;
-let slack: FakeSlack | undefined;
-let dir: string | undefined;
-const children: LineChild[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  await slack?.close();
-  await model?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const scope = crashTestScope();
 
 async function startBot(env: Record<string, string>): Promise<{ bot: LineChild; sender: SlackEventSender }> {
-  const bot = startLineChild(CHILD, env);
-  children.push(bot);
+  const bot = scope.start(CHILD, env);
   const port = (await waitForLine(bot.lines, "listening ")).slice("listening ".length);
   return { bot, sender: new SlackEventSender({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET }) };
 }
 
 describe("Slack: a withheld answer's chat.update cut off by a crash", () => {
   it("is made at the next start: the thread shows the notice once, the flag is settled, the answer is kept", async () => {
-    model = await startFakeOpenAI();
+    const model = scope.own(await startFakeOpenAI());
     model.setResponder(seedResponder);
     model.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
-    slack = await FakeSlack.start({ users: [STUDENT] });
-    dir = mkdtempSync(join(tmpdir(), "baton-withheld-crash-"));
+    const slack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
+    const dir = scope.tempDir("baton-withheld-crash-");
     const env = {
       DB: join(dir, "baton.db"),
       MODEL_URL: model.url,

@@ -1,11 +1,11 @@
 // The gateway sends an event to one session only: a bot killed before it stored a question must not lose it.
 // Killed while the first network call after receipt is held open (the thread, the /ask deferral), it answers once.
 
-import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { discordChildEnv } from "../../support/service-child-env.js";
 import { startFakeDiscord, stringOption } from "../../support/fake-discord/index.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { imagesOf } from "../../support/fake-openai-content.js";
@@ -19,10 +19,7 @@ const INTERACTION_CALLBACK = "POST /interactions/:interactionId/:token/callback"
 
 const scope = crashTestScope();
 
-function startBot(env: Record<string, string>): LineChild {
-  const bot = scope.start(CHILD, env);
-  return bot;
-}
+const startBot = (env: Record<string, string>): LineChild => scope.start(CHILD, env);
 
 describe("a Discord event received just before a crash", () => {
   it("is answered once after a restart when the bot was killed in its first network call: a mention and /ask", async () => {
@@ -31,14 +28,7 @@ describe("a Discord event received just before a crash", () => {
     const discord = scope.own(await startFakeDiscord());
     const fake = discord;
     const dir = scope.tempDir("baton-discord-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_GUILD_ID: fake.guildId,
-    };
+    const env = discordChildEnv(dir, model, fake);
     const homework = fake.channelId("homework");
     const student = fake.addUser("ada", { nickname: "Ada L." });
     const first = startBot(env);
@@ -95,14 +85,7 @@ describe("a Discord event received just before a crash", () => {
     const discord = scope.own(await startFakeDiscord());
     const fake = discord;
     const dir = scope.tempDir("baton-discord-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_GUILD_ID: fake.guildId,
-    };
+    const env = discordChildEnv(dir, model, fake);
     const homework = fake.channelId("homework");
     const student = fake.addUser("bo");
     const first = startBot(env);

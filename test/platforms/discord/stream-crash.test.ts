@@ -1,11 +1,11 @@
 // A bot killed while the tutor's answer was streaming: at the next start the turn runs again and its answer finishes
 // the same Discord message (edited to the final text), never posting the answer a second time.
 
-import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { discordChildEnv } from "../../support/service-child-env.js";
 import { startFakeDiscord } from "../../support/fake-discord/index.js";
 import { startFakeOpenAI, type RecordedRequest } from "../../support/fake-openai-server.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
@@ -16,10 +16,7 @@ const ANSWER = "The derivative of x^2 is 2x, by the power rule.";
 
 const scope = crashTestScope();
 
-function startBot(env: Record<string, string>): LineChild {
-  const bot = scope.start(CHILD, env);
-  return bot;
-}
+const startBot = (env: Record<string, string>): LineChild => scope.start(CHILD, env);
 
 /** The stream rows the killed process wrote (read from its database file). */
 function streamRows(path: string): Array<{ agent_name: string; pieces: string; outbox_id: number | null }> {
@@ -42,15 +39,7 @@ describe("a Discord bot killed mid-stream", () => {
     const discord = scope.own(await startFakeDiscord());
     const fake = discord;
     const dir = scope.tempDir("baton-stream-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_GUILD_ID: fake.guildId,
-      STREAM: "1",
-    };
+    const env = discordChildEnv(dir, model, fake, { STREAM: "1" });
     const homework = fake.channelId("homework");
     const student = fake.addUser("ada");
     const first = startBot(env);

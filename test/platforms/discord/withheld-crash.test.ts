@@ -1,11 +1,11 @@
 // A flagged answer's edit is owed in the database: a bot killed while Discord's PATCH of the webhook message is held
 // open makes the edit at its next start, and the thread shows the notice once, the answer kept for moderators.
 
-import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { discordChildEnv } from "../../support/service-child-env.js";
 import { startFakeDiscord } from "../../support/fake-discord/index.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -18,10 +18,7 @@ const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.
 
 const scope = crashTestScope();
 
-function startBot(env: Record<string, string>): LineChild {
-  const bot = scope.start(CHILD, env);
-  return bot;
-}
+const startBot = (env: Record<string, string>): LineChild => scope.start(CHILD, env);
 
 describe("Discord: a withheld answer's edit cut off by a crash", () => {
   it("is made at the next start: the thread shows the notice once, the flag is settled, the answer is kept", async () => {
@@ -31,15 +28,7 @@ describe("Discord: a withheld answer's edit cut off by a crash", () => {
     const discord = scope.own(await startFakeDiscord());
     const fake = discord;
     const dir = scope.tempDir("baton-withheld-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_GUILD_ID: fake.guildId,
-      MODERATION: "1",
-    };
+    const env = discordChildEnv(dir, model, fake, { MODERATION: "1" });
     const homework = fake.channelId("homework");
     const student = fake.addUser("ada", { nickname: "Ada L." });
     const first = startBot(env);

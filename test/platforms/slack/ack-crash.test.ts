@@ -1,9 +1,9 @@
 // A process killed the moment Slack has its 200 for an event: the event was stored first, so the next start answers it.
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { slackChildEnv } from "../../support/service-child-env.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, SlackEventSender } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -24,13 +24,7 @@ describe("Slack: killed right after acknowledging an event", () => {
     fakeModel.setResponder(seedResponder);
     const fakeSlack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
     const dir = scope.tempDir("baton-slack-ack-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: fakeModel.url,
-      SLACK_API_URL: fakeSlack.apiUrl,
-      SLACK_BOT_TOKEN: fakeSlack.identity.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    };
+    const env = slackChildEnv(dir, fakeModel, fakeSlack, { SLACK_SIGNING_SECRET: SIGNING_SECRET });
     const text = `<@${fakeSlack.identity.botUserId}> Who was Napoleon?`;
     const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text });
     const body = eventCallback({ teamId: fakeSlack.identity.teamId, event: appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text, ts }) });

@@ -1,10 +1,10 @@
 // Slack acks at once and never resends: a bot killed while users.info is still answering must answer after a restart.
 
-import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { slackChildEnv } from "../../support/service-child-env.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, messageEvent, SlackEventSender, slashCommandBody } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -27,13 +27,7 @@ describe("a Slack event received just before a crash", () => {
     model.setResponder(seedResponder);
     const slack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
     const dir = scope.tempDir("baton-slack-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_BOT_TOKEN: slack.identity.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    };
+    const env = slackChildEnv(dir, model, slack, { SLACK_SIGNING_SECRET: SIGNING_SECRET });
     const { teamId, teamDomain, botUserId } = slack.identity;
     const first = await startBot(env);
     await waitForLine(first.bot.lines, "recovered");

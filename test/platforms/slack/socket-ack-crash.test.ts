@@ -1,10 +1,10 @@
 // Socket Mode: a process killed the moment its ack of an envelope is written; the event was stored before the ack left,
 // so the next start answers it, once.
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { waitForLine } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { slackChildEnv } from "../../support/service-child-env.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -20,13 +20,7 @@ describe("Slack Socket Mode: killed right after acknowledging an envelope", () =
     fakeModel.setResponder(seedResponder);
     const fakeSlack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
     const dir = scope.tempDir("baton-slack-socket-ack-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: fakeModel.url,
-      SLACK_API_URL: fakeSlack.apiUrl,
-      SLACK_BOT_TOKEN: fakeSlack.identity.botToken,
-      SLACK_APP_TOKEN: "xapp-fake-app-token",
-    };
+    const env = slackChildEnv(dir, fakeModel, fakeSlack, { SLACK_APP_TOKEN: "xapp-fake-app-token" });
     const text = `<@${fakeSlack.identity.botUserId}> Who was Napoleon?`;
     const { ts } = fakeSlack.userWrites({ channel: CHANNEL, user: STUDENT.id, text });
     const payload = eventCallback({ teamId: fakeSlack.identity.teamId, event: appMentionEvent({ channel: CHANNEL, user: STUDENT.id, text, ts }) });

@@ -1,11 +1,11 @@
 // A flagged answer's edit is owed in the database: a bot killed while Slack's chat.update is held open makes the edit
 // at its next start (every part found again by its baton_reply metadata), the notice shown once, the answer kept.
 
-import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { waitForLine, type LineChild } from "../../support/child-lines.js";
 import { crashTestScope } from "../../support/crash-test-scope.js";
+import { slackChildEnv } from "../../support/service-child-env.js";
 import { startFakeOpenAI } from "../../support/fake-openai-server.js";
 import { appMentionEvent, eventCallback, FakeSlack, SlackEventSender } from "../../support/fake-slack/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
@@ -31,14 +31,7 @@ describe("Slack: a withheld answer's chat.update cut off by a crash", () => {
     model.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
     const slack = scope.own(await FakeSlack.start({ users: [STUDENT] }));
     const dir = scope.tempDir("baton-withheld-crash-");
-    const env = {
-      DB: join(dir, "baton.db"),
-      MODEL_URL: model.url,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_BOT_TOKEN: slack.identity.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      MODERATION: "1",
-    };
+    const env = slackChildEnv(dir, model, slack, { SLACK_SIGNING_SECRET: SIGNING_SECRET, MODERATION: "1" });
     const { teamId, botUserId } = slack.identity;
     const first = await startBot(env);
     await waitForLine(first.bot.lines, "recovered");

@@ -1,0 +1,99 @@
+// Turn running for the service: stores a queued message, runs its turn through the safety step, asks a teacher.
+
+import type { ConversationStore } from "../store/conversation-store.js";
+import type { Inbox } from "../store/inbox.js";
+import type { StoredMessage } from "../store/types.js";
+import type { WriteGate } from "../store/write-gate.js";
+import type { PreparedAttachment } from "./attachments/types.js";
+import type { ClassroomSafety } from "./classroom-safety.js";
+import type { InboundMessages } from "./inbound-messages.js";
+import type { HandleOutcome, InboundMessage } from "./ports.js";
+import type { ReplyDelivery } from "./reply-delivery.js";
+import type { TeacherHandoff } from "./teacher-handoff.js";
+import type { TurnControl, TurnRunner } from "./turn-runner.js";
+
+export interface ConversationTurnsDeps {
+  readonly store: ConversationStore;
+  readonly inbox: Inbox;
+  readonly gate: WriteGate;
+  readonly messages: InboundMessages;
+  readonly teacher: TeacherHandoff;
+  readonly delivery: ReplyDelivery;
+  readonly runner: TurnRunner;
+  readonly safety: ClassroomSafety | undefined;
+  /** Aborted at close(): running turns are interrupted and stay pending. */
+  readonly shutdown: AbortSignal;
+}
+
+export class ConversationTurns {
+  constructor(private readonly deps: ConversationTurnsDeps) {}
+
+  /** Stores the message (leaving the inbox in the same transaction), then runs its turn. */
+  async process(
+    conversationId: number,
+    inboxId: number,
+    inbound: InboundMessage,
+    files: readonly PreparedAttachment[],
+    control?: TurnControl,
+  ): Promise<HandleOutcome> {
+    const { store, inbox, messages, teacher } = this.deps;
+    // Shutting down: the message stays in the inbox and is taken up at the next start.
+    if (this.deps.shutdown.aborted) return { status: "failed", conversationId, errorCode: "aborted" };
+    const message = await this.deps.gate.run(() =>
+      store.transaction(() => {
+        // Gone: the user was forgotten while it waited, or another task already took it.
+        if (!inbox.remove(inboxId)) return undefined;
+        if (store.getConversation(conversationId) === undefined) return undefined; // purged while it waited
+        const waiting = teacher.waitingOf(conversationId);
+        if (waiting !== undefined) return { held: messages.storeHeld(conversationId, inbound, files, waiting) };
+        return messages.storeUser(conversationId, inbound, files);
+      }),
+    );
+    if (message === undefined) return { status: "ignored", reason: "empty" };
+    if ("held" in message) return this.checkHeld(conversationId, message.held, inbound);
+    return this.run(conversationId, message, control);
+  }
+
+  /** A message stored while the thread waits for a teacher: a student's still gets the safety check (never a turn). */
+  async checkHeld(conversationId: number, message: StoredMessage, inbound: InboundMessage): Promise<HandleOutcome> {
+    const { safety } = this.deps;
+    const held = { status: "held", conversationId } as const;
+    if (inbound.fromModerator === true || safety === undefined) return held;
+    const conversation = this.deps.store.getConversation(conversationId);
+    if (conversation === undefined) return held;
+    await safety.checkHeld(conversation, message, this.deps.shutdown);
+    await this.deps.delivery.settled(conversationId);
+    return held;
+  }
+
+  async run(conversationId: number, message: StoredMessage, control?: TurnControl): Promise<HandleOutcome> {
+    const { store, safety, delivery, teacher, shutdown } = this.deps;
+    // Read now, not when queued: the active agent may have changed while this turn waited.
+    const conversation = store.getConversation(conversationId);
+    if (conversation === undefined) return { status: "ignored", reason: "empty" };
+    if (teacher.waitingOf(conversationId) !== undefined) {
+      // A turn left pending (e.g. by a crash) in a thread since handed to a person: the agents do not answer there.
+      await this.deps.gate.run(() => store.completeTurn(message.id, "failed", "waiting_for_teacher"));
+      return { status: "held", conversationId };
+    }
+    const gate = await safety?.beforeTurn(conversation, message, shutdown);
+    if (gate?.kind === "stopped") {
+      await delivery.settled(conversationId);
+      return { status: "rejected", reason: gate.reason, conversationId };
+    }
+    const outcome = await this.deps.runner.run(conversation, message, shutdown, control);
+    if (outcome.status === "completed" && outcome.humanRequest !== undefined) await teacher.ask(conversation, message, outcome.humanRequest);
+    await delivery.settled(conversationId);
+    if (outcome.status !== "interrupted") await safety?.afterTurn(conversation, message, shutdown);
+    switch (outcome.status) {
+      case "completed":
+        return { status: "completed", conversationId, replies: outcome.replies };
+      case "failed":
+        return { status: "failed", conversationId, errorCode: outcome.errorCode };
+      case "interrupted":
+        return { status: "failed", conversationId, errorCode: "aborted" };
+      case "cancelled":
+        return { status: "failed", conversationId, errorCode: "cancelled" };
+    }
+  }
+}

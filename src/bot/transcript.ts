@@ -2,7 +2,7 @@
 
 import type { AttachmentInfo } from "../store/attachment-types.js";
 import type { FlagRow } from "../store/flag-types.js";
-import type { Transcript as StoredTranscript } from "../store/types.js";
+import type { StoredTranscript } from "../store/types.js";
 import type { AgentPresentation, Transcript, TranscriptAttachment, TranscriptEntry, TranscriptFlag } from "./ports.js";
 
 /** A stored flag as a transcript shows it. */

@@ -10,7 +10,7 @@ import type { ChatClient, ChatClientMetadata, ChatRequest, ChatResponse, ChatStr
 import { ModelBehaviorError, ModelStreamInterruptedError, RunAbortedError, type BatonError } from "../workflow/errors.js";
 import type { TokenUsage, ToolCall } from "../workflow/messages.js";
 import { answerFilterError } from "./azure-content-filter.js";
-import { toBatonError } from "./openai-errors.js";
+import { batonErrorFromOpenAI } from "./openai-errors.js";
 import { toOpenAIMessages, toOpenAITools, type ImageDetail } from "./openai-messages.js";
 import { requireIdentity, ToolCallAssembler } from "./tool-call-assembler.js";
 
@@ -52,7 +52,7 @@ export class OpenAIChatClient implements ChatClient {
         { signal: request.signal },
       );
     } catch (error) {
-      throw toBatonError(error, request.signal);
+      throw batonErrorFromOpenAI(error, request.signal);
     }
     return toChatResponse(completion);
   }
@@ -94,7 +94,7 @@ export class OpenAIChatClient implements ChatClient {
       }
     } catch (error) {
       if (watchdog.fired) throw watchdog.error();
-      const failure = toBatonError(error, request.signal);
+      const failure = batonErrorFromOpenAI(error, request.signal);
       throw started ? interrupted(failure) : failure;
     } finally {
       watchdog.dispose();

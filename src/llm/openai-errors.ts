@@ -58,7 +58,7 @@ function refusesImages(error: APIError): boolean {
 }
 
 /** Turns any failure of a model request into a BatonError; `signal` tells an abort from a cut connection. */
-export function toBatonError(error: unknown, signal?: AbortSignal): BatonError {
+export function batonErrorFromOpenAI(error: unknown, signal?: AbortSignal): BatonError {
   if (error instanceof BatonError) return error;
   if (signal?.aborted || error instanceof APIUserAbortError) {
     return new RunAbortedError("The model request was aborted.", { cause: error });

@@ -4,7 +4,7 @@ import type OpenAI from "openai";
 import type { Moderation, ModerationMultiModalInput } from "openai/resources/moderations";
 import type { ModerationClient, ModerationInput, ModerationVerdict } from "../bot/moderation-port.js";
 import { ModelBehaviorError } from "../workflow/errors.js";
-import { toBatonError } from "./openai-errors.js";
+import { batonErrorFromOpenAI } from "./openai-errors.js";
 
 export const DEFAULT_MODERATION_MODEL = "omni-moderation-latest";
 
@@ -46,7 +46,7 @@ export class OpenAIModerationClient implements ModerationClient {
       const response = await this.#client.moderations.create({ model: this.model, input }, signal === undefined ? {} : { signal });
       results = response.results;
     } catch (error) {
-      throw toBatonError(error, signal);
+      throw batonErrorFromOpenAI(error, signal);
     }
     if (results.length !== expected) {
       throw new ModelBehaviorError(`The moderation service returned ${results.length} results for ${expected} inputs.`);

@@ -29,7 +29,7 @@ import type {
   OutboxRow,
   StoredMessage,
   ThreadKey,
-  Transcript,
+  StoredTranscript,
   TurnStatus,
   WindowOptions,
 } from "./types.js";
@@ -278,7 +278,7 @@ export class ConversationStore {
     this.outbox.markFailed(outboxId, error, options.maxAttempts);
   }
 
-  transcript(conversationId: number): Transcript | undefined {
+  transcript(conversationId: number): StoredTranscript | undefined {
     const conversation = this.getConversation(conversationId);
     if (conversation === undefined) return undefined;
     return {

@@ -124,7 +124,7 @@ export interface OutboxRow {
   readonly sentAt: number | undefined;
 }
 
-export interface Transcript {
+export interface StoredTranscript {
   readonly conversation: ConversationRow;
   /** Oldest first. */
   readonly messages: StoredMessage[];

@@ -15,7 +15,7 @@ const APOLOGY = "Sorry, something went wrong while answering. Please try again i
  * Hands the received message to the service (which stores it in place of its receipt and posts the replies) and keeps
  * the bot "typing" until it is done.
  */
-export async function runTurn(context: BotContext, thread: AnyThreadChannel, receipt: Receipt, inbound: InboundMessage): Promise<void> {
+export async function answerInThread(context: BotContext, thread: AnyThreadChannel, receipt: Receipt, inbound: InboundMessage): Promise<void> {
   const stopTyping = startTyping(thread, { logger: context.logger, intervalMs: context.typingIntervalMs });
   try {
     const outcome = await context.gateway.handleReceived(receipt, inbound);
@@ -36,5 +36,5 @@ export async function startConversation(context: BotContext, thread: AnyThreadCh
   if (thread.parentId === null) throw new Error(`thread ${thread.id} has no parent channel`);
   const ref = threadRef(thread.guildId, thread.parentId, thread.id);
   await context.gateway.openConversation(ref);
-  await runTurn(context, thread, receipt, { ...ref, ...question });
+  await answerInThread(context, thread, receipt, { ...ref, ...question });
 }

@@ -5,7 +5,7 @@ import { ChannelType, MessageFlags, RESTJSONErrorCodes, userMention, type AnyThr
 import type { Receipt } from "../../bot/intake-ports.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { withAttachments } from "./attachment-download.js";
-import { runTurn, startConversation, type Question } from "./conversation-turn.js";
+import { answerInThread, startConversation, type Question } from "./conversation-turn.js";
 import { discordErrorCode } from "./errors.js";
 import { threadAccess } from "./moderator-access.js";
 import { readReceivedDiscordEvent, type ReceivedDiscordAsk, type ReceivedDiscordEvent, type ReceivedDiscordMessage } from "./received-payload.js";
@@ -56,7 +56,7 @@ export async function finishMessage(context: BotContext, receipt: Receipt, messa
     if (thread === undefined || ref === undefined || !context.gateway.hasConversation(ref)) return await drop(context, receipt, "not a conversation's thread");
     // A thread handed to a person: a moderator's message there is the teacher's turn (checked only while it waits).
     const fromModerator = context.gateway.waitingFor?.(ref) !== undefined && (await threadAccess(context, { guildId: message.guildId, user: { id: message.userId } }, thread.id)).allowed;
-    await runTurn(context, thread, receipt, { ...ref, ...(await withAttachments(context, question, message.attachments)), ...(fromModerator ? { fromModerator } : {}) });
+    await answerInThread(context, thread, receipt, { ...ref, ...(await withAttachments(context, question, message.attachments)), ...(fromModerator ? { fromModerator } : {}) });
     return;
   }
   let thread = message.threadId === undefined ? undefined : await threadById(context, message.threadId);
@@ -80,7 +80,7 @@ export async function finishAsk(context: BotContext, receipt: Receipt, ask: Rece
       const posted = await postQuestion(thread, ask, interaction);
       receipt = await context.gateway.updateReceipt(receipt, { ...ask, postedMessageId: posted.id } satisfies ReceivedDiscordAsk);
     }
-    await runTurn(context, thread, receipt, { ...threadRef(ask.guildId, ask.continuingParentId, thread.id), ...(await withAttachments(context, question, ask.attachments)) });
+    await answerInThread(context, thread, receipt, { ...threadRef(ask.guildId, ask.continuingParentId, thread.id), ...(await withAttachments(context, question, ask.attachments)) });
     return;
   }
   let thread = ask.threadId === undefined ? undefined : await threadById(context, ask.threadId);

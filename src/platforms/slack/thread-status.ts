@@ -11,7 +11,7 @@ export interface ThreadStatusOptions {
   readonly text?: string;
 }
 
-interface ThreadKey {
+interface SlackThread {
   readonly channel: string;
   readonly thread: string;
 }
@@ -40,19 +40,19 @@ export class ThreadStatusIndicator {
   }
 
   /** Agents start working on the thread. */
-  begin(ref: ThreadKey): void {
+  begin(ref: SlackThread): void {
     const key = `${ref.channel}/${ref.thread}`;
     this.#active.set(key, (this.#active.get(key) ?? 0) + 1);
     void this.#enqueue(ref, this.#text);
   }
 
   /** A reply was just posted, which clears Slack's status; show it again while work goes on. */
-  refresh(ref: ThreadKey): void {
+  refresh(ref: SlackThread): void {
     if ((this.#active.get(`${ref.channel}/${ref.thread}`) ?? 0) > 0) void this.#enqueue(ref, this.#text);
   }
 
   /** Work on the thread ended; resolves once the status has been cleared (or clearing failed). */
-  end(ref: ThreadKey): Promise<void> {
+  end(ref: SlackThread): Promise<void> {
     const key = `${ref.channel}/${ref.thread}`;
     const left = (this.#active.get(key) ?? 1) - 1;
     if (left > 0) {
@@ -63,7 +63,7 @@ export class ThreadStatusIndicator {
     return this.#enqueue(ref, "");
   }
 
-  #enqueue(ref: ThreadKey, status: string): Promise<void> {
+  #enqueue(ref: SlackThread, status: string): Promise<void> {
     const key = `${ref.channel}/${ref.thread}`;
     const previous = this.#chains.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.#send(ref, status));
@@ -74,7 +74,7 @@ export class ThreadStatusIndicator {
     return next;
   }
 
-  async #send(ref: ThreadKey, status: string): Promise<void> {
+  async #send(ref: SlackThread, status: string): Promise<void> {
     if (this.#disabled) return;
     try {
       await this.#client.assistant.threads.setStatus({ channel_id: ref.channel, thread_ts: ref.thread, status });

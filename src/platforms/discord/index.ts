@@ -5,4 +5,3 @@ export { commandDefinitions, registerDiscordCommands, type RegisteredCommands } 
 export { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 export { DiscordAdapterError, type DiscordAdapterErrorCode } from "./errors.js";
 export { DISCORD_PLATFORM } from "./bot-context.js";
-export { splitMessage, DISCORD_MESSAGE_LIMIT } from "./split-message.js";

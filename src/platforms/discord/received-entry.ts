@@ -9,7 +9,7 @@ import { answerInThread, startConversation, type Question } from "./conversation
 import { discordErrorCode } from "./errors.js";
 import { threadAccess } from "./moderator-access.js";
 import { readReceivedDiscordEvent, type ReceivedDiscordAsk, type ReceivedDiscordEvent, type ReceivedDiscordMessage } from "./received-payload.js";
-import { DISCORD_MESSAGE_LIMIT } from "./split-message.js";
+import { DISCORD_MESSAGE_LIMIT } from "../common/chunker.js";
 import { threadNameFor } from "./thread-name.js";
 
 export const NO_THREAD_NOTICE = "I can't open a thread in this channel: I need the Create Public Threads permission here.";

@@ -8,7 +8,7 @@ import { webhookIdentity } from "./agent-identity.js";
 import { NO_MENTIONS } from "./bot-context.js";
 import { DiscordAdapterError, discordErrorCode } from "./errors.js";
 import { refusedFiles, type ReplyFile } from "./reply-files.js";
-import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
+import { DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
 import type { WebhookChannel, WebhookRegistry } from "./webhook-registry.js";
 
 /** What an empty reply is posted as, since Discord refuses empty messages. */
@@ -35,7 +35,7 @@ export class DiscordRoutes {
 
   piecesOf(text: string, header: string): string[] {
     // Every piece leaves room for the fallback's bold name, so a switch of route mid-reply still fits.
-    const pieces = splitMessage(text, { limit: DISCORD_MESSAGE_LIMIT - header.length - 1 });
+    const pieces = splitMessage(text, withLimit(DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT - header.length - 1));
     if (pieces.length === 0) pieces.push(EMPTY_REPLY);
     return pieces;
   }

@@ -14,7 +14,7 @@ import { NO_MENTIONS } from "./bot-context.js";
 import { discordErrorCode, toDeliveryError } from "./errors.js";
 import { MAX_FILES, refusedFiles, replyFiles, type ReplyFile } from "./reply-files.js";
 import type { DiscordRoutes, PieceTarget } from "./reply-route.js";
-import { DISCORD_MESSAGE_LIMIT, openFenceAfter, splitMessage } from "./split-message.js";
+import { DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT, openFenceAfter, splitMessage, withLimit } from "../common/chunker.js";
 
 /** How often one streamed message is edited at most (Discord's webhook routes allow about 5 calls per 2 s). */
 export const DISCORD_EDIT_INTERVAL_MS = 1_500;
@@ -88,7 +88,7 @@ export class DiscordReplyStreams {
       pieces,
       render: (text, final) => {
         // While streaming: inline math already as Unicode, display math as its TeX (the image comes at the end).
-        if (!final) return streamingPieces(splitMessage(this.math.streamingText(text), { limit }), limit);
+        if (!final) return streamingPieces(splitMessage(this.math.streamingText(text), withLimit(DISCORD_CHUNKS, limit)), limit);
         const rendered = this.math.renderReply(text, { maxImages: MAX_FILES });
         const contents = this.routes.piecesOf(rendered.text, header);
         finalImages = rendered.images.length === 0 ? undefined : { contents, files: replyFiles(rendered.images) };

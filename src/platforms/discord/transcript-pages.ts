@@ -4,7 +4,7 @@ import { channelMention, escapeMarkdown, time, TimestampStyles } from "discord.j
 import type { Transcript, TranscriptEntry } from "../../bot/ports.js";
 import { attachmentMark } from "../../bot/transcript-attachments.js";
 import { flagMark } from "../../bot/transcript-flags.js";
-import { DISCORD_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
+import { DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
 
 /** Room kept on every page for its header ("**Conversation in <#…>** · page 12/34") and the /history footer. */
 const HEADER_ROOM = 120;
@@ -12,7 +12,7 @@ const HEADER_ROOM = 120;
 /** The transcript as pages of at most 2,000 characters, each opening with a header that says which page it is. */
 export function transcriptPages(transcript: Transcript): string[] {
   const body = [overview(transcript), ...transcript.entries.map(renderEntry)].join("\n\n");
-  const chunks = splitMessage(body, { limit: DISCORD_MESSAGE_LIMIT - HEADER_ROOM });
+  const chunks = splitMessage(body, withLimit(DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT - HEADER_ROOM));
   const title = `**Conversation in ${channelMention(transcript.thread.thread)}**`;
   return chunks.map((chunk, index) => `${title} · page ${index + 1}/${chunks.length}\n${chunk}`);
 }

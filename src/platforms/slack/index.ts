@@ -5,5 +5,4 @@ export { DEFAULT_COMMAND_NAME, type SlackSettings } from "./settings.js";
 export { SlackAdapterError, type SlackAdapterErrorCode } from "./errors.js";
 export { SLACK_PLATFORM, SlackReplyPoster } from "./reply-poster.js";
 export { markdownToMrkdwn, escapePlainText } from "./mrkdwn.js";
-export { splitMessage, DEFAULT_MESSAGE_LIMIT } from "./split-message.js";
 export { parseThreadLink, buildThreadLink } from "./thread-link.js";

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import { SLACK_PLATFORM } from "./reply-poster.js";
-import { splitMessage, DEFAULT_MESSAGE_LIMIT } from "./split-message.js";
+import { SLACK_CHUNKS, SLACK_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
 import { isLinkOfWorkspace, parseThreadLink } from "./thread-link.js";
 import { formatConversationList, formatTranscript } from "./transcript-format.js";
 import type { SlackUserDirectory } from "./user-directory.js";
@@ -185,8 +185,8 @@ export class ModerationCommands {
   /** Sends ephemeral answers, split to Slack's size; past five parts the rest is cut with a note. */
   async #reply(request: ModerationRequest, text: string): Promise<void> {
     const note = "\n\n_… cut here: Slack allows five answers to one command._";
-    const limit = (this.#options.messageLimit ?? DEFAULT_MESSAGE_LIMIT) - note.length;
-    const pieces = splitMessage(text, limit);
+    const limit = (this.#options.messageLimit ?? SLACK_MESSAGE_LIMIT) - note.length;
+    const pieces = splitMessage(text, withLimit(SLACK_CHUNKS, limit));
     const shown = pieces.slice(0, MAX_RESPONSES);
     if (pieces.length > MAX_RESPONSES) shown[MAX_RESPONSES - 1] += note;
     for (const piece of shown) await request.respond({ text: piece, response_type: "ephemeral" });

@@ -15,7 +15,7 @@ import { markdownToMrkdwn } from "./mrkdwn.js";
 import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { findPostedParts } from "./posted-reply-lookup.js";
 import { replyMetadata } from "./reply-metadata.js";
-import { DEFAULT_MESSAGE_LIMIT, splitMessage } from "./split-message.js";
+import { SLACK_CHUNKS, SLACK_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
 export const SLACK_PLATFORM = "slack";
@@ -86,7 +86,7 @@ export class SlackReplyPoster implements PlatformPort {
     this.#logger = options.logger;
     this.#identity = options.identity;
     this.#status = options.status;
-    this.#limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
+    this.#limit = options.messageLimit ?? SLACK_MESSAGE_LIMIT;
     this.#math = options.math ?? new ReplyMath();
     this.#settleMs = options.fileSettleMs ?? 1_500;
     this.#streams = new SlackReplyStreams({
@@ -115,7 +115,7 @@ export class SlackReplyPoster implements PlatformPort {
     const body = mrkdwn === "" ? "…" : mrkdwn;
     const prefix = namePrefix(reply.agent);
     // Sized for the bold name too, so a switch to the fallback mid-reply still fits.
-    const pieces = splitMessage(body, Math.max(this.#limit - prefix.length, 16));
+    const pieces = splitMessage(body, withLimit(SLACK_CHUNKS, Math.max(this.#limit - prefix.length, SLACK_CHUNKS.minLimit)));
     const posted =
       this.#partial.get(reply.replyId) ??
       (reply.maybePosted === true

@@ -14,7 +14,7 @@ import { slackErrorOf, toDeliveryError } from "./errors.js";
 import { formulaBlocks, uploadFormulas } from "./formula-upload.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { StreamMetadata } from "./reply-metadata.js";
-import { splitMessage } from "./split-message.js";
+import { SLACK_CHUNKS, splitMessage, withLimit } from "../common/chunker.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
 /** Slack's chat.update is a Tier 3 method (about 50 a minute) and a channel takes about one message a second. */
@@ -159,7 +159,7 @@ export class SlackReplyStreams {
 
   #render(text: string, limit: number, final: boolean): string[] {
     const mrkdwn = markdownToMrkdwn(text);
-    const pieces = splitMessage(mrkdwn === "" ? "…" : mrkdwn, limit);
+    const pieces = splitMessage(mrkdwn === "" ? "…" : mrkdwn, withLimit(SLACK_CHUNKS, limit));
     return final ? pieces : closeOpenFence(pieces, limit);
   }
 

@@ -3,7 +3,7 @@
 // fences balanced, pings no one, and survives an edit 429.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { openFenceAfter, splitMessage } from "../../../src/platforms/discord/split-message.js";
+import { DISCORD_CHUNKS, openFenceAfter, splitMessage, withLimit } from "../../../src/platforms/common/chunker.js";
 import type { RecordedRequest } from "../../support/fake-openai-server.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
@@ -79,7 +79,7 @@ describe("streamed replies on Discord", () => {
     await bed.handled(thread);
     const tutor = fake.messagesIn(thread).filter((message) => message.author.username === "Math Tutor");
     // Split as a whole reply is (room left for the bold name of the fallback route).
-    expect(tutor.map((message) => message.content)).toEqual(splitMessage(answer, { limit: 2000 - "**Math Tutor**".length - 1 }));
+    expect(tutor.map((message) => message.content)).toEqual(splitMessage(answer, withLimit(DISCORD_CHUNKS, 2000 - "**Math Tutor**".length - 1)));
     expect(tutor.length).toBeGreaterThan(1);
     for (const message of tutor) {
       expect(message.content.length).toBeLessThanOrEqual(2000);

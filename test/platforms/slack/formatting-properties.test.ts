@@ -1,7 +1,7 @@
 // Properties of conversion + splitting over many generated model answers: nothing pings, nothing leaks, every piece is valid.
 import { describe, expect, it } from "vitest";
 import { markdownToMrkdwn } from "../../../src/platforms/slack/mrkdwn.js";
-import { splitMessage } from "../../../src/platforms/slack/split-message.js";
+import { SLACK_CHUNKS, splitMessage, withLimit } from "../../../src/platforms/common/chunker.js";
 
 /** A small deterministic generator (mulberry32), so a failure names its seed and can be replayed. */
 function random(seed: number): () => number {
@@ -41,7 +41,7 @@ describe("formatting properties", () => {
       const next = random(seed);
       const limit = 200 + Math.floor(next() * 3_300);
       const converted = markdownToMrkdwn(answer(next));
-      const pieces = splitMessage(converted, limit);
+      const pieces = splitMessage(converted, withLimit(SLACK_CHUNKS, limit));
       for (const piece of pieces) {
         const where = `seed ${seed}, limit ${limit}`;
         expect(piece.length, where).toBeLessThanOrEqual(limit);

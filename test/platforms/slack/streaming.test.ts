@@ -9,7 +9,7 @@ import { AgentIdentityMode, namePrefix } from "../../../src/platforms/slack/agen
 import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
 import { markdownToMrkdwn } from "../../../src/platforms/slack/mrkdwn.js";
 import { SlackReplyPoster, WITHHELD_PART } from "../../../src/platforms/slack/reply-poster.js";
-import { splitMessage } from "../../../src/platforms/slack/split-message.js";
+import { SLACK_CHUNKS, splitMessage, withLimit } from "../../../src/platforms/common/chunker.js";
 import { REPLY_EVENT_TYPE } from "../../../src/platforms/slack/posted-reply-lookup.js";
 import { FakeSlack, FULL_SCOPES } from "../../support/fake-slack/index.js";
 import { testAgent } from "./fake-gateway.js";
@@ -71,7 +71,7 @@ describe("streamed replies on Slack", () => {
     const ids = await stream.finish(final);
     const texts = fake.messages().map((message) => message.text);
     // Split as a whole reply is (room left for the bold name of the fallback).
-    expect(texts).toEqual(splitMessage(markdownToMrkdwn(final), 400 - namePrefix(TARGET.agent).length));
+    expect(texts).toEqual(splitMessage(markdownToMrkdwn(final), withLimit(SLACK_CHUNKS, 400 - namePrefix(TARGET.agent).length)));
     expect(texts.length).toBeGreaterThan(1);
     expect(ids).toEqual(fake.messages().map((message) => message.ts));
     for (const text of texts) {

@@ -3,33 +3,14 @@
 // MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "connected" once logged in, then "recovered …"; closing stdin stops it.
 
-import OpenAI from "openai";
 import pino from "pino";
-import { createConversationApp } from "../../src/app.js";
-import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
-import { OpenAIModerationClient } from "../../src/llm/openai-moderation.js";
 import { startDiscordBot } from "../../src/platforms/discord/index.js";
-import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
+import { childConversationApp, requiredEnv } from "./child-app.js";
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+const env = requiredEnv;
 
 const logger = pino({ level: "silent" });
-const app = createConversationApp({
-  databasePath: env("DB"),
-  agentsFile: new URL("../../agents.yaml", import.meta.url).pathname,
-  llm: new OpenAIChatClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }), model: "gpt-4o-mini" }),
-  limits: DEFAULT_TEST_LIMITS,
-  logger,
-  ...(process.env.MODERATION === "1"
-    ? { moderation: new OpenAIModerationClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }) }) }
-    : {}),
-});
-// As main.ts's serve: new events wait until the work left from before a restart is queued.
-app.service.pauseIntake();
+const app = childConversationApp(logger);
 const bot = await startDiscordBot({
   settings: {
     token: env("DISCORD_TOKEN"),

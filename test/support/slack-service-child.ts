@@ -8,19 +8,11 @@
 
 import { ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import OpenAI from "openai";
 import pino from "pino";
-import { createConversationApp } from "../../src/app.js";
-import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
-import { OpenAIModerationClient } from "../../src/llm/openai-moderation.js";
 import { startSlackBot } from "../../src/platforms/slack/index.js";
-import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
+import { childConversationApp, requiredEnv } from "./child-app.js";
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
+const env = requiredEnv;
 
 if (process.env.KILL_AFTER_ACK === "1") {
   // The worst instruction to die at: the 200 is written to the socket, and nothing after it runs.
@@ -42,18 +34,7 @@ if (process.env.KILL_AFTER_ACK === "1") {
 }
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" }, pino.destination(2));
-const app = createConversationApp({
-  databasePath: env("DB"),
-  agentsFile: new URL("../../agents.yaml", import.meta.url).pathname,
-  llm: new OpenAIChatClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }), model: "gpt-4o-mini" }),
-  limits: DEFAULT_TEST_LIMITS,
-  logger,
-  ...(process.env.MODERATION === "1"
-    ? { moderation: new OpenAIModerationClient({ client: new OpenAI({ apiKey: "sk-test", baseURL: env("MODEL_URL"), maxRetries: 0 }) }) }
-    : {}),
-});
-// As main.ts's serve: new events wait until the work left from before a restart is queued.
-app.service.pauseIntake();
+const app = childConversationApp(logger);
 const bot = await startSlackBot({
   settings: {
     botToken: env("SLACK_BOT_TOKEN"),

@@ -6,6 +6,7 @@ import type { FakeGateway } from "./gateway.js";
 import { Intent } from "./gateway-payloads.js";
 import type { Route } from "./rest-router.js";
 import { validateEmbeds } from "./embeds.js";
+import { applyMessageEdit } from "./message-edit.js";
 import { messageAttachments } from "./uploads.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateThreadName } from "./validation.js";
 import type { FakeWorld } from "./world.js";
@@ -104,17 +105,7 @@ export function channelRoutes({ world, gateway, gatewayUrl }: RouteDeps): Route[
         if (message.author.id !== world.botUser.id || message.webhook_id !== undefined) {
           throw new DiscordApiFailure(403, 50005, "Cannot edit a message authored by another user");
         }
-        const input = objectBody(body);
-        const content = validateMessageBody(input, { editing: true });
-        const attachments = messageAttachments({ attachments: input.attachments, files, existing: message.attachments, nextId: world.nextId, store: world.attachmentData });
-        world.editMessage(message, {
-          ...(input.content === undefined ? {} : { content }),
-          ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
-          ...(attachments === undefined ? {} : { attachments }),
-          allowedMentions: parseAllowedMentions(input.allowed_mentions),
-        });
-        gateway.dispatchMessage("MESSAGE_UPDATE", message);
-        return { status: 200, body: message };
+        return applyMessageEdit(world, gateway, message, body, files);
       },
     },
     {

@@ -12,6 +12,7 @@ import {
 import { editInteractionMessage, followUp, getInteractionMessage, type InteractionDeps } from "./interaction-routes.js";
 import type { Route, RouteResult } from "./rest-router.js";
 import { validateEmbeds } from "./embeds.js";
+import { applyMessageEdit } from "./message-edit.js";
 import { messageAttachments, type UploadedFile } from "./uploads.js";
 import { objectBody, parseAllowedMentions, validateMessageBody, validateWebhookName } from "./validation.js";
 import type { StoredWebhook } from "./world.js";
@@ -79,17 +80,7 @@ export function webhookRoutes(deps: InteractionDeps): Route[] {
     }
     const message = world.messages.get(messageId);
     if (message === undefined || message.webhook_id !== webhook.id || message.channel_id !== (threadId ?? webhook.channel_id)) throw unknownMessage();
-    const input = objectBody(body);
-    const content = validateMessageBody(input, { editing: true });
-    const attachments = messageAttachments({ attachments: input.attachments, files, existing: message.attachments, nextId: world.nextId, store: world.attachmentData });
-    world.editMessage(message, {
-      ...(input.content === undefined ? {} : { content }),
-      ...(input.embeds === undefined ? {} : { embeds: validateEmbeds(input.embeds) }),
-      ...(attachments === undefined ? {} : { attachments }),
-      allowedMentions: parseAllowedMentions(input.allowed_mentions),
-    });
-    gateway.dispatchMessage("MESSAGE_UPDATE", message);
-    return { status: 200, body: message };
+    return applyMessageEdit(world, gateway, message, body, files);
   };
 
   return [

@@ -51,7 +51,7 @@ export interface ConversationQuery {
 }
 
 /** What the console shows of any conversation: its place and its times. */
-export interface ConversationSummary {
+export interface ConsoleConversationSummary {
   readonly id: number;
   readonly platform: string;
   readonly workspace: string;
@@ -62,7 +62,7 @@ export interface ConversationSummary {
   readonly updatedAt: number;
 }
 
-export interface ConversationListItem extends ConversationSummary {
+export interface ConversationListItem extends ConsoleConversationSummary {
   readonly messageCount: number;
   readonly students: readonly string[];
   readonly failedTurns: number;
@@ -121,7 +121,7 @@ export interface MessageRecord {
   readonly attachments: readonly AttachmentSummary[];
 }
 
-export interface HandoffRecord {
+export interface ConsoleHandoff {
   readonly from: string;
   readonly to: string;
   readonly reason: string;
@@ -137,9 +137,9 @@ export interface AccessRecord {
   readonly action: string;
 }
 
-export interface ConversationDetail extends ConversationSummary {
+export interface ConversationDetail extends ConsoleConversationSummary {
   readonly messages: readonly MessageRecord[];
-  readonly handoffs: readonly HandoffRecord[];
+  readonly handoffs: readonly ConsoleHandoff[];
   readonly flags: readonly FlagRecord[];
 }
 

@@ -32,7 +32,7 @@ export function csrfToken(secret: string, tokenHash: string): string {
   return mac(secret, "csrf", tokenHash).toString("base64url");
 }
 
-export function csrfMatches(secret: string, tokenHash: string, sent: string | undefined): boolean {
+export function csrfTokenMatches(secret: string, tokenHash: string, sent: string | undefined): boolean {
   return sent !== undefined && sameBytes(Buffer.from(sent, "base64url"), mac(secret, "csrf", tokenHash));
 }
 

@@ -1,6 +1,6 @@
 // CSRF: every state-changing form carries a token derived from the session (HMAC), checked before anything changes.
 
-import { csrfMatches as tokenMatches } from "../session.js";
+import { csrfTokenMatches as tokenMatches } from "../session.js";
 import { frameOf, type ConsoleContext } from "../context.js";
 import { errorPage } from "../views/layout.js";
 

@@ -5,6 +5,8 @@ import type { AgentPresentation } from "../../bot/ports.js";
 import type { UsagePeriod, UsageReport } from "../../bot/usage-meter.js";
 import type { FlagAction, FlagRow, FlagSeverity } from "../../store/flag-types.js";
 
+/** A flag id that no longer reads (deleted, or of another server/workspace). */
+export const FLAG_GONE = "That flag is no longer stored (its student was forgotten, or it passed retention).";
 /** How many flags one /flags answer lists (one "mark reviewed" button each). */
 export const FLAGS_SHOWN = 5;
 /** Characters of the flagged text shown in a listing (the alert's excerpt is 200). */

@@ -4,7 +4,7 @@ import { EmbedBuilder, escapeMarkdown, type Client } from "discord.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import { NO_MENTIONS } from "./bot-context.js";
-import { DiscordAdapterError, toDeliveryError } from "./errors.js";
+import { DiscordAdapterError, discordDeliveryError } from "./errors.js";
 
 const COLOURS = { urgent: 0xd93025, alert: 0xf29900, teacher: 0x1a73e8 } as const;
 const FIELD_VALUE_LIMIT = 1024;
@@ -91,7 +91,7 @@ export class DiscordAlertPoster {
       }
       await channel.send({ embeds: [embed], allowedMentions: NO_MENTIONS });
     } catch (error) {
-      throw toDeliveryError(error);
+      throw discordDeliveryError(error);
     }
   }
 }

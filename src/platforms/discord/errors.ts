@@ -25,7 +25,7 @@ export function discordErrorCode(error: unknown): number | undefined {
  * A failed post as the service's DeliveryError: Discord's 5xx, a 429 and no answer at all are worth another try
  * (discord.js has already waited out the rate limits it knew of); any other refusal (4xx) is final.
  */
-export function toDeliveryError(error: unknown): DeliveryError {
+export function discordDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const message = `Discord refused the reply: ${error instanceof Error ? error.message : String(error)}`;
   if (error instanceof RateLimitError) return new DeliveryError("delivery_transient", message, { cause: error, retryAfterMs: error.retryAfter });

@@ -17,7 +17,7 @@ import {
 } from "discord.js";
 import type { ModeratorScope, SafetyReview } from "../../bot/safety-review.js";
 import type { FlagRow } from "../../store/flag-types.js";
-import { flagExcerpt, flagHeadline, FLAGS_SHOWN, NO_OPEN_FLAGS, SAFETY_OFF, unixSeconds } from "../common/safety-summaries.js";
+import { FLAG_GONE, flagExcerpt, flagHeadline, FLAGS_SHOWN, NO_OPEN_FLAGS, SAFETY_OFF, unixSeconds } from "../common/safety-summaries.js";
 import { DISCORD_PLATFORM, NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { consoleButtonRow } from "./console-button.js";
 import { MODERATORS_ONLY, SERVER_MODERATORS_ONLY } from "./moderation-commands.js";
@@ -26,7 +26,6 @@ import { ownServer, serverModerator, threadAccess } from "./moderator-access.js"
 /** custom_id of a flag's button: the prefix and the flag id (well under Discord's 100 characters). */
 export const REVIEW_BUTTON_PREFIX = "baton:review-flag:";
 export const REVIEW_REFUSED = "You can only mark a flag reviewed if you may manage messages in the channel of its thread.";
-export const FLAG_GONE = "That flag is no longer stored (its student was forgotten, or it passed retention).";
 
 export async function onFlags(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
   if (!ownServer(context, interaction) || interaction.guildId === null) return await reply(interaction, MODERATORS_ONLY);

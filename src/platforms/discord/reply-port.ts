@@ -11,7 +11,7 @@ import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import { fallbackHeader } from "./agent-identity.js";
 import type { DiscordAlertPoster } from "./alert-poster.js";
 import { DISCORD_PLATFORM } from "./bot-context.js";
-import { toDeliveryError } from "./errors.js";
+import { discordDeliveryError } from "./errors.js";
 import { MAX_FILES, replyFiles } from "./reply-files.js";
 import { DiscordRoutes, RECENT_MESSAGES } from "./reply-route.js";
 import { DiscordReplyStreams, type StreamPace } from "./reply-stream.js";
@@ -76,7 +76,7 @@ export class DiscordReplyPort implements PlatformPort {
     try {
       return await this.post(reply);
     } catch (error) {
-      throw toDeliveryError(error);
+      throw discordDeliveryError(error);
     }
   }
 

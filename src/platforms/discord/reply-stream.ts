@@ -11,7 +11,7 @@ import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
 import type { ReplyMath } from "../common/reply-math.js";
 import { fallbackHeader } from "./agent-identity.js";
 import { NO_MENTIONS } from "./bot-context.js";
-import { discordErrorCode, toDeliveryError } from "./errors.js";
+import { discordErrorCode, discordDeliveryError } from "./errors.js";
 import { MAX_FILES, refusedFiles, replyFiles, type ReplyFile } from "./reply-files.js";
 import type { DiscordRoutes, PieceTarget } from "./reply-route.js";
 import { DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT, openFenceAfter, splitMessage, withLimit } from "../common/chunker.js";
@@ -95,7 +95,7 @@ export class DiscordReplyStreams {
         return contents;
       },
       logger: this.logger,
-      deliveryError: toDeliveryError,
+      deliveryError: discordDeliveryError,
       done: () => this.throttle.release(key),
       hurry: () => this.throttle.hurry(key),
     });
@@ -109,7 +109,7 @@ export class DiscordReplyStreams {
           await attach(ids[index]!, index, images.contents[index]!, images.files);
         } catch (error) {
           // As a whole reply's: the text already holds each formula's TeX.
-          if (!refusedFiles(error)) throw toDeliveryError(error);
+          if (!refusedFiles(error)) throw discordDeliveryError(error);
           this.logger.warn({ channelId: target.thread, code: discordErrorCode(error) }, "discord: the formula images were refused; the reply keeps each formula's TeX");
         }
         attached = true;
@@ -134,7 +134,7 @@ export class DiscordReplyStreams {
       const index = final.length - 1;
       if (rendered.images.length > 0) await attach(pieces.ids()[index]!, index, final[index]!, replyFiles(rendered.images));
     } catch (error) {
-      throw toDeliveryError(error);
+      throw discordDeliveryError(error);
     } finally {
       this.throttle.release(key);
     }

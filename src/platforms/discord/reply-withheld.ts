@@ -4,7 +4,7 @@ import type { PostedReply } from "../../bot/ports.js";
 import type { ReplyMath } from "../common/reply-math.js";
 import { fallbackHeader } from "./agent-identity.js";
 import { NO_MENTIONS } from "./bot-context.js";
-import { toDeliveryError } from "./errors.js";
+import { discordDeliveryError } from "./errors.js";
 import { MAX_FILES } from "./reply-files.js";
 import { RECENT_MESSAGES, type DiscordRoutes, type Route } from "./reply-route.js";
 
@@ -35,7 +35,7 @@ export async function replaceReply(routes: DiscordRoutes, math: ReplyMath, reply
       }
     }
   } catch (error) {
-    throw toDeliveryError(error);
+    throw discordDeliveryError(error);
   }
 }
 

@@ -5,7 +5,7 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
-import { slackErrorOf, toDeliveryError } from "./errors.js";
+import { slackErrorOf, slackDeliveryError } from "./errors.js";
 import { escapePlainText } from "./mrkdwn-inline.js";
 
 const ACTIONS: Record<SafetyAlert["action"], string> = {
@@ -38,7 +38,7 @@ export class SlackAlertPoster {
     try {
       await this.options.client.chat.postMessage({ channel: this.options.channel, unfurl_links: false, unfurl_media: false, ...message });
     } catch (error) {
-      throw toDeliveryError("chat.postMessage", error);
+      throw slackDeliveryError("chat.postMessage", error);
     }
   }
 
@@ -81,7 +81,7 @@ export class SlackModeratorDMs {
         logger.warn({ err: error, moderator: user, slackError: slackErrorOf(error) }, "slack: could not tell a moderator by DM that a student asked for a teacher");
       }
     }
-    if (told === 0 && lastError !== undefined) throw toDeliveryError("chat.postMessage", lastError);
+    if (told === 0 && lastError !== undefined) throw slackDeliveryError("chat.postMessage", lastError);
   }
 }
 
@@ -97,7 +97,7 @@ async function permalinkOf(
     return answer.permalink;
   } catch (error) {
     const slackError = slackErrorOf(error);
-    if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw toDeliveryError("chat.getPermalink", error);
+    if (slackError === undefined || !NO_PERMALINK.has(slackError)) throw slackDeliveryError("chat.getPermalink", error);
     logger.warn({ ...context, slackError }, "slack: no permalink for an alert's message; the alert goes without it");
     return undefined;
   }

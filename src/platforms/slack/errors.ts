@@ -64,7 +64,7 @@ const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unav
  * A failed post as the service's DeliveryError: Slack's internal_error and its kin, a 429 (with its Retry-After),
  * an HTTP 5xx or no answer are transient; any other ok:false answer (channel_not_found, is_archived…) is final.
  */
-export function toDeliveryError(method: string, error: unknown): DeliveryError {
+export function slackDeliveryError(method: string, error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const wrapped = toSlackAdapterError(method, error);
   const cause = (error as { code?: unknown; retryAfter?: unknown; statusCode?: unknown }) ?? {};

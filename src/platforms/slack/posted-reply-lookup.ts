@@ -2,7 +2,7 @@
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
-import { slackErrorOf, toDeliveryError } from "./errors.js";
+import { slackErrorOf, slackDeliveryError } from "./errors.js";
 
 /** The metadata event type every reply message carries; invisible to students, readable through the API. */
 export const REPLY_EVENT_TYPE = "baton_reply";
@@ -36,7 +36,7 @@ export async function findPostedParts(client: webApi.WebClient, logger: Logger, 
       logger.warn({ slackError, replyId: reply.replyId }, "slack: cannot read the thread back to check for an earlier post; posting the reply");
       return [];
     }
-    throw toDeliveryError("conversations.replies", error);
+    throw slackDeliveryError("conversations.replies", error);
   }
   const parts = new Map<number, string>();
   for (const message of messages) {

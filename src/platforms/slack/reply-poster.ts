@@ -10,7 +10,7 @@ import { MAX_REPLY_IMAGES, ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
 import type { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { AgentIdentityMode, authorshipOf, CUSTOMIZE_SCOPE, namePrefix } from "./agent-identity.js";
-import { neededScopeOf, slackErrorOf, toDeliveryError, toSlackAdapterError } from "./errors.js";
+import { neededScopeOf, slackErrorOf, slackDeliveryError, toSlackAdapterError } from "./errors.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { findPostedParts } from "./posted-reply-lookup.js";
@@ -129,7 +129,7 @@ export class SlackReplyPoster implements PlatformPort {
         posted.push(await this.#postWithFormulas(reply, pieces[part] ?? "", position, formulas));
       } catch (error) {
         if (posted.length > 0) this.#rememberPartial(reply.replyId, posted);
-        throw toDeliveryError("chat.postMessage", error);
+        throw slackDeliveryError("chat.postMessage", error);
       }
     }
     this.#partial.delete(reply.replyId);
@@ -156,7 +156,7 @@ export class SlackReplyPoster implements PlatformPort {
         const blocks = hadImages && index === parts.length - 1 ? { blocks: [] } : {};
         await this.#client.chat.update({ channel: reply.channel, ts, text: index === 0 ? first : WITHHELD_PART, ...blocks });
       } catch (error) {
-        throw toDeliveryError("chat.update", error);
+        throw slackDeliveryError("chat.update", error);
       }
     }
   }

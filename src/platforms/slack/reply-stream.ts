@@ -10,7 +10,7 @@ import { EditedStream } from "../common/edited-stream.js";
 import { PostedPieces, type PieceOps } from "../common/posted-pieces.js";
 import { MAX_REPLY_IMAGES, type FormulaImage, type ReplyMath } from "../common/reply-math.js";
 import { namePrefix, type AgentIdentityMode } from "./agent-identity.js";
-import { slackErrorOf, toDeliveryError } from "./errors.js";
+import { slackErrorOf, slackDeliveryError } from "./errors.js";
 import { formulaBlocks, uploadFormulas } from "./formula-upload.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { StreamMetadata } from "./reply-metadata.js";
@@ -86,7 +86,7 @@ export class SlackReplyStreams {
         return shown;
       },
       logger: this.options.logger,
-      deliveryError: (error) => toDeliveryError("chat.update", error),
+      deliveryError: (error) => slackDeliveryError("chat.update", error),
       hurry: () => this.#throttle.hurry(key),
       done: () => {
         this.#throttle.release(key);
@@ -148,7 +148,7 @@ export class SlackReplyStreams {
     try {
       await pieces.apply(() => final, true);
     } catch (error) {
-      throw toDeliveryError("chat.update", error);
+      throw slackDeliveryError("chat.update", error);
     } finally {
       this.#throttle.release(key);
     }

@@ -6,7 +6,7 @@ import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import type { ModeratorScope, SafetyReview } from "../../bot/safety-review.js";
 import type { FlagRow } from "../../store/flag-types.js";
-import { flagExcerpt, flagHeadline, FLAGS_SHOWN, NO_OPEN_FLAGS, SAFETY_OFF, usageLines } from "../common/safety-summaries.js";
+import { FLAG_GONE, flagExcerpt, flagHeadline, FLAGS_SHOWN, NO_OPEN_FLAGS, SAFETY_OFF, usageLines } from "../common/safety-summaries.js";
 import { escapePlainText } from "./mrkdwn-inline.js";
 import { REFUSAL } from "./moderation-commands.js";
 import { SLACK_PLATFORM } from "./reply-poster.js";
@@ -18,7 +18,6 @@ export const REVIEW_ACTION_PREFIX = "baton-review-flag-";
 export const REVIEW_ACTION = /^baton-review-flag-\d+$/;
 /** The actions block's block_id carries the ids listed, so a click can show the same listing, updated. */
 const LISTING_BLOCK = "baton-flags:";
-export const FLAG_GONE = "That flag is no longer stored (its student was forgotten, or it passed retention).";
 
 /** A Block Kit answer through a response_url (ephemeral; a click's may replace the message it came from). */
 export interface BlockAnswer {

@@ -1,8 +1,8 @@
 // The conversations table's own columns as the console reads them, and their mapping to the console's summary.
 
-import type { ConversationSummary } from "../../admin/ports.js";
+import type { ConsoleConversationSummary } from "../../admin/ports.js";
 
-export interface ConversationRow {
+export interface ConsoleConversationRow {
   id: number;
   platform: string;
   workspace: string;
@@ -13,7 +13,7 @@ export interface ConversationRow {
   updated_at: number;
 }
 
-export function conversationSummary(row: ConversationRow): ConversationSummary {
+export function conversationSummary(row: ConsoleConversationRow): ConsoleConversationSummary {
   return {
     id: row.id,
     platform: row.platform,

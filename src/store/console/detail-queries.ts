@@ -2,10 +2,10 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import type { FlagQueries } from "./flag-queries.js";
-import { conversationSummary, type ConversationRow } from "./conversation-row.js";
+import { conversationSummary, type ConsoleConversationRow } from "./conversation-row.js";
 import { scopeSql } from "./scope-sql.js";
 import type { AttachmentQueries } from "./attachment-queries.js";
-import type { ConsoleScope, ConversationDetail, HandoffRecord, MessageRecord } from "../../admin/ports.js";
+import type { ConsoleScope, ConversationDetail, ConsoleHandoff, MessageRecord } from "../../admin/ports.js";
 
 interface MessageRow {
   id: number;
@@ -33,7 +33,7 @@ interface HandoffRow {
 const or = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export class DetailQueries {
-  private readonly conversations = new Map<ConsoleScope["kind"], Statement<(string | number)[], ConversationRow>>();
+  private readonly conversations = new Map<ConsoleScope["kind"], Statement<(string | number)[], ConsoleConversationRow>>();
   private readonly messages: Statement<[number], MessageRow>;
   private readonly handoffs: Statement<[number], HandoffRow>;
 
@@ -86,7 +86,7 @@ export class DetailQueries {
         }),
       );
       const handoffs = this.handoffs.all(id).map(
-        (h): HandoffRecord => ({
+        (h): ConsoleHandoff => ({
           from: h.from_agent,
           to: h.to_agent,
           reason: h.reason,

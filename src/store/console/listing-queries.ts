@@ -2,11 +2,11 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import { MATCH_END, MATCH_START, type ConsoleScope, type ConversationListItem, type ConversationPage, type ConversationQuery } from "../../admin/ports.js";
-import { conversationSummary, type ConversationRow } from "./conversation-row.js";
+import { conversationSummary, type ConsoleConversationRow } from "./conversation-row.js";
 import { QUEUED_FLAG } from "./flag-queries.js";
 import { ftsQuery, scopeSql } from "./scope-sql.js";
 
-interface ListRow extends ConversationRow {
+interface ListRow extends ConsoleConversationRow {
   message_count: number;
   students: string;
   failed_turns: number;

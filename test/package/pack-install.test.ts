@@ -58,6 +58,7 @@ beforeAll(async () => {
   await installOffline(project);
   linkNativeSqlite(project);
   writeFileSync(join(project, "example.ts"), firstCodeBlock(join(REPO, "docs/library.md"), "ts"));
+  writeFileSync(join(project, "readme-example.ts"), firstCodeBlock(join(REPO, "README.md"), "ts"));
   writeFileSync(join(project, "engine-only.ts"), ENGINE_ONLY);
   writeFileSync(join(project, "store.ts"), STORE);
   copyFileSync(join(REPO, "agents.yaml"), join(project, "agents.yaml"));
@@ -92,6 +93,18 @@ it("runs the docs' example as pasted, printing each agent's name once per messag
   );
   expect(fake.requests.map((request) => request.stream)).toEqual([true, true]);
   expect(fake.requests[0]?.apiKey ?? fake.requests[0]?.authorization).toContain("sk-pasted-example");
+});
+
+it("runs the README's example as pasted: the current builder names, a human participant, events by their type", async () => {
+  const before = fake.requests.length;
+  const output = await runNode(project, "out/readme-example.js", { OPENAI_API_KEY: "sk-readme-example", OPENAI_BASE_URL: fake.url });
+  expect(output).toBe(
+    "triage_agent: This is a math question. I'll hand this off to the math tutor.\n" +
+      "→ math_tutor\n" +
+      'math_tutor: math_tutor on "What is the derivative of x^2?": here is the answer.\n',
+  );
+  const offered = fake.requests[before]?.body.tools?.map((tool) => (tool.type === "function" ? tool.function.name : tool.type));
+  expect(offered).toEqual(["handoff_to_math_tutor", "handoff_to_teacher"]);
 });
 
 it("runs the engine alone from baton/workflow", async () => {

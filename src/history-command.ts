@@ -1,6 +1,6 @@
 // `baton history [NAME] --platform P`: what NAME means on each platform, and the transcript or listing it prints.
 
-import type { ConversationApp } from "./app.js";
+import type { ConversationApp } from "./app/create-app.js";
 import type { ThreadRef } from "./bot/ports.js";
 import { consoleThread } from "./platforms/console/console-chat.js";
 import { attachmentMark } from "./bot/transcript-attachments.js";

@@ -3,8 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { Command } from "commander";
-import { createConversationApp, type ConversationApp } from "./app.js";
-import { buildWorkflow, loadRoster } from "./config/agents-file.js";
+import { createConversationApp, type ConversationApp } from "./app/create-app.js";
+import { buildWorkflow } from "./app/workflow-from-roster.js";
+import { loadRoster } from "./config/agents-file.js";
 import { describeLlm, loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createFileLogger, createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
@@ -74,7 +75,7 @@ async function chat(settings: Settings, thread: string | undefined): Promise<voi
 }
 
 async function serve(settings: Settings, logger: Logger): Promise<void> {
-  const { startPlatforms } = await import("./platforms/start-platforms.js");
+  const { startPlatforms } = await import("./app/start-platforms.js");
   const { startTracing } = await import("./app/tracing.js");
   const tracing = startTracing(settings.tracing);
   const app = openApp(settings, logger);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createConversationApp } from "../src/app.js";
+import { createConversationApp } from "../src/app/create-app.js";
 import { formatHistory } from "../src/history-command.js";
 import type { ThreadRef } from "../src/bot/ports.js";
 import { DEFAULT_TEST_LIMITS } from "./support/service-harness.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { parse, stringify } from "yaml";
-import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import { createConversationApp, type ConversationApp } from "../../src/app/create-app.js";
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import type { InboundMessage, OutboundReply, PlatformPort } from "../../src/bot/ports.js";
 import { SeedChatClient, type SeedChatClientOptions } from "./seed-chat-client.js";

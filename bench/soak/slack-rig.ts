@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import pino from "pino";
-import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import { createConversationApp, type ConversationApp } from "../../src/app/create-app.js";
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import { createChatClient } from "../../src/llm/create-chat-client.js";
 import { startSlackBot, type SlackBot } from "../../src/platforms/slack/index.js";

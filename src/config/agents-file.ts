@@ -1,17 +1,11 @@
-// Loads and validates agents.yaml (the roster, the start agent, the handoff edges, options) and builds the workflow.
+// Loads and validates agents.yaml: the roster (agents, humans, handoff edges, options, policies, channels), no engine objects.
 
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import type { AgentPresentation } from "../bot/ports.js";
-import { ChatClientAgent } from "../workflow/agent.js";
-import { AgentWorkflowBuilder } from "../workflow/builder.js";
-import { HumanParticipant } from "../workflow/human.js";
-import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
-import type { StopTexts, Workflow } from "../workflow/workflow.js";
 import { SafetyPolicySchema } from "./safety-policy.js";
-import { effectivePolicy, PolicyTextsSchema, TutoringPolicySchema, withPolicy, type TutoringPolicy } from "./tutoring-policy.js";
+import { PolicyTextsSchema, TutoringPolicySchema } from "./tutoring-policy.js";
 
 const name = z.string().regex(/^[A-Za-z0-9_-]{1,53}$/, "use 1-53 letters, digits, '_' or '-'");
 
@@ -172,98 +166,4 @@ function lineOf(document: Document, lines: LineCounter, at: readonly PropertyKey
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`), "") || "(top level)";
-}
-
-export interface BuildWorkflowOptions {
-  readonly stopTexts?: Partial<StopTexts>;
-  readonly traceContent?: boolean;
-  /** Start here instead of the roster's `start` (a channel override); only the agents reachable from it take part. */
-  readonly start?: string;
-  /** Every tutor's policy in this workflow (a channel override); the triage agent keeps its own. */
-  readonly channelPolicy?: TutoringPolicy;
-}
-
-/**
- * Builds the handoff workflow the roster describes, each agent's instructions followed by its tutoring policy; the
- * graph checks (reachability…) name the file too.
- */
-export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents.yaml", options: BuildWorkflowOptions = {}): Workflow {
-  const start = options.start ?? roster.start;
-  const members = reachableFrom(roster, start);
-  const agents = new Map(
-    roster.agents
-      .filter((a) => members.has(a.name))
-      .map((a) => [
-        a.name,
-        new ChatClientAgent(client, {
-          name: a.name,
-          instructions: withPolicy(a.instructions, effectivePolicy(a, { triage: roster.start, channelPolicy: options.channelPolicy }), roster.policies),
-          description: a.description,
-          ...(a.displayName !== undefined ? { displayName: a.displayName } : {}),
-          ...(a.avatarUrl !== undefined ? { avatarUrl: a.avatarUrl } : {}),
-          ...(a.emoji !== undefined ? { emoji: a.emoji } : {}),
-        }),
-      ]),
-  );
-  const humans = new Map(
-    roster.humans
-      .filter((h) => members.has(h.name))
-      .map((h) => [h.name, new HumanParticipant({ name: h.name, description: h.description, ...(h.displayName === undefined ? {} : { displayName: h.displayName }) })]),
-  );
-  const builder = AgentWorkflowBuilder.startHandoffWith(agents.get(start)!).addParticipants(...agents.values(), ...humans.values());
-  for (const edge of roster.handoffs) {
-    if (!members.has(edge.from)) continue;
-    const targets = (Array.isArray(edge.to) ? edge.to : [edge.to]).map((to) => agents.get(to) ?? humans.get(to)!);
-    builder.withHandoff(agents.get(edge.from)!, targets, edge.reason);
-  }
-  builder.withMaxHandoffs(roster.options.maxHandoffs).withToolCallFiltering(roster.options.toolCallFiltering);
-  if (roster.options.returnToPrevious) builder.enableReturnToPrevious();
-  if (options.stopTexts !== undefined) builder.withStopTexts(options.stopTexts);
-  if (options.traceContent === true) builder.withTraceContent();
-  if (roster.options.handoffInstructions !== undefined) builder.withHandoffInstructions(roster.options.handoffInstructions);
-  try {
-    return builder.build();
-  } catch (error) {
-    if (error instanceof UserError) throw new UserError(`${path}: ${error.message}`, { code: "configuration", cause: error });
-    throw error;
-  }
-}
-
-/**
- * The agents a workflow starting at `start` can reach along the declared handoffs. The roster's own start takes
- * everyone (an agent it cannot reach is the builder's error to report); without handoffs, every agent reaches every other.
- */
-function reachableFrom(roster: Roster, start: string): ReadonlySet<string> {
-  const everyone = [...roster.agents.map((a) => a.name), ...roster.humans.map((h) => h.name)];
-  if (start === roster.start || roster.handoffs.length === 0) return new Set(everyone);
-  const reached = new Set([start]);
-  const queue = [start];
-  for (let from = queue.shift(); from !== undefined; from = queue.shift()) {
-    for (const edge of roster.handoffs) {
-      if (edge.from !== from) continue;
-      for (const to of Array.isArray(edge.to) ? edge.to : [edge.to]) {
-        if (!reached.has(to)) {
-          reached.add(to);
-          queue.push(to);
-        }
-      }
-    }
-  }
-  return reached;
-}
-
-/** How each agent (and each human, by display name) is shown; a human's messages are posted by the person, not the bot. */
-export function presentations(workflow: Workflow): ReadonlyMap<string, AgentPresentation> {
-  return new Map([
-    ...[...workflow.agents.values()].map((a): [string, AgentPresentation] => [
-      a.name,
-      {
-        name: a.name,
-        displayName: a.displayName,
-        ...(a.emoji !== undefined ? { emoji: a.emoji } : {}),
-        ...(a.avatarUrl !== undefined ? { avatarUrl: a.avatarUrl } : {}),
-      },
-    ]),
-    ...[...workflow.humans.values()].map((h): [string, AgentPresentation] => [h.name, { name: h.name, displayName: h.displayName }]),
-  ]);
 }

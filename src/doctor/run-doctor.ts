@@ -1,7 +1,7 @@
 // `npm run doctor`: checks a deployment end to end and says in plain words what is wrong and how to fix it.
 
 import { loadRoster } from "../config/agents-file.js";
-import { buildRosterWorkflows } from "../config/channel-workflows.js";
+import { buildRosterWorkflows } from "../app/roster-workflows.js";
 import type { Settings } from "../config/env.js";
 import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { DemoChatClient } from "../llm/demo-chat-client.js";

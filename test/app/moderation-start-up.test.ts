@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, expect, it } from "vitest";
-import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import { createConversationApp, type ConversationApp } from "../../src/app/create-app.js";
 import { safetySettings, type SafetyEnv } from "../../src/config/safety-settings.js";
 import { DEFAULT_TEST_LIMITS } from "../support/service-harness.js";
 

@@ -1,8 +1,10 @@
 // agents.yaml: the default roster is the seed's, and every mistake names the file and the offending entry.
 
 import { describe, expect, it } from "vitest";
-import { buildWorkflow, loadRoster, parseRoster, presentations } from "../../src/config/agents-file.js";
-import { buildRosterWorkflows } from "../../src/config/channel-workflows.js";
+import { presentations } from "../../src/app/agent-presentations.js";
+import { buildWorkflow } from "../../src/app/workflow-from-roster.js";
+import { loadRoster, parseRoster } from "../../src/config/agents-file.js";
+import { buildRosterWorkflows } from "../../src/app/roster-workflows.js";
 import { TUTORING_POLICY_TEXTS } from "../../src/config/tutoring-policy.js";
 import { UserError } from "../../src/workflow/errors.js";
 import { ScriptedChatClient } from "../support/scripted-chat-client.js";

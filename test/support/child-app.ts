@@ -3,7 +3,7 @@
 
 import OpenAI from "openai";
 import type { Logger } from "pino";
-import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import { createConversationApp, type ConversationApp } from "../../src/app/create-app.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { OpenAIModerationClient } from "../../src/llm/openai-moderation.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";

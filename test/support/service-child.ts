@@ -4,7 +4,7 @@
 import { appendFileSync } from "node:fs";
 import OpenAI from "openai";
 import pino from "pino";
-import { createConversationApp } from "../../src/app.js";
+import { createConversationApp } from "../../src/app/create-app.js";
 import type { OutboundReply, PlatformPort } from "../../src/bot/ports.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";

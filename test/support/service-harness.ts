@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import pino from "pino";
-import { createConversationApp, type ConversationApp } from "../../src/app.js";
+import { createConversationApp, type ConversationApp } from "../../src/app/create-app.js";
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import type { UsageCaps } from "../../src/bot/usage-meter.js";
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "../../src/bot/attachments/types.js";

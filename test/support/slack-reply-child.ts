@@ -5,7 +5,7 @@
 import { webApi } from "@slack/bolt";
 import OpenAI from "openai";
 import pino from "pino";
-import { createConversationApp } from "../../src/app.js";
+import { createConversationApp } from "../../src/app/create-app.js";
 import type { OutboundReply, PlatformPort } from "../../src/bot/ports.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { AgentIdentityMode } from "../../src/platforms/slack/agent-identity.js";

@@ -1,20 +1,20 @@
 // Builds the service's safety options from settings and the roster's `safety:` section; warns when moderation is off.
 
 import type { Logger } from "pino";
-import type { SafetyOptions } from "./bot/classroom-safety.js";
-import type { ModerationClient } from "./bot/moderation-port.js";
-import type { Roster } from "./config/agents-file.js";
-import { DEFAULT_MODEL_PRICES, MODERATION_DISABLED_NOTICE, MODERATION_OFF_WARNING, type SafetySettings } from "./config/safety-settings.js";
-import { resolveSafetyPolicy } from "./config/safety-policy.js";
-import type { LlmSettings } from "./llm/create-chat-client.js";
-import { createModerationClient } from "./llm/create-moderation-client.js";
-import { FlagStore } from "./store/flag-store.js";
-import type { Database } from "./store/database.js";
-import { UsageStore } from "./store/usage-store.js";
-import type { ChatClient } from "./workflow/chat-client.js";
+import type { SafetyOptions } from "../bot/classroom-safety.js";
+import type { ModerationClient } from "../bot/moderation-port.js";
+import type { Roster } from "../config/agents-file.js";
+import { DEFAULT_MODEL_PRICES, MODERATION_DISABLED_NOTICE, MODERATION_OFF_WARNING, type SafetySettings } from "../config/safety-settings.js";
+import { resolveSafetyPolicy } from "../config/safety-policy.js";
+import type { LlmSettings } from "../llm/create-chat-client.js";
+import { createModerationClient } from "../llm/create-moderation-client.js";
+import type { FlagStore } from "../store/flag-store.js";
+import type { UsageStore } from "../store/usage-store.js";
+import type { ChatClient } from "../workflow/chat-client.js";
 
 export interface SafetyWiring {
-  readonly db: Database;
+  readonly flags: FlagStore;
+  readonly usage: UsageStore;
   readonly roster: Roster;
   /** Absent: moderation off, no caps, the built-in prices (the library's default; the CLI always passes settings). */
   readonly settings: SafetySettings | undefined;
@@ -22,7 +22,6 @@ export interface SafetyWiring {
   readonly moderation?: ModerationClient;
   readonly llm: LlmSettings | ChatClient;
   readonly logger: Logger;
-  readonly now: () => number;
 }
 
 export function safetyOptions(wiring: SafetyWiring): SafetyOptions {
@@ -35,8 +34,8 @@ export function safetyOptions(wiring: SafetyWiring): SafetyOptions {
   return {
     moderation,
     policy: resolveSafetyPolicy(wiring.roster.safety),
-    flags: new FlagStore(wiring.db, wiring.now),
-    usage: new UsageStore(wiring.db),
+    flags: wiring.flags,
+    usage: wiring.usage,
     caps: settings?.caps ?? {},
     model: modelName(wiring.llm),
     prices: settings?.prices ?? DEFAULT_MODEL_PRICES,

@@ -1,25 +1,23 @@
-// Wires Baton together from typed settings: database, roster, model client, and the ConversationService over them.
+// The composition root's core: the roster's workflows, the model client and the store, and the ConversationService over them.
 
 import type { Logger } from "pino";
-import { ConversationService, type ServiceLimits } from "./bot/conversation-service.js";
-import type { RetryPolicy } from "./bot/delivery-retry.js";
-import { STUDENT_STOP_TEXTS } from "./bot/turn-runner.js";
-import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "./bot/attachments/types.js";
-import { AttachmentStore } from "./store/attachment-store.js";
-import { ReplyMath } from "./platforms/common/reply-math.js";
-import type { ModerationClient } from "./bot/moderation-port.js";
-import { safetyOptions } from "./app-safety.js";
-import type { SafetySettings } from "./config/safety-settings.js";
-import { loadRoster, presentations } from "./config/agents-file.js";
-import { buildRosterWorkflows } from "./config/channel-workflows.js";
-import { createChatClient, type LlmSettings } from "./llm/create-chat-client.js";
-import { ConversationStore } from "./store/conversation-store.js";
-import { openDatabase, type Database } from "./store/database.js";
-import { Inbox } from "./store/inbox.js";
-import { ReceivedEvents } from "./store/received-events.js";
-import { WriteGate } from "./store/write-gate.js";
-import type { ChatClient } from "./workflow/chat-client.js";
-import type { Workflow } from "./workflow/workflow.js";
+import { ConversationService, type ServiceLimits } from "../bot/conversation-service.js";
+import type { RetryPolicy } from "../bot/delivery-retry.js";
+import { STUDENT_STOP_TEXTS } from "../bot/turn-runner.js";
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "../bot/attachments/types.js";
+import { ReplyMath } from "../platforms/common/reply-math.js";
+import type { ModerationClient } from "../bot/moderation-port.js";
+import type { SafetySettings } from "../config/safety-settings.js";
+import { loadRoster } from "../config/agents-file.js";
+import { createChatClient, type LlmSettings } from "../llm/create-chat-client.js";
+import type { ConversationStore } from "../store/conversation-store.js";
+import type { Database } from "../store/database.js";
+import type { ChatClient } from "../workflow/chat-client.js";
+import type { Workflow } from "../workflow/workflow.js";
+import { presentations } from "./agent-presentations.js";
+import { openStore } from "./open-store.js";
+import { buildRosterWorkflows } from "./roster-workflows.js";
+import { safetyOptions } from "./safety-options.js";
 
 export interface ConversationAppOptions {
   readonly databasePath: string;
@@ -63,14 +61,18 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     stopTexts: STUDENT_STOP_TEXTS,
     traceContent: options.traceContent ?? false,
   });
-  const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs ?? 50 });
   const now = options.now ?? Date.now;
-  const store = new ConversationStore(db, { now });
+  const { db, store, inbox, received, gate, attachments, flags, usage } = openStore({
+    databasePath: options.databasePath,
+    busyTimeoutMs: options.busyTimeoutMs ?? 50,
+    logger: options.logger,
+    now,
+  });
   const service = new ConversationService({
     store,
-    inbox: new Inbox(db, now),
-    received: new ReceivedEvents(db, now),
-    gate: new WriteGate({ logger: options.logger, now }),
+    inbox,
+    received,
+    gate,
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     workflow,
     channelWorkflows: byChannel,
@@ -79,16 +81,16 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     logger: options.logger,
     now,
     safety: safetyOptions({
-      db,
+      flags,
+      usage,
       roster,
       settings: options.safety,
       ...(options.moderation === undefined ? {} : { moderation: options.moderation }),
       llm: options.llm,
       logger: options.logger,
-      now,
     }),
     ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
-    attachments: { store: new AttachmentStore(db, now), limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
+    attachments: { store: attachments, limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
     // Its own formula cache: the adapters render the same formulas again for posting (a few ms each, cold).
     replyImages: new ReplyMath(),
   });

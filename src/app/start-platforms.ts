@@ -1,14 +1,14 @@
 // Starts the platform adapters whose credentials are configured (Discord, Slack, or both in one process).
 
 import type { Logger } from "pino";
-import type { ConversationApp } from "../app.js";
+import type { ConversationApp } from "./create-app.js";
 import type { ConsoleLinks } from "../bot/console-links.js";
 import type { Settings } from "../config/env.js";
 import type { HealthCheck } from "../health.js";
 import { discordSettings, slackSettings } from "../config/platform-settings.js";
 import { UserError } from "../workflow/errors.js";
-import { startDiscordBot } from "./discord/index.js";
-import { startSlackBot } from "./slack/index.js";
+import { startDiscordBot } from "../platforms/discord/index.js";
+import { startSlackBot } from "../platforms/slack/index.js";
 
 export interface RunningPlatforms {
   readonly names: readonly string[];

@@ -3,7 +3,8 @@
 import type { ChatClient } from "../workflow/chat-client.js";
 import { UserError } from "../workflow/errors.js";
 import type { Workflow } from "../workflow/workflow.js";
-import { buildWorkflow, type BuildWorkflowOptions, type Roster } from "./agents-file.js";
+import type { Roster } from "../config/agents-file.js";
+import { buildWorkflow, type BuildWorkflowOptions } from "./workflow-from-roster.js";
 
 export interface RosterWorkflows {
   /** The roster's own workflow: conversations in any channel without an override. */

@@ -1,0 +1,46 @@
+// Opens the SQLite database and every store the service runs on: the one place the bot's storage is created.
+
+import type { Logger } from "pino";
+import { AttachmentStore } from "../store/attachment-store.js";
+import { ConversationStore } from "../store/conversation-store.js";
+import { openDatabase, type Database } from "../store/database.js";
+import { FlagStore } from "../store/flag-store.js";
+import { Inbox } from "../store/inbox.js";
+import { ReceivedEvents } from "../store/received-events.js";
+import { UsageStore } from "../store/usage-store.js";
+import { WriteGate } from "../store/write-gate.js";
+
+export interface StoreOptions {
+  readonly databasePath: string;
+  /** How long one write may block the event loop on another process's lock before WriteGate retries it off the loop. */
+  readonly busyTimeoutMs: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export interface OpenedStore {
+  /** The database itself: the web console, the health probe and the history export read it directly. */
+  readonly db: Database;
+  readonly store: ConversationStore;
+  readonly inbox: Inbox;
+  readonly received: ReceivedEvents;
+  readonly gate: WriteGate;
+  readonly attachments: AttachmentStore;
+  readonly flags: FlagStore;
+  readonly usage: UsageStore;
+}
+
+export function openStore(options: StoreOptions): OpenedStore {
+  const { now } = options;
+  const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+  return {
+    db,
+    store: new ConversationStore(db, { now }),
+    inbox: new Inbox(db, now),
+    received: new ReceivedEvents(db, now),
+    gate: new WriteGate({ logger: options.logger, now }),
+    attachments: new AttachmentStore(db, now),
+    flags: new FlagStore(db, now),
+    usage: new UsageStore(db),
+  };
+}

@@ -57,7 +57,7 @@ describe("documentation links", () => {
 
   it("the README front page stays short and links every docs page", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    expect(Buffer.byteLength(readme)).toBeLessThan(12_000);
+    expect(Buffer.byteLength(readme)).toBeLessThan(16_000); // a front page: quick start, set-up, the library and roster at a glance
     const unlinked = pages.filter((p) => p.startsWith("docs/") && !readme.includes(`](${p}`));
     expect(unlinked).toEqual([]);
   });

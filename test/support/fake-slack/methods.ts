@@ -19,9 +19,9 @@ export interface MethodOptions {
 
 export const MAX_TEXT = 40_000;
 
-const fail = (error: string, extra: Record<string, unknown> = {}): SlackAnswer => ({ ok: false, error, ...extra });
+export const fail = (error: string, extra: Record<string, unknown> = {}): SlackAnswer => ({ ok: false, error, ...extra });
 
-function text(params: Params, name: string): string | undefined {
+export function text(params: Params, name: string): string | undefined {
   const value = params[name];
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -29,7 +29,7 @@ function text(params: Params, name: string): string | undefined {
 }
 
 /** Form bodies carry objects as JSON strings; JSON bodies carry them as they are. */
-function json(params: Params, name: string): { value?: unknown; invalid: boolean } {
+export function json(params: Params, name: string): { value?: unknown; invalid: boolean } {
   const raw = params[name];
   if (raw === undefined || raw === "") return { invalid: false };
   if (typeof raw !== "string") return { value: raw, invalid: false };
@@ -40,12 +40,12 @@ function json(params: Params, name: string): { value?: unknown; invalid: boolean
   }
 }
 
-function missingScope(world: FakeWorld, needed: string): SlackAnswer | undefined {
+export function missingScope(world: FakeWorld, needed: string): SlackAnswer | undefined {
   if (world.scopes.includes(needed)) return undefined;
   return fail("missing_scope", { needed, provided: world.scopes.join(",") });
 }
 
-function channelProblem(world: FakeWorld, channel: string | undefined, forPosting: boolean): SlackAnswer | undefined {
+export function channelProblem(world: FakeWorld, channel: string | undefined, forPosting: boolean): SlackAnswer | undefined {
   if (channel === undefined || channel === "") return fail("channel_not_found");
   const state = world.channel(channel);
   if (!state.exists) return fail("channel_not_found");
@@ -54,7 +54,17 @@ function channelProblem(world: FakeWorld, channel: string | undefined, forPostin
   return undefined;
 }
 
+/** Slack's markdown_text: standard Markdown, at most 12,000 characters, never together with `text` or `blocks`. */
+export const MAX_MARKDOWN_TEXT = 12_000;
+
 function contentProblem(params: Params, world: FakeWorld): SlackAnswer | undefined {
+  const markdown = text(params, "markdown_text");
+  if (markdown !== undefined) {
+    if (text(params, "text") !== undefined || params.blocks !== undefined) return fail("invalid_arguments", { response_metadata: { messages: ["[ERROR] markdown_text cannot be used with text or blocks"] } });
+    if (markdown.trim() === "") return fail("no_text");
+    if (markdown.length > MAX_MARKDOWN_TEXT) return fail("msg_too_long");
+    return undefined;
+  }
   const body = text(params, "text");
   const blocks = json(params, "blocks");
   if (blocks.invalid) return fail("invalid_blocks_format");
@@ -80,7 +90,7 @@ function withoutMetadata(json: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
-function messageJson(message: FakeSlackMessage): Record<string, unknown> {
+export function messageJson(message: FakeSlackMessage): Record<string, unknown> {
   return {
     type: "message",
     text: message.text,
@@ -97,6 +107,16 @@ function messageJson(message: FakeSlackMessage): Record<string, unknown> {
   };
 }
 
+/** The message's username and icon, as a post asked for them; without chat:write.customize, dropped (or refused). */
+export function authorshipOf(params: Params, world: FakeWorld, options: MethodOptions): { username?: string; iconEmoji?: string; iconUrl?: string } | SlackAnswer {
+  const authorship = { username: text(params, "username"), iconEmoji: text(params, "icon_emoji"), iconUrl: text(params, "icon_url") };
+  const customizes = Object.values(authorship).some((value) => value !== undefined);
+  if (!customizes || world.scopes.includes("chat:write.customize")) return authorship;
+  // The real API quietly posts under the app's own name; the stricter switch answers missing_scope instead.
+  if (options.customizeWithoutScope === "missing_scope") return fail("missing_scope", { needed: "chat:write.customize", provided: world.scopes.join(",") });
+  return {};
+}
+
 const postMessage: MethodHandler = (params, world, options) => {
   const channel = text(params, "channel");
   const problem = missingScope(world, "chat:write") ?? channelProblem(world, channel, true) ?? contentProblem(params, world);
@@ -105,18 +125,13 @@ const postMessage: MethodHandler = (params, world, options) => {
   if (threadTs !== undefined && threadTs !== "" && !/^\d+\.\d+$/.test(threadTs)) return fail("invalid_thread_ts");
   const metadata = json(params, "metadata");
   if (metadata.invalid) return fail("invalid_metadata_format");
-  let authorship = { username: text(params, "username"), iconEmoji: text(params, "icon_emoji"), iconUrl: text(params, "icon_url") };
-  const customizes = Object.values(authorship).some((value) => value !== undefined);
-  if (customizes && !world.scopes.includes("chat:write.customize")) {
-    // The real API quietly posts under the app's own name; the stricter switch answers missing_scope instead.
-    if (options.customizeWithoutScope === "missing_scope") return fail("missing_scope", { needed: "chat:write.customize", provided: world.scopes.join(",") });
-    authorship = { username: undefined, iconEmoji: undefined, iconUrl: undefined };
-  }
+  const authorship = authorshipOf(params, world, options);
+  if ("ok" in authorship) return authorship;
   const message: FakeSlackMessage = {
     channel: channel ?? "",
     ts: world.nextTs(),
     ...(threadTs === undefined || threadTs === "" ? {} : { threadTs }),
-    text: text(params, "text") ?? "",
+    text: text(params, "markdown_text") ?? text(params, "text") ?? "",
     user: world.identity.botUserId,
     botId: world.identity.botId,
     ...(authorship.username === undefined ? {} : { username: authorship.username }),
@@ -144,7 +159,7 @@ const update: MethodHandler = (params, world) => {
   message.edits.push(message.text);
   // chat.update's `metadata` replaces the message's (message_metadata_updated); without it the message keeps its own.
   if (metadata.value !== undefined) message.metadata = metadata.value;
-  message.text = text(params, "text") ?? "";
+  message.text = text(params, "markdown_text") ?? text(params, "text") ?? "";
   // Without blocks the message keeps its earlier ones; an empty array removes them.
   const blocks = json(params, "blocks").value;
   if (Array.isArray(blocks)) message.blocks = blocks.length === 0 ? undefined : blocks;

@@ -10,6 +10,7 @@ import { ResponseUrls, type FakeEphemeral } from "./response-urls.js";
 import { messageEvent } from "./signed-requests.js";
 import { FakeSocketMode } from "./socket-mode.js";
 import { APP_METHODS, BOT_METHODS, type MethodOptions, type Params, type SlackAnswer } from "./methods.js";
+import { STREAM_METHODS } from "./streams.js";
 import { FakeWorld, FULL_SCOPES, type FakeSlackIdentity, type FakeSlackMessage, type FakeSlackUser } from "./world.js";
 
 export interface RecordedCall {
@@ -96,6 +97,7 @@ export class FakeSlack {
   readonly socketMode = new FakeSocketMode();
   readonly #server: Server;
   readonly #faults = new Map<string, Fault[]>();
+  readonly #streamRefusals: Array<{ readonly error: string; readonly channelPrefix: string }> = [];
   readonly #held = new HeldCalls();
   readonly #waiters = new Set<() => void>();
   readonly #responseUrls: ResponseUrls;
@@ -187,6 +189,21 @@ export class FakeSlack {
     this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => ({ status: 200, headers: {}, body: { ok: false, error, ...options.extra } }));
   }
 
+  /**
+   * Every chat.startStream in a channel whose id starts with `channelPrefix` (default: any) answers `error`, as a
+   * workspace without streaming or a channel type it does not support would (e.g. method_not_supported_for_channel_type).
+   */
+  refuseStreaming(error: string, options: { channelPrefix?: string } = {}): void {
+    this.#streamRefusals.push({ error, channelPrefix: options.channelPrefix ?? "" });
+  }
+
+  /** The platform drops a live stream (it expired): later appends and stops answer message_not_in_streaming_state. */
+  expireStream(channel: string, ts: string): void {
+    const stream = this.world.findMessage(channel, ts)?.stream;
+    if (stream === undefined) throw new Error(`no stream ${channel}/${ts}`);
+    stream.state = "stopped";
+  }
+
   /** Calls of `method` wait, unanswered, until the hold is released (the bot may be killed meanwhile). */
   hold(method: string): Hold {
     return this.#held.hold(method);
@@ -263,6 +280,11 @@ export class FakeSlack {
     return fault.answer(method);
   }
 
+  #streamRefusal(params: Params): string | undefined {
+    const channel = typeof params.channel === "string" ? params.channel : "";
+    return this.#streamRefusals.find((refusal) => channel.startsWith(refusal.channelPrefix))?.error;
+  }
+
   #notify(): void {
     for (const check of [...this.#waiters]) check();
   }
@@ -310,13 +332,15 @@ export class FakeSlack {
     const scopesHeader = { "x-oauth-scopes": this.world.scopes.join(",") };
     if (params === undefined) return { status: 200, headers: {}, body: { ok: false, error: "invalid_form_data" }, ...(token ? { token } : {}) };
     const isAppMethod = APP_METHODS[method] !== undefined;
-    const handler = APP_METHODS[method] ?? BOT_METHODS[method];
+    const handler = APP_METHODS[method] ?? BOT_METHODS[method] ?? STREAM_METHODS[method];
     if (handler === undefined) return { status: 200, headers: {}, body: { ok: false, error: "unknown_method" }, ...(token ? { token } : {}) };
     const expected = isAppMethod ? this.world.identity.appToken : this.world.identity.botToken;
     if (token === undefined) return { status: 200, headers: {}, body: { ok: false, error: "not_authed" } };
     if (token !== expected) return { status: 200, headers: {}, body: { ok: false, error: "invalid_auth" }, token };
     const fault = this.#takeFault(method);
     if (fault !== undefined) return { ...fault, headers: { ...scopesHeader, ...fault.headers }, token };
+    const refusal = method === "chat.startStream" ? this.#streamRefusal(params) : undefined;
+    if (refusal !== undefined) return { status: 200, headers: scopesHeader, body: { ok: false, error: refusal }, token };
     const options: MethodOptions = {
       customizeWithoutScope: this.customizeWithoutScope,
       socketModeUrl: `${this.#url.replace(/^http/, "ws")}/socket-mode`,

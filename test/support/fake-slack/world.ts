@@ -30,6 +30,16 @@ export interface FakeSlackMessage {
   blocks?: unknown[] | undefined;
   /** Earlier texts, oldest first, when chat.update changed the message. */
   readonly edits: string[];
+  /** A chat.startStream message: its state, the recipient it streams to, and each call's markdown_text in order. */
+  stream?: FakeStreamState;
+}
+
+export interface FakeStreamState {
+  /** "streaming" until chat.stopStream (or the platform expires it): then appends and stops are refused. */
+  state: "streaming" | "stopped";
+  readonly recipient?: { readonly userId: string; readonly teamId: string };
+  /** The markdown_text of chat.startStream, every chat.appendStream and chat.stopStream, in order. */
+  readonly chunks: string[];
 }
 
 export interface FakeEphemeral {

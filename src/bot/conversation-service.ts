@@ -11,7 +11,9 @@ import type { AttachmentLimits } from "./attachments/types.js";
 import { ClassroomSafety } from "./classroom-safety.js";
 import { recoverConversations, type ConversationRecoveryDeps } from "./conversation-recovery.js";
 import { ConversationTurns } from "./conversation-turns.js";
+import { EnvelopeIntake, isStoredEnvelope } from "./envelope-intake.js";
 import { InboundAcceptance } from "./inbound-acceptance.js";
+import type { AcceptOutcome, InboundEnvelope } from "./inbound-envelope.js";
 import { InboundMessages } from "./inbound-messages.js";
 import { IntakePause } from "./intake-pause.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
@@ -52,6 +54,9 @@ export class ConversationService implements ConversationGateway {
   private readonly shutdown = new AbortController();
   private readonly pause = new IntakePause();
   private readonly acceptance: InboundAcceptance;
+  private readonly envelopes: EnvelopeIntake;
+  /** Finishers of received events stored in an adapter's own format (registerReceiver), by platform. */
+  private readonly legacyReceivers = new Map<string, ReceivedEventFinisher>();
   private readonly recovery: ConversationRecoveryDeps;
   private readonly reads: ModerationReads;
   private readonly retention: Retention;
@@ -123,6 +128,10 @@ export class ConversationService implements ConversationGateway {
       port: (platform) => this.ports.get(platform),
       startAgentOf: (ref) => this.presentation(this.workflowOf(ref).startAgent.name),
     });
+    this.envelopes = new EnvelopeIntake({
+      store, gate: this.gate, intake: this.intake, acceptance: this.acceptance, logger,
+      waitingFor: (ref) => this.teacher.waitingFor(ref),
+    });
     this.recovery = {
       store, inbox, intake: this.intake, gate: this.gate, queue: this.queue, pause: this.pause,
       delivery: this.delivery, safety, teacher: this.teacher, turns, logger, notify,
@@ -136,6 +145,11 @@ export class ConversationService implements ConversationGateway {
     this.ports.set(port.platform, port);
     this.delivery.registerPort(port);
     this.safety?.registerPort(port);
+    this.registerFinisher(port.platform);
+  }
+
+  accept(envelope: InboundEnvelope): Promise<AcceptOutcome> {
+    return this.envelopes.accept(envelope);
   }
 
   /** The moderators' reads and actions on flags and usage; undefined when safety is not configured. */
@@ -164,7 +178,19 @@ export class ConversationService implements ConversationGateway {
   }
 
   registerReceiver(platform: string, finish: ReceivedEventFinisher): void {
-    this.intake.register(platform, finish);
+    this.legacyReceivers.set(platform, finish);
+    this.registerFinisher(platform);
+  }
+
+  /** A platform's stored events are finished through its port's revive (envelopes) or its own receiver (older rows). */
+  private registerFinisher(platform: string): void {
+    this.intake.register(platform, async (receipt) => {
+      const revive = this.ports.get(platform)?.revive;
+      if (isStoredEnvelope(receipt.payload) && revive !== undefined) return this.envelopes.finishStored(receipt, revive);
+      const legacy = this.legacyReceivers.get(platform);
+      if (legacy !== undefined) return legacy(receipt);
+      return this.envelopes.finishStored(receipt, () => undefined);
+    });
   }
 
   handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome> {

@@ -27,7 +27,8 @@ export const RATE_LIMIT_NOTICE = "You're sending questions faster than I can ans
 
 const NO_FILES: PreparedAttachments = { accepted: [], refused: [] };
 
-type Slow = { slowAfterMs: number; onSlow: () => void };
+/** `stored` hears when the first write is done (or could not be done): the platform may be acknowledged then. */
+type Slow = { slowAfterMs: number; onSlow: () => void; stored?: (() => void) | undefined };
 
 export interface InboundAcceptanceDeps {
   readonly store: ConversationStore;
@@ -61,7 +62,7 @@ export class InboundAcceptance {
    * Dedupes, checks, persists and queues one message. With a receipt, the event id was recorded when it was received:
    * removing the receipt in the same transaction takes its place (false: a duplicate, or forgotten meanwhile).
    */
-  async accept(inbound: InboundMessage, via: { control?: TurnControl; receipt?: Receipt }): Promise<HandleOutcome> {
+  async accept(inbound: InboundMessage, via: { control?: TurnControl; receipt?: Receipt; stored?: () => void }): Promise<HandleOutcome> {
     const paused = this.deps.pause.waiting();
     if (paused !== undefined) await paused;
     const { store, inbox, received, queue, teacher, messages, turns } = this.deps;
@@ -69,13 +70,14 @@ export class InboundAcceptance {
     const claim = (): boolean =>
       receipt === undefined ? store.recordInboundEvent(inbound.platform, inbound.eventId) : received.remove(receipt.receiptId);
     const text = cleanText(inbound.text);
-    const slow: Slow = { slowAfterMs: this.deps.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE) };
+    const slow: Slow = { slowAfterMs: this.deps.slowSaveNoticeMs, onSlow: () => this.tellDirectly(inbound, SAVING_SLOWLY_NOTICE), stored: via.stored };
     // Awaited only when there are files: a text message is stored in the same tick it arrives, as before.
     const files = (inbound.attachments ?? []).length === 0 ? NO_FILES : await this.prepareFiles(inbound);
     const filesNotice = files.refused.length === 0 ? undefined : refusalNotice(files.refused, this.deps.attachmentLimits!);
     if (text === "" && files.accepted.length === 0) {
       if (filesNotice !== undefined) return this.refuseFiles(inbound, { claim, slow, notice: filesNotice });
       if (receipt !== undefined) await this.deps.intake.drop(receipt);
+      via.stored?.();
       return { status: "ignored", reason: "empty" };
     }
     const shuttingDown = this.deps.shutdown.aborted;
@@ -158,12 +160,14 @@ export class InboundAcceptance {
   /** The first write of a message, through the gate; a message that cannot be saved at all is never dropped silently. */
   private async saving<T>(inbound: InboundMessage, write: () => T, slow: Slow): Promise<T | "not_saved"> {
     try {
-      return await this.deps.gate.run(write, slow);
+      return await this.deps.gate.run(write, { slowAfterMs: slow.slowAfterMs, onSlow: slow.onSlow });
     } catch (error) {
       if (!(error instanceof DatabaseBusyError)) throw error;
       this.deps.logger.error({ platform: inbound.platform, eventId: inbound.eventId }, "a message could not be saved: the database stayed locked");
       this.tellDirectly(inbound, NOT_SAVED_NOTICE);
       return "not_saved";
+    } finally {
+      slow.stored?.();
     }
   }
 

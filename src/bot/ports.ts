@@ -2,6 +2,7 @@
 
 import type { AttachmentLimits, InboundAttachment } from "./attachments/types.js";
 import type { IntakeGateway } from "./intake-ports.js";
+import type { AcceptOutcome, InboundEnvelope, ReviveInbound } from "./inbound-envelope.js";
 import type { SafetyAlert } from "./safety-alerts.js";
 import type { HandbackResult, TeacherRequestAlert } from "./teacher-handoff.js";
 import type { SafetyReview } from "./safety-review.js";
@@ -108,6 +109,11 @@ export interface StreamListener {
 /** What a platform adapter offers to the service. */
 export interface PlatformPort {
   readonly platform: string;
+  /**
+   * How this adapter finishes an inbound envelope stored before a restart (e.g. killed while the thread was being
+   * made): the envelope rebuilt from the stored event, without the live interaction. Absent: nothing to finish.
+   */
+  readonly revive?: ReviveInbound;
   /** Post the reply in its thread; resolve to the platform's message id (the first one, if it was split). */
   deliver(reply: OutboundReply): Promise<string>;
   /**
@@ -206,6 +212,11 @@ export interface ConversationSummary {
 export interface ConversationGateway extends IntakeGateway {
   /** Register the adapter that delivers this platform's replies (and pending ones from before a restart). */
   registerPort(port: PlatformPort): void;
+  /**
+   * Takes one inbound event (src/bot/inbound-envelope.ts): stored before any network wait, the adapter's network steps
+   * run after it, answered once. Resolves with how it ended; the observer hears it as it goes.
+   */
+  accept(envelope: InboundEnvelope): Promise<AcceptOutcome>;
   /** Process one inbound message: dedupe, check, persist, run the agents, deliver the replies. */
   handle(inbound: InboundMessage): Promise<HandleOutcome>;
   /**

@@ -28,6 +28,12 @@ export class ReceivedIntake {
   constructor(private readonly options: ReceivedIntakeOptions) {}
 
   async receive(event: ReceivedEvent, options: ReceiveOptions = {}): Promise<Receipt | undefined> {
+    const received = await this.receiveEvent(event, options);
+    return typeof received === "string" ? undefined : received;
+  }
+
+  /** As receive, telling a duplicate from an event that could not be saved (the student has been told). */
+  async receiveEvent(event: ReceivedEvent, options: ReceiveOptions = {}): Promise<Receipt | "duplicate" | "not_saved"> {
     const { received, gate, logger, slowAfterMs } = this.options;
     const tell = (text: string): void => {
       void options.tellStudent?.(text).catch((error: unknown) => logger.warn({ err: error, platform: event.platform }, "could not tell a student their message is delayed"));
@@ -35,12 +41,12 @@ export class ReceivedIntake {
     try {
       const id = await gate.run(() => received.accept(event), { slowAfterMs, onSlow: () => tell(SAVING_SLOWLY_NOTICE) });
       if (id !== undefined) this.receivedLive?.add(id);
-      return id === undefined ? undefined : { ...event, receiptId: id };
+      return id === undefined ? "duplicate" : { ...event, receiptId: id };
     } catch (error) {
       if (!(error instanceof DatabaseBusyError)) throw error;
       logger.error({ platform: event.platform, eventId: event.eventId }, "a received event could not be saved: the database stayed locked");
       tell(NOT_SAVED_NOTICE);
-      return undefined;
+      return "not_saved";
     }
   }
 

@@ -128,6 +128,7 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
       onPort(port);
       gateway.registerPort(port);
     },
+    accept: (envelope) => gateway.accept(envelope),
     handle: (inbound) => gateway.handle(inbound),
     claimDelivery: (platform, deliveryId) => gateway.claimDelivery(platform, deliveryId),
     receive: (event, options) => gateway.receive(event, options),

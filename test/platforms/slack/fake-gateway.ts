@@ -1,5 +1,6 @@
 // An in-memory ConversationGateway for adapter tests: records what the adapter hands in and replies through its port.
 
+import type { AcceptOutcome, InboundEnvelope, StoredInbound } from "../../../src/bot/inbound-envelope.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher } from "../../../src/bot/intake-ports.js";
 import type {
   AgentPresentation,
@@ -63,6 +64,78 @@ export class FakeGateway implements ConversationGateway {
     const receipt = { ...event, receiptId: this.#nextReceipt++ };
     this.receipts.set(receipt.receiptId, receipt);
     return receipt;
+  }
+
+  /**
+   * The service's accept, in memory and as strict: a reply outside a conversation is ignored unstored, the event is
+   * stored before opensConversation or any lookup runs, a duplicate id is refused, busy brackets the turn.
+   */
+  async accept(envelope: InboundEnvelope): Promise<AcceptOutcome> {
+    const { inbound, observer } = envelope;
+    if (inbound.thread !== undefined && inbound.onlyInConversation === true && !this.hasConversation(inbound.thread)) {
+      observer?.stored?.();
+      return this.#ended(envelope, { status: "ignored", reason: "not_a_conversation" });
+    }
+    const duplicate = this.#events.has(inbound.eventId);
+    this.#events.add(inbound.eventId);
+    const { lookups: _lookups, attachments: _attachments, ...data } = inbound;
+    if (!duplicate) this.stored.set(inbound.eventId, { inbound: data });
+    observer?.stored?.();
+    if (duplicate) return this.#ended(envelope, { status: "duplicate" });
+    return this.finishEnvelope(inbound.eventId, envelope);
+  }
+
+  /** Events accepted and not yet answered or dropped, by event id, as the service would have stored them. */
+  readonly stored = new Map<string, StoredInbound>();
+
+  /** Finishes a stored event (as recovery does, through the port's revive when `envelope` is not given). */
+  async finishEnvelope(eventId: string, given?: InboundEnvelope): Promise<AcceptOutcome> {
+    let stored = this.stored.get(eventId);
+    if (stored === undefined) throw new Error(`no stored event ${eventId}`);
+    const envelope = given ?? this.port?.revive?.(stored);
+    if (envelope === undefined) {
+      this.stored.delete(eventId);
+      return { status: "ignored", reason: "unreadable" };
+    }
+    const { inbound, observer, opensConversation } = envelope;
+    let thread = stored.thread ?? (opensConversation === undefined ? inbound.thread : undefined);
+    if (thread === undefined && opensConversation !== undefined) {
+      thread = await opensConversation({
+        recorded: stored.opening,
+        record: async (opening) => {
+          stored = { ...stored!, opening };
+          this.stored.set(eventId, stored);
+        },
+      });
+      if (thread !== undefined) this.stored.set(eventId, (stored = { ...stored, thread }));
+    }
+    if (thread === undefined || (inbound.onlyInConversation === true && !this.hasConversation(thread))) {
+      this.stored.delete(eventId);
+      return this.#ended(envelope, { status: "ignored", reason: thread === undefined ? "no_thread" : "not_a_conversation" });
+    }
+    if (inbound.onlyInConversation !== true && !this.hasConversation(thread)) await this.openConversation(thread);
+    observer?.busyStart?.(thread);
+    try {
+      const name = (await inbound.lookups?.userName?.()) ?? inbound.user.name;
+      const attachments = inbound.attachments ?? (await inbound.lookups?.attachments?.()) ?? [];
+      this.stored.delete(eventId);
+      const outcome = await this.#answer({
+        ...thread,
+        eventId,
+        user: { id: inbound.user.id, name },
+        text: inbound.text,
+        ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+        ...(attachments.length === 0 ? {} : { attachments }),
+      });
+      return this.#ended(envelope, outcome);
+    } finally {
+      await observer?.busyEnd?.(thread);
+    }
+  }
+
+  #ended(envelope: InboundEnvelope, outcome: AcceptOutcome): AcceptOutcome {
+    envelope.observer?.outcome?.(outcome);
+    return outcome;
   }
 
   async updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt> {

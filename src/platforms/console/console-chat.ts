@@ -55,10 +55,10 @@ async function runPlainChat(options: ConsoleChatOptions, user: { id: string; nam
     if (options.echo) output.write(`${line}\n`);
     if (line.trim() !== "") {
       asked++;
-      const outcome = await service.handle(
-        { ...ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: line },
-        { observer: { onDelta: (agent, delta) => port.onDelta(agent, delta), onRetry: (agent) => port.onRetry(agent) } },
-      );
+      const outcome = await service.accept({
+        inbound: { platform: ref.platform, workspace: ref.workspace, thread: ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: line },
+        observer: { turn: { onDelta: (agent, delta) => port.onDelta(agent, delta), onRetry: (agent) => port.onRetry(agent) } },
+      });
       port.endStream();
       if (outcome.status === "duplicate") output.write("(already answered)\n");
     }

@@ -3,7 +3,7 @@
 
 import type { Writable } from "node:stream";
 import type { ConversationService } from "../../bot/conversation-service.js";
-import type { HandleOutcome } from "../../bot/ports.js";
+import type { AcceptOutcome } from "../../bot/inbound-envelope.js";
 import type { TurnControl } from "../../bot/turn-runner.js";
 import { createPaint } from "./colours.js";
 import { consoleThread } from "./console-thread.js";
@@ -46,9 +46,12 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     if (answer.kind === "exit") break;
     if (answer.text.trim() === "") continue;
     asked++;
-    const inbound = { ...ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: answer.text };
+    const inbound = { platform: ref.platform, workspace: ref.workspace, thread: ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: answer.text };
     port.beginTurn();
-    await turns.run((control) => service.handle(inbound, control), ending);
+    await turns.run(
+      (control) => service.accept({ inbound, ...(control.observer === undefined ? {} : { observer: { turn: control.observer } }), ...(control.cancel === undefined ? {} : { cancel: control.cancel }) }),
+      ending,
+    );
   }
   return asked;
 }
@@ -92,7 +95,7 @@ class WatchedTurns {
   }
 }
 
-function ending(outcome: HandleOutcome): TurnEnding {
+function ending(outcome: AcceptOutcome): TurnEnding {
   if (outcome.status === "failed" && outcome.errorCode === "cancelled") return "cancelled";
   return outcome.status === "duplicate" ? "already_answered" : "answered";
 }

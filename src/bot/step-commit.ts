@@ -2,7 +2,7 @@
 // and the replies it posts — then hands the replies to delivery.
 
 import type { ConversationStore } from "../store/conversation-store.js";
-import { fromChatMessage } from "../store/row-mapping.js";
+import { fromChatMessage } from "./message-mapping.js";
 import type { ConversationRow } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
 import type { AgentStepEvent } from "../workflow/events.js";

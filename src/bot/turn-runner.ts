@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { AttachmentStore } from "../store/attachment-store.js";
-import { toChatMessage } from "../store/row-mapping.js";
+import { toChatMessage } from "./message-mapping.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { WriteGate } from "../store/write-gate.js";
 import { InProcessExecution } from "../workflow/execution.js";

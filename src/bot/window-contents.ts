@@ -1,7 +1,7 @@
 // The history window as the engine gets it: stored messages with their attachments as contents, images bounded.
 
 import type { StoredAttachment } from "../store/attachment-types.js";
-import { toChatMessage } from "../store/row-mapping.js";
+import { toChatMessage } from "./message-mapping.js";
 import type { StoredMessage } from "../store/types.js";
 import { DataContent, TextContent, type AIContent } from "../workflow/contents.js";
 import { ChatMessage } from "../workflow/messages.js";

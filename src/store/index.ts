@@ -8,7 +8,7 @@ export type { MigrateCommandOptions } from "./migrate-command.js";
 export { ConversationStore } from "./conversation-store.js";
 export { StoreError, MigrationError } from "./errors.js";
 export { DatabaseOpenError, type DatabaseOpenProblem } from "./database-open-error.js";
-export { toChatMessage, fromChatMessage } from "./row-mapping.js";
+export { SqliteStorePort, type SqliteStorePortOptions } from "./sqlite-store-port.js";
 export type * from "./types.js";
 export { AttachmentStore } from "./attachment-store.js";
 export type * from "./attachment-types.js";

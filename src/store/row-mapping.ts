@@ -1,12 +1,10 @@
-// Converts between SQLite rows (snake_case, NULLs, JSON text) and the store's types and the engine's ChatMessage.
+// Converts between SQLite rows (snake_case, NULLs, JSON text) and the store's types.
 
-import { ChatMessage } from "../workflow/messages.js";
-import type { ChatMessageInit, ChatRole, ToolCall } from "../workflow/messages.js";
+import type { ChatRole, ToolCall } from "../workflow/messages.js";
 import type {
   ConversationRow,
   ConversationStatus,
   HandoffRow,
-  NewMessage,
   OutboxRow,
   ReplyKind,
   ReplyStatus,
@@ -160,40 +158,4 @@ export function toOutboxRow(r: OutboxRecord): OutboxRow {
 /** What the window budgets with: about four characters per token, counting tool-call names and arguments too. */
 export function estimateTokens(text: string, toolCallsJson: string | null): number {
   return Math.ceil((text.length + (toolCallsJson?.length ?? 0)) / 4);
-}
-
-/** The engine's view of a stored message: authorName is the agent (assistant/tool) or the student's name (user). */
-export function toChatMessage(stored: StoredMessage): ChatMessage {
-  const init: ChatMessageInit = { createdAt: stored.createdAt };
-  const authorName = stored.role === "user" ? stored.userName : stored.authorAgent;
-  if (authorName !== undefined) init.authorName = authorName;
-  if (stored.userId !== undefined) init.userId = stored.userId;
-  if (stored.toolCalls !== undefined) init.toolCalls = stored.toolCalls;
-  if (stored.toolCallId !== undefined) init.toolCallId = stored.toolCallId;
-  if (stored.usage !== undefined) init.usage = stored.usage;
-  return new ChatMessage(stored.role, stored.role === "user" && stored.authorAgent !== undefined ? humanTurnText(stored) : stored.text, init);
-}
-
-/**
- * A moderator's message in a thread handed to a human participant (a user message with the human's name as its
- * author): the model reads who wrote it, e.g. "Teacher (Ms Smith): …".
- */
-function humanTurnText(stored: StoredMessage): string {
-  const human = stored.authorAgent!;
-  const label = `${human.charAt(0).toUpperCase()}${human.slice(1)}`;
-  return `${label} (${stored.userName ?? "moderator"}): ${stored.text}`;
-}
-
-/** The inverse of toChatMessage, for appending what the engine produced (e.g. a WorkflowCompletedEvent's messages). */
-export function fromChatMessage(message: ChatMessage): NewMessage {
-  const isUser = message.role === "user";
-  return {
-    role: message.role,
-    text: message.text,
-    ...(message.authorName !== undefined && (isUser ? { userName: message.authorName } : { authorAgent: message.authorName })),
-    ...(message.userId !== undefined && { userId: message.userId }),
-    ...(message.toolCalls !== undefined && { toolCalls: message.toolCalls }),
-    ...(message.toolCallId !== undefined && { toolCallId: message.toolCallId }),
-    ...(message.usage !== undefined && { usage: message.usage }),
-  };
 }

@@ -1,0 +1,178 @@
+// The store the bot needs, owned by the bot: asynchronous repositories behind one transaction(), plus intake in one call.
+// SQLite implements it today (src/store/sqlite-store-port.ts); test/store/store.case.ts is the contract of any implementation.
+
+import type { ThreadRef } from "./ports.js";
+import type {
+  AttachmentDraft,
+  Conversation,
+  EarlierStream,
+  HandoffDraft,
+  HistoryMessage,
+  HistoryMessageDraft,
+  InboxEntry,
+  KeptAttachment,
+  ModeratorWait,
+  OutboxEntry,
+  ReceivedEntry,
+  RefusalReason,
+  ReplyDraft,
+  StudentMessageDraft,
+  TeacherAlertDue,
+  TurnState,
+} from "./store-records.js";
+
+export interface ConversationRepository {
+  find(key: ThreadRef): Promise<Conversation | undefined>;
+  get(id: number): Promise<Conversation | undefined>;
+  getOrCreate(key: ThreadRef): Promise<Conversation>;
+  setActiveAgent(conversationId: number, agent: string | null): Promise<void>;
+}
+
+export interface MessageRepository {
+  /** The student's message, committed before any model call; it opens a turn in status 'pending'. */
+  appendStudent(conversationId: number, message: StudentMessageDraft): Promise<HistoryMessage>;
+  /** Messages that open no turn (assistant, tool, a message held for a teacher), in order. */
+  append(conversationId: number, messages: readonly HistoryMessageDraft[]): Promise<HistoryMessage[]>;
+  /** One agent step: its message, the reply to post (outbox) and the handoff it made, if any. */
+  appendAgentReply(
+    conversationId: number,
+    step: { readonly message: HistoryMessageDraft; readonly reply?: ReplyDraft; readonly handoff?: HandoffDraft },
+  ): Promise<{ message: HistoryMessage; outboxId?: number; handoffId?: number }>;
+  /** The newest messages, oldest first, at most `maxMessages` and within `maxTokens` (the newest always). */
+  window(conversationId: number, options: { readonly maxMessages: number; readonly maxTokens: number }): Promise<HistoryMessage[]>;
+}
+
+export interface TurnRepository {
+  /** Counts one more attempt at a turn (before running it), so recovery can give up on a turn that keeps crashing. */
+  startAttempt(userMessageId: number): Promise<number>;
+  /** Closes a turn; a no-op when the message is gone (forgotten while its turn ran). */
+  complete(userMessageId: number, status: "completed" | "failed", errorCode?: string): Promise<void>;
+  /** Undefined when the message is gone. */
+  status(userMessageId: number): Promise<TurnState | undefined>;
+  /** Turns never finished (the process died), oldest first, with their conversation. */
+  pending(): Promise<Array<{ message: HistoryMessage; conversation: Conversation }>>;
+}
+
+export interface OutboxRepository {
+  /** A reply that is no agent's message (rate limit, error notice): posted through the outbox like any other. */
+  enqueueNotice(conversationId: number, notice: { readonly agentName: string; readonly text: string }): Promise<number>;
+  pending(platform?: string): Promise<OutboxEntry[]>;
+  /** The row's text now: a safety check may have rewritten it (a withheld answer) since it was queued. */
+  text(outboxId: number): Promise<string | undefined>;
+  /** True if this call marked it; false if it was sent (or failed for good) already: never post it again then. */
+  markSent(outboxId: number, platformMessageId: string): Promise<boolean>;
+  /** Counts a failed delivery; the row stays pending until `maxAttempts` failures, then becomes 'failed'. */
+  markFailed(outboxId: number, error: string, options: { readonly maxAttempts: number }): Promise<void>;
+}
+
+/** The pieces of replies streamed onto a platform, recorded at each post so a restart finishes the same messages. */
+export interface ReplyStreamRepository {
+  /** The first piece is up: returns the stream's id. `outboxId` when the step was committed before the post returned. */
+  record(stream: { conversationId: number; turnMessageId: number; agentName: string; pieces: readonly string[]; outboxId?: number }): Promise<number>;
+  update(streamId: number, pieces: readonly string[], outboxId?: number): Promise<void>;
+  /** In the step's commit: the stream is this outbox row's reply. */
+  link(streamId: number, outboxId: number, firstPiece: string | undefined): Promise<void>;
+  /** Streams of an earlier attempt at `turnMessageId` never linked to a reply. */
+  earlier(turnMessageId: number): Promise<EarlierStream[]>;
+  /** The posted pieces of a streamed reply. */
+  piecesOf(outboxId: number): Promise<readonly string[] | undefined>;
+}
+
+/** Inbound events: dedupe records, events received before their adapter's network work, messages waiting their turn. */
+export interface IntakeRepository {
+  /** True the first time this platform event is seen; false for a retry or replay. */
+  recordEvent(platform: string, eventId: string): Promise<boolean>;
+  /** Persists an event on arrival (dedupe in the same write); undefined when it was seen before. */
+  receive(event: { platform: string; eventId: string; workspace: string; userId: string; payload: unknown }): Promise<number | undefined>;
+  updateReceived(receiptId: number, payload: unknown): Promise<boolean>;
+  dropReceived(receiptId: number): Promise<boolean>;
+  /** Received events not finished, in arrival order. */
+  received(): Promise<ReceivedEntry[]>;
+  /** Takes a message out of the inbox (to store it); false when it is gone (forgotten, or taken already). */
+  takeQueued(inboxId: number): Promise<boolean>;
+  /** Messages waiting in the inbox, in arrival order. */
+  queued(): Promise<InboxEntry[]>;
+}
+
+export interface AttachmentRepository {
+  add(attachment: AttachmentDraft): Promise<void>;
+  /** The files of these messages, bytes included, in the order they were added. */
+  withData(messageIds: readonly number[]): Promise<KeptAttachment[]>;
+}
+
+/** Whether a conversation waits for a moderator (an agent handed it to a human participant). */
+export interface WaitRepository {
+  of(conversationId: number): Promise<ModeratorWait | undefined>;
+  /** Marks it waiting, its moderators' alert pending (about `messageId`, the student's message that led to it). */
+  mark(conversationId: number, wait: ModeratorWait, messageId?: number): Promise<void>;
+  settleAlert(conversationId: number, outcome: "sent" | "failed"): Promise<void>;
+  alertsDue(): Promise<TeacherAlertDue[]>;
+  /** False when it was not waiting (handed back already). */
+  clear(conversationId: number): Promise<boolean>;
+}
+
+/** Every repository; inside transaction() the same operations belong to that transaction. */
+export interface StoreRepositories {
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
+  readonly turns: TurnRepository;
+  readonly outbox: OutboxRepository;
+  readonly streams: ReplyStreamRepository;
+  readonly intake: IntakeRepository;
+  readonly attachments: AttachmentRepository;
+  readonly waits: WaitRepository;
+}
+
+export type StoreTransaction = StoreRepositories;
+
+export interface TransactionOptions {
+  /** Called once if the commit still waits after `slowAfterMs` (a database locked by another process). */
+  readonly onSlow?: () => void;
+  readonly slowAfterMs?: number;
+}
+
+/** What becomes of an accepted message, decided inside acceptInbound's transaction. */
+export type InboundPlacement =
+  /** Stored now: `opensTurn` for a student's turn (its attempt counted), false for one held while a teacher is asked. */
+  | { readonly kind: "message"; readonly message: HistoryMessageDraft; readonly opensTurn: boolean; readonly files: ReadonlyArray<Omit<AttachmentDraft, "messageId">> }
+  /** Waits in the inbox behind a running turn (or for the next start). */
+  | { readonly kind: "queued"; readonly userId: string; readonly payload: string }
+  /** Refused before the model: recorded as refused, with why and without its text. */
+  | { readonly kind: "refused"; readonly reason: RefusalReason }
+  /** Only claimed (a retry is a duplicate); nothing to store. */
+  | { readonly kind: "claimed" };
+
+export interface InboundRequest {
+  readonly thread: ThreadRef;
+  readonly event: { readonly platform: string; readonly eventId: string };
+  /** The event was persisted when received: removing this receipt takes the place of the dedupe record. */
+  readonly receiptId?: number;
+  /**
+   * Called inside the transaction once the conversation (and whether it waits for a moderator) is known. Synchronous:
+   * no other write runs between it and the commit, so what it decides (e.g. queueing the turn) holds.
+   */
+  readonly place: (conversation: Conversation, wait: ModeratorWait | undefined) => InboundPlacement;
+}
+
+export interface InboundAccepted {
+  readonly conversation: Conversation;
+  readonly placement: InboundPlacement["kind"];
+  /** With placement "message". */
+  readonly message?: HistoryMessage;
+  /** With placement "queued". */
+  readonly inboxId?: number;
+}
+
+export interface StorePort extends StoreRepositories {
+  /**
+   * Runs `work` atomically: everything it writes through `tx` commits together or, if it throws, not at all. No
+   * other write interleaves with it, and the promise settles only after the commit (so nothing acknowledged can be
+   * lost). `work` must use only `tx` and must not wait on anything but it (no network), since writes wait for it.
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Intake of one message in one transaction: dedupe (event id or receipt), the conversation, then what `place`
+   * decides (the message, its files and turn; or the inbox; or a refusal). Undefined for a duplicate.
+   */
+  acceptInbound(request: InboundRequest, options?: TransactionOptions): Promise<InboundAccepted | undefined>;
+}

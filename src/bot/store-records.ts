@@ -1,0 +1,183 @@
+// The records the bot's store port reads and writes: the bot's own types, whatever database keeps them. Times are unix ms.
+
+import type { ChatRole, TokenUsage, ToolCall } from "../workflow/messages.js";
+import type { ThreadRef } from "./ports.js";
+
+/** A user message starts a turn: 'pending' until the agents have answered (or failed) — what recovery looks for. */
+export type TurnState = "pending" | "completed" | "failed";
+export type ReplyKind = "agent" | "notice";
+
+// Absent values are `undefined` (as in ChatMessage), except the active agent, which is `null`.
+
+export interface Conversation {
+  readonly id: number;
+  readonly key: ThreadRef;
+  readonly activeAgent: string | null;
+  readonly status: "open" | "closed";
+  readonly createdAt: number;
+  /** The student's last activity (moved by user messages only), used for listing and retention. */
+  readonly updatedAt: number;
+}
+
+/** A message of a conversation's history as it was stored. */
+export interface HistoryMessage {
+  readonly id: number;
+  readonly conversationId: number;
+  /** 1, 2, 3… within the conversation; never reused, so gaps appear where messages were forgotten. */
+  readonly seq: number;
+  readonly role: ChatRole;
+  /** The agent that wrote an assistant message or produced a tool result (a human participant's name on a teacher's). */
+  readonly authorAgent: string | undefined;
+  readonly userId: string | undefined;
+  readonly userName: string | undefined;
+  readonly text: string;
+  readonly toolCalls: readonly ToolCall[] | undefined;
+  readonly toolCallId: string | undefined;
+  readonly usage: TokenUsage | undefined;
+  /** What the history window budgets with (text, tool calls and attachments). */
+  readonly tokenEstimate: number;
+  readonly platformMessageId: string | undefined;
+  /** Set on user messages that opened a turn only. */
+  readonly turnStatus: TurnState | undefined;
+  readonly turnAttempts: number;
+  readonly errorCode: string | undefined;
+  readonly createdAt: number;
+}
+
+/** A message to append; its seq, time and token estimate are the store's to assign. */
+export interface HistoryMessageDraft {
+  readonly role: ChatRole;
+  readonly text: string;
+  readonly authorAgent?: string;
+  readonly userId?: string;
+  readonly userName?: string;
+  readonly toolCalls?: readonly ToolCall[];
+  readonly toolCallId?: string;
+  readonly usage?: TokenUsage;
+  readonly platformMessageId?: string;
+  /** Tokens beyond the text's: its attachments (images by the tile formula, documents' text), for the window budget. */
+  readonly extraTokens?: number;
+}
+
+/** A student's message, which opens a turn. */
+export interface StudentMessageDraft {
+  readonly userId: string;
+  readonly userName: string;
+  readonly text: string;
+  readonly platformMessageId?: string;
+  readonly extraTokens?: number;
+}
+
+export interface ReplyDraft {
+  readonly agentName: string;
+  readonly text: string;
+  /** Defaults to "agent". */
+  readonly kind?: ReplyKind;
+}
+
+export interface HandoffDraft {
+  readonly from: string;
+  readonly to: string;
+  /** The model's optional reason; stored as "" when absent. */
+  readonly reason?: string;
+}
+
+/** A reply in the outbox: written with the agent's message, posted by a platform port, then marked sent once. */
+export interface OutboxEntry {
+  /** Stable across restarts (never reused): usable as the platform's idempotency key. */
+  readonly id: number;
+  readonly conversationId: number;
+  readonly messageId: number | undefined;
+  readonly key: ThreadRef;
+  readonly agentName: string;
+  readonly text: string;
+  readonly kind: ReplyKind;
+  readonly status: "pending" | "sent" | "failed";
+  readonly attempts: number;
+  readonly platformMessageId: string | undefined;
+  readonly lastError: string | undefined;
+  readonly createdAt: number;
+  readonly sentAt: number | undefined;
+}
+
+/** A stream of an earlier attempt at a turn that was never committed (the process died mid-answer). */
+export interface EarlierStream {
+  readonly id: number;
+  readonly agentName: string;
+  readonly pieces: readonly string[];
+}
+
+/** A message accepted while a turn ran, waiting in the inbox (its JSON payload is the bot's). */
+export interface InboxEntry {
+  readonly id: number;
+  readonly platform: string;
+  readonly eventId: string;
+  readonly payload: string;
+}
+
+/** An inbound event persisted on arrival, before its adapter's network work made it a message. */
+export interface ReceivedEntry {
+  readonly id: number;
+  readonly platform: string;
+  readonly eventId: string;
+  readonly workspace: string;
+  readonly userId: string;
+  /** The adapter's JSON, parsed. */
+  readonly payload: unknown;
+}
+
+/** A conversation handed to a person: the agents stay quiet in it until a moderator hands it back. */
+export interface ModeratorWait {
+  /** The human participant's name (e.g. "teacher"). */
+  readonly human: string;
+  /** The agent that handed off. */
+  readonly from: string;
+  readonly reason: string;
+  readonly since: number;
+}
+
+/** A teacher request whose moderators' alert was decided but never posted (the process stopped first). */
+export interface TeacherAlertDue {
+  readonly conversationId: number;
+  readonly state: ModeratorWait;
+  /** Undefined when the message is gone (forgotten meanwhile). */
+  readonly message:
+    | { readonly text: string; readonly userId: string | null; readonly userName: string | null; readonly platformMessageId: string | null }
+    | undefined;
+}
+
+/** A file to keep with a message: sent by a person (upload) or made by Baton (rendered display math). */
+export interface AttachmentDraft {
+  readonly messageId: number;
+  readonly origin: "upload" | "rendered";
+  readonly kind: "image" | "pdf" | "text" | "file";
+  readonly mediaType: string;
+  readonly fileName: string;
+  readonly data: Uint8Array;
+  readonly width?: number;
+  readonly height?: number;
+  /** An image's alt text, or a rendered formula's TeX source. */
+  readonly altText?: string;
+  /** The text read out of a PDF or a text file. */
+  readonly extractedText?: string;
+  readonly platformFileId?: string;
+  readonly sourceUrl?: string;
+}
+
+/** A kept file, with its bytes. */
+export interface KeptAttachment {
+  readonly id: number;
+  readonly messageId: number;
+  readonly origin: "upload" | "rendered";
+  readonly kind: "image" | "pdf" | "text" | "file";
+  readonly mediaType: string;
+  readonly fileName: string;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  readonly altText: string | undefined;
+  readonly extractedText: string | undefined;
+  readonly data: Uint8Array;
+}
+
+/** Why a message was refused before it reached the model. */
+export type RefusalReason = "rate_limited" | "too_long";

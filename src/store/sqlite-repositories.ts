@@ -1,0 +1,105 @@
+// The store port's repositories over SQLite, synchronous (better-sqlite3); sqlite-store-port.ts makes them the port's.
+
+import type { Database } from "better-sqlite3";
+import type {
+  AttachmentRepository,
+  ConversationRepository,
+  IntakeRepository,
+  MessageRepository,
+  OutboxRepository,
+  ReplyStreamRepository,
+  StoreRepositories,
+  TurnRepository,
+  WaitRepository,
+} from "../bot/store-port.js";
+import { AttachmentStore } from "./attachment-store.js";
+import { ConversationStore } from "./conversation-store.js";
+import { Inbox } from "./inbox.js";
+import { ReceivedEvents } from "./received-events.js";
+
+/** A repository's operations as better-sqlite3 runs them: the same, returning their values instead of promises. */
+export type Synchronous<R> = { [K in keyof R]: R[K] extends (...args: infer A) => Promise<infer T> ? (...args: A) => T : never };
+
+export type SynchronousRepositories = { readonly [K in keyof StoreRepositories]: Synchronous<StoreRepositories[K]> };
+
+/** The operations that only read: run outside a transaction, they need no commit. */
+export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: ReadonlySet<keyof StoreRepositories[K]> } = {
+  conversations: new Set<keyof ConversationRepository>(["find", "get"]),
+  messages: new Set<keyof MessageRepository>(["window"]),
+  turns: new Set<keyof TurnRepository>(["status", "pending"]),
+  outbox: new Set<keyof OutboxRepository>(["pending", "text"]),
+  streams: new Set<keyof ReplyStreamRepository>(["earlier", "piecesOf"]),
+  intake: new Set<keyof IntakeRepository>(["received", "queued"]),
+  attachments: new Set<keyof AttachmentRepository>(["withData"]),
+  waits: new Set<keyof WaitRepository>(["of", "alertsDue"]),
+};
+
+/** The tables' classes, shared with the synchronous repositories (acceptInbound composes them in one transaction). */
+export interface SqliteTables {
+  readonly store: ConversationStore;
+  readonly inbox: Inbox;
+  readonly received: ReceivedEvents;
+  readonly files: AttachmentStore;
+}
+
+export function openTables(db: Database, now: () => number): SqliteTables {
+  return { store: new ConversationStore(db, { now }), inbox: new Inbox(db, now), received: new ReceivedEvents(db, now), files: new AttachmentStore(db, now) };
+}
+
+export function synchronousRepositories(tables: SqliteTables): SynchronousRepositories {
+  const { store, inbox, received, files } = tables;
+  return {
+    conversations: {
+      find: (key) => store.findConversation(key),
+      get: (id) => store.getConversation(id),
+      getOrCreate: (key) => store.getOrCreateConversation(key),
+      setActiveAgent: (id, agent) => store.setActiveAgent(id, agent),
+    },
+    messages: {
+      appendStudent: (id, message) => store.appendUserMessage(id, message),
+      append: (id, messages) => store.appendMessages(id, messages),
+      appendAgentReply: (id, step) => store.appendAgentReply(id, step),
+      window: (id, options) => store.loadWindow(id, options),
+    },
+    turns: {
+      startAttempt: (id) => store.startTurnAttempt(id),
+      complete: (id, status, errorCode) => store.completeTurn(id, status, errorCode),
+      status: (id) => store.turnStatus(id),
+      pending: () => store.pendingTurns(),
+    },
+    outbox: {
+      enqueueNotice: (id, notice) => store.enqueueNotice(id, notice),
+      pending: (platform) => store.pendingReplies(platform),
+      text: (id) => store.replyText(id),
+      markSent: (id, platformMessageId) => store.markReplySent(id, platformMessageId),
+      markFailed: (id, error, options) => store.markReplyFailed(id, error, options),
+    },
+    streams: {
+      record: (stream) => store.streams.record(stream),
+      update: (id, pieces, outboxId) => store.streams.update(id, pieces, outboxId),
+      link: (id, outboxId, firstPiece) => store.streams.link(id, outboxId, firstPiece),
+      earlier: (turnMessageId) => store.streams.uncommitted(turnMessageId),
+      piecesOf: (outboxId) => store.streams.piecesOf(outboxId),
+    },
+    intake: {
+      recordEvent: (platform, eventId) => store.recordInboundEvent(platform, eventId),
+      receive: (event) => received.accept(event),
+      updateReceived: (id, payload) => received.update(id, payload),
+      dropReceived: (id) => received.remove(id),
+      received: () => received.waiting(),
+      takeQueued: (id) => inbox.remove(id),
+      queued: () => inbox.waiting(),
+    },
+    attachments: {
+      add: (attachment) => void files.add(attachment),
+      withData: (ids) => files.withDataByMessages(ids),
+    },
+    waits: {
+      of: (id) => store.waiting.waitingOf(id),
+      mark: (id, wait, messageId) => store.waiting.markWaiting(id, wait, messageId),
+      settleAlert: (id, outcome) => store.waiting.settleAlert(id, outcome),
+      alertsDue: () => store.waiting.pendingAlerts(),
+      clear: (id) => store.waiting.clearWaiting(id),
+    },
+  };
+}

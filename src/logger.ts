@@ -75,10 +75,10 @@ export function logFormatFor(setting: LogFormat | undefined, stream: { readonly 
   return setting ?? (stream.isTTY === true ? "pretty" : "json");
 }
 
-/** The bots' logger on stderr, in the chosen format. */
-export function createServiceLogger(level: string, format: LogFormat): Logger {
+/** The bots' logger on stderr, in the chosen format; `colour` (pretty only) follows NO_COLOR / FORCE_COLOR. */
+export function createServiceLogger(level: string, format: LogFormat, colour: boolean): Logger {
   if (format === "json") return createLogger(level);
-  return createLogger(level, pretty({ destination: 2, sync: true, colorize: process.env.NO_COLOR === undefined, ignore: "pid,hostname,app", translateTime: "SYS:HH:MM:ss" }));
+  return createLogger(level, pretty({ destination: 2, sync: true, colorize: colour, ignore: "pid,hostname,app", translateTime: "SYS:HH:MM:ss" }));
 }
 
 /** The console chat's logger: a file (JSON lines) so that nothing is printed into the conversation. */

@@ -1,141 +1,24 @@
 // Baton's command line: `npm start` runs the bots (or the console chat without credentials); plus admin commands.
 
-import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
 import { Command } from "commander";
-import { createConversationApp, type ConversationApp } from "./app/create-app.js";
+import { runChatSession } from "./app/chat-session.js";
+import { consoleCost } from "./app/console-cost.js";
+import { appFromSettings, type ConversationApp } from "./app/create-app.js";
+import { botsConfigured, serveBots } from "./app/serve-bots.js";
 import { buildWorkflow } from "./app/workflow-from-roster.js";
 import { loadRoster } from "./config/agents-file.js";
-import { describeLlm, loadSettings, type Settings } from "./config/env.js";
+import { colourOutput } from "./config/colour-output.js";
+import { whenConfigured } from "./config/configured.js";
+import { loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
-import { createFileLogger, createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
+import { createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
 import { findThreads, formatHistory, threadQuery } from "./history-command.js";
-import type { HealthCheck } from "./health.js";
-import { runConsoleChat } from "./platforms/console/console-chat.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
-import { costPerMillion, type CostEstimator } from "./admin/usage-cost.js";
-import { colourOutput } from "./config/colour-output.js";
-import { consoleSettings } from "./config/console-settings.js";
-import { discordSettings, slackSettings } from "./config/platform-settings.js";
 import { BatonError, UserError } from "./workflow/errors.js";
 
-function openApp(settings: Settings, logger: Logger): ConversationApp {
-  return createConversationApp({
-    databasePath: settings.databasePath,
-    agentsFile: settings.agentsFile,
-    llm: settings.llm,
-    limits: settings.limits,
-    safety: settings.safety,
-    attachments: settings.attachments,
-    logger,
-    traceContent: settings.tracing.content,
-  });
-}
-
-/** The console chat logs to a file beside the database, so that no log line lands in the conversation. */
-function chatLogPath(settings: Settings): string {
-  return join(dirname(settings.databasePath), "baton.log");
-}
-
 function serviceLogger(settings: Settings): Logger {
-  return createServiceLogger(settings.logLevel, logFormatFor(settings.env.LOG_FORMAT));
-}
-
-async function chat(settings: Settings, thread: string | undefined): Promise<void> {
-  const logPath = chatLogPath(settings);
-  const logger = createFileLogger(settings.logLevel, logPath);
-  // Node's own warnings would print into the conversation: they go to the log file like the rest.
-  process.removeAllListeners("warning");
-  process.on("warning", (warning) => logger.warn({ err: warning }, "node warning"));
-  // The console has one user, at the keyboard: a rate limit would only get in their way.
-  const app = openApp({ ...settings, limits: { ...settings.limits, rateLimitPerMinute: 0 } }, logger);
-  const name = thread ?? `session-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
-  const color = colourOutput(process.env, process.stdout);
-  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
-  const err = process.stderr;
-  err.write(`Baton console chat — model: ${describeLlm(settings.llm)}\n`);
-  if (settings.llm.provider === "demo") err.write("Demo mode: answers come from the offline demo model, not an LLM.\n");
-  const keys = terminal ? "Ctrl-C stops an answer; Ctrl-D (or Ctrl-C at an empty prompt) ends the chat." : "End with Ctrl-D.";
-  err.write(`Conversation "${name}" (resume it with: npm start -- --thread ${name}). ${keys}\n`);
-  err.write(`Warnings and errors are logged to ${logPath}.\n`);
-  try {
-    await runConsoleChat({
-      service: app.service,
-      input: process.stdin,
-      output: process.stdout,
-      thread: name,
-      color,
-      echo: process.stdin.isTTY !== true,
-      ...(terminal && { terminal: { input: process.stdin, historyPath: join(dirname(settings.databasePath), "console-history") } }),
-    });
-  } finally {
-    await app.close();
-  }
-}
-
-async function serve(settings: Settings, logger: Logger): Promise<void> {
-  const { startPlatforms } = await import("./app/start-platforms.js");
-  const { startTracing } = await import("./app/tracing.js");
-  const tracing = startTracing(settings.tracing);
-  const app = openApp(settings, logger);
-  logger.info({ model: describeLlm(settings.llm) }, "starting");
-  if (settings.llm.provider === "demo") warnDemoModel(logger);
-  // Messages that arrive while the bots connect wait until the work left from before a restart is queued.
-  app.service.pauseIntake();
-  let platforms: Awaited<ReturnType<typeof startPlatforms>> | undefined;
-  const { HealthProbe, startHealthServer } = await import("./health.js");
-  const health = new HealthProbe(app.db);
-  const healthServer =
-    settings.env.HEALTH_PORT === undefined ? undefined : await startHealthServer(health, settings.env.HEALTH_PORT, settings.env.HOST);
-  if (healthServer !== undefined) logger.info({ port: healthServer.port }, "health checks on /healthz and /readyz");
-  const adminConsole = await startAdminConsole(settings, app, logger, health);
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    health.markStopping();
-    // Interrupt the turns first (they stay pending and resume at the next start), so the adapters' own drains are quick.
-    await app.service.close();
-    await platforms?.stop();
-    await adminConsole?.close();
-    healthServer?.server.close();
-    app.db.close();
-    await tracing?.shutdown();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  platforms = await startPlatforms({ settings, app, logger, health, ...(adminConsole !== undefined && { consoleLinks: adminConsole.links }) });
-  logger.info({ platforms: platforms.names }, "bots running");
-  app.service.startRetention();
-  await app.service.recover();
-  health.markReady();
-}
-
-/** The moderators' web console, when ADMIN_PORT is set: same process, same database. */
-async function startAdminConsole(settings: Settings, app: ConversationApp, logger: Logger, health: HealthCheck) {
-  const config = consoleSettings(settings.env);
-  if (config === undefined) return undefined;
-  const { startConsoleServer } = await import("./admin/console-server.js");
-  return startConsoleServer({ settings: config, db: app.db, workflow: app.workflow, agents: app.service.agents(), logger, health, prices: settings.safety.prices, ...consoleCost(settings) });
-}
-
-/** The bots on the demo model answer every student with canned text: say so loudly, and how to fix it. */
-function warnDemoModel(logger: Logger): void {
-  const bar = "!".repeat(78);
-  process.stderr.write(
-    `${bar}\n!! The bots are running on the OFFLINE DEMO MODEL: students get canned demo answers, not a tutor.\n` +
-      "!! Set OPENAI_API_KEY (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in .env, then check with npm run doctor.\n" +
-      `${bar}\n`,
-  );
-  logger.warn("the bots run on the offline demo model: set OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT");
-}
-
-/** Incomplete credentials (a token without its companion setting) stop here with a message naming what is missing. */
-function hasPlatformCredentials(settings: Settings): boolean {
-  return discordSettings(settings.env) !== undefined || slackSettings(settings.env) !== undefined;
+  return createServiceLogger(settings.logLevel, logFormatFor(settings.logFormat), settings.colour !== "never");
 }
 
 export function buildProgram(): Command {
@@ -147,8 +30,8 @@ export function buildProgram(): Command {
     .option("--thread <name>", "console chat: the conversation to continue")
     .action(async (options: { thread?: string }) => {
       const settings = loadSettings();
-      if (hasPlatformCredentials(settings)) await serve(settings, serviceLogger(settings));
-      else await chat(settings, options.thread);
+      if (botsConfigured(settings)) await serveBots(settings, serviceLogger(settings));
+      else await runChatSession(settings, options.thread);
     });
 
   program
@@ -157,7 +40,7 @@ export function buildProgram(): Command {
     .option("--thread <name>", "the conversation to continue")
     .action(async (options: { thread?: string }) => {
       const settings = loadSettings();
-      await chat(settings, options.thread);
+      await runChatSession(settings, options.thread);
     });
 
   program
@@ -165,7 +48,7 @@ export function buildProgram(): Command {
     .description("run the Discord and/or Slack bots that are configured")
     .action(async () => {
       const settings = loadSettings();
-      await serve(settings, serviceLogger(settings));
+      await serveBots(settings, serviceLogger(settings));
     });
 
   program
@@ -173,7 +56,7 @@ export function buildProgram(): Command {
     .description("register (overwrite) the Discord slash commands: in DISCORD_GUILD_ID if set, else globally")
     .action(async () => {
       const settings = loadSettings();
-      const discord = discordSettings(settings.env);
+      const discord = whenConfigured(settings.discord);
       if (discord === undefined) throw new UserError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first.", { code: "configuration" });
       const { registerDiscordCommands } = await import("./platforms/discord/index.js");
       const registered = await registerDiscordCommands(discord);
@@ -186,7 +69,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const settings = loadSettings();
       const { runDoctor } = await import("./doctor/run-doctor.js");
-      const result = await runDoctor(settings, { color: colourOutput(process.env, process.stdout) });
+      const result = await runDoctor(settings, { color: colourOutput(settings.colour, process.stdout) });
       process.stdout.write(result.text);
       process.exitCode = result.exitCode;
     });
@@ -223,7 +106,7 @@ export function buildProgram(): Command {
     .option("--format <format>", "text, or md / json: the web console's export", "text")
     .action(async (thread: string | undefined, options: { platform: string; format: string }) => {
       const settings = loadSettings();
-      const app = openApp(settings, createLogger("silent"));
+      const app = appFromSettings(settings, createLogger("silent"));
       try {
         if (options.format !== "text") process.stdout.write(await exportHistory(app, settings, options.platform, thread, options.format));
         else process.stdout.write(formatHistory(app, options.platform, thread));
@@ -240,7 +123,7 @@ export function buildProgram(): Command {
     .option("--workspace <id>", "only in this Discord server or Slack workspace")
     .action(async (options: { platform: string; user: string; workspace?: string }) => {
       const settings = loadSettings();
-      const app = openApp(settings, serviceLogger(settings));
+      const app = appFromSettings(settings, serviceLogger(settings));
       try {
         process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user, options.workspace)} messages.\n`);
       } finally {
@@ -260,13 +143,6 @@ async function exportHistory(app: ConversationApp, settings: Settings, platform:
   const text = conversationId === undefined ? undefined : await exportConversation({ db: app.db, agents: app.service.agents(), conversationId, format: chosen, ...consoleCost(settings) });
   if (text === undefined) throw new UserError(`No conversation "${thread}".`, { code: "configuration" });
   return text;
-}
-
-/** Costs at the configured model's price (BATON_MODEL_PRICES); unknown model or demo: no cost. */
-function consoleCost(settings: Settings): { cost?: CostEstimator } {
-  const model = settings.llm.provider === "openai" ? settings.llm.model : settings.llm.provider === "azure" ? settings.llm.deployment : undefined;
-  const price = model === undefined ? undefined : settings.safety.prices.get(model);
-  return price === undefined ? {} : { cost: costPerMillion(price) };
 }
 
 buildProgram()

@@ -7,6 +7,7 @@ import { STUDENT_STOP_TEXTS } from "../bot/turn-runner.js";
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from "../bot/attachments/types.js";
 import { ReplyMath } from "../platforms/common/reply-math.js";
 import type { ModerationClient } from "../bot/moderation-port.js";
+import type { Settings } from "../config/env.js";
 import type { SafetySettings } from "../config/safety-settings.js";
 import { loadRoster } from "../config/agents-file.js";
 import { createChatClient, type LlmSettings } from "../llm/create-chat-client.js";
@@ -104,4 +105,18 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
       db.close();
     },
   };
+}
+
+/** The app every CLI command runs on, from the loaded settings. */
+export function appFromSettings(settings: Settings, logger: Logger): ConversationApp {
+  return createConversationApp({
+    databasePath: settings.databasePath,
+    agentsFile: settings.agentsFile,
+    llm: settings.llm,
+    limits: settings.limits,
+    safety: settings.safety,
+    attachments: settings.attachments,
+    logger,
+    traceContent: settings.tracing.content,
+  });
 }

@@ -5,7 +5,7 @@ import type { ConversationApp } from "./create-app.js";
 import type { ConsoleLinks } from "../bot/console-links.js";
 import type { Settings } from "../config/env.js";
 import type { HealthCheck } from "../health.js";
-import { discordSettings, slackSettings } from "../config/platform-settings.js";
+import { whenConfigured } from "../config/configured.js";
 import { UserError } from "../workflow/errors.js";
 import { startDiscordBot } from "../platforms/discord/index.js";
 import { startSlackBot } from "../platforms/slack/index.js";
@@ -26,8 +26,8 @@ export async function startPlatforms(options: {
 }): Promise<RunningPlatforms> {
   const { settings, app, logger } = options;
   const links = options.consoleLinks === undefined ? {} : { consoleLinks: options.consoleLinks };
-  const discord = discordSettings(settings.env);
-  const slack = slackSettings(settings.env);
+  const discord = whenConfigured(settings.discord);
+  const slack = whenConfigured(settings.slack);
   if (discord === undefined && slack === undefined) {
     throw new UserError("Set DISCORD_TOKEN and/or SLACK_BOT_TOKEN to run the bots.", { code: "configuration" });
   }

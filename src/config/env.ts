@@ -6,8 +6,14 @@ import { z } from "zod";
 import type { ServiceLimits } from "../bot/conversation-service.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
 import type { AttachmentLimits } from "../bot/attachments/types.js";
-import { safetySettings, type SafetySettings } from "./safety-settings.js";
+import type { DiscordSettings } from "../platforms/discord/settings.js";
+import type { SlackSettings } from "../platforms/slack/settings.js";
 import { UserError } from "../workflow/errors.js";
+import { colourChoice, type ColourChoice } from "./colour-output.js";
+import { configuredPart, type Configured } from "./configured.js";
+import { consoleSettings, type ConsoleSettings } from "./console-settings.js";
+import { discordSettings, slackSettings } from "./platform-settings.js";
+import { safetySettings, type SafetySettings } from "./safety-settings.js";
 
 const optionalText = z
   .string()
@@ -94,6 +100,7 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, "use at least 16 characters").optional()),
 });
 
+/** The validated variables: read inside src/config/ only; everything else receives the typed Settings below. */
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Every variable Baton reads (docs/configuration.md and .env.example list each one; a test keeps them in step). */
@@ -104,6 +111,10 @@ export interface Settings {
   readonly databasePath: string;
   readonly agentsFile: string;
   readonly logLevel: Env["LOG_LEVEL"];
+  /** LOG_FORMAT; absent: pretty on a terminal, JSON otherwise (logFormatFor). */
+  readonly logFormat: Env["LOG_FORMAT"];
+  /** NO_COLOR / FORCE_COLOR, for the console chat, the doctor's report and pretty logs. */
+  readonly colour: ColourChoice;
   readonly llm: LlmSettings;
   readonly limits: ServiceLimits;
   readonly safety: SafetySettings;
@@ -111,7 +122,19 @@ export interface Settings {
   readonly attachments: AttachmentLimits;
   /** OpenTelemetry: spans are exported (OTLP over HTTP) only when an endpoint is set. */
   readonly tracing: TracingSettings;
-  readonly env: Env;
+  /** DISCORD_*: off without DISCORD_TOKEN. */
+  readonly discord: Configured<DiscordSettings>;
+  /** SLACK_*, PORT, HOST: off without SLACK_BOT_TOKEN. */
+  readonly slack: Configured<SlackSettings>;
+  /** ADMIN_*: the moderators' web console, off without ADMIN_PORT. */
+  readonly adminConsole: Configured<ConsoleSettings>;
+  /** HEALTH_PORT, HOST: /healthz and /readyz on their own port, off without HEALTH_PORT. */
+  readonly health: HealthSettings;
+}
+
+export interface HealthSettings {
+  readonly port?: number;
+  readonly host?: string;
 }
 
 export interface TracingSettings {
@@ -143,6 +166,8 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
     databasePath: env.BATON_DB,
     agentsFile: env.BATON_AGENTS,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
+    colour: colourChoice(source),
     llm: llmSettings(env),
     limits: {
       maxInputChars: env.BATON_MAX_INPUT_CHARS,
@@ -165,7 +190,13 @@ export function loadSettings(source: NodeJS.ProcessEnv = process.env, options: {
       ...(env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       content: env.BATON_TRACE_CONTENT === "1",
     },
-    env,
+    discord: configuredPart(() => discordSettings(env)),
+    slack: configuredPart(() => slackSettings(env)),
+    adminConsole: configuredPart(() => consoleSettings(env)),
+    health: {
+      ...(env.HEALTH_PORT !== undefined ? { port: env.HEALTH_PORT } : {}),
+      ...(env.HOST !== undefined ? { host: env.HOST } : {}),
+    },
   };
 }
 

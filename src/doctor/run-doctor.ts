@@ -3,7 +3,7 @@
 import { loadRoster } from "../config/agents-file.js";
 import { buildRosterWorkflows } from "../app/roster-workflows.js";
 import type { Settings } from "../config/env.js";
-import { discordSettings, slackSettings } from "../config/platform-settings.js";
+import { whenConfigured } from "../config/configured.js";
 import { DemoChatClient } from "../llm/demo-chat-client.js";
 import { checkDatabase } from "./database-checks.js";
 import { checkDiscord } from "./discord-checks.js";
@@ -23,8 +23,8 @@ export async function runDoctor(settings: Settings, options: { readonly color?: 
   const reports: DoctorReport[] = [checkAgentsFile(settings.agentsFile)];
   const platforms = new DoctorReport("Platforms");
   reports.push(platforms);
-  const discord = platformSettings(platforms, () => discordSettings(settings.env));
-  const slack = platformSettings(platforms, () => slackSettings(settings.env));
+  const discord = platformSettings(platforms, () => whenConfigured(settings.discord));
+  const slack = platformSettings(platforms, () => whenConfigured(settings.slack));
   if (discord === undefined && slack === undefined && platforms.findings.length === 0) {
     platforms.warn("neither Discord nor Slack is configured: npm start runs the console chat", "set DISCORD_TOKEN or SLACK_BOT_TOKEN (README: Set it up for your class)");
   }

@@ -1,11 +1,12 @@
 // ADMIN_* variables: the console is off without ADMIN_PORT, needs ADMIN_SECRET, binds 127.0.0.1 by default.
 
 import { expect, it } from "vitest";
-import { consoleSettings } from "../../src/config/console-settings.js";
+import { whenConfigured } from "../../src/config/configured.js";
 import { loadSettings } from "../../src/config/env.js";
 
 const SECRET = "s".repeat(32);
-const env = (vars: Record<string, string>) => loadSettings(vars, { dotenvPath: "/nonexistent" }).env;
+const env = (vars: Record<string, string>) => loadSettings(vars, { dotenvPath: "/nonexistent" });
+const consoleSettings = (settings: ReturnType<typeof env>) => whenConfigured(settings.adminConsole);
 
 it("is off without ADMIN_PORT", () => {
   expect(consoleSettings(env({ ADMIN_SECRET: SECRET }))).toBeUndefined();

@@ -24,17 +24,17 @@ it("a URL needs its scheme", () => {
   expect(message(() => loadSettings({ OPENAI_BASE_URL: "localhost:11434/v1" }))).toContain(
     'OPENAI_BASE_URL="localhost:11434/v1" (from the environment): must be a URL starting with http:// or https://',
   );
-  expect(loadSettings({ OPENAI_BASE_URL: "http://localhost:11434/v1" }).env.OPENAI_BASE_URL).toBe("http://localhost:11434/v1");
+  expect(loadSettings({ OPENAI_BASE_URL: "http://localhost:11434/v1" }).llm).toMatchObject({ baseURL: "http://localhost:11434/v1" });
 });
 
 it("says a value came from .env, and the environment wins over the file", () => {
   const dir = mkdtempSync(join(tmpdir(), "baton-env-"));
   const dotenvPath = join(dir, ".env");
-  writeFileSync(dotenvPath, "LOG_LEVEL=loud\nPORT=8080\n");
+  writeFileSync(dotenvPath, "LOG_LEVEL=loud\nHEALTH_PORT=8080\n");
   expect(message(() => loadSettings({}, { dotenvPath }))).toBe(
     `Invalid environment:\n  LOG_LEVEL="loud" (from ${dotenvPath}): must be one of fatal, error, warn, info, debug, trace, silent`,
   );
-  expect(loadSettings({ LOG_LEVEL: "warn" }, { dotenvPath }).env.PORT).toBe(8080);
+  expect(loadSettings({ LOG_LEVEL: "warn" }, { dotenvPath }).health.port).toBe(8080);
 });
 
 it("never prints a secret's value, even a malformed one", () => {

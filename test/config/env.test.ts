@@ -2,6 +2,7 @@
 
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { whenConfigured } from "../../src/config/configured.js";
 import { describeLlm, loadSettings } from "../../src/config/env.js";
 import { createLogger } from "../../src/logger.js";
 
@@ -25,9 +26,10 @@ describe("environment settings", () => {
   });
 
   it("reads limits, retention and platform lists", () => {
-    const s = loadSettings({ BATON_MAX_INPUT_CHARS: "100", RETENTION_DAYS: "30", BATON_RATE_LIMIT_PER_MINUTE: "0", DISCORD_CHANNEL_IDS: "1, 2,,3" });
+    const discord = { DISCORD_TOKEN: "t", DISCORD_APPLICATION_ID: "1" };
+    const s = loadSettings({ BATON_MAX_INPUT_CHARS: "100", RETENTION_DAYS: "30", BATON_RATE_LIMIT_PER_MINUTE: "0", DISCORD_CHANNEL_IDS: "1, 2,,3", ...discord });
     expect(s.limits).toMatchObject({ maxInputChars: 100, retentionDays: 30, rateLimitPerMinute: 0 });
-    expect(s.env.DISCORD_CHANNEL_IDS).toEqual(["1", "2", "3"]);
+    expect(whenConfigured(s.discord)?.channelIds).toEqual(["1", "2", "3"]);
     expect(loadSettings({ RETENTION_DAYS: "" }).limits.retentionDays).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { WriteGate } from "../store/write-gate.js";
 import type { InboundAcceptance } from "./inbound-acceptance.js";
-import type { AcceptOutcome, InboundEnvelope, ReviveInbound, StoredInbound } from "./inbound-envelope.js";
+import type { AcceptOutcome, InboundEnvelope, OpenedThread, ReviveInbound, StoredInbound } from "./inbound-envelope.js";
 import type { Receipt } from "./intake-ports.js";
 import type { InboundMessage, ThreadRef } from "./ports.js";
 import type { ReceivedIntake } from "./received-intake.js";
@@ -87,14 +87,14 @@ export class EnvelopeIntake {
       current = next;
       saved = await this.deps.intake.update(saved, rowOf(next));
     };
-    let thread = current.thread ?? (opensConversation === undefined ? inbound.thread : undefined);
+    let thread: OpenedThread | undefined = current.thread ?? (opensConversation === undefined ? inbound.thread : undefined);
     if (thread === undefined && opensConversation !== undefined) {
       thread = await opensConversation({ recorded: current.opening, record: (opening) => save({ ...current, opening }) });
       // Remembered at once: a restart from here on continues in this thread instead of making another.
       if (thread !== undefined) await save({ ...current, thread });
     }
     if (thread === undefined) return this.dropped(saved, envelope, "no_thread");
-    const ref = thread;
+    const { questionMessageId, ...ref } = thread;
     if (inbound.onlyInConversation === true) {
       if (this.deps.store.findConversation(ref) === undefined) return this.dropped(saved, envelope, "not_a_conversation");
     } else {
@@ -110,7 +110,7 @@ export class EnvelopeIntake {
       const name = (await lookups?.userName?.()) ?? inbound.user.name;
       const attachments = inbound.attachments ?? (await lookups?.attachments?.()) ?? [];
       const fromModerator = waiting && (await lookups?.isModerator?.(ref)) === true;
-      const message = this.messageOf(envelope, ref, { name, attachments, fromModerator });
+      const message = this.messageOf(envelope, ref, { name, attachments, fromModerator, ...(questionMessageId === undefined ? {} : { questionMessageId }) });
       outcome = await this.deps.acceptance.accept(message, { receipt: saved, control: this.controlOf(envelope) });
     } finally {
       if (!waiting) await observer?.busyEnd?.(ref);
@@ -121,7 +121,7 @@ export class EnvelopeIntake {
   private messageOf(
     envelope: InboundEnvelope,
     thread: ThreadRef,
-    found: { name?: string; attachments?: InboundMessage["attachments"]; fromModerator?: boolean },
+    found: { name?: string; attachments?: InboundMessage["attachments"]; fromModerator?: boolean; questionMessageId?: string },
   ): InboundMessage {
     const { inbound } = envelope;
     const attachments = found.attachments ?? inbound.attachments ?? [];
@@ -133,7 +133,7 @@ export class EnvelopeIntake {
       eventId: inbound.eventId,
       user: { id: inbound.user.id, name: found.name ?? inbound.user.name },
       text: inbound.text,
-      ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+      ...((inbound.platformMessageId ?? found.questionMessageId) === undefined ? {} : { platformMessageId: inbound.platformMessageId ?? found.questionMessageId }),
       ...(attachments.length === 0 ? {} : { attachments }),
       ...(found.fromModerator === true ? { fromModerator: true } : {}),
     };

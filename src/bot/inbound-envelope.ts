@@ -53,7 +53,12 @@ export interface OpeningProgress {
  * the event is stored and at most once to completion: its result is stored, so a restart does not redo it. Resolves
  * to the thread, or undefined when it cannot be made (the adapter has told the student): the event is then dropped.
  */
-export type OpensConversation = (progress: OpeningProgress) => Promise<ThreadRef | undefined>;
+export type OpensConversation = (progress: OpeningProgress) => Promise<OpenedThread | undefined>;
+
+/** The thread opensConversation made, and the message it opened on when that is the student's question (Slack's root). */
+export interface OpenedThread extends ThreadRef {
+  readonly questionMessageId?: string;
+}
 
 /** Why an accepted event got no turn, beyond the service's own reasons. */
 export type AcceptOutcome =
@@ -87,8 +92,8 @@ export interface InboundEnvelope {
 /** An event as the service stored it: the inbound's data, and what was learnt while finishing it. */
 export interface StoredInbound {
   readonly inbound: Omit<Inbound, "lookups" | "attachments">;
-  /** The thread, once known (on arrival, or made by `opensConversation`). */
-  readonly thread?: ThreadRef;
+  /** The thread `opensConversation` made, once it has. */
+  readonly thread?: OpenedThread;
   /** What `opensConversation` recorded so far. */
   readonly opening?: unknown;
 }

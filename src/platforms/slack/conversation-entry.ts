@@ -2,14 +2,14 @@
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { Receipt } from "../../bot/intake-ports.js";
-import type { ConversationGateway, InboundMessage, ThreadRef } from "../../bot/ports.js";
+import type { Inbound, InboundEnvelope, OpenedThread, StoredInbound } from "../../bot/inbound-envelope.js";
+import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import type { BackgroundWork } from "./background-work.js";
 import { slackErrorOf } from "./errors.js";
 import { mentionsUser, slackTextToPlain } from "./inbound-text.js";
 import { escapePlainText } from "./mrkdwn.js";
 import { SLACK_PLATFORM, threadTsOf } from "./reply-poster.js";
-import { readReceivedSlackEvent, type ReceivedSlackCommand, type ReceivedSlackMessage } from "./received-payload.js";
+import { readSlackDetail, type SlackCommandDetail, type SlackMessageDetail } from "./inbound-detail.js";
 import { isDirectMessage, isFromPerson, type SlackFileRef, type SlackMessageEvent } from "./slack-events.js";
 import { downloadAll } from "../../bot/attachments/download.js";
 import type { InboundAttachment } from "../../bot/attachments/types.js";
@@ -72,12 +72,11 @@ export class ConversationEntry {
     if (!isFromPerson(event, this.#o.bot.userId)) return Promise.resolve();
     if (isDirectMessage(event)) {
       const ref = this.#ref(delivery.teamId, event.channel, event.threadTs ?? event.channel);
-      return this.#startTask("direct message", ref, delivery);
+      return this.#startTask("direct message", ref, delivery, false);
     }
     if (event.threadTs === undefined || mentionsUser(event.text, this.#o.bot.userId)) return Promise.resolve();
     const ref = this.#ref(delivery.teamId, event.channel, event.threadTs);
-    if (!this.#o.gateway.hasConversation(ref)) return Promise.resolve();
-    return this.#startTask("thread reply", ref, delivery);
+    return this.#startTask("thread reply", ref, delivery, true);
   }
 
   /** An @mention outside DMs: starts (or continues) the conversation in the thread of the mentioning message; as onMessage. */
@@ -85,80 +84,92 @@ export class ConversationEntry {
     const { event } = delivery;
     if (!isFromPerson(event, this.#o.bot.userId) || isDirectMessage(event)) return Promise.resolve();
     const ref = this.#ref(delivery.teamId, event.channel, event.threadTs ?? event.ts);
-    return this.#startTask("mention", ref, delivery);
+    return this.#startTask("mention", ref, delivery, false);
   }
 
   /**
-   * `/homework <question>`: already acknowledged. The command is persisted first (its trigger_id is the event id, so a
-   * replay does nothing), then "<@user> asked: …" is posted and the conversation runs under it.
+   * `/homework <question>`: already acknowledged. The command is stored first (its trigger_id is the event id, so a
+   * replay does nothing), then "<@user> asked: …" is posted (the envelope's opensConversation) and the conversation
+   * runs under it.
    */
   onCommand(command: StudentCommand): Promise<void> {
-    const stored = deferred();
-    this.#o.work.run("slash command", async () => {
-      // Before anything is posted: a replayed command (same trigger_id, still validly signed) must not open a thread.
-      const claimed = await this.#o.gateway.claimDelivery(SLACK_PLATFORM, `trigger:${command.triggerId}`).finally(stored.resolve);
-      if (!claimed) {
-        this.#o.logger.info({ channel: command.channelId }, "slack slash command replayed: ignored");
-        return;
-      }
-      const question = slackTextToPlain(command.text);
-      if (question === "") {
-        await command.respond({ text: `Ask a question after the command: \`/${this.#o.commandName} What is the derivative of x^2?\``, response_type: "ephemeral" });
-        return;
-      }
-      const payload: ReceivedSlackCommand = {
-        kind: "command",
-        teamId: command.teamId,
-        channelId: command.channelId,
-        userId: command.userId,
-        userName: command.userName,
-        question,
-      };
-      const receipt = await this.#o.gateway.receive(
-        { platform: SLACK_PLATFORM, workspace: command.teamId, eventId: `command:${command.triggerId}`, userId: command.userId, payload },
-        { tellStudent: (text) => command.respond({ text, response_type: "ephemeral" }) },
+    const question = slackTextToPlain(command.text);
+    if (question === "") {
+      this.#o.work.run("slash command hint", () =>
+        command.respond({ text: `Ask a question after the command: \`/${this.#o.commandName} What is the derivative of x^2?\``, response_type: "ephemeral" }),
       );
-      if (receipt !== undefined) await this.#finishCommand(receipt, payload, command.respond);
-    });
-    return stored.promise;
+      return Promise.resolve();
+    }
+    const inbound: Inbound = {
+      platform: SLACK_PLATFORM,
+      workspace: command.teamId,
+      eventId: `command:${command.triggerId}`,
+      user: { id: command.userId, name: command.userName },
+      text: question,
+      detail: { kind: "command", channelId: command.channelId } satisfies SlackCommandDetail,
+    };
+    return this.#accept("slash command", this.#envelope(inbound, command.respond));
   }
 
-  /** Finishes an event received before a restart, exactly as it would have been finished live. */
-  async finish(receipt: Receipt): Promise<void> {
-    const payload = readReceivedSlackEvent(receipt.payload);
-    if (payload === undefined) {
-      this.#o.logger.warn({ receiptId: receipt.receiptId }, "slack: a received event this version cannot read was dropped");
-      await this.#o.gateway.dropReceipt(receipt);
-      return;
-    }
-    if (payload.kind === "command") await this.#finishCommand(receipt, payload, undefined);
-    else await this.#finishMessage(receipt, payload);
+  /** The envelope of an event stored before a restart, as it would have been finished live (without `respond`). */
+  revive(stored: StoredInbound): InboundEnvelope | undefined {
+    return readSlackDetail(stored.inbound.detail) === undefined ? undefined : this.#envelope(stored.inbound, undefined);
   }
 
-  async #finishCommand(receipt: Receipt, command: ReceivedSlackCommand, respond: Respond | undefined): Promise<void> {
-    let rootTs = command.rootTs;
-    if (rootTs === undefined) {
-      const shown = command.question.length > ROOT_QUESTION_CHARS ? `${command.question.slice(0, ROOT_QUESTION_CHARS)}…` : command.question;
-      try {
-        const root = await this.#o.client.chat.postMessage({
-          channel: command.channelId,
-          text: `<@${command.userId}> asked: ${escapePlainText(shown)}`,
-          unfurl_links: false,
-        });
-        rootTs = root.ts ?? "";
-      } catch (error) {
-        this.#o.logger.warn({ err: error, channel: command.channelId }, "slack could not post a question's root message");
-        await this.#o.gateway.dropReceipt(receipt);
-        await respond?.({ text: this.#cannotPost(slackErrorOf(error)), response_type: "ephemeral" });
-        return;
-      }
-      // Remembered at once: a restart from here on continues under this root instead of posting another.
-      receipt = await this.#o.gateway.updateReceipt(receipt, { ...command, rootTs });
+  /** The network steps of an event (name, files, moderator check; the root message of a command) and what Slack shows meanwhile. */
+  #envelope(data: Inbound, respond: Respond | undefined): InboundEnvelope {
+    const detail = readSlackDetail(data.detail);
+    const files = detail?.kind === "message" ? detail.files : undefined;
+    const fallbackName = detail?.kind === "command" ? data.user.name : undefined;
+    const inbound: Inbound = {
+      ...data,
+      lookups: {
+        userName: () => this.#o.users.displayName(data.user.id, fallbackName),
+        ...(files === undefined ? {} : { attachments: () => this.#download(files) }),
+        ...(this.#o.isModerator === undefined ? {} : { isModerator: () => this.#o.isModerator!(data.user.id) }),
+      },
+    };
+    const tellStudent = respond === undefined ? undefined : (text: string) => respond({ text, response_type: "ephemeral" });
+    const thread = data.thread;
+    return {
+      inbound,
+      ...(detail?.kind === "command" ? { opensConversation: () => this.#postRoot(data, detail, respond) } : {}),
+      observer: {
+        busyStart: (ref) => this.#status(ref, "begin"),
+        busyEnd: (ref) => this.#status(ref, "end"),
+        ...(tellStudent !== undefined ? { tellStudent } : thread === undefined ? {} : { tellStudent: (text: string) => this.#tellInThread(thread, text) }),
+        outcome: (outcome) => this.#o.logger.debug({ eventId: data.eventId, outcome }, "slack message handled"),
+      },
+    };
+  }
+
+  /** "<@user> asked: …", posted once the command is stored; its ts is the conversation's thread. */
+  async #postRoot(data: Inbound, command: SlackCommandDetail, respond: Respond | undefined): Promise<OpenedThread | undefined> {
+    const shown = data.text.length > ROOT_QUESTION_CHARS ? `${data.text.slice(0, ROOT_QUESTION_CHARS)}…` : data.text;
+    try {
+      const root = await this.#o.client.chat.postMessage({
+        channel: command.channelId,
+        text: `<@${data.user.id}> asked: ${escapePlainText(shown)}`,
+        unfurl_links: false,
+      });
+      const rootTs = root.ts ?? "";
+      return { ...this.#ref(data.workspace, command.channelId, rootTs), questionMessageId: rootTs };
+    } catch (error) {
+      this.#o.logger.warn({ err: error, channel: command.channelId }, "slack could not post a question's root message");
+      await respond?.({ text: this.#cannotPost(slackErrorOf(error)), response_type: "ephemeral" });
+      return undefined;
     }
-    const ref = this.#ref(command.teamId, command.channelId, rootTs);
-    await this.#o.gateway.openConversation(ref);
-    const user = { id: command.userId, name: await this.#o.users.displayName(command.userId, command.userName) };
-    await this.#converse(ref, receipt, { ...ref, eventId: receipt.eventId, user, text: command.question, platformMessageId: rootTs });
+  }
+
+  #status(ref: ThreadRef, step: "begin" | "end"): Promise<void> | undefined {
+    const threadTs = threadTsOf(ref);
+    if (threadTs === undefined) return undefined;
+    const thread = { channel: ref.channel, thread: threadTs };
+    if (step === "begin") {
+      this.#o.status.begin(thread);
+      return undefined;
+    }
+    return this.#o.status.end(thread);
   }
 
   #ref(workspace: string, channel: string, thread: string): ThreadRef {
@@ -166,7 +177,7 @@ export class ConversationEntry {
   }
 
   /** Starts the event's work; resolves once it is stored (or found to be a duplicate), before any network wait. */
-  #startTask(what: string, ref: ThreadRef, delivery: EventDelivery): Promise<void> {
+  #startTask(what: string, ref: ThreadRef, delivery: EventDelivery, onlyInConversation: boolean): Promise<void> {
     const { event } = delivery;
     const text = slackTextToPlain(event.text, { botUserId: this.#o.bot.userId });
     const userId = event.user ?? "";
@@ -175,45 +186,28 @@ export class ConversationEntry {
       if (what === "mention") this.#o.work.run("mention hint", () => this.#hint(event, userId));
       return Promise.resolve();
     }
-    const stored = deferred();
-    this.#o.work.run(what, async () => {
-      // Persisted before anything waits on the network (the student's name, the thread status) and before Slack is
-      // acknowledged: Slack will not send it again after its 200, so a crash from then on must not lose it.
-      const payload: ReceivedSlackMessage = {
-        kind: "message",
-        what,
-        teamId: ref.workspace,
-        channel: ref.channel,
-        thread: ref.thread,
-        userId,
-        text,
-        ts: event.ts,
-        ...(files.length === 0 ? {} : { files }),
-      };
-      const receipt = await this.#o.gateway
-        .receive({ platform: SLACK_PLATFORM, workspace: ref.workspace, eventId: delivery.eventId, userId, payload }, { tellStudent: (notice) => this.#tellInThread(ref, notice) })
-        .finally(stored.resolve);
-      if (receipt !== undefined) await this.#finishMessage(receipt, payload);
-    });
-    return stored.promise;
+    // Stored before anything waits on the network (the student's name, the thread status) and before Slack is
+    // acknowledged: Slack will not send it again after its 200, so a crash from then on must not lose it.
+    const inbound: Inbound = {
+      platform: SLACK_PLATFORM,
+      workspace: ref.workspace,
+      eventId: delivery.eventId,
+      user: { id: userId, name: "" },
+      text,
+      platformMessageId: event.ts,
+      thread: ref,
+      ...(onlyInConversation ? { onlyInConversation } : {}),
+      detail: { kind: "message", what, ...(files.length === 0 ? {} : { files }) } satisfies SlackMessageDetail,
+    };
+    return this.#accept(what, this.#envelope(inbound, undefined));
   }
 
-  async #finishMessage(receipt: Receipt, message: ReceivedSlackMessage): Promise<void> {
-    const ref = this.#ref(message.teamId, message.channel, message.thread);
-    if (!this.#o.gateway.hasConversation(ref)) await this.#o.gateway.openConversation(ref);
-    const user = { id: message.userId, name: await this.#o.users.displayName(message.userId) };
-    const attachments = await this.#download(message.files);
-    // A thread handed to a person: a moderator's message there is the teacher's turn.
-    const fromModerator = this.#o.gateway.waitingFor?.(ref) !== undefined && (await this.#o.isModerator?.(message.userId)) === true;
-    await this.#converse(ref, receipt, {
-      ...ref,
-      eventId: receipt.eventId,
-      user,
-      text: message.text,
-      platformMessageId: message.ts,
-      ...(attachments.length === 0 ? {} : { attachments }),
-      ...(fromModerator ? { fromModerator } : {}),
-    });
+  /** Hands the envelope to the service in the background; resolves once it is stored (Slack may be acknowledged). */
+  #accept(what: string, envelope: InboundEnvelope): Promise<void> {
+    const stored = deferred();
+    const observer = { ...envelope.observer, stored: stored.resolve };
+    this.#o.work.run(what, () => this.#o.gateway.accept({ ...envelope, observer }).finally(stored.resolve));
+    return stored.promise;
   }
 
   /** Downloaded when finishing (after the event is stored), with the bot token; a missing files:read scope is named. */
@@ -231,20 +225,6 @@ export class ConversationEntry {
       this.#o.logger.warn("slack: a student's file could not be read: the app lacks the files:read scope (reinstall it from slack/manifest.yml)");
     }
     return attachments;
-  }
-
-  /** Runs the turn with the thread status shown meanwhile; the service posts the replies through the port. */
-  async #converse(ref: ThreadRef, receipt: Receipt, inbound: InboundMessage): Promise<void> {
-    const threadTs = threadTsOf(ref);
-    // No "is thinking…" in a thread waiting for a teacher: the agents do not answer there.
-    const statusRef = threadTs === undefined || this.#o.gateway.waitingFor?.(ref) !== undefined ? undefined : { channel: ref.channel, thread: threadTs };
-    if (statusRef !== undefined) this.#o.status.begin(statusRef);
-    try {
-      const outcome = await this.#o.gateway.handleReceived(receipt, inbound);
-      this.#o.logger.debug({ eventId: inbound.eventId, outcome }, "slack message handled");
-    } finally {
-      if (statusRef !== undefined) await this.#o.status.end(statusRef);
-    }
   }
 
   /** A notice from the bot itself (not an agent), e.g. that the message is kept while the database is locked. */

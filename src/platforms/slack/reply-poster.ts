@@ -1,6 +1,7 @@
 // The Slack PlatformPort: posts each reply in its thread under the agent's name, as mrkdwn, split when long (streamed
 // replies are reply-stream.ts's).
 
+import type { ReviveInbound } from "../../bot/inbound-envelope.js";
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
@@ -40,6 +41,8 @@ export interface ReplyPosterOptions {
   readonly fileSettleMs?: number;
   /** Replies grow as the model writes (chat.postMessage, then chat.update); default false: each is posted whole. */
   readonly stream?: boolean;
+  /** How the adapter finishes an inbound envelope stored before a restart (ConversationEntry.revive). */
+  readonly revive?: ReviveInbound;
   /** The pace of the streamed replies' updates (tests shorten it). */
   readonly streamPace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
 }
@@ -72,9 +75,11 @@ export class SlackReplyPoster implements PlatformPort {
   readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
+  readonly revive?: ReviveInbound;
 
   constructor(options: ReplyPosterOptions) {
     const { alerts } = options;
+    if (options.revive !== undefined) this.revive = options.revive;
     if (alerts !== undefined) {
       this.postAlert = (alert) => alerts.post(alert);
       this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);

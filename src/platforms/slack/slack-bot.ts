@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { App, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
+import type { StoredInbound } from "../../bot/inbound-envelope.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { UserError } from "../../workflow/errors.js";
@@ -166,10 +167,10 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
         ? { teacherRequests: new SlackModeratorDMs({ client, moderatorIds: settings.moderatorIds, logger }) }
         : {};
   const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, stream: settings.streamReplies === true }));
+  // With the port comes how events stored before a restart are finished (e.g. killed while users.info was answering).
+  const revive = { revive: (stored: StoredInbound) => entry.revive(stored) };
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies === true }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
-  // Events received before a restart but not yet made messages (e.g. killed while users.info was answering).
-  gateway.registerReceiver("slack", (receipt) => entry.finish(receipt));
 
   let port: number | undefined;
   if ("socketMode" in receiver) {

@@ -1,6 +1,6 @@
 // An in-memory ConversationGateway for adapter tests: records what the adapter hands in and replies through its port.
 
-import type { AcceptOutcome, InboundEnvelope, StoredInbound } from "../../../src/bot/inbound-envelope.js";
+import type { AcceptOutcome, InboundEnvelope, OpenedThread, StoredInbound } from "../../../src/bot/inbound-envelope.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher } from "../../../src/bot/intake-ports.js";
 import type {
   AgentPresentation,
@@ -98,7 +98,7 @@ export class FakeGateway implements ConversationGateway {
       return { status: "ignored", reason: "unreadable" };
     }
     const { inbound, observer, opensConversation } = envelope;
-    let thread = stored.thread ?? (opensConversation === undefined ? inbound.thread : undefined);
+    let thread: OpenedThread | undefined = stored.thread ?? (opensConversation === undefined ? inbound.thread : undefined);
     if (thread === undefined && opensConversation !== undefined) {
       thread = await opensConversation({
         recorded: stored.opening,
@@ -113,23 +113,25 @@ export class FakeGateway implements ConversationGateway {
       this.stored.delete(eventId);
       return this.#ended(envelope, { status: "ignored", reason: thread === undefined ? "no_thread" : "not_a_conversation" });
     }
-    if (inbound.onlyInConversation !== true && !this.hasConversation(thread)) await this.openConversation(thread);
-    observer?.busyStart?.(thread);
+    const { questionMessageId, ...ref } = thread;
+    if (inbound.onlyInConversation !== true && !this.hasConversation(ref)) await this.openConversation(ref);
+    observer?.busyStart?.(ref);
     try {
       const name = (await inbound.lookups?.userName?.()) ?? inbound.user.name;
       const attachments = inbound.attachments ?? (await inbound.lookups?.attachments?.()) ?? [];
       this.stored.delete(eventId);
+      const platformMessageId = inbound.platformMessageId ?? questionMessageId;
       const outcome = await this.#answer({
-        ...thread,
+        ...ref,
         eventId,
         user: { id: inbound.user.id, name },
         text: inbound.text,
-        ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
+        ...(platformMessageId === undefined ? {} : { platformMessageId }),
         ...(attachments.length === 0 ? {} : { attachments }),
       });
       return this.#ended(envelope, outcome);
     } finally {
-      await observer?.busyEnd?.(thread);
+      await observer?.busyEnd?.(ref);
     }
   }
 

@@ -4,8 +4,6 @@ import { describe, expect, it } from "vitest";
 import { presentations } from "../../src/app/agent-presentations.js";
 import { buildWorkflow } from "../../src/app/workflow-from-roster.js";
 import { loadRoster, parseRoster } from "../../src/config/agents-file.js";
-import { buildRosterWorkflows } from "../../src/app/roster-workflows.js";
-import { TUTORING_POLICY_TEXTS } from "../../src/config/tutoring-policy.js";
 import { UserError } from "../../src/workflow/errors.js";
 import { ScriptedChatClient } from "../support/scripted-chat-client.js";
 
@@ -71,14 +69,6 @@ describe("agents file", () => {
 
   const withHuman = (extra: string) => minimal(`humans:\n  - name: teacher\n    description: A grown-up.\n${extra}`);
 
-  it("declares humans as handoff targets, with or without declared handoffs", () => {
-    const declared = buildWorkflow(parseRoster(withHuman("handoffs:\n  - from: a\n    to: teacher\n    reason: grades\n")), new ScriptedChatClient());
-    expect(declared.edges).toEqual([{ from: "a", to: "teacher", reason: "grades" }]);
-    expect(declared.human("teacher")).toMatchObject({ name: "teacher", description: "A grown-up.", displayName: "teacher" });
-    const everyone = buildWorkflow(parseRoster(withHuman("")), new ScriptedChatClient());
-    expect(everyone.edges).toEqual([{ from: "a", to: "teacher" }]);
-  });
-
   it.each([
     ["a human handing off", withHuman("handoffs:\n  - from: teacher\n    to: a\n"), "x.yaml:10: handoffs[0].from: 'teacher' is a human; a handoff's from must be an agent"],
     ["a human as the start", withHuman("").replace("start: a", "start: teacher"), "x.yaml:1: start: 'teacher' is a human; the start must be an agent"],
@@ -95,36 +85,6 @@ describe("agents file", () => {
     const attempt = () => buildWorkflow(parseRoster(text, "x.yaml"), new ScriptedChatClient(), "x.yaml");
     expect(attempt).toThrow(UserError);
     expect(attempt).toThrow(message);
-  });
-
-  it("reads options into the workflow", () => {
-    const text = minimal("  - name: b\n    description: d\n    instructions: i\nhandoffs:\n  - from: a\n    to: b\n    reason: r\noptions:\n  returnToPrevious: true\n  maxHandoffs: 2\n  toolCallFiltering: all\n  handoffInstructions: Hand off wisely.\n");
-    const workflow = buildWorkflow(parseRoster(text), new ScriptedChatClient());
-    expect(workflow.options).toMatchObject({ returnToPrevious: true, maxHandoffs: 2, toolCallFiltering: "all", handoffInstructions: "Hand off wisely." });
-    expect(workflow.edges).toEqual([{ from: "a", to: "b", reason: "r" }]);
-  });
-
-  it("gives the start agent the direct policy and every other agent the socratic one, unless an agent names its own", () => {
-    const text = minimal("  - name: b\n    description: d\n    instructions: i\n  - name: c\n    description: d\n    instructions: i\n    policy: direct\n");
-    const workflow = buildWorkflow(parseRoster(text), new ScriptedChatClient());
-    const instructions = (agent: string) => workflow.agents.get(agent)!.instructions;
-    expect(instructions("a")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.direct}`);
-    expect(instructions("b")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.socratic}`);
-    expect(instructions("c")).toBe(`i\n\n${TUTORING_POLICY_TEXTS.direct}`);
-  });
-
-  it("builds one workflow per distinct channel override, once; a channel's start agent takes only the agents it reaches", () => {
-    const text = minimal(
-      "  - name: b\n    description: d\n    instructions: i\nhandoffs:\n  - from: a\n    to: b\n" +
-        "channels:\n  C0000000001: { start: b }\n  C0000000002: { start: b }\n  C0000000003: { policy: direct }\n",
-    );
-    const { workflow, byChannel } = buildRosterWorkflows(parseRoster(text), new ScriptedChatClient());
-    expect(byChannel.get("C0000000001")).toBe(byChannel.get("C0000000002"));
-    expect(byChannel.get("C0000000001")!.startAgent.name).toBe("b");
-    expect([...byChannel.get("C0000000001")!.agents.keys()]).toEqual(["b"]);
-    expect(byChannel.get("C0000000003")!.agents.get("b")!.instructions).toContain(TUTORING_POLICY_TEXTS.direct);
-    expect(workflow.agents.get("b")!.instructions).toContain(TUTORING_POLICY_TEXTS.socratic);
-    expect(byChannel.has("C0000000004")).toBe(false);
   });
 
   it("keeps an unquoted Discord channel id exactly (a YAML integer beyond 2^53 would be rounded)", () => {

@@ -17,6 +17,7 @@ import { formulaBlocks, uploadFormulas, type UploadedFormula } from "./formula-u
 import { findPostedParts } from "./posted-reply-lookup.js";
 import { replyMetadata } from "./reply-metadata.js";
 import { SLACK_CHUNKS, SLACK_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
+import { threadTsOf } from "./stream-support.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
 
 export const SLACK_PLATFORM = "slack";
@@ -39,10 +40,20 @@ export interface ReplyPosterOptions {
    * (a completed file can take a moment to become usable). Default 1,500 ms; a second refusal posts the text alone.
    */
   readonly fileSettleMs?: number;
-  /** Replies grow as the model writes (chat.postMessage, then chat.update); default false: each is posted whole. */
+  /**
+   * Replies grow as the model writes: Slack's chat.startStream where allowed, else chat.postMessage then chat.update.
+   * Default false here (SLACK_STREAM_REPLIES turns it on by default): each is posted whole.
+   */
   readonly stream?: boolean;
   /** How the adapter finishes an inbound envelope stored before a restart (ConversationEntry.revive). */
   readonly revive?: ReviveInbound;
+  /** With `stream`: false keeps every reply on chat.postMessage + chat.update (no chat.startStream). Default true. */
+  readonly nativeStreaming?: boolean;
+  /**
+   * The client of the streaming calls; it should reject rate-limited calls (rejectRateLimitedCalls) so a Retry-After
+   * slows the edit throttle instead of stalling one call. Default: `client`.
+   */
+  readonly streamClient?: webApi.WebClient;
   /** The pace of the streamed replies' updates (tests shorten it). */
   readonly streamPace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
 }
@@ -53,10 +64,7 @@ const MAX_IMAGES = MAX_REPLY_IMAGES;
 /** What the later parts of a withheld answer become (the first one carries the notice). */
 export const WITHHELD_PART = "_(withheld)_";
 
-/** Where a reply goes: a DM conversation keyed by its channel posts at the top level, anything else in its thread. */
-export function threadTsOf(ref: { channel: string; thread: string }): string | undefined {
-  return ref.thread === ref.channel ? undefined : ref.thread;
-}
+export { threadTsOf } from "./stream-support.js";
 
 /** Posted parts of replies whose delivery failed part-way, so a retry does not post them twice. */
 const MAX_REMEMBERED_PARTIAL = 500;
@@ -104,6 +112,7 @@ export class SlackReplyPoster implements PlatformPort {
       settleMs: this.#settleMs,
       ...(options.streamPace === undefined ? {} : { pace: options.streamPace }),
       post: (reply, text, position) => this.#postPiece(reply, text, position, []),
+      ...(options.nativeStreaming === false ? {} : { native: { client: options.streamClient ?? this.#client } }),
     });
     if (options.stream === true) this.openStream = (target, listener) => this.#streams.open(target, listener);
   }

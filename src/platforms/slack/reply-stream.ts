@@ -1,6 +1,6 @@
-// A Slack reply that grows as the model writes: chat.postMessage on the first words (under the agent's username and
-// icon), then chat.update of the same message, paced by the edit throttle; past Slack's length it continues in a new
-// message. (Slack's own chat.startStream is not used yet: see docs/slack.md.)
+// A Slack reply that grows as the model writes: Slack's own streaming (native-stream.ts) where it is allowed, else
+// chat.postMessage on the first words (under the agent's username and icon), then chat.update of the same message,
+// paced by the edit throttle; past Slack's length it continues in a new message.
 
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
@@ -16,6 +16,8 @@ import { markdownToMrkdwn } from "./mrkdwn.js";
 import { StreamMetadata } from "./reply-metadata.js";
 import { SLACK_CHUNKS, splitMessage, withLimit } from "../common/chunker.js";
 import type { ThreadStatusIndicator } from "./thread-status.js";
+import { NativeSlackStream, type NativeStreamOptions } from "./native-stream.js";
+import { SlackStreamSupport, threadTsOf } from "./stream-support.js";
 
 /** Slack's chat.update is a Tier 3 method (about 50 a minute) and a channel takes about one message a second. */
 export const SLACK_EDIT_INTERVAL_MS = 1_000;
@@ -53,19 +55,38 @@ export interface SlackReplyStreamsOptions {
   readonly pace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } };
   /** Posts one piece of a reply under the agent's name, with its metadata (the poster's chat.postMessage). */
   readonly post: (reply: OutboundReply, text: string, position: { part: number; parts: number }) => Promise<string>;
+  /**
+   * Slack's chat.startStream / appendStream / stopStream where allowed, through this client (one that rejects
+   * rate-limited calls, so a Retry-After slows the throttle). Absent: every reply grows by chat.update.
+   */
+  readonly native?: { readonly client: webApi.WebClient };
 }
 
 /** Opens and resumes streamed replies on Slack (PlatformPort.openStream and resume). */
 export class SlackReplyStreams {
   readonly #throttle: EditThrottle;
+  readonly #support: SlackStreamSupport;
   #streams = 0;
 
   constructor(private readonly options: SlackReplyStreamsOptions) {
     this.#throttle = slackEditThrottle(options.pace);
+    this.#support = new SlackStreamSupport(options.logger);
   }
 
-  /** A reply posted on its first words and updated as the model writes; finished with the exact final text. */
+  /** A reply shown from its first words as the model writes; finished with the exact final text. */
   open(target: StreamTarget, listener: StreamListener): ReplyStream {
+    const threadTs = threadTsOf(target);
+    if (this.options.native === undefined || !this.#support.allows(target, threadTs)) return this.#openEdited(target, listener);
+    return new NativeSlackStream(this.#nativeOptions(target, listener, `stream:${++this.#streams}`, () => this.#openEdited(target, listener)));
+  }
+
+  #nativeOptions(target: StreamTarget, listener: StreamListener, key: string, fallback: () => ReplyStream): NativeStreamOptions {
+    const { logger, identity, status, limit, math } = this.options;
+    return { client: this.options.native!.client, logger, target, threadTs: threadTsOf(target), listener, throttle: this.#throttle, key, limit, identity, math, status, support: this.#support, fallback };
+  }
+
+  /** A reply posted on its first words and updated as the model writes (chat.postMessage, then chat.update). */
+  #openEdited(target: StreamTarget, listener: StreamListener): ReplyStream {
     const reply: OutboundReply = { ...target, replyId: 0, text: "", kind: "agent" };
     const key = `stream:${++this.#streams}`;
     const prefix = namePrefix(target.agent);
@@ -133,8 +154,19 @@ export class SlackReplyStreams {
     }
   }
 
-  /** Finishes a reply streamed by an earlier process: the same messages are updated to the final text. */
+  /**
+   * Finishes a reply streamed by an earlier process: the same messages are brought to the final text (a stream still
+   * open is stopped, one Slack dropped is updated), never posted again.
+   */
   async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    if (this.options.native === undefined) return this.#resumeEdited(reply, platformMessageIds);
+    const target: StreamTarget = { ...reply };
+    const stream = new NativeSlackStream(this.#nativeOptions(target, { onPieces: () => undefined }, `resume:${reply.replyId}`, () => this.#openEdited(target, { onPieces: () => undefined })), platformMessageIds);
+    const ids = await stream.resume(reply.text, reply.replyId);
+    return ids[0]!;
+  }
+
+  async #resumeEdited(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
     const limit = Math.max(this.options.limit - namePrefix(reply.agent).length, 16);
     const key = `resume:${reply.replyId}`;
     // An earlier process posted these messages before the outbox id was known: they get the reply's metadata now.

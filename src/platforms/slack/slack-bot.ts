@@ -112,6 +112,8 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const apiUrl = settings.apiUrl === undefined ? {} : { slackApiUrl: settings.apiUrl };
   const client = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: options.retryConfig ?? DEFAULT_RETRY });
   // The status is cosmetic: its calls never wait out a rate limit or retry.
+  // Streamed replies see a 429 at once, so its Retry-After slows their throttle instead of stalling one call.
+  const streamClient = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: options.retryConfig ?? DEFAULT_RETRY, rejectRateLimitedCalls: true });
   const statusClient = new webApi.WebClient(settings.botToken, { ...apiUrl, logger: boltLogger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 
   const bot = await identify(client, settings.apiUrl ?? "https://slack.com/api/");
@@ -169,7 +171,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
   // With the port comes how events stored before a restart are finished (e.g. killed while users.info was answering).
   const revive = { revive: (stored: StoredInbound) => entry.revive(stored) };
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies === true }));
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies === true, streamClient }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
 
   let port: number | undefined;

@@ -51,6 +51,11 @@ export class ThreadStatusIndicator {
     if ((this.#active.get(`${ref.channel}/${ref.thread}`) ?? 0) > 0) void this.#enqueue(ref, this.#text);
   }
 
+  /** An agent's words are showing (its reply streams): the status gives way to them while work goes on. */
+  pause(ref: SlackThread): void {
+    if ((this.#active.get(`${ref.channel}/${ref.thread}`) ?? 0) > 0) void this.#enqueue(ref, "");
+  }
+
   /** Work on the thread ended; resolves once the status has been cleared (or clearing failed). */
   end(ref: SlackThread): Promise<void> {
     const key = `${ref.channel}/${ref.thread}`;

@@ -135,7 +135,7 @@ describe("math in streamed Slack replies", () => {
     try {
       const logger = captureLogger([]);
       const client = new webApi.WebClient(fake.identity.botToken, { slackApiUrl: fake.apiUrl, logger: createBoltLogger(logger), retryConfig: { retries: 0 } });
-      const port = new SlackReplyPoster({ client, logger, identity: new AgentIdentityMode(logger), stream: true, streamPace: { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } }, fileSettleMs: 10 });
+      const port = new SlackReplyPoster({ client, logger, identity: new AgentIdentityMode(logger), stream: true, nativeStreaming: false, streamPace: { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } }, fileSettleMs: 10 });
       const target: StreamTarget = { platform: "slack", workspace: "T0BATON", channel: CHANNEL, thread: "1700000000.000100", conversationId: 3, agent: testAgent("math_tutor"), recipientUserId: STUDENT.id };
       const stream = port.openStream!(target, { onPieces: () => undefined });
       stream.append("The area under $x^2$ is\n");

@@ -1,4 +1,5 @@
-// Streamed replies on Slack (chat.postMessage on the first words, then chat.update of the same message), through the
+// Streamed replies on Slack's fallback path (chat.postMessage on the first words, then chat.update of the same message,
+// where chat.startStream is not allowed; native-streaming.test.ts has the native path), through the
 // real WebClient against the fake Web API: the agent's name, the exact final text, long answers split, resume, and a
 // streamed split reply withheld later (every part found by its baton_reply metadata, set once the outbox id is known).
 
@@ -34,6 +35,7 @@ async function poster(options: { scopes?: readonly string[]; messageLimit?: numb
     logger,
     identity: new AgentIdentityMode(logger),
     stream: true,
+    nativeStreaming: false,
     streamPace: { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } },
     ...(options.messageLimit ? { messageLimit: options.messageLimit } : {}),
   });

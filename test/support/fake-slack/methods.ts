@@ -67,6 +67,17 @@ function contentProblem(params: Params, world: FakeWorld): SlackAnswer | undefin
   }
   const body = text(params, "text");
   const blocks = json(params, "blocks");
+  const problem = blocksProblem(params, world);
+  if (problem !== undefined) return problem;
+  const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
+  if ((body === undefined || body.trim() === "") && !hasBlocks) return fail("no_text");
+  if (body !== undefined && body.length > MAX_TEXT) return fail("msg_too_long");
+  return undefined;
+}
+
+/** The `blocks` Slack would refuse: malformed, invalid Block Kit, or an image of a file not (yet) usable. */
+export function blocksProblem(params: Params, world: FakeWorld): SlackAnswer | undefined {
+  const blocks = json(params, "blocks");
   if (blocks.invalid) return fail("invalid_blocks_format");
   if (blocks.value !== undefined) {
     const problems = blocksProblems(blocks.value);
@@ -78,9 +89,6 @@ function contentProblem(params: Params, world: FakeWorld): SlackAnswer | undefin
     });
     if (files.length > 0) return fail("invalid_blocks", { response_metadata: { messages: files } });
   }
-  const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
-  if ((body === undefined || body.trim() === "") && !hasBlocks) return fail("no_text");
-  if (body !== undefined && body.length > MAX_TEXT) return fail("msg_too_long");
   return undefined;
 }
 

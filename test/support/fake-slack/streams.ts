@@ -4,6 +4,7 @@
 
 import {
   authorshipOf,
+  blocksProblem,
   channelProblem,
   fail,
   json,
@@ -103,6 +104,9 @@ const stopStream: MethodHandler = (params, world) => {
   if (markdown !== undefined) return markdown;
   const metadata = json(params, "metadata");
   if (metadata.invalid) return fail("invalid_metadata_format");
+  // The blocks rendered at the bottom of the finished message are checked as a post's are.
+  const blocks = blocksProblem(params, world);
+  if (blocks !== undefined) return blocks;
   const last = text(params, "markdown_text") ?? "";
   if (last !== "") {
     message.text += last;
@@ -110,8 +114,8 @@ const stopStream: MethodHandler = (params, world) => {
   }
   if (message.text.trim() === "") return fail("no_text");
   if (metadata.value !== undefined) message.metadata = metadata.value;
-  const blocks = json(params, "blocks").value;
-  if (Array.isArray(blocks) && blocks.length > 0) message.blocks = blocks;
+  const added = json(params, "blocks").value;
+  if (Array.isArray(added) && added.length > 0) message.blocks = added;
   message.stream!.state = "stopped";
   return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message) };
 };

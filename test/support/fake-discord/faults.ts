@@ -13,6 +13,9 @@ export interface FaultOptions {
 interface Fault extends FaultOptions {
   remaining: number;
   readonly answer: () => RouteResult;
+  /** A 429 that holds: matching calls before this time (ms) are refused too, as Discord refuses them until reset. */
+  readonly holdsMs?: number;
+  blockedUntil?: number;
 }
 
 /**
@@ -49,12 +52,29 @@ export class FaultPlan {
     this.#faults.push({ ...options, remaining: options.times ?? 1, answer });
   }
 
+  /**
+   * A rate limit that lasts: each 429 it serves refuses the route's calls for `retryAfterSeconds` more (each such call
+   * answered 429 with the time left, and counted), so a client that retries early is refused again.
+   */
+  addLastingRateLimit(options: FaultOptions & { readonly retryAfterSeconds: number }): void {
+    const holdsMs = options.retryAfterSeconds * 1000;
+    this.#faults.push({ ...options, remaining: options.times ?? 1, answer: () => rateLimited(options.retryAfterSeconds), holdsMs });
+  }
+
   /** The fault for this call, if one is due (used up as it is answered). */
   take(method: string, path: string): RouteResult | undefined {
-    const fault = this.#faults.find((f) => f.remaining > 0 && f.method === method && f.path.test(path));
+    const now = Date.now();
+    const matches = (f: Fault): boolean => f.method === method && f.path.test(path);
+    const blocking = this.#faults.find((f) => f.blockedUntil !== undefined && f.blockedUntil > now && matches(f));
+    if (blocking !== undefined) {
+      this.served += 1;
+      return rateLimited((blocking.blockedUntil! - now) / 1000);
+    }
+    const fault = this.#faults.find((f) => f.remaining > 0 && matches(f));
     if (fault === undefined) return undefined;
     fault.remaining -= 1;
     this.served += 1;
+    if (fault.holdsMs !== undefined) fault.blockedUntil = now + fault.holdsMs;
     return fault.answer();
   }
 }

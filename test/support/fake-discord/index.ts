@@ -102,8 +102,11 @@ export interface FakeDiscord {
   addRole(name: string, permissions: bigint): APIRole;
   /** Sets a text channel's permission overwrite for a role (type 0) or a member (type 1). */
   setOverwrite(channelId: string, overwrite: APIOverwrite): void;
-  /** The next matching REST calls answer HTTP 429 as Discord does (Retry-After, X-RateLimit-*, retry_after in the body). */
-  rateLimit(options: FaultOptions & { readonly retryAfterSeconds?: number }): void;
+  /**
+   * The next matching REST calls answer HTTP 429 as Discord does (Retry-After, X-RateLimit-*, retry_after in the body).
+   * `lasting`: each 429 also refuses the route until its retry_after has passed, as Discord does (an early retry is refused).
+   */
+  rateLimit(options: FaultOptions & { readonly retryAfterSeconds?: number; readonly lasting?: boolean }): void;
   /** The next matching REST calls answer HTTP 500. */
   failWithServerError(options: FaultOptions): void;
   /** Faults answered so far (rate limits and server errors). */
@@ -120,6 +123,11 @@ export interface FakeDiscord {
   clickButton(input: ButtonClickInput): StoredInteraction;
   /** A member runs a slash command: dispatched as INTERACTION_CREATE; the 3-second window starts now. */
   slashCommand(input: SlashCommandInput): StoredInteraction;
+  /**
+   * Sends a slash command's INTERACTION_CREATE again, as a resumed gateway session replays the events it missed (the
+   * interaction is the same: answering it twice is refused, 40060).
+   */
+  replayInteraction(interaction: StoredInteraction): void;
   messagesIn(channelId: string): StoredMessage[];
   threadsIn(parentId: string): APIThreadChannel[];
   webhooksIn(channelId: string): StoredWebhook[];
@@ -146,6 +154,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
   });
   const interactions = new InteractionRegistry(world);
+  /** Slash commands' INTERACTION_CREATE payloads, to be replayed. */
+  const commandPayloads = new Map<string, Record<string, unknown>>();
   const commands = new CommandRegistry();
   const router = new RestRouter(world.token);
   const routeLimits = options.webhookRateLimit === undefined ? undefined : new RouteLimits(options.webhookRateLimit);
@@ -192,7 +202,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     addUser: (username, userOptions) => world.addUser(username, userOptions),
     addRole: (name, permissions) => world.addRole(name, permissions),
     setOverwrite: (channelId, overwrite) => world.setOverwrite(channelId, overwrite),
-    rateLimit: (options) => router.faults.add(options, () => rateLimited(options.retryAfterSeconds ?? 0.05)),
+    rateLimit: (options) =>
+      options.lasting === true
+        ? router.faults.addLastingRateLimit({ ...options, retryAfterSeconds: options.retryAfterSeconds ?? 0.05 })
+        : router.faults.add(options, () => rateLimited(options.retryAfterSeconds ?? 0.05)),
     failWithServerError: (options) => router.faults.add(options, serverError),
     faultsServed: () => router.faults.served,
     uploadAttachment(input) {
@@ -221,8 +234,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     slashCommand(input) {
       const { interaction, payload } = interactions.create(input);
+      commandPayloads.set(interaction.id, payload);
       gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
       return interaction;
+    },
+    replayInteraction(interaction) {
+      const payload = commandPayloads.get(interaction.id);
+      if (payload === undefined) throw new Error(`fake Discord: no slash command ${interaction.id}`);
+      gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
     },
     messagesIn: (channelId) => world.messagesIn(channelId),
     threadsIn: (parentId) =>

@@ -36,6 +36,7 @@ const service = await startServiceHarness({ responder });
 const bot = await startDiscordBot({
   settings: { token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl },
   gateway: service.gateway,
+  reads: service.gateway.moderatorReads,
   logger: pino({ level: "silent" }),
 });
 const homework = fake.channelId("homework");

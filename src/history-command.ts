@@ -1,6 +1,7 @@
 // `baton history [NAME] --platform P`: what NAME means on each platform, and the transcript or listing it prints.
 
 import type { ConversationApp } from "./app/create-app.js";
+import { ALL_WORKSPACES, type ReadScope } from "./bot/moderator-reads-port.js";
 import type { ThreadRef } from "./bot/ports.js";
 import { consoleThread } from "./platforms/console/console-chat.js";
 import { attachmentMark } from "./bot/transcript-attachments.js";
@@ -31,9 +32,15 @@ export function threadQuery(platform: string, name: string): ThreadQuery {
   return { kind: "thread", thread: name };
 }
 
-export function formatHistory(app: ConversationApp, platform: string, name: string | undefined): string {
+/** The operator reads every workspace of the platform, and says so. */
+export function operatorScope(platform: string): ReadScope {
+  return { platform, workspace: ALL_WORKSPACES };
+}
+
+export async function formatHistory(app: ConversationApp, platform: string, name: string | undefined): Promise<string> {
+  const reads = app.service.moderatorReads;
   if (name === undefined) {
-    const rows = app.service.listConversations({ platform, limit: 50 });
+    const rows = await reads.listConversations(operatorScope(platform), { limit: 50 });
     if (rows.length === 0) return `No ${platform} conversations.\n`;
     return rows
       .map((c) => `${c.updatedAt.toISOString()}  #${c.conversationId}  ${c.thread.channel}/${c.thread.thread}  ${c.messageCount} messages  ${c.activeAgent ?? ""}\n`)
@@ -45,7 +52,7 @@ export function formatHistory(app: ConversationApp, platform: string, name: stri
     const listed = refs.map((ref) => `  ${ref.channel}/${ref.thread}  (workspace ${ref.workspace})\n`).join("");
     return `${refs.length} ${platform} conversations match "${name}"; name one as channel/thread:\n${listed}`;
   }
-  const transcript = app.service.transcript(refs[0]!);
+  const transcript = await reads.transcript(operatorScope(platform), refs[0]!);
   if (transcript === undefined) return `No ${platform} conversation "${name}".\n`;
   const lines = [`Conversation #${transcript.conversationId} — trail: ${transcript.trail.join(" → ") || "(none)"}`];
   for (const entry of transcript.entries) {

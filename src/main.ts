@@ -12,7 +12,8 @@ import { whenConfigured } from "./config/configured.js";
 import { loadSettings, type Settings } from "./config/env.js";
 import { DemoChatClient } from "./llm/demo-chat-client.js";
 import { createLogger, createServiceLogger, logFormatFor, type Logger } from "./logger.js";
-import { findThreads, formatHistory, threadQuery } from "./history-command.js";
+import { findThreads, formatHistory, operatorScope, threadQuery } from "./history-command.js";
+import { ALL_WORKSPACES, type ReadScope } from "./bot/moderator-reads-port.js";
 import { DatabaseOpenError } from "./store/database-open-error.js";
 import { runMigrateCommand } from "./store/migrate-command.js";
 import { BatonError, UserError } from "./workflow/errors.js";
@@ -109,7 +110,7 @@ export function buildProgram(): Command {
       const app = appFromSettings(settings, createLogger("silent"));
       try {
         if (options.format !== "text") process.stdout.write(await exportHistory(app, settings, options.platform, thread, options.format));
-        else process.stdout.write(formatHistory(app, options.platform, thread));
+        else process.stdout.write(await formatHistory(app, options.platform, thread));
       } finally {
         await app.close();
       }
@@ -125,7 +126,9 @@ export function buildProgram(): Command {
       const settings = loadSettings();
       const app = appFromSettings(settings, serviceLogger(settings));
       try {
-        process.stdout.write(`Deleted ${app.service.forgetUser(options.platform, options.user, options.workspace)} messages.\n`);
+        // Without --workspace the operator forgets the user in every workspace of the platform, by name, not by omission.
+        const scope: ReadScope = { platform: options.platform, workspace: options.workspace ?? ALL_WORKSPACES };
+        process.stdout.write(`Deleted ${await app.service.moderatorReads.forgetUser(scope, options.user)} messages.\n`);
       } finally {
         await app.close();
       }
@@ -139,7 +142,7 @@ async function exportHistory(app: ConversationApp, settings: Settings, platform:
   if (chosen === undefined) throw new UserError(`--format must be text, md or json, not "${format}".`, { code: "configuration" });
   if (thread === undefined) throw new UserError("history --format md|json needs a conversation: a console thread's name, or #42.", { code: "configuration" });
   const refs = conversationNumber(thread) === undefined ? findThreads(app, platform, threadQuery(platform, thread)) : [];
-  const conversationId = conversationNumber(thread) ?? (refs.length === 1 ? (await app.service.transcript(refs[0]!))?.conversationId : undefined);
+  const conversationId = conversationNumber(thread) ?? (refs.length === 1 ? (await app.service.moderatorReads.transcript(operatorScope(platform), refs[0]!))?.conversationId : undefined);
   const text = conversationId === undefined ? undefined : await exportConversation({ db: app.db, agents: app.service.agents(), conversationId, format: chosen, ...consoleCost(settings) });
   if (text === undefined) throw new UserError(`No conversation "${thread}".`, { code: "configuration" });
   return text;

@@ -11,6 +11,7 @@ import type { ThreadRef } from "../src/bot/ports.js";
 import { DEFAULT_TEST_LIMITS } from "./support/service-harness.js";
 import { RecordingPort } from "./support/recording-port.js";
 import { runBaton } from "./support/run-baton.js";
+import { conversationsOf } from "./support/moderator-reads.js";
 
 const AGENTS = new URL("../agents.yaml", import.meta.url).pathname;
 
@@ -66,15 +67,15 @@ describe("npm start -- history NAME --platform …", () => {
     await seedConversation(databasePath, { platform: "slack", workspace: "T0OTHER", channel: "C0ELSEWHERE", thread: "1700000000.000100" }, "What is a verb?");
     const app = createConversationApp({ databasePath, agentsFile: AGENTS, llm: { provider: "demo" }, limits: DEFAULT_TEST_LIMITS, logger: pino({ level: "silent" }) });
     try {
-      expect(formatHistory(app, "discord", "333")).toContain("Ada: What is 2+2?");
-      expect(formatHistory(app, "discord", "222/333")).toContain("Ada: What is 2+2?");
-      expect(formatHistory(app, "discord", "999")).toBe('No discord conversation "999".\n');
-      expect(formatHistory(app, "slack", "C0HOMEWORK/1700000000.000100")).toContain("Ada: Who was Napoleon?");
-      expect(formatHistory(app, "slack", "https://school.slack.com/archives/C0HOMEWORK/p1700000000000100")).toContain("Ada: Who was Napoleon?");
-      expect(formatHistory(app, "slack", "1700000000.000100")).toContain('2 slack conversations match "1700000000.000100"');
-      const id = app.service.listConversations({ platform: "slack", channel: "C0ELSEWHERE" })[0]!.conversationId;
-      expect(formatHistory(app, "slack", `#${id}`)).toContain("Ada: What is a verb?");
-      expect(formatHistory(app, "discord", `#${id}`)).toBe(`No discord conversation "#${id}".\n`);
+      expect(await formatHistory(app, "discord", "333")).toContain("Ada: What is 2+2?");
+      expect(await formatHistory(app, "discord", "222/333")).toContain("Ada: What is 2+2?");
+      expect(await formatHistory(app, "discord", "999")).toBe('No discord conversation "999".\n');
+      expect(await formatHistory(app, "slack", "C0HOMEWORK/1700000000.000100")).toContain("Ada: Who was Napoleon?");
+      expect(await formatHistory(app, "slack", "https://school.slack.com/archives/C0HOMEWORK/p1700000000000100")).toContain("Ada: Who was Napoleon?");
+      expect(await formatHistory(app, "slack", "1700000000.000100")).toContain('2 slack conversations match "1700000000.000100"');
+      const id = (await conversationsOf(app.service, { platform: "slack", channel: "C0ELSEWHERE" }))[0]!.conversationId;
+      expect(await formatHistory(app, "slack", `#${id}`)).toContain("Ada: What is a verb?");
+      expect(await formatHistory(app, "discord", `#${id}`)).toBe(`No discord conversation "#${id}".\n`);
     } finally {
       await app.close();
     }

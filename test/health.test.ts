@@ -9,6 +9,7 @@ import { HealthProbe, startHealthServer } from "../src/health.js";
 import { startSlackBot } from "../src/platforms/slack/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { FakeSlack } from "./support/fake-slack/index.js";
+import { FakeModeratorReads } from "./support/fake-moderator-reads.js";
 
 const closers: Array<() => unknown> = [];
 afterAll(async () => {
@@ -47,6 +48,7 @@ it("Slack HTTP events mode answers the health routes on its own port, unsigned",
   const bot = await startSlackBot({
     settings: { botToken: fake.identity.botToken, signingSecret: "0123456789abcdef0123456789abcdef", port: 0, host: "127.0.0.1", commandName: "homework", moderatorIds: [], apiUrl: fake.apiUrl },
     gateway,
+    reads: new FakeModeratorReads(),
     logger: pino({ level: "silent" }),
     health: probe,
   });

@@ -81,6 +81,7 @@ export async function startSlackRig(options: SlackRigOptions = {}): Promise<Slac
       apiUrl: fakeSlack.apiUrl,
     },
     gateway: app.service,
+    reads: app.service.moderatorReads,
     logger,
     // Bolt's client retries as in production, only faster: the soak counts outcomes, not seconds.
     retryConfig: { retries: 2, factor: 2, minTimeout: 5, maxTimeout: 40 },

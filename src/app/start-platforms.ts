@@ -34,12 +34,12 @@ export async function startPlatforms(options: {
   const running: Array<{ name: string; stop(): Promise<void> }> = [];
   try {
     if (discord !== undefined) {
-      const bot = await startDiscordBot({ settings: discord, gateway: app.service, logger, ...links });
+      const bot = await startDiscordBot({ settings: discord, gateway: app.service, reads: app.service.moderatorReads, logger, ...links });
       running.push({ name: "discord", stop: () => bot.stop() });
       logger.info({ messageContent: bot.messageContent }, "discord: connected");
     }
     if (slack !== undefined) {
-      const bot = await startSlackBot({ settings: slack, gateway: app.service, logger, ...links, ...(options.health !== undefined && { health: options.health }) });
+      const bot = await startSlackBot({ settings: slack, gateway: app.service, reads: app.service.moderatorReads, logger, ...links, ...(options.health !== undefined && { health: options.health }) });
       running.push({ name: "slack", stop: () => bot.stop() });
       logger.info({ mode: slack.appToken !== undefined ? "socket" : "http", port: bot.port }, "slack: listening");
     }

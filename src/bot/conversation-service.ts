@@ -19,22 +19,13 @@ import { IntakePause } from "./intake-pause.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { ModerationReads } from "./moderation-reads.js";
-import type {
-  AgentPresentation,
-  ConversationGateway,
-  ConversationSummary,
-  HandleOutcome,
-  InboundMessage,
-  PlatformPort,
-  ThreadRef,
-  Transcript,
-} from "./ports.js";
+import type { AgentPresentation, ConversationGateway, HandleOutcome, InboundMessage, PlatformPort, ThreadRef } from "./ports.js";
+import type { ModeratorReads } from "./moderator-reads-port.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { ReceivedIntake } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { Retention } from "./retention.js";
 import type { ConversationServiceOptions } from "./service-options.js";
-import type { SafetyReview } from "./safety-review.js";
 import { TeacherHandoff, type HandbackResult } from "./teacher-handoff.js";
 import { TurnRunner, type TurnControl } from "./turn-runner.js";
 
@@ -58,7 +49,8 @@ export class ConversationService implements ConversationGateway {
   /** Finishers of received events stored in an adapter's own format (registerReceiver), by platform. */
   private readonly legacyReceivers = new Map<string, ReceivedEventFinisher>();
   private readonly recovery: ConversationRecoveryDeps;
-  private readonly reads: ModerationReads;
+  /** What moderators and the CLI read and delete, each call in a scope (the adapters get it beside the gateway). */
+  readonly moderatorReads: ModeratorReads;
   private readonly retention: Retention;
 
   constructor(private readonly options: ConversationServiceOptions) {
@@ -137,8 +129,8 @@ export class ConversationService implements ConversationGateway {
       delivery: this.delivery, safety, teacher: this.teacher, turns, logger, notify,
       maxTurnAttempts: options.maxTurnAttempts ?? 2,
     };
-    this.reads = new ModerationReads({ store, attachments: options.attachments?.store, safety, presentation });
     this.retention = new Retention({ store, inbox, received, safety, logger, now, retentionDays: options.limits.retentionDays });
+    this.moderatorReads = new ModerationReads({ store, attachments: options.attachments?.store, safety, retention: this.retention, presentation });
   }
 
   registerPort(port: PlatformPort): void {
@@ -154,10 +146,6 @@ export class ConversationService implements ConversationGateway {
 
   /** The moderators' reads and actions on flags and usage; undefined when safety is not configured. */
   classroomSafety(): ClassroomSafety | undefined {
-    return this.safety;
-  }
-
-  safetyReview(): SafetyReview | undefined {
     return this.safety;
   }
 
@@ -241,14 +229,6 @@ export class ConversationService implements ConversationGateway {
     await this.gate.run(() => this.options.store.getOrCreateConversation(ref));
   }
 
-  transcript(ref: ThreadRef): Transcript | undefined {
-    return this.reads.transcript(ref);
-  }
-
-  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {
-    return this.reads.listConversations(filter);
-  }
-
   waitingFor(ref: ThreadRef): string | undefined {
     return this.teacher.waitingFor(ref);
   }
@@ -260,10 +240,6 @@ export class ConversationService implements ConversationGateway {
   /** Resolves when the moderators' alerts of threads handed to a person are posted (or given up on). */
   teacherAlertsSettled(): Promise<void> {
     return this.teacher.settled();
-  }
-
-  forgetUser(platform: string, userId: string, workspace?: string): number {
-    return this.retention.forgetUser(platform, userId, workspace);
   }
 
   /** Deletes conversations idle for longer than RETENTION_DAYS and old dedupe records; returns conversations purged. */

@@ -1,37 +1,61 @@
-// What moderators read of conversations: one thread's transcript (with files and flags) and the list of threads.
+// The ModeratorReads port on the store: one thread's transcript (with files and flags), the list of threads, forgetting
+// a user, each confined to its scope where the rows are read.
 
 import type { AttachmentStore } from "../store/attachment-store.js";
 import type { ConversationStore } from "../store/conversation-store.js";
 import type { ClassroomSafety } from "./classroom-safety.js";
-import type { AgentPresentation, ConversationSummary, ThreadRef, Transcript } from "./ports.js";
+import { ALL_WORKSPACES, inScope, type ConversationSummary, type ModeratorReads, type ReadScope, type Transcript } from "./moderator-reads-port.js";
+import type { AgentPresentation, ThreadRef } from "./ports.js";
+import type { Retention } from "./retention.js";
+import type { SafetyReview } from "./safety-review.js";
 import { toTranscript } from "./transcript.js";
 
 export interface ModerationReadsDeps {
   readonly store: ConversationStore;
   readonly attachments: AttachmentStore | undefined;
   readonly safety: ClassroomSafety | undefined;
+  readonly retention: Retention;
   readonly presentation: (name: string) => AgentPresentation;
 }
 
-export class ModerationReads {
+export class ModerationReads implements ModeratorReads {
   constructor(private readonly deps: ModerationReadsDeps) {}
 
-  transcript(ref: ThreadRef): Transcript | undefined {
+  get safety(): SafetyReview | undefined {
+    return this.deps.safety;
+  }
+
+  async transcript(scope: ReadScope, thread: ThreadRef): Promise<Transcript | undefined> {
     const { store } = this.deps;
-    const conversation = store.findConversation(ref);
-    const stored = conversation && store.transcript(conversation.id);
+    const conversation = inScope(scope, thread) ? store.findConversation(thread) : undefined;
+    // The row found is checked as well: what is read is what the scope allows, whatever the lookup matched on.
+    if (conversation === undefined || !inScope(scope, conversation.key)) return undefined;
+    const stored = store.transcript(conversation.id);
     if (stored === undefined) return undefined;
     const files = this.deps.attachments?.listByConversation(stored.conversation.id) ?? [];
     return toTranscript(stored, this.deps.presentation, this.deps.safety?.flagsOf(stored.conversation.id) ?? [], files);
   }
 
-  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {
-    return this.deps.store.listConversations(filter).map((row) => ({
-      conversationId: row.id,
-      thread: row.key,
-      messageCount: row.messageCount,
-      activeAgent: row.activeAgent,
-      updatedAt: new Date(row.updatedAt),
-    }));
+  async listConversations(scope: ReadScope, filter: { readonly channel?: string; readonly limit?: number } = {}): Promise<ConversationSummary[]> {
+    const rows = this.deps.store.listConversations({ ...filter, platform: scope.platform, ...workspaceOf(scope) });
+    return rows
+      .filter((row) => inScope(scope, row.key))
+      .map((row) => ({
+        conversationId: row.id,
+        thread: row.key,
+        messageCount: row.messageCount,
+        activeAgent: row.activeAgent,
+        updatedAt: new Date(row.updatedAt),
+      }));
   }
+
+  async forgetUser(scope: ReadScope, userId: string): Promise<number> {
+    const { workspace } = workspaceOf(scope);
+    return this.deps.retention.forgetUser(scope.platform, userId, workspace);
+  }
+}
+
+/** The store's workspace filter: one workspace, or none at all for the operator's explicit all-workspaces scope. */
+function workspaceOf(scope: ReadScope): { workspace?: string } {
+  return scope.workspace === ALL_WORKSPACES ? {} : { workspace: scope.workspace };
 }

@@ -5,7 +5,6 @@ import type { IntakeGateway } from "./intake-ports.js";
 import type { AcceptOutcome, InboundEnvelope, ReviveInbound } from "./inbound-envelope.js";
 import type { SafetyAlert } from "./safety-alerts.js";
 import type { HandbackResult, TeacherRequestAlert } from "./teacher-handoff.js";
-import type { SafetyReview } from "./safety-review.js";
 
 /** Where a conversation lives on its platform: one thread is one conversation. */
 export interface ThreadRef {
@@ -151,63 +150,6 @@ export type HandleOutcome =
     }
   | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };
 
-/** What the safety step found in a transcript's message, as moderators see it marked (src/bot/transcript-flags.ts). */
-export interface TranscriptFlag {
-  readonly id: number;
-  /** block: no agent saw it; withhold: the student saw a notice instead; answer: let through; unchecked: not moderated. */
-  readonly action: "block" | "answer" | "withhold" | "unchecked";
-  readonly severity: "urgent" | "alert" | "flag" | "none";
-  /** Category → score, highest first. */
-  readonly categories: Readonly<Record<string, number>>;
-  readonly reviewed: boolean;
-}
-
-/** A file of a transcript's message, as moderators see it listed. */
-export interface TranscriptAttachment {
-  readonly name: string;
-  readonly mediaType: string;
-  /** Bytes stored (an image after downscaling). */
-  readonly byteSize: number;
-  /** upload: the student's; rendered: an image Baton made (display math). */
-  readonly origin: "upload" | "rendered";
-}
-
-/** One line of a moderator's transcript: a message or a handoff, in the order they happened. */
-export type TranscriptEntry =
-  | {
-      readonly kind: "message";
-      readonly role: "user" | "assistant";
-      /** The student's display name, or the agent's display name. */
-      readonly author: string;
-      /** The agent's name (assistant) or the user's platform id (user). */
-      readonly authorId: string;
-      readonly text: string;
-      readonly at: Date;
-      /** Safety flags on this message, oldest first; a blocked message is only here, never in the agents' history. */
-      readonly flags: readonly TranscriptFlag[];
-      /** Its files (photos, PDFs, rendered formulas), in the order sent; absent or empty when it has none. */
-      readonly attachments?: readonly TranscriptAttachment[];
-    }
-  | { readonly kind: "handoff"; readonly from: string; readonly to: string; readonly reason: string; readonly at: Date };
-
-export interface Transcript {
-  readonly conversationId: number;
-  readonly thread: ThreadRef;
-  readonly activeAgent: string | null;
-  readonly startedAt: Date;
-  /** The handoff trail, e.g. ["triage_agent", "math_tutor", "triage_agent", "history_tutor"]. */
-  readonly trail: readonly string[];
-  readonly entries: readonly TranscriptEntry[];
-}
-
-export interface ConversationSummary {
-  readonly conversationId: number;
-  readonly thread: ThreadRef;
-  readonly messageCount: number;
-  readonly activeAgent: string | null;
-  readonly updatedAt: Date;
-}
-
 /** What platform adapters call on the ConversationService (src/bot/conversation-service.ts implements it). */
 export interface ConversationGateway extends IntakeGateway {
   /** Register the adapter that delivers this platform's replies (and pending ones from before a restart). */
@@ -228,16 +170,10 @@ export interface ConversationGateway extends IntakeGateway {
   hasConversation(ref: ThreadRef): boolean;
   /** Register a thread as a conversation before its first message (e.g. right after the bot opens it). */
   openConversation(ref: ThreadRef): Promise<void>;
-  transcript(ref: ThreadRef): Transcript | undefined;
-  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[];
-  /** Delete a user's stored messages on a platform (only in `workspace` when given); returns how many were deleted. */
-  forgetUser(platform: string, userId: string, workspace?: string): number;
   /** The presentation of every agent of the roster, by agent name. */
   agents(): ReadonlyMap<string, AgentPresentation>;
   /** What students may attach (the adapter checks sizes before downloading); absent: attachments are not read. */
   attachmentLimits?(): AttachmentLimits | undefined;
-  /** Flags and usage for the moderator commands; undefined (or absent) when safety is not configured. */
-  safetyReview?(): SafetyReview | undefined;
   /** The human participant a thread waits for (an agent handed it to a person), or undefined when the agents answer. */
   waitingFor?(ref: ThreadRef): string | undefined;
   /** A moderator hands a waiting thread back to the agents (the caller checked the moderator's rights). */

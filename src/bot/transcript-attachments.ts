@@ -1,6 +1,6 @@
 // The one wording of a message's attachment in every transcript (/history, /homework-history, the CLI).
 
-import type { TranscriptAttachment } from "./ports.js";
+import type { TranscriptAttachment } from "./moderator-reads-port.js";
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,6 +1,6 @@
 // The one wording of a safety flag in every transcript (/history, /homework-history, the CLI): adapters only escape and style it.
 
-import type { TranscriptFlag } from "./ports.js";
+import type { TranscriptFlag } from "./moderator-reads-port.js";
 
 const ACTIONS: Record<TranscriptFlag["action"], string> = {
   block: "blocked: no agent saw it",

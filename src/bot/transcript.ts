@@ -3,7 +3,8 @@
 import type { AttachmentInfo } from "../store/attachment-types.js";
 import type { FlagRow } from "../store/flag-types.js";
 import type { StoredTranscript } from "../store/types.js";
-import type { AgentPresentation, Transcript, TranscriptAttachment, TranscriptEntry, TranscriptFlag } from "./ports.js";
+import type { AgentPresentation } from "./ports.js";
+import type { Transcript, TranscriptAttachment, TranscriptEntry, TranscriptFlag } from "./moderator-reads-port.js";
 
 /** A stored flag as a transcript shows it. */
 function transcriptFlag(flag: FlagRow): TranscriptFlag {

@@ -6,6 +6,7 @@ import { DEFAULT_STOP_TEXTS } from "../../src/workflow/builder.js";
 import { requestAgent } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
+import { transcriptOf } from "../support/moderator-reads.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -29,7 +30,7 @@ it("ends a turn that cannot be routed with the bot's wording, stored and posted 
   expect(outcome).toMatchObject({ status: "completed", replies: 1 });
   expect(STUDENT_STOP_TEXTS.maxHandoffs).not.toBe(DEFAULT_STOP_TEXTS.maxHandoffs);
   expect(port.delivered.map((r) => r.text)).toEqual([STUDENT_STOP_TEXTS.maxHandoffs]);
-  const transcript = harness.service.transcript(thread)!;
+  const transcript = (await transcriptOf(harness.service, thread))!;
   expect(transcript.entries.filter((e) => e.kind === "handoff")).toHaveLength(5);
   expect(transcript.entries.at(-1)).toMatchObject({ kind: "message", text: STUDENT_STOP_TEXTS.maxHandoffs });
   // The turn is complete and every stored tool call has its result: the next turn's history is valid.

@@ -8,6 +8,7 @@ import { UNDELIVERED_NOTICE } from "../../src/bot/reply-delivery.js";
 import { UNAVAILABLE_NOTICE } from "../../src/bot/turn-runner.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
+import { conversationsOf, forgetIn, transcriptOf } from "../support/moderator-reads.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -46,7 +47,7 @@ describe("ConversationService", () => {
       'math_tutor: math_tutor on "What is the derivative of x^2?": here is the answer.',
     ]);
     expect(port.delivered[1]!.agent).toMatchObject({ displayName: "Math Tutor", emoji: ":triangular_ruler:" });
-    const transcript = h.service.transcript({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" })!;
+    const transcript = (await transcriptOf(h.service, { platform: "test", workspace: "w1", channel: "c1", thread: "t1" }))!;
     expect(transcript.trail).toEqual(["triage_agent", "math_tutor"]);
     expect(transcript.entries.map((e) => (e.kind === "message" ? `${e.author}` : `${e.from}->${e.to}`))).toEqual([
       "Ada",
@@ -149,7 +150,7 @@ describe("ConversationService", () => {
     );
     expect(outcomes.filter((o) => o.status === "completed")).toHaveLength(200);
     expect(port.delivered).toHaveLength(400);
-    expect(h.service.listConversations({ platform: "test", limit: 500 })).toHaveLength(200);
+    expect((await conversationsOf(h.service, { platform: "test", limit: 500 }))).toHaveLength(200);
   });
 
   it("sends the model a bounded window of history, however long the conversation", async () => {
@@ -180,10 +181,10 @@ describe("ConversationService", () => {
     await h.service.handle(inbound("derivative of x^2"));
     await h.service.handle(inbound("World War 2", { user: { id: "u2", name: "Bo" } }));
     await h.service.handle(inbound("derivative", { platform: "other", thread: "x" }));
-    expect(h.service.forgetUser("test", "u1")).toBe(1);
-    const transcript = h.service.transcript({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" })!;
+    expect((await forgetIn(h.service, "test", "u1"))).toBe(1);
+    const transcript = (await transcriptOf(h.service, { platform: "test", workspace: "w1", channel: "c1", thread: "t1" }))!;
     expect(transcript.entries.filter((e) => e.kind === "message" && e.role === "user").map((e) => (e.kind === "message" ? e.author : ""))).toEqual(["Bo"]);
-    expect(h.service.forgetUser("test", "u1")).toBe(0);
+    expect((await forgetIn(h.service, "test", "u1"))).toBe(0);
   });
 
   it("purges conversations idle past the retention period", async () => {

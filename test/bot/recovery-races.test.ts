@@ -6,6 +6,7 @@ import { lastUserText, type FakeResponder } from "../support/fake-openai-server.
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent, seedResponder } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { forgetIn, transcriptOf } from "../support/moderator-reads.js";
 
 const harnesses: ServiceHarness[] = [];
 afterEach(async () => {
@@ -109,7 +110,7 @@ describe("recovery and live traffic", () => {
     const running = h.service.handle(inbound("What is the derivative of x^2?"));
     await h.fakeOpenAI.waitForRequests(1);
     const bobs = h.service.handle(inbound("bob's secret question", { id: "bob", name: "Bob" }));
-    expect(h.service.forgetUser("test", "bob")).toBe(1);
+    expect((await forgetIn(h.service, "test", "bob"))).toBe(1);
     release();
     await Promise.all([running, bobs]);
     expect(h.fakeOpenAI.requests.map(lastUserText)).not.toContain("bob's secret question");
@@ -141,9 +142,9 @@ describe("recovery and live traffic", () => {
     const { h } = await start();
     await h.service.handle(inbound("Tell me about World War 2"));
     await h.service.handle({ ...inbound("Tell me about Rome"), workspace: "other-school" });
-    expect(h.service.forgetUser("test", "u1", "other-school")).toBe(1);
-    expect(h.service.transcript(THREAD)!.entries.filter((e) => e.kind === "message" && e.role === "user")).toHaveLength(1);
-    expect(h.service.forgetUser("test", "u1")).toBe(1);
+    expect((await forgetIn(h.service, "test", "u1", "other-school"))).toBe(1);
+    expect((await transcriptOf(h.service, THREAD))!.entries.filter((e) => e.kind === "message" && e.role === "user")).toHaveLength(1);
+    expect((await forgetIn(h.service, "test", "u1"))).toBe(1);
   });
 });
 

@@ -12,6 +12,7 @@ import { DEFAULT_HELP_RESOURCES } from "../../src/config/safety-policy.js";
 import { FlagStore } from "../../src/store/flag-store.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../support/service-harness.js";
+import { forgetIn, transcriptOf } from "../support/moderator-reads.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -56,7 +57,7 @@ describe("moderation before any agent runs", () => {
     const sent = JSON.stringify(h.fakeOpenAI.requests.map((r) => r.body.messages));
     expect(sent).not.toContain("want to die");
     // Moderators still read it in the transcript, marked as blocked; the agents' history window never holds it.
-    const shown = h.service.transcript(ref)!.entries.filter((e) => e.kind === "message" && e.text.includes("want to die"));
+    const shown = (await transcriptOf(h.service, ref))!.entries.filter((e) => e.kind === "message" && e.text.includes("want to die"));
     expect(shown.map((e) => e.kind === "message" && e.flags.map((f) => f.action))).toEqual([["block"]]);
     const conversation = h.store.findConversation(ref)!;
     expect(h.store.loadWindow(conversation.id, { maxMessages: 100, maxTokens: 100_000 }).some((m) => m.text.includes("want to die"))).toBe(false);
@@ -121,7 +122,7 @@ describe("each answer is checked too", () => {
     expect(port.replaced[0]!.text).toMatch(/withheld/);
     const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ source: "output", action: "withhold", text: answer.text, platformMessageId: "test-msg-2" });
-    expect(h.service.transcript(ref)!.entries.some((e) => e.kind === "message" && e.text === answer.text)).toBe(true);
+    expect((await transcriptOf(h.service, ref))!.entries.some((e) => e.kind === "message" && e.text === answer.text)).toBe(true);
   });
 });
 
@@ -182,7 +183,7 @@ describe("forgetting a student", () => {
     await h.service.handle(inbound("I hurt myself"));
     await h.service.handle(inbound("What is 2+2?"));
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
-    h.service.forgetUser("test", "u1", "w1");
+    (await forgetIn(h.service, "test", "u1", "w1"));
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
     expect(safety.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBe(0);
   });

@@ -10,6 +10,7 @@ import { formatTranscript } from "../../src/platforms/slack/transcript-format.js
 import { RecordingPort } from "../support/recording-port.js";
 import { sampleImage, samplePdf } from "../support/sample-files.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { transcriptOf } from "../support/moderator-reads.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -37,7 +38,7 @@ it("lists each message's attachments with name, type and stored size in every tr
   };
   expect(await h.service.handle(inbound)).toMatchObject({ status: "completed" });
 
-  const transcript = h.service.transcript(ref)!;
+  const transcript = (await transcriptOf(h.service, ref))!;
   const student = transcript.entries.find((entry) => entry.kind === "message" && entry.role === "user");
   const stored = h.db.prepare("SELECT byte_size FROM attachments WHERE file_name = 'map.png'").get() as { byte_size: number };
   expect(student).toMatchObject({
@@ -50,7 +51,7 @@ it("lists each message's attachments with name, type and stored size in every tr
   expect(marks[1]).toBe(`📎 essay.pdf · application/pdf · ${pdf.length < 1024 ? `${pdf.length} B` : `${Math.round(pdf.length / 1024)} KB`}`);
   const discord = transcriptPages(transcript).join("\n").replaceAll("\\", "");
   const slack = formatTranscript({ transcript, teamDomain: "school" });
-  const cli = formatHistory(h, "test", "t1");
+  const cli = (await formatHistory(h, "test", "t1"));
   for (const mark of marks) {
     expect(discord).toContain(mark);
     expect(slack).toContain(mark);

@@ -9,6 +9,7 @@ import { transcriptPages } from "../../src/platforms/discord/transcript-pages.js
 import { formatTranscript } from "../../src/platforms/slack/transcript-format.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { transcriptOf } from "../support/moderator-reads.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -31,7 +32,7 @@ it("a blocked message, a withheld answer and an unchecked message are marked in 
   h.fakeOpenAI.moderations.failWith({ status: 503 });
   await h.service.handle(inbound("What is 2+2?"));
 
-  const transcript = h.service.transcript(ref)!;
+  const transcript = (await transcriptOf(h.service, ref))!;
   const marked = transcript.entries.flatMap((e) => (e.kind === "message" && e.flags.length > 0 ? [[e.role, e.text, e.flags.map((f) => f.action)]] : []));
   expect(marked).toEqual([
     ["user", "I want to die", ["block"]],
@@ -47,7 +48,7 @@ it("a blocked message, a withheld answer and an unchecked message are marked in 
 
   const discord = transcriptPages(transcript).join("\n");
   const slack = formatTranscript({ transcript, teamDomain: "school" });
-  const cli = formatHistory(h, "test", "t1");
+  const cli = (await formatHistory(h, "test", "t1"));
   for (const mark of marks) {
     expect(cli).toContain(mark);
     // Discord escapes Markdown in it, Slack only &, < and >: the words are the same.

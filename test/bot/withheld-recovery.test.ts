@@ -6,6 +6,7 @@ import type { InboundMessage } from "../../src/bot/ports.js";
 import { FlagStore } from "../../src/store/flag-store.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { transcriptOf } from "../support/moderator-reads.js";
 
 const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
 const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.';
@@ -48,7 +49,7 @@ describe("a withheld answer that was never posted", () => {
       [owed!.outboxId, "test-msg-2", ANSWER, WITHHELD],
     ]);
     expect(new FlagStore(second.db, Date.now).get(owed!.flagId)).toMatchObject({ action: "withhold", replacement: "done" });
-    const shown = second.service.transcript(ref)!.entries.filter((e) => e.kind === "message" && e.role === "assistant");
+    const shown = (await transcriptOf(second.service, ref))!.entries.filter((e) => e.kind === "message" && e.role === "assistant");
     expect(shown.map((e) => e.kind === "message" && [e.text, e.flags.map((f) => f.action)])).toEqual([
       ["This is a history question. I'll hand this off to the history tutor.", []],
       [ANSWER, ["withhold"]],

@@ -22,6 +22,7 @@ const bot = await startDiscordBot({
     streamPace: { perMessageMs: 40, shared: { calls: 5, windowMs: 200 } },
   },
   gateway: app.service,
+  reads: app.service.moderatorReads,
   logger,
 });
 process.stdout.write("connected\n");

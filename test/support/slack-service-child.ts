@@ -46,6 +46,7 @@ const bot = await startSlackBot({
     apiUrl: env("SLACK_API_URL"),
   },
   gateway: app.service,
+  reads: app.service.moderatorReads,
   logger,
   retryConfig: { retries: 0 },
 });

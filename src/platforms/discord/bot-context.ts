@@ -1,8 +1,10 @@
-// What every Discord event handler works with: the client, the service gateway, the settings, and where threads live.
+// What every Discord event handler works with: the client, the service gateway and moderator reads, the settings, and
+// where threads live.
 
 import { ChannelType, type Client, type MessageMentionOptions } from "discord.js";
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
+import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import type { DiscordSettings } from "./settings.js";
 
@@ -14,6 +16,8 @@ export const NO_MENTIONS: MessageMentionOptions = { parse: [] };
 export interface BotContext {
   readonly client: Client<true>;
   readonly gateway: ConversationGateway;
+  /** Transcripts, /forget, flags and usage: every read names this server (the rights are checked before it). */
+  readonly reads: ModeratorReads;
   readonly settings: DiscordSettings;
   readonly logger: Logger;
   /** How often the typing indicator is renewed while the agents work. */

@@ -4,6 +4,7 @@
 import { once } from "node:events";
 import { Client, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Webhook } from "discord.js";
 import type { Logger } from "pino";
+import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
 import { webhookName } from "./agent-identity.js";
@@ -24,6 +25,8 @@ import { WebhookRegistry } from "./webhook-registry.js";
 export interface DiscordBotOptions {
   readonly settings: DiscordSettings;
   readonly gateway: ConversationGateway;
+  /** What the moderator commands read, in this server's scope. */
+  readonly reads: ModeratorReads;
   readonly logger: Logger;
   /** Register the slash commands at start-up; default true. */
   readonly registerCommands?: boolean;
@@ -59,7 +62,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     logger.info(registered, "discord: slash commands registered");
   }
   const { client, messageContent } = await connect(settings, logger);
-  const context: BotContext = { client, gateway: options.gateway, settings, logger, typingIntervalMs: options.typingIntervalMs, consoleLinks: options.consoleLinks };
+  const context: BotContext = { client, gateway: options.gateway, reads: options.reads, settings, logger, typingIntervalMs: options.typingIntervalMs, consoleLinks: options.consoleLinks };
   const inFlight = new Set<Promise<void>>();
   const track = (task: Promise<void>) => {
     inFlight.add(task);

@@ -31,7 +31,7 @@ export async function onFlags(context: BotContext, interaction: ChatInputCommand
   if (!ownServer(context, interaction) || interaction.guildId === null) return await reply(interaction, MODERATORS_ONLY);
   // The listing is the whole server's: it takes the right to manage messages server-wide, as /forget does.
   if (!(await serverModerator(context, interaction))) return await reply(interaction, SERVER_MODERATORS_ONLY);
-  const review = context.gateway.safetyReview?.();
+  const review = context.reads.safety;
   if (review === undefined) return await reply(interaction, SAFETY_OFF);
   const scope: ModeratorScope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };
   const flags = fitting(review.openFlags(scope, FLAGS_SHOWN));
@@ -42,7 +42,7 @@ export async function onFlags(context: BotContext, interaction: ChatInputCommand
 
 export async function onReviewButton(context: BotContext, interaction: ButtonInteraction): Promise<void> {
   const id = Number(interaction.customId.slice(REVIEW_BUTTON_PREFIX.length));
-  const review = context.gateway.safetyReview?.();
+  const review = context.reads.safety;
   if (!ownServer(context, interaction) || interaction.guildId === null || !Number.isSafeInteger(id)) return await tell(interaction, MODERATORS_ONLY);
   if (review === undefined) return await tell(interaction, SAFETY_OFF);
   const scope: ModeratorScope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };

@@ -12,7 +12,8 @@ export const MODERATORS_ONLY = "Only moderators (members who may manage messages
 export const SERVER_MODERATORS_ONLY = "Only server-wide moderators (a role that may manage messages) can delete a member's stored messages.";
 
 export async function onHistory(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (!ownServer(context, interaction)) return await answer(interaction, MODERATORS_ONLY);
+  if (!ownServer(context, interaction) || interaction.guildId === null) return await answer(interaction, MODERATORS_ONLY);
+  const scope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };
   const named = interaction.options.getChannel(HISTORY.thread);
   let ref: ThreadRef | undefined;
   if (named !== null && named.id !== interaction.channelId) {
@@ -31,7 +32,8 @@ export async function onHistory(context: BotContext, interaction: ChatInputComma
     await answer(interaction, `Run /history inside a thread, or pick one with the \`thread:\` option.${hint}`, button);
     return;
   }
-  const transcript = context.gateway.transcript(ref);
+  // Scoped to the command's server: a thread of another server reads as unknown, whatever the lookup above found.
+  const transcript = await context.reads.transcript(scope, ref);
   if (transcript === undefined) {
     await answer(interaction, `I have no conversation in ${channelMention(ref.thread)}.`);
     return;
@@ -49,7 +51,7 @@ export async function onForget(context: BotContext, interaction: ChatInputComman
   if (!(await serverModerator(context, interaction)) || interaction.guildId === null) return await answer(interaction, SERVER_MODERATORS_ONLY);
   const user = interaction.options.getUser(FORGET.user, true);
   // A moderator's reach is their server: another server's data about the same user is not theirs to delete.
-  const deleted = context.gateway.forgetUser(DISCORD_PLATFORM, user.id, interaction.guildId);
+  const deleted = await context.reads.forgetUser({ platform: DISCORD_PLATFORM, workspace: interaction.guildId }, user.id);
   context.logger.info({ moderatorId: interaction.user.id, userId: user.id, deleted }, "discord: forgot a user's messages");
   await answer(interaction, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of ${userMention(user.id)}.`);
 }

@@ -1,7 +1,7 @@
 // Renders a conversation's transcript for moderators as Discord-sized pages: authors, times, and the handoff trail.
 
 import { channelMention, escapeMarkdown, time, TimestampStyles } from "discord.js";
-import type { Transcript, TranscriptEntry } from "../../bot/ports.js";
+import type { Transcript, TranscriptEntry } from "../../bot/moderator-reads-port.js";
 import { attachmentMark } from "../../bot/transcript-attachments.js";
 import { flagMark } from "../../bot/transcript-flags.js";
 import { DISCORD_CHUNKS, DISCORD_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";

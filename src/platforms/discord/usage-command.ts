@@ -10,7 +10,7 @@ export async function onUsage(context: BotContext, interaction: ChatInputCommand
   const answer = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   if (!ownServer(context, interaction) || interaction.guildId === null) return void (await answer(MODERATORS_ONLY));
   if (!(await serverModerator(context, interaction))) return void (await answer(SERVER_MODERATORS_ONLY));
-  const review = context.gateway.safetyReview?.();
+  const review = context.reads.safety;
   if (review === undefined) return void (await answer(SAFETY_OFF));
   const report = review.usage({ platform: DISCORD_PLATFORM, workspace: interaction.guildId });
   const [today, month, ...rest] = usageLines(report, context.gateway.agents());

@@ -3,6 +3,7 @@
 
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
+import type { ModeratorReads, ReadScope } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import { SLACK_PLATFORM } from "./reply-poster.js";
 import { SLACK_CHUNKS, SLACK_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
@@ -27,6 +28,8 @@ export interface ModerationRequest {
 
 export interface ModerationCommandsOptions {
   readonly gateway: ConversationGateway;
+  /** Transcripts, listings and forgetting, each in the command's workspace. */
+  readonly reads: ModeratorReads;
   readonly users: SlackUserDirectory;
   /** User ids allowed besides workspace admins and owners. */
   readonly moderatorIds: readonly string[];
@@ -81,12 +84,7 @@ export class ModerationCommands {
     if (!(await this.#allowed(request))) return;
     const argument = request.text.trim();
     if (argument === "") {
-      const conversations = this.#options.gateway.listConversations({
-        platform: SLACK_PLATFORM,
-        workspace: request.teamId,
-        channel: request.channelId,
-        limit: LIST_LIMIT,
-      });
+      const conversations = await this.#options.reads.listConversations(scopeOf(request), { channel: request.channelId, limit: LIST_LIMIT });
       const text = formatConversationList({
         conversations,
         teamDomain: request.teamDomain,
@@ -114,7 +112,7 @@ export class ModerationCommands {
       channel: location.channel,
       thread: location.threadTs ?? location.channel,
     };
-    const transcript = this.#options.gateway.transcript(ref);
+    const transcript = await this.#options.reads.transcript(scopeOf(request), ref);
     if (transcript === undefined) {
       await this.#reply(request, "No conversation is stored for that thread.");
       return;
@@ -157,7 +155,7 @@ export class ModerationCommands {
       return;
     }
     // A moderator's reach is their workspace.
-    const deleted = this.#options.gateway.forgetUser(SLACK_PLATFORM, userId, request.teamId);
+    const deleted = await this.#options.reads.forgetUser(scopeOf(request), userId);
     this.#options.logger.info({ moderator: request.userId, user: userId, deleted }, "slack moderator forgot a user");
     await this.#reply(request, `Deleted ${deleted} stored message${deleted === 1 ? "" : "s"} of <@${userId}>.`);
   }
@@ -191,4 +189,9 @@ export class ModerationCommands {
     if (pieces.length > MAX_RESPONSES) shown[MAX_RESPONSES - 1] += note;
     for (const piece of shown) await request.respond({ text: piece, response_type: "ephemeral" });
   }
+}
+
+/** A moderator's reach: the workspace the command was run in. */
+function scopeOf(request: ModerationRequest): ReadScope {
+  return { platform: SLACK_PLATFORM, workspace: request.teamId };
 }

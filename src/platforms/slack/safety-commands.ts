@@ -3,6 +3,7 @@
 
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
+import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import type { ModeratorScope, SafetyReview } from "../../bot/safety-review.js";
 import type { FlagRow } from "../../store/flag-types.js";
@@ -44,6 +45,8 @@ export interface ReviewClick extends SafetyCommandRequest {
 
 export interface SafetyCommandsOptions {
   readonly gateway: ConversationGateway;
+  /** The flags and usage, read in the command's workspace. */
+  readonly reads: ModeratorReads;
   /** The moderator rule of the other moderator commands (SLACK_MODERATOR_IDS, admins and owners). */
   readonly isModerator: (userId: string, options: { readonly fresh: boolean }) => Promise<boolean>;
   /** The name moderators know a user by (users.info), for "reviewed by". */
@@ -116,7 +119,7 @@ export class SafetyCommands {
       await request.respond({ response_type: "ephemeral", replace_original: false, text: REFUSAL });
       return undefined;
     }
-    const review = this.#options.gateway.safetyReview?.();
+    const review = this.#options.reads.safety;
     if (review === undefined) await request.respond({ response_type: "ephemeral", replace_original: false, text: SAFETY_OFF });
     return review;
   }

@@ -6,6 +6,7 @@ import { App, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { StoredInbound } from "../../bot/inbound-envelope.js";
+import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { UserError } from "../../workflow/errors.js";
@@ -29,6 +30,8 @@ import { SlackUserDirectory } from "./user-directory.js";
 export interface StartSlackBotOptions {
   readonly settings: SlackSettings;
   readonly gateway: ConversationGateway;
+  /** What the moderator commands read, in the command's workspace. */
+  readonly reads: ModeratorReads;
   readonly logger: Logger;
   /** How the Web API client retries failed calls (p-retry options). Default: 4 retries with backoff from 1 s. */
   readonly retryConfig?: webApi.RetryOptions;
@@ -125,6 +128,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken, isModerator: (userId) => moderation.isModerator(userId) });
   const moderation = new ModerationCommands({
     gateway,
+    reads: options.reads,
     users,
     moderatorIds: settings.moderatorIds,
     commandName,
@@ -155,6 +159,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   });
   const safety = new SafetyCommands({
     gateway,
+    reads: options.reads,
     isModerator: (userId, rights) => moderation.isModerator(userId, rights),
     displayName: async (userId) => (await users.lookup(userId))?.displayName,
     commandName,

@@ -1,6 +1,6 @@
 // Moderator views as Slack mrkdwn: one conversation's transcript with its handoff trail, or a channel's recent conversations.
 
-import type { ConversationSummary, Transcript, TranscriptEntry } from "../../bot/ports.js";
+import type { ConversationSummary, Transcript, TranscriptEntry } from "../../bot/moderator-reads-port.js";
 import { attachmentMark } from "../../bot/transcript-attachments.js";
 import { flagMark } from "../../bot/transcript-flags.js";
 import { escapePlainText, markdownToMrkdwn } from "./mrkdwn.js";

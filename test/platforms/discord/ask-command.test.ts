@@ -5,6 +5,7 @@ import { MessageFlags } from "discord.js";
 import { stringOption, type StoredInteraction } from "../../support/fake-discord/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
+import { conversationsOf, transcriptOf } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -71,7 +72,7 @@ describe("/ask", () => {
     expect(typing).toBeGreaterThanOrEqual(0);
     expect(typing).toBeLessThan(fake.calls.indexOf(posts[0]!));
 
-    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)))!;
     expect(transcript.trail).toEqual(["triage_agent", "math_tutor"]);
     expect(transcript.entries[0]).toMatchObject({ kind: "message", role: "user", author: "Alice B.", authorId: student.id, text: question });
     expect(fake.internalErrors).toEqual([]);
@@ -89,11 +90,11 @@ describe("/ask", () => {
     await fake.waitUntil(() => webhookPostsTo(fake, threadId).length >= 4);
     expect(webhookPostsTo(fake, threadId).map((call) => bodyOf(call).username)).toEqual(["Triage", "History Tutor", "Triage", "Math Tutor"]);
 
-    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)))!;
     const questions = transcript.entries.flatMap((entry) => (entry.kind === "message" && entry.role === "user" ? [entry.text] : []));
     // The webhook echoes of the replies came back over the gateway and were not taken for students' messages.
     expect(questions).toEqual(["Who was Napoleon?", "And what is 2+2?"]);
-    expect(bed.service.gateway.listConversations({ platform: "discord" })).toHaveLength(1);
+    expect((await conversationsOf(bed.service.gateway, { platform: "discord" }))).toHaveLength(1);
   });
 
   it("continues the conversation when /ask is used inside the bot's thread", async () => {
@@ -109,7 +110,7 @@ describe("/ask", () => {
       "And what is 2+2?",
     ]);
     expect(fake.threadsIn(bed.homework)).toHaveLength(1);
-    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)))!;
     expect(transcript.entries.flatMap((entry) => (entry.kind === "message" && entry.role === "user" ? [entry.text] : []))).toEqual([
       "Who was Napoleon?",
       "And what is 2+2?",
@@ -131,7 +132,7 @@ describe("/ask", () => {
     const threadId = interaction.originalMessageId!;
     expect(fake.world.messages.get(threadId)!.content).toBe(question);
     expect(fake.world.thread(threadId)!.name).toBe("@Gus and I wonder: who was Napoleon?");
-    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId))!;
+    const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)))!;
     expect(transcript.entries[0]).toMatchObject({ kind: "message", role: "user", text: "@Gus and I wonder: who was Napoleon?" });
   });
 
@@ -143,7 +144,7 @@ describe("/ask", () => {
     const followUp = await fake.waitForCall((call) => call.method === "POST" && call.path === `/webhooks/${fake.applicationId}/${interaction.token}`);
     expect(followUp.status).toBe(200);
     expect(bodyOf(followUp)).toMatchObject({ content: expect.stringContaining("Create Public Threads"), flags: MessageFlags.Ephemeral });
-    expect(bed.service.gateway.listConversations({ platform: "discord" })).toEqual([]);
+    expect((await conversationsOf(bed.service.gateway, { platform: "discord" }))).toEqual([]);
   });
 
   it("refuses, ephemerally, a question asked outside the allowed channels", async () => {
@@ -157,6 +158,6 @@ describe("/ask", () => {
     expect(data.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(data.content).toContain(`<#${bed.homework}>`);
     expect(fake.threadsIn(bed.general)).toEqual([]);
-    expect(bed.service.gateway.listConversations({ platform: "discord" })).toEqual([]);
+    expect((await conversationsOf(bed.service.gateway, { platform: "discord" }))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { lastUserText } from "../../support/fake-openai-server.js";
 import { sampleImage, samplePdf } from "../../support/sample-files.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
 import sharp from "sharp";
+import { forgetIn } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -111,7 +112,7 @@ describe("Discord attachments", () => {
     const message = fake.userSays({ channelId: bed.homework, author: student, content: `<@${fake.botUser.id}> help`, attachments: [photo] });
     await fake.waitUntil(() => webhookPostsTo(fake, message.id).length >= 2);
     expect(attachmentsIn(bed, message.id)).toHaveLength(1);
-    bed.service.gateway.forgetUser("discord", student.id);
+    (await forgetIn(bed.service.gateway, "discord", student.id));
     expect(bed.service.db.prepare("SELECT count(*) AS n FROM attachments").get()).toEqual({ n: 0 });
   });
 

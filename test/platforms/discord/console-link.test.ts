@@ -9,6 +9,7 @@ import { SqliteConsoleStore } from "../../../src/store/console/sqlite-console-st
 import { OverwriteType, PermissionFlagsBits } from "discord.js";
 import type { CommandOption } from "../../support/fake-discord/index.js";
 import { bodyOf, startDiscordTestBed, type DiscordTestBed } from "./discord-test-bed.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 const SECRET = "discord-console-secret-0123456789abcdef";
 
@@ -75,7 +76,7 @@ it("a moderator goes from /history to the whole conversation in the console in o
   expect(page).toContain("what is 2+2?");
   expect(page).toContain("Ivy Q.");
   expect(page).toContain("Ms Rivera");
-  const otherId = service.gateway.transcript({ platform: "discord", workspace: bed.fake.guildId, channel: bed.homework, thread: otherThread })!.conversationId;
+  const otherId = (await transcriptOf(service.gateway, { platform: "discord", workspace: bed.fake.guildId, channel: bed.homework, thread: otherThread }))!.conversationId;
   expect((await app.request(`/conversations/${otherId}`, { headers: { Cookie: cookie } })).status).toBe(404);
   // The link worked once.
   expect((await app.request(`${url.pathname}${url.search}`)).status).toBe(403);

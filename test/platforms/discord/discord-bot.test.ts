@@ -9,6 +9,8 @@ import { UserError } from "../../../src/workflow/errors.js";
 import { startFakeDiscord, stringOption, type FakeDiscord } from "../../support/fake-discord/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
+import { conversationsOf, transcriptOf } from "../../support/moderator-reads.js";
+import { FakeModeratorReads } from "../../support/fake-moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 let loneFake: FakeDiscord | undefined;
@@ -19,8 +21,8 @@ afterEach(async () => {
   loneFake = undefined;
 });
 
-function questionsIn(bed: DiscordTestBed, threadId: string): string[] {
-  const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId));
+async function questionsIn(bed: DiscordTestBed, threadId: string): Promise<string[]> {
+  const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)));
   return (transcript?.entries ?? []).flatMap((entry) => (entry.kind === "message" && entry.role === "user" ? [entry.text] : []));
 }
 
@@ -49,7 +51,7 @@ describe("startDiscordBot", () => {
     fake.userSays({ channelId: first.id, author: student, content: "and 3+3?" });
     const third = fake.userSays({ channelId: first.id, author: student, content: `<@${fake.botUser.id}> and 4+4?` });
     await bed.handled(third.id);
-    expect(questionsIn(bed, first.id)).toEqual(["what is 2+2?", "and 4+4?"]);
+    expect(await questionsIn(bed, first.id)).toEqual(["what is 2+2?", "and 4+4?"]);
   });
 
   it("continues a conversation after a restart, in a thread archived meanwhile (not in the new session's cache)", async () => {
@@ -68,7 +70,7 @@ describe("startDiscordBot", () => {
     const later = fake.userSays({ channelId: threadId, author: student, content: "and 3+3?" });
     await bed.handled(later.id);
     expect(fake.callsTo("GET", new RegExp(`^/channels/${threadId}$`))).toHaveLength(1);
-    expect(questionsIn(bed, threadId)).toEqual(["what is 2+2?", "and 3+3?"]);
+    expect(await questionsIn(bed, threadId)).toEqual(["what is 2+2?", "and 3+3?"]);
     expect(webhookPostsTo(fake, threadId)).toHaveLength(4);
   });
 
@@ -93,7 +95,7 @@ describe("startDiscordBot", () => {
     await stopping;
     expect(webhookPostsTo(fake, message.id)).toHaveLength(2);
     await fake.gateway.waitForNoSessions();
-    expect(bed.service.gateway.listConversations({ platform: "discord" })).toHaveLength(1);
+    expect((await conversationsOf(bed.service.gateway, { platform: "discord" }))).toHaveLength(1);
   });
 
   it("refuses invalid settings with a configuration error, before any network call", async () => {
@@ -101,6 +103,7 @@ describe("startDiscordBot", () => {
     const refused = await startDiscordBot({
       settings: { token: loneFake.token, applicationId: "not-an-id", apiUrl: loneFake.apiUrl },
       gateway: unusedGateway,
+      reads: new FakeModeratorReads(),
       logger: pino({ level: "silent" }),
     }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UserError);
@@ -113,6 +116,7 @@ describe("startDiscordBot", () => {
     const refused = await startDiscordBot({
       settings: { token: "wrong-token", applicationId: loneFake.applicationId, apiUrl: loneFake.apiUrl },
       gateway: unusedGateway,
+      reads: new FakeModeratorReads(),
       logger: pino({ level: "silent" }),
       registerCommands: false,
     }).catch((error: unknown) => error);

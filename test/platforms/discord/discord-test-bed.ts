@@ -91,7 +91,7 @@ export async function startDiscordTestBed(options: DiscordTestBedOptions = {}): 
   const gateway = capturingPort(service.gateway, (registered) => {
     port = registered;
   });
-  const start = () => startDiscordBot({ settings, gateway, logger, ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }) });
+  const start = () => startDiscordBot({ settings, gateway, reads: service.gateway.moderatorReads, logger, ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }) });
   let bot = await start();
   return {
     fake,
@@ -138,11 +138,7 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
     registerReceiver: (platform, finish) => gateway.registerReceiver(platform, finish),
     hasConversation: (ref) => gateway.hasConversation(ref),
     openConversation: (ref) => gateway.openConversation(ref),
-    transcript: (ref) => gateway.transcript(ref),
-    listConversations: (filter) => gateway.listConversations(filter),
-    forgetUser: (platform, userId, workspace) => gateway.forgetUser(platform, userId, workspace),
     agents: () => gateway.agents(),
-    safetyReview: () => gateway.safetyReview?.(),
     attachmentLimits: () => gateway.attachmentLimits?.(),
     waitingFor: (ref) => gateway.waitingFor?.(ref),
     handBack: (ref) => gateway.handBack!(ref),

@@ -11,6 +11,7 @@ import { SERVER_MODERATORS_ONLY } from "../../../src/platforms/discord/moderatio
 import { NO_OPEN_FLAGS } from "../../../src/platforms/common/safety-summaries.js";
 import type { StoredInteraction } from "../../support/fake-discord/index.js";
 import { bodyOf, startDiscordTestBed, type DiscordTestBed } from "./discord-test-bed.js";
+import { forgetIn } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -128,7 +129,7 @@ describe("/flags", () => {
     await studentSays(bed, student, "there was a fight, who started the war of 1812?");
     const command = slash(bed, "flags", moderator);
     const customId = (await answerTo(bed, command)).components[0]!.components[0]!.custom_id!;
-    bed.service.service.forgetUser("discord", student.id, bed.fake.guildId);
+    (await forgetIn(bed.service.service, "discord", student.id, bed.fake.guildId));
     const answer = await answerTo(bed, bed.fake.clickButton({ user: bed.fake.world.users.get(moderator.id)!, messageId: command.originalMessageId!, customId }));
     expect(answer).toMatchObject({ type: 4, content: FLAG_GONE });
   });

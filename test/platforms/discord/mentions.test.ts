@@ -5,6 +5,7 @@ import { ChannelType, GatewayDispatchEvents, MessageType } from "discord.js";
 import { Intent } from "../../support/fake-discord/index.js";
 import { seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
+import { conversationsOf, transcriptOf } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -12,8 +13,8 @@ afterEach(async () => {
   bed = undefined;
 });
 
-function questionsIn(bed: DiscordTestBed, threadId: string): string[] {
-  const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, threadId));
+async function questionsIn(bed: DiscordTestBed, threadId: string): Promise<string[]> {
+  const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, threadId)));
   return (transcript?.entries ?? []).flatMap((entry) => (entry.kind === "message" && entry.role === "user" ? [entry.text] : []));
 }
 
@@ -34,7 +35,7 @@ describe("mentions and messages", () => {
     expect(thread.parent_id).toBe(bed.homework);
     expect(thread.name).toBe(`my friend <@${classmate.id}> asks: what is 3*4?`.replace(`<@${classmate.id}>`, "@eli"));
     expect(webhookPostsTo(fake, message.id).map((call) => bodyOf(call).username)).toEqual(["Triage", "Math Tutor"]);
-    expect(questionsIn(bed, message.id)).toEqual(["my friend @eli asks: what is 3*4?"]);
+    expect(await questionsIn(bed, message.id)).toEqual(["my friend @eli asks: what is 3*4?"]);
   });
 
   it("ignores bots, webhooks, system messages, empty mentions, other channels and threads it did not open", async () => {
@@ -64,7 +65,7 @@ describe("mentions and messages", () => {
     // The gateway delivers in order: once this last question is answered, every message above has been seen.
     const last = fake.userSays({ channelId: bed.homework, author: student, content: `${mention} what is 6*7?` });
     await fake.waitUntil(() => webhookPostsTo(fake, last.id).length >= 2);
-    const conversations = bed.service.gateway.listConversations({ platform: "discord" });
+    const conversations = (await conversationsOf(bed.service.gateway, { platform: "discord" }));
     expect(conversations.map((conversation) => conversation.thread.thread)).toEqual([last.id]);
     expect(fake.threadsIn(bed.homework).map((thread) => thread.id).sort()).toEqual([humanThread.id, last.id].sort());
     expect(fake.threadsIn(bed.general)).toEqual([]);
@@ -86,7 +87,7 @@ describe("mentions and messages", () => {
     const notice = webhookPostsTo(fake, first.id)[2]!;
     expect(bodyOf(notice)).toMatchObject({ content: expect.stringContaining("homework.png: I couldn't download it"), allowed_mentions: { parse: [] } });
     expect(fake.cdnDownloads.map((download) => download.status)).toEqual([404]);
-    expect(questionsIn(bed, first.id)).toEqual(["who built the pyramids?"]);
+    expect(await questionsIn(bed, first.id)).toEqual(["who built the pyramids?"]);
   });
 
   it("tells the student when it may not open a thread, and starts no conversation", async () => {
@@ -100,7 +101,7 @@ describe("mentions and messages", () => {
       allowed_mentions: { parse: [], replied_user: false },
       message_reference: { message_id: message.id },
     });
-    expect(bed.service.gateway.listConversations({ platform: "discord" })).toEqual([]);
+    expect((await conversationsOf(bed.service.gateway, { platform: "discord" }))).toEqual([]);
     expect(bed.service.fakeOpenAI.requests).toEqual([]);
   });
 
@@ -119,6 +120,6 @@ describe("mentions and messages", () => {
     fake.userSays({ channelId: first.id, author: student, content: "and 9*9?" });
     release();
     await fake.waitUntil(() => webhookPostsTo(fake, first.id).length >= 4);
-    expect(questionsIn(bed, first.id)).toEqual(["what is 7*8?", "and 9*9?"]);
+    expect(await questionsIn(bed, first.id)).toEqual(["what is 7*8?", "and 9*9?"]);
   });
 });

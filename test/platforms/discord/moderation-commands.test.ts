@@ -15,6 +15,7 @@ import {
 } from "../../support/fake-discord/index.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, type DiscordTestBed } from "./discord-test-bed.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 let loneFake: FakeDiscord | undefined;
@@ -197,7 +198,7 @@ describe("/forget", () => {
     const refused = await command(bed, "forget", { channelId: bed.homework, user: student, options: [userOption("user", student.id)] });
     expect(refused).toMatch(/only moderators/i);
     const ref = discordThread(bed, bed.homework, thread);
-    expect(bed.service.gateway.transcript(ref)!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
+    expect((await transcriptOf(bed.service.gateway, ref))!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
 
     // A moderator of #homework alone may not delete what the user wrote in every channel.
     const channelMods = bed.fake.addRole("Homework moderators", 0n);
@@ -205,12 +206,37 @@ describe("/forget", () => {
     const channelModerator = bed.fake.addUser("hmod", { roles: [channelMods.id] });
     const narrow = await command(bed, "forget", { channelId: bed.homework, user: channelModerator, options: [userOption("user", student.id)] });
     expect(narrow).toBe(SERVER_MODERATORS_ONLY);
-    expect(bed.service.gateway.transcript(ref)!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
+    expect((await transcriptOf(bed.service.gateway, ref))!.entries.filter((entry) => entry.kind === "message" && entry.role === "user")).toHaveLength(2);
 
     const content = await command(bed, "forget", { channelId: bed.homework, user: moderator, options: [userOption("user", student.id)] });
     expect(content).toBe(`Deleted 2 stored messages of <@${student.id}>.`);
-    const left = bed.service.gateway.transcript(ref)?.entries ?? [];
+    const left = (await transcriptOf(bed.service.gateway, ref))?.entries ?? [];
     expect(left.filter((entry) => entry.kind === "message" && entry.role === "user")).toEqual([]);
+  });
+});
+
+describe("another server's data in the same database", () => {
+  it("is neither shown by /history nor deleted by /forget, even under the same channel and thread ids and the same student", async () => {
+    bed = await startDiscordTestBed();
+    const student = bed.fake.addUser("noor");
+    const moderator = addModerator(bed);
+    const thread = await conversation(bed, student, "what is 2+2?");
+    // What another server's bot stored in this SQLite file: the same ids but its own guild.
+    const elsewhere = { ...discordThread(bed, bed.homework, thread), workspace: "777777777777777777" };
+    const { store } = bed.service;
+    const stored = store.appendUserMessage(store.getOrCreateConversation(elsewhere).id, { userId: student.id, userName: "noor", text: "the other server's question" });
+    store.completeTurn(stored.id, "completed");
+
+    const history = await command(bed, "history", { channelId: thread, user: moderator });
+    expect(history).toContain("what is 2+2?");
+    expect(history).not.toContain("the other server's question");
+    expect(await bed.service.gateway.moderatorReads.transcript({ platform: "discord", workspace: bed.fake.guildId }, elsewhere)).toBeUndefined();
+
+    expect(await command(bed, "forget", { channelId: bed.homework, user: moderator, options: [userOption("user", student.id)] })).toBe(
+      `Deleted 1 stored message of <@${student.id}>.`,
+    );
+    const kept = (await transcriptOf(bed.service.gateway, elsewhere))?.entries ?? [];
+    expect(kept.flatMap((e) => (e.kind === "message" ? [e.text] : []))).toEqual(["the other server's question"]);
   });
 });
 

@@ -10,6 +10,7 @@ import type { ServiceHarnessOptions } from "../../support/service-harness.js";
 import type { FakeDiscord } from "../../support/fake-discord/index.js";
 import type { FakeResponder } from "../../support/fake-openai-server.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -123,7 +124,7 @@ describe("Discord: a flagged answer", () => {
     expect(edits[0]!.status).toBe(200);
     expect(bed.fake.world.messages.get(answerId)!.content).toBe(WITHHELD);
     expect(bed.fake.world.messages.get(answerId)!.edited_timestamp).not.toBeNull();
-    const transcript = bed.service.gateway.transcript(discordThread(bed, bed.homework, thread))!;
+    const transcript = (await transcriptOf(bed.service.gateway, discordThread(bed, bed.homework, thread)))!;
     expect(transcript.entries.some((e) => e.kind === "message" && e.text.endsWith("here is the answer."))).toBe(true);
     const [alert] = alertMessages(bed);
     expect((alert!.embeds[0] as APIEmbed).url).toBe(`https://discord.com/channels/${bed.fake.guildId}/${thread}/${answerId}`);

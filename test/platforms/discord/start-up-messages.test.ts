@@ -5,6 +5,7 @@ import pino from "pino";
 import { afterEach, expect, it } from "vitest";
 import { startDiscordBot } from "../../../src/platforms/discord/index.js";
 import { startDiscordTestBed, type DiscordTestBed } from "./discord-test-bed.js";
+import { FakeModeratorReads } from "../../support/fake-moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -28,6 +29,7 @@ it("names an unreachable Discord as a network failure, not a refused token", asy
   const start = startDiscordBot({
     settings: { token: "any-token", applicationId: "123456789012345678", apiUrl: `http://127.0.0.1:${port}/api` },
     gateway,
+    reads: new FakeModeratorReads(),
     logger: pino({ level: "silent" }),
   });
   await expect(start).rejects.toMatchObject({

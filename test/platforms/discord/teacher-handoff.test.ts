@@ -12,6 +12,7 @@ import { offeredToolNames, type FakeScript, type RecordedRequest } from "../../s
 import { sampleImage, samplePdf } from "../../support/sample-files.js";
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { bodyOf, discordThread, startDiscordTestBed, webhookPostsTo, type DiscordTestBed } from "./discord-test-bed.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 let bed: DiscordTestBed | undefined;
 afterEach(async () => {
@@ -85,7 +86,7 @@ it("alerts the moderators with a link, keeps the agents quiet while storing ever
   expect((await bed.handled(answer.id)).outcome).toMatchObject({ status: "held" });
   expect(models()).toHaveLength(1);
   expect(contents(bed, thread)).toHaveLength(1);
-  const entries = bed.service.gateway.transcript(ref)!.entries.filter((e) => e.kind === "message");
+  const entries = (await transcriptOf(bed.service.gateway, ref))!.entries.filter((e) => e.kind === "message");
   expect(entries.map((e) => [e.author, e.text])).toEqual([
     ["Ivy Q.", "can you change my grade in maths?"],
     ["Ivy Q.", "hello? is anyone there"],
@@ -174,7 +175,7 @@ it("keeps the files a student sends while the thread waits, with the message, fo
   expect((await bed.handled(held.id)).outcome).toMatchObject({ status: "held" });
 
   expect(bed.service.fakeOpenAI.requests).toHaveLength(1);
-  const entries = bed.service.gateway.transcript(ref)!.entries.filter((e) => e.kind === "message");
+  const entries = (await transcriptOf(bed.service.gateway, ref))!.entries.filter((e) => e.kind === "message");
   expect(entries.at(-1)).toMatchObject({
     text: "here is my report card",
     attachments: [

@@ -1,7 +1,7 @@
 // Moderator transcripts: authors, times and the handoff trail, on pages Discord accepts.
 
 import { describe, expect, it } from "vitest";
-import type { Transcript, TranscriptEntry } from "../../../src/bot/ports.js";
+import type { Transcript, TranscriptEntry } from "../../../src/bot/moderator-reads-port.js";
 import { transcriptPages } from "../../../src/platforms/discord/transcript-pages.js";
 
 const at = new Date("2025-03-01T10:00:00Z");

@@ -43,7 +43,7 @@ it("a transcript's answer links to that conversation only; a channel listing to 
   const gateway = new FakeGateway();
   t = await startSlackTestBot({ gateway, consoleLinks: new SignedConsoleLinks({ secret: SECRET, publicUrl: "https://console.school.example" }) });
   const teamId = t.fake.identity.teamId;
-  gateway.setTranscript({
+  gateway.moderatorReads.setTranscript({
     conversationId: 12,
     thread: { platform: "slack", workspace: teamId, channel: CHANNEL, thread: ROOT },
     activeAgent: "math_tutor",

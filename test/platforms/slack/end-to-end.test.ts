@@ -4,6 +4,7 @@ import { eventCallback, FULL_SCOPES, messageEvent, slashCommandBody } from "../.
 import type { FakeSlackMessage } from "../../support/fake-slack/index.js";
 import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
 import { CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type SlackTestBot } from "./slack-test-bot.js";
+import { conversationsOf, transcriptOf } from "../../support/moderator-reads.js";
 
 let h: ServiceHarness | undefined;
 let t: SlackTestBot | undefined;
@@ -71,7 +72,7 @@ describe("Slack end to end", () => {
       ["Math Tutor", ":triangular_ruler:"],
     ]);
     expect(replies[1]?.text).toBe('math_tutor on "What is the derivative of x^2?": here is the answer.');
-    const transcript = h.gateway.transcript(ref(t, root?.ts ?? ""));
+    const transcript = (await transcriptOf(h.gateway, ref(t, root?.ts ?? "")));
     expect(transcript?.entries.filter((e) => e.kind === "message").map((e) => e.kind === "message" && e.author)).toEqual(["Ada Lovelace", "Triage", "Math Tutor"]);
   });
 
@@ -94,7 +95,7 @@ describe("Slack end to end", () => {
     expect((await t.sender.sendEvent(body, { retryNum: 1, retryReason: "http_timeout" })).status).toBe(200);
     await t.bot.idle();
 
-    const users = h.gateway.transcript(ref(t, root.ts))?.entries.filter((e) => e.kind === "message" && e.role === "user");
+    const users = (await transcriptOf(h.gateway, ref(t, root.ts)))?.entries.filter((e) => e.kind === "message" && e.role === "user");
     expect(users?.map((e) => e.kind === "message" && e.text)).toEqual(["What is 2+2?", "And 3+3?"]);
     // One more turn: triage hands off, the tutor answers — two model calls, not four.
     expect(h.fakeOpenAI.requests.length - requestsBefore).toBe(2);
@@ -107,7 +108,7 @@ describe("Slack end to end", () => {
     expect((await t.sender.sendEvent(body, { signingSecret: "forged" })).status).toBe(401);
     expect((await t.sender.sendEvent(body, { timestampSeconds: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
     await t.bot.idle();
-    expect(h.gateway.listConversations({ platform: "slack" })).toEqual([]);
+    expect((await conversationsOf(h.gateway, { platform: "slack" }))).toEqual([]);
     expect(h.fakeOpenAI.requests).toEqual([]);
   });
 
@@ -133,6 +134,28 @@ describe("Slack end to end", () => {
     expect(transcript).toContain("Handoff trail: triage_agent → math_tutor");
     expect(transcript).toContain("*Ada Lovelace*");
     expect(transcript).toContain("What is 2+2?");
+  });
+
+  it("reads and forgets this workspace's data only: another workspace's thread of the same ids and student stays", async () => {
+    const { h, t } = await start();
+    const { root } = await askAndWait(t, "What is 2+2?");
+    // What the bot stored for another workspace in the same SQLite file, under the same channel, ts and user id.
+    const elsewhere = { ...ref(t, root.ts), workspace: "T0OTHERSCHOOL" };
+    const stored = h.store.appendUserMessage(h.store.getOrCreateConversation(elsewhere).id, { userId: STUDENT.id, userName: "ada", text: "the other workspace's question" });
+    h.store.completeTurn(stored.id, "completed");
+
+    const link = `https://${t.fake.identity.teamDomain}.slack.com/archives/${CHANNEL}/p${root.ts.replace(".", "")}`;
+    expect((await ask(t, link, "/homework-history", MODERATOR.id)).status).toBe(200);
+    expect((await ask(t, "", "/homework-history", MODERATOR.id)).status).toBe(200);
+    expect((await ask(t, `<@${STUDENT.id}>`, "/homework-forget", MODERATOR.id)).status).toBe(200);
+    await t.bot.idle();
+    const [transcript, listing, forgot] = t.fake.responses.map((r) => String(r.body.text));
+    expect(transcript).toContain("What is 2+2?");
+    expect(transcript).not.toContain("the other workspace's question");
+    expect(listing?.match(/^• /gm)).toHaveLength(1);
+    expect(forgot).toBe(`Deleted 1 stored message of <@${STUDENT.id}>.`);
+    const kept = (await transcriptOf(h.gateway, elsewhere))?.entries ?? [];
+    expect(kept.flatMap((e) => (e.kind === "message" ? [e.text] : []))).toEqual(["the other workspace's question"]);
   });
 
   it("delivers a long answer in valid pieces and escapes <!channel>", async () => {
@@ -167,11 +190,11 @@ describe("Slack end to end", () => {
       ["History Tutor", undefined],
     ]);
     const dmRef = { platform: "slack", workspace: t.fake.identity.teamId, channel: "D0ADA", thread: "D0ADA" };
-    expect(h.gateway.transcript(dmRef)?.entries.some((e) => e.kind === "message" && e.role === "user")).toBe(true);
+    expect((await transcriptOf(h.gateway, dmRef))?.entries.some((e) => e.kind === "message" && e.role === "user")).toBe(true);
 
     expect((await ask(t, `<@${STUDENT.id}|ada>`, "/homework-forget", MODERATOR.id)).status).toBe(200);
     await t.bot.idle();
     expect(String(t.fake.responses.at(-1)?.body.text)).toMatch(/^Deleted [1-9]\d* stored messages? of <@U0STUDENT>\.$/);
-    expect(h.gateway.transcript(dmRef)?.entries.some((e) => e.kind === "message" && e.role === "user") ?? false).toBe(false);
+    expect((await transcriptOf(h.gateway, dmRef))?.entries.some((e) => e.kind === "message" && e.role === "user") ?? false).toBe(false);
   });
 });

@@ -2,16 +2,8 @@
 
 import type { AcceptOutcome, InboundEnvelope, OpenedThread, StoredInbound } from "../../../src/bot/inbound-envelope.js";
 import type { Receipt, ReceivedEvent, ReceivedEventFinisher } from "../../../src/bot/intake-ports.js";
-import type {
-  AgentPresentation,
-  ConversationGateway,
-  ConversationSummary,
-  HandleOutcome,
-  InboundMessage,
-  PlatformPort,
-  ThreadRef,
-  Transcript,
-} from "../../../src/bot/ports.js";
+import type { AgentPresentation, ConversationGateway, HandleOutcome, InboundMessage, PlatformPort, ThreadRef } from "../../../src/bot/ports.js";
+import { FakeModeratorReads } from "../../support/fake-moderator-reads.js";
 
 export const TEST_AGENTS: ReadonlyMap<string, AgentPresentation> = new Map([
   ["triage_agent", { name: "triage_agent", displayName: "Triage", emoji: ":compass:", avatarUrl: "https://img.test/triage.png" }],
@@ -38,9 +30,8 @@ export class FakeGateway implements ConversationGateway {
   readonly opened: ThreadRef[] = [];
   readonly delivered: Array<{ replyId: number; ts: string }> = [];
   readonly deliveryErrors: unknown[] = [];
-  readonly forgotten: Array<{ platform: string; userId: string }> = [];
-  readonly transcripts = new Map<string, Transcript>();
-  summaries: ConversationSummary[] = [];
+  /** The moderator reads the Slack bot gets beside this gateway (transcripts and listings are stored there). */
+  readonly moderatorReads = new FakeModeratorReads();
   /** What the agents answer to each message. */
   script: (inbound: InboundMessage) => ScriptedReply[] = () => [{ agent: "triage_agent", text: "Hello!" }];
   /** While set, handle() waits for it before replying (a slow model). */
@@ -218,28 +209,6 @@ export class FakeGateway implements ConversationGateway {
   async openConversation(ref: ThreadRef): Promise<void> {
     this.opened.push(ref);
     this.#conversations.add(keyOf(ref));
-  }
-
-  transcript(ref: ThreadRef): Transcript | undefined {
-    return this.transcripts.get(keyOf(ref));
-  }
-
-  setTranscript(transcript: Transcript): void {
-    this.transcripts.set(keyOf(transcript.thread), transcript);
-  }
-
-  listConversations(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): ConversationSummary[] {
-    return this.summaries.filter(
-      (s) =>
-        s.thread.platform === filter.platform &&
-        (filter.workspace === undefined || s.thread.workspace === filter.workspace) &&
-        (filter.channel === undefined || s.thread.channel === filter.channel),
-    );
-  }
-
-  forgetUser(platform: string, userId: string): number {
-    this.forgotten.push({ platform, userId });
-    return 3;
   }
 
   agents(): ReadonlyMap<string, AgentPresentation> {

@@ -1,6 +1,6 @@
 // Moderator commands through Bolt's HTTP receiver: who may use them, transcripts, conversation lists, forgetting a user.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Transcript } from "../../../src/bot/ports.js";
+import type { Transcript } from "../../../src/bot/moderator-reads-port.js";
 import { OTHER_WORKSPACE } from "../../../src/platforms/slack/moderation-commands.js";
 import { slashCommandBody } from "../../support/fake-slack/index.js";
 import { FakeGateway } from "./fake-gateway.js";
@@ -52,7 +52,7 @@ describe("/homework-history", () => {
   it("gives a moderator the thread's transcript as an ephemeral message", async () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
-    gateway.setTranscript(transcript(t.fake.identity.teamId));
+    gateway.moderatorReads.setTranscript(transcript(t.fake.identity.teamId));
     const link = `<https://baton-school.slack.com/archives/${CHANNEL}/p${ROOT.replace(".", "")}>`;
     const [answer, ...more] = await run(t, "/homework-history", link, MODERATOR.id);
     expect(more).toEqual([]);
@@ -71,7 +71,7 @@ describe("/homework-history", () => {
   it("allows workspace admins (users.info) and refuses students", async () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
-    gateway.setTranscript(transcript(t.fake.identity.teamId));
+    gateway.moderatorReads.setTranscript(transcript(t.fake.identity.teamId));
     const link = `https://baton-school.slack.com/archives/${CHANNEL}/p${ROOT.replace(".", "")}`;
     const [refusal] = await run(t, "/homework-history", link, STUDENT.id);
     expect(refusal).toEqual({ text: "Sorry, only moderators can use this command.", response_type: "ephemeral" });
@@ -83,7 +83,7 @@ describe("/homework-history", () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
     const { teamId } = t.fake.identity;
-    gateway.setTranscript(transcript(teamId));
+    gateway.moderatorReads.setTranscript(transcript(teamId));
     const ts = ROOT.replace(".", "");
     for (const link of [
       `https://other-school.slack.com/archives/${CHANNEL}/p${ts}`,
@@ -101,14 +101,17 @@ describe("/homework-history", () => {
   it("lists the channel's conversations when no link is given", async () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
-    gateway.summaries = [
-      { conversationId: 12, thread: { platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: ROOT }, messageCount: 4, activeAgent: "math_tutor", updatedAt: at(4) },
-      { conversationId: 13, thread: { platform: "slack", workspace: t.fake.identity.teamId, channel: "C0ELSEWHERE", thread: ROOT }, messageCount: 1, activeAgent: null, updatedAt: at(5) },
-    ];
+    const { teamId } = t.fake.identity;
+    gateway.moderatorReads.setTranscript(transcript(teamId));
+    const elsewhere = transcript(teamId);
+    gateway.moderatorReads.setTranscript({ ...elsewhere, conversationId: 13, thread: { ...elsewhere.thread, channel: "C0ELSEWHERE" } });
+    // Another workspace's conversation in a channel and thread of the same ids.
+    gateway.moderatorReads.setTranscript({ ...transcript("T0OTHER"), conversationId: 14 });
     const [answer] = await run(t, "/homework-history", "", MODERATOR.id);
     const text = String(answer?.text);
-    expect(text).toContain(`• <https://baton-school.slack.com/archives/${CHANNEL}/p1700000000000100|#12> · 4 messages · math_tutor`);
+    expect(text).toContain(`• <https://baton-school.slack.com/archives/${CHANNEL}/p1700000000000100|#12> · 3 messages · math_tutor`);
     expect(text).not.toContain("#13");
+    expect(text).not.toContain("#14");
   });
 
   it("says so for unknown threads and links that are not thread links", async () => {
@@ -125,7 +128,7 @@ describe("/homework-history", () => {
     t = await startSlackTestBot({ gateway });
     const long = transcript(t.fake.identity.teamId);
     const entries = Array.from({ length: 60 }, (_v, i) => ({ kind: "message" as const, role: "assistant" as const, author: "Math Tutor", authorId: "math_tutor", text: `Step ${i}: ${"x".repeat(400)}`, at: at(i % 60), flags: [] }));
-    gateway.setTranscript({ ...long, entries });
+    gateway.moderatorReads.setTranscript({ ...long, entries });
     const answers = await run(t, "/homework-history", `https://baton-school.slack.com/archives/${CHANNEL}/p${ROOT.replace(".", "")}`, MODERATOR.id);
     expect(answers).toHaveLength(5);
     for (const answer of answers) expect(String(answer.text).length).toBeLessThanOrEqual(3_500);
@@ -137,9 +140,11 @@ describe("/homework-forget", () => {
   it("deletes a user's messages for a moderator and says how many", async () => {
     const gateway = new FakeGateway();
     t = await startSlackTestBot({ gateway });
+    const { teamId } = t.fake.identity;
+    gateway.moderatorReads.setTranscript(transcript(teamId));
     const [answer] = await run(t, "/homework-forget", `<@${STUDENT.id}|ada>`, MODERATOR.id);
-    expect(gateway.forgotten).toEqual([{ platform: "slack", userId: STUDENT.id }]);
-    expect(answer).toEqual({ text: `Deleted 3 stored messages of <@${STUDENT.id}>.`, response_type: "ephemeral" });
+    expect(gateway.moderatorReads.forgotten).toEqual([{ scope: { platform: "slack", workspace: teamId }, userId: STUDENT.id }]);
+    expect(answer).toEqual({ text: `Deleted 1 stored message of <@${STUDENT.id}>.`, response_type: "ephemeral" });
   });
 
   it("refuses students and explains the usage", async () => {
@@ -149,6 +154,6 @@ describe("/homework-forget", () => {
     expect(refusal?.text).toBe("Sorry, only moderators can use this command.");
     const [usage] = await run(t, "/homework-forget", "@ada", MODERATOR.id);
     expect(String(usage?.text)).toContain("Usage: `/homework-forget @user`");
-    expect(gateway.forgotten).toEqual([]);
+    expect(gateway.moderatorReads.forgotten).toEqual([]);
   });
 });

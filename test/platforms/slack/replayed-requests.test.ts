@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { eventCallback, messageEvent, slashCommandBody } from "../../support/fake-slack/index.js";
 import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
 import { CHANNEL, STUDENT, startSlackTestBot, type SlackTestBot } from "./slack-test-bot.js";
+import { conversationsOf } from "../../support/moderator-reads.js";
 
 let h: ServiceHarness | undefined;
 let t: SlackTestBot | undefined;
@@ -48,7 +49,7 @@ describe("a replayed /homework", () => {
     const roots = t.fake.messages({ channel: CHANNEL }).filter((m) => m.threadTs === undefined);
     expect(roots.map((m) => m.text)).toEqual([`<@${STUDENT.id}> asked: What is 2+2?`]);
     expect(h.fakeOpenAI.requests.length).toBe(requestsAfterFirst);
-    expect(h.gateway.listConversations({ platform: "slack" })).toHaveLength(1);
+    expect((await conversationsOf(h.gateway, { platform: "slack" }))).toHaveLength(1);
     expect(t.fake.responses).toEqual([]);
   });
 
@@ -71,7 +72,7 @@ describe("request timestamps", () => {
     expect((await t.sender.sendEvent(event(), { timestampSeconds: now - 5 * 60 - 30 })).status).toBe(401);
     expect((await t.sender.sendCommand(homework(t, "future?", "2.2.future"), { timestampSeconds: now + 10 * 60 })).status).toBe(401);
     await t.bot.idle();
-    expect(h.gateway.listConversations({ platform: "slack" })).toEqual([]);
+    expect((await conversationsOf(h.gateway, { platform: "slack" }))).toEqual([]);
     expect(t.fake.messages()).toEqual([]);
     // A clock a little off either way is fine.
     expect((await t.sender.sendEvent(event(), { timestampSeconds: now + 60 })).status).toBe(200);

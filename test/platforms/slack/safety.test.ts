@@ -9,6 +9,7 @@ import { eventCallback, slashCommandBody, type FakeSlackMessage } from "../../su
 import type { FakeResponder } from "../../support/fake-openai-server.js";
 import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../../support/service-harness.js";
 import { captureLogger, CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type LogLine, type SlackTestBot } from "./slack-test-bot.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 const ALERTS = "C0MODERATORS";
 const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
@@ -104,7 +105,7 @@ describe("Slack: a flagged answer", () => {
     expect(answer.text).toBe(WITHHELD);
     expect(answer.edits).toEqual(['history_tutor on "Tell me about Hastings?": here is the answer.']);
     expect(t.fake.callsTo("chat.update").map((c) => [c.params.ts, c.answer.ok])).toEqual([[answer.ts, true]]);
-    const transcript = h.gateway.transcript({ platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: root.ts })!;
+    const transcript = (await transcriptOf(h.gateway, { platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: root.ts }))!;
     expect(transcript.entries.some((e) => e.kind === "message" && e.text.endsWith("here is the answer."))).toBe(true);
     expect(alertsIn(t)[0]!.text).toContain(`<${permalinkOf(t, answer.ts, root.ts)}|Open the message>`);
   });

@@ -2,6 +2,7 @@
 
 import { Writable } from "node:stream";
 import pino from "pino";
+import type { ModeratorReads } from "../../../src/bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../../src/bot/ports.js";
 import type { ConsoleLinks } from "../../../src/bot/console-links.js";
 import { startSlackBot, type SlackBot, type SlackSettings } from "../../../src/platforms/slack/index.js";
@@ -39,7 +40,8 @@ export function captureLogger(logs: LogLine[]): pino.Logger {
 }
 
 export async function startSlackTestBot(options: {
-  gateway: ConversationGateway;
+  /** The service (or a FakeGateway), with the moderator reads it offers beside it. */
+  gateway: ConversationGateway & { readonly moderatorReads: ModeratorReads };
   fake?: FakeSlack;
   fakeOptions?: FakeSlackOptions;
   settings?: Partial<SlackSettings>;
@@ -65,6 +67,7 @@ export async function startSlackTestBot(options: {
       ...options.settings,
     },
     gateway: options.gateway,
+    reads: options.gateway.moderatorReads,
     logger: captureLogger(logs),
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 2 },
     fileSettleMs: options.fileSettleMs ?? 10,

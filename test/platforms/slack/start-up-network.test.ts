@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import pino from "pino";
 import { expect, it } from "vitest";
 import { startSlackBot } from "../../../src/platforms/slack/index.js";
+import { FakeModeratorReads } from "../../support/fake-moderator-reads.js";
 
 it("says it cannot reach Slack, with the transport error and what it usually means", async () => {
   const server = createServer();
@@ -14,6 +15,7 @@ it("says it cannot reach Slack, with the transport error and what it usually mea
   const start = startSlackBot({
     settings: { botToken: "xoxb-any", appToken: "xapp-any", port: 0, commandName: "homework", moderatorIds: [], apiUrl: `http://127.0.0.1:${port}/api/` },
     gateway,
+    reads: new FakeModeratorReads(),
     logger: pino({ level: "silent" }),
     retryConfig: { retries: 0 },
   });

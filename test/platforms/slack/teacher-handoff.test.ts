@@ -12,6 +12,7 @@ import { offeredToolNames, type FakeScript, type RecordedRequest } from "../../s
 import { requestAgent, seedResponder } from "../../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
 import { CHANNEL, MODERATOR, STUDENT, startSlackTestBot, type SlackTestBot } from "./slack-test-bot.js";
+import { transcriptOf } from "../../support/moderator-reads.js";
 
 const ALERTS = "C0MODERATORS";
 
@@ -75,7 +76,7 @@ it("alerts with the thread's permalink, stores the thread's messages without a m
   await writes(t, MODERATOR.id, root.ts, "Hi Ada, grades are final, but come see me at lunch.");
   expect(models()).toHaveLength(1);
   expect(replies()).toHaveLength(1);
-  const entries = h.gateway.transcript(ref)!.entries.filter((e) => e.kind === "message");
+  const entries = (await transcriptOf(h.gateway, ref))!.entries.filter((e) => e.kind === "message");
   expect(entries.map((e) => (e.kind === "message" ? [e.author, e.text] : []))).toEqual([
     [STUDENT.displayName, "can you change my grade in maths?"],
     [STUDENT.displayName, "hello? is anyone there"],

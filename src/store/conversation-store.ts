@@ -17,6 +17,7 @@ import {
   toStoredMessage,
 } from "./row-mapping.js";
 import type { ConversationRecord, HandoffRecord, MessageTuple } from "./row-mapping.js";
+import type { RefusalReason } from "../bot/store-records.js";
 import type {
   ConversationRow,
   ConversationStoreOptions,
@@ -36,8 +37,8 @@ import type {
 
 type Key = [string, string, string, string];
 
-/** Why a message was refused before it reached the model. */
-export type RefusalReason = "rate_limited" | "too_long";
+/** Why a message was refused before it reached the model (the bot's port defines it). */
+export type { RefusalReason } from "../bot/store-records.js";
 
 /**
  * Every statement is prepared once, here: the hot path (a turn) only binds and steps. Multi-statement writes run in

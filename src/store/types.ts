@@ -1,6 +1,7 @@
 // The store's row types: what ConversationStore reads and writes. Times are unix milliseconds (INTEGER columns).
 
 import type { ChatRole, TokenUsage, ToolCall } from "../workflow/messages.js";
+import type { ReplyKind } from "../bot/store-records.js";
 
 /** Where a conversation lives; structurally the same as ThreadRef in src/bot/ports.ts (the store must not import bot/). */
 export interface ThreadKey {
@@ -13,7 +14,8 @@ export interface ThreadKey {
 export type ConversationStatus = "open" | "closed";
 /** A user message starts a turn: 'pending' until the agents have answered (or failed) — what recovery looks for. */
 export type TurnStatus = "pending" | "completed" | "failed";
-export type ReplyKind = "agent" | "notice";
+// One name for one idea: the bot's port defines it, the store keeps it.
+export type { ReplyKind } from "../bot/store-records.js";
 export type ReplyStatus = "pending" | "sent" | "failed";
 
 // Absent values are `undefined` (as in ChatMessage), except the active agent, which is `null` as in src/bot/ports.ts.

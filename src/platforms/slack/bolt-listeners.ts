@@ -2,7 +2,7 @@
 
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { BackgroundWork } from "./background-work.js";
+import type { InFlightWork } from "../common/in-flight.js";
 import type { ConversationEntry, EventDelivery } from "./conversation-entry.js";
 import type { ModerationCommands, ModerationRequest } from "./moderation-commands.js";
 import { REVIEW_ACTION, REVIEW_ACTION_PREFIX, type RespondWithBlocks, type SafetyCommandRequest, type SafetyCommands } from "./safety-commands.js";
@@ -12,7 +12,7 @@ export interface ListenerDependencies {
   readonly entry: ConversationEntry;
   readonly moderation: ModerationCommands;
   readonly safety: SafetyCommands;
-  readonly work: BackgroundWork;
+  readonly work: InFlightWork;
   /** The student command without the slash. */
   readonly commandName: string;
   /** The bot's workspace, for the rare delivery that names none. */

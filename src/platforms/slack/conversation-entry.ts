@@ -4,7 +4,7 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Inbound, InboundEnvelope, OpenedThread, StoredInbound } from "../../bot/inbound-envelope.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
-import type { BackgroundWork } from "./background-work.js";
+import type { InFlightWork } from "../common/in-flight.js";
 import { slackErrorOf } from "./errors.js";
 import { mentionsUser, slackTextToPlain } from "./inbound-text.js";
 import { escapePlainText } from "./mrkdwn.js";
@@ -13,7 +13,7 @@ import { readSlackDetail, type SlackCommandDetail, type SlackMessageDetail } fro
 import { isDirectMessage, isFromPerson, type SlackFileRef, type SlackMessageEvent } from "./slack-events.js";
 import { downloadAll } from "../../bot/attachments/download.js";
 import type { InboundAttachment } from "../../bot/attachments/types.js";
-import type { ThreadStatusIndicator } from "./thread-status.js";
+import type { SlackThreadStatus } from "./thread-status.js";
 import type { SlackUserDirectory } from "./user-directory.js";
 import type { Respond } from "./moderation-commands.js";
 
@@ -21,8 +21,8 @@ export interface ConversationEntryOptions {
   readonly gateway: ConversationGateway;
   readonly client: webApi.WebClient;
   readonly users: SlackUserDirectory;
-  readonly status: ThreadStatusIndicator;
-  readonly work: BackgroundWork;
+  readonly status: SlackThreadStatus;
+  readonly work: InFlightWork;
   readonly logger: Logger;
   readonly bot: { readonly userId: string; readonly name: string };
   /** The student command's name without the slash, e.g. "homework". */
@@ -166,7 +166,7 @@ export class ConversationEntry {
     if (threadTs === undefined) return undefined;
     const thread = { channel: ref.channel, thread: threadTs };
     if (step === "begin") {
-      this.#o.status.begin(thread);
+      this.#o.status.start(thread);
       return undefined;
     }
     return this.#o.status.end(thread);

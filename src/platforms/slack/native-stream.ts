@@ -15,7 +15,7 @@ import { uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { replyMetadata, type ReplyMetadata } from "./reply-metadata.js";
 import { markdownNamePrefix, markdownPieces, streamingMarkdownPieces } from "./stream-markdown.js";
 import { channelTypeOf, type SlackStreamSupport } from "./stream-support.js";
-import type { ThreadStatusIndicator } from "./thread-status.js";
+import type { SlackThreadStatus } from "./thread-status.js";
 
 export interface NativeStreamOptions {
   /** A client that rejects rate-limited calls (rejectRateLimitedCalls), so their Retry-After slows the throttle. */
@@ -32,7 +32,7 @@ export interface NativeStreamOptions {
   readonly limit: number;
   readonly identity: AgentIdentityMode;
   readonly math: ReplyMath;
-  readonly status: ThreadStatusIndicator | undefined;
+  readonly status: SlackThreadStatus | undefined;
   readonly support: SlackStreamSupport;
   /** The chat.postMessage + chat.update stream the reply continues as when chat.startStream is refused. */
   readonly fallback: () => ReplyStream;

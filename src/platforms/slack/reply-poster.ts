@@ -18,7 +18,7 @@ import { findPostedParts } from "./posted-reply-lookup.js";
 import { replyMetadata } from "./reply-metadata.js";
 import { SLACK_CHUNKS, SLACK_MESSAGE_LIMIT, splitMessage, withLimit } from "../common/chunker.js";
 import { threadTsOf } from "./stream-support.js";
-import type { ThreadStatusIndicator } from "./thread-status.js";
+import type { SlackThreadStatus } from "./thread-status.js";
 
 export const SLACK_PLATFORM = "slack";
 
@@ -26,7 +26,7 @@ export interface ReplyPosterOptions {
   readonly client: webApi.WebClient;
   readonly logger: Logger;
   readonly identity: AgentIdentityMode;
-  readonly status?: ThreadStatusIndicator;
+  readonly status?: SlackThreadStatus;
   /** Longest message posted; longer replies are split. Default 3,500. */
   readonly messageLimit?: number;
   /** Where safety alerts go (SLACK_ALERT_CHANNEL); without it the port posts none. */
@@ -74,7 +74,7 @@ export class SlackReplyPoster implements PlatformPort {
   readonly #client: webApi.WebClient;
   readonly #logger: Logger;
   readonly #identity: AgentIdentityMode;
-  readonly #status: ThreadStatusIndicator | undefined;
+  readonly #status: SlackThreadStatus | undefined;
   readonly #limit: number;
   readonly #partial = new Map<number, string[]>();
   readonly #math: ReplyMath;

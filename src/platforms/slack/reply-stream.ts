@@ -15,7 +15,7 @@ import { formulaBlocks, uploadFormulas } from "./formula-upload.js";
 import { markdownToMrkdwn } from "./mrkdwn.js";
 import { StreamMetadata } from "./reply-metadata.js";
 import { SLACK_CHUNKS, splitMessage, withLimit } from "../common/chunker.js";
-import type { ThreadStatusIndicator } from "./thread-status.js";
+import type { SlackThreadStatus } from "./thread-status.js";
 import { NativeSlackStream, type NativeStreamOptions } from "./native-stream.js";
 import { SlackStreamSupport, threadTsOf } from "./stream-support.js";
 
@@ -46,7 +46,7 @@ export interface SlackReplyStreamsOptions {
   readonly client: webApi.WebClient;
   readonly logger: Logger;
   readonly identity: AgentIdentityMode;
-  readonly status: ThreadStatusIndicator | undefined;
+  readonly status: SlackThreadStatus | undefined;
   /** Longest message posted. */
   readonly limit: number;
   readonly math: ReplyMath;

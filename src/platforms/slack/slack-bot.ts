@@ -11,7 +11,7 @@ import type { ConversationGateway } from "../../bot/ports.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { UserError } from "../../workflow/errors.js";
 import { AgentIdentityMode } from "./agent-identity.js";
-import { BackgroundWork } from "./background-work.js";
+import { InFlightWork } from "../common/in-flight.js";
 import { registerListeners } from "./bolt-listeners.js";
 import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
 import { ConversationEntry } from "./conversation-entry.js";
@@ -24,7 +24,7 @@ import { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { DeferredAckSocketModeReceiver } from "./socket-mode-receiver.js";
 import { SlackReplyPoster } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
-import { ThreadStatusIndicator } from "./thread-status.js";
+import { slackThreadStatus } from "./thread-status.js";
 import { SlackUserDirectory } from "./user-directory.js";
 
 export interface StartSlackBotOptions {
@@ -122,8 +122,8 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const bot = await identify(client, settings.apiUrl ?? "https://slack.com/api/");
   const identity = new AgentIdentityMode(logger);
   identity.learnScopes(bot.scopes);
-  const work = new BackgroundWork(logger);
-  const status = new ThreadStatusIndicator({ client: statusClient, logger });
+  const work = new InFlightWork(logger);
+  const status = slackThreadStatus({ client: statusClient, logger });
   const users = new SlackUserDirectory({ client, logger });
   const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken, isModerator: (userId) => moderation.isModerator(userId) });
   const moderation = new ModerationCommands({

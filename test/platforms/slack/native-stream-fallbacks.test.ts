@@ -104,7 +104,7 @@ describe("Slack streaming fallbacks", () => {
 describe("the thinking status around a native stream", () => {
   it("shows while no text has arrived, gives way to the first words, returns while work goes on, and clears at the end", async () => {
     const { fake, port, status } = await poster();
-    status.begin(TARGET);
+    status.start(TARGET);
     await fake.waitFor(() => (fake.world.statuses.length === 1 ? true : undefined));
     const stream = port.openStream!(TARGET, { onPieces: () => undefined });
     stream.append("The derivative");

@@ -6,7 +6,7 @@ import type { StreamTarget } from "../../../src/bot/ports.js";
 import { AgentIdentityMode } from "../../../src/platforms/slack/agent-identity.js";
 import { createBoltLogger } from "../../../src/platforms/slack/bolt-logger.js";
 import { SlackReplyPoster } from "../../../src/platforms/slack/reply-poster.js";
-import { ThreadStatusIndicator } from "../../../src/platforms/slack/thread-status.js";
+import { slackThreadStatus, type SlackThreadStatus } from "../../../src/platforms/slack/thread-status.js";
 import { FakeSlack, FULL_SCOPES } from "../../support/fake-slack/index.js";
 import { testAgent } from "./fake-gateway.js";
 import { captureLogger, CHANNEL, STUDENT, type LogLine } from "./slack-test-bot.js";
@@ -27,7 +27,7 @@ export const TEST_STREAM_PACE = { perMessageMs: 20, shared: { calls: 5, windowMs
 export interface StreamPoster {
   readonly fake: FakeSlack;
   readonly port: SlackReplyPoster;
-  readonly status: ThreadStatusIndicator;
+  readonly status: SlackThreadStatus;
   readonly logs: LogLine[];
   /** Another poster on the same fake (a new process after a crash). */
   restart(): SlackReplyPoster;
@@ -38,7 +38,7 @@ export async function startStreamPoster(options: { fake?: FakeSlack; scopes?: re
   const logs: LogLine[] = [];
   const logger = captureLogger(logs);
   const clientOptions = { slackApiUrl: fake.apiUrl, logger: createBoltLogger(logger), retryConfig: { retries: 0 } };
-  const status = new ThreadStatusIndicator({ client: new webApi.WebClient(fake.identity.botToken, { ...clientOptions, rejectRateLimitedCalls: true }), logger });
+  const status = slackThreadStatus({ client: new webApi.WebClient(fake.identity.botToken, { ...clientOptions, rejectRateLimitedCalls: true }), logger });
   const make = (): SlackReplyPoster =>
     new SlackReplyPoster({
       client: new webApi.WebClient(fake.identity.botToken, clientOptions),

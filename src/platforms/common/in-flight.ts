@@ -1,8 +1,9 @@
-// Work started after Slack has been acknowledged: tracked so errors are logged (never unhandled) and shutdown can wait.
+// One in-flight tracker for every adapter: work started by a platform event (after it was acknowledged) is tracked so
+// its failure is logged, never unhandled, and shutdown waits for it, up to a time limit.
 
 import type { Logger } from "pino";
 
-export class BackgroundWork {
+export class InFlightWork {
   readonly #logger: Logger;
   readonly #running = new Set<Promise<void>>();
   #idleWaiters: Array<() => void> = [];
@@ -17,7 +18,7 @@ export class BackgroundWork {
       try {
         await task();
       } catch (error) {
-        this.#logger.error({ err: error, task: what }, "slack background task failed");
+        this.#logger.error({ err: error, task: what }, "work started by a platform event failed");
       }
     })();
     this.#running.add(tracked);
@@ -41,14 +42,19 @@ export class BackgroundWork {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Waits for running work, but no longer than `timeoutMs`: a stalled model must not block shutdown forever. */
-  async drain(timeoutMs: number): Promise<void> {
+  /**
+   * Waits for running work, but no longer than `timeoutMs`: a stalled model must not block shutdown forever (what is
+   * left is stored, and finished at the next start). Resolves true when everything finished in time.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
     await Promise.race([this.idle(), timeout]);
     clearTimeout(timer);
-    if (this.#running.size > 0) this.#logger.warn({ running: this.#running.size }, "slack adapter stopped with work still running");
+    if (this.#running.size === 0) return true;
+    this.#logger.warn({ running: this.#running.size, timeoutMs }, "adapter stopped with work still running");
+    return false;
   }
 }

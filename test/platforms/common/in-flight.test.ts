@@ -1,23 +1,23 @@
-// Work started after the ack: failures are logged (never unhandled), idle() and drain() wait for it.
+// Work started by a platform event: failures are logged (never unhandled), idle() and drain() wait for it, drain up to a limit.
 import { describe, expect, it } from "vitest";
-import { BackgroundWork } from "../../../src/platforms/slack/background-work.js";
-import { captureLogger, type LogLine } from "./slack-test-bot.js";
+import { InFlightWork } from "../../../src/platforms/common/in-flight.js";
+import { captureLogger, type LogLine } from "../slack/slack-test-bot.js";
 
-describe("BackgroundWork", () => {
+describe("InFlightWork", () => {
   it("logs a failing task and still becomes idle", async () => {
     const logs: LogLine[] = [];
-    const work = new BackgroundWork(captureLogger(logs));
+    const work = new InFlightWork(captureLogger(logs));
     work.run("boom", async () => {
       throw new Error("model exploded");
     });
     expect(work.size).toBe(1);
     await work.idle();
     expect(work.size).toBe(0);
-    expect(logs.find((l) => l.level === 50)).toMatchObject({ task: "boom", msg: "slack background task failed" });
+    expect(logs.find((l) => l.level === 50)).toMatchObject({ task: "boom", msg: "work started by a platform event failed" });
   });
 
   it("idle() waits for every running task", async () => {
-    const work = new BackgroundWork(captureLogger([]));
+    const work = new InFlightWork(captureLogger([]));
     const finished: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -35,11 +35,20 @@ describe("BackgroundWork", () => {
     expect(finished).toEqual(["fast", "slow", "idle"]);
   });
 
+  it("drain() resolves true once everything finished within the limit", async () => {
+    const work = new InFlightWork(captureLogger([]));
+    let release!: () => void;
+    work.run("short", () => new Promise<void>((resolve) => (release = resolve)));
+    const drained = work.drain(60_000);
+    release();
+    expect(await drained).toBe(true);
+  });
+
   it("drain() gives up after its timeout and says so", async () => {
     const logs: LogLine[] = [];
-    const work = new BackgroundWork(captureLogger(logs));
+    const work = new InFlightWork(captureLogger(logs));
     work.run("stuck", () => new Promise(() => undefined));
-    await work.drain(1);
+    expect(await work.drain(1)).toBe(false);
     expect(logs.find((l) => l.level === 40)?.running).toBe(1);
   });
 });

@@ -39,10 +39,10 @@ export interface Asked {
   readonly answered: Promise<void>;
 }
 
-/** The platform's edit route refused once with 429: how many calls it refused in all. */
+/** The platform's edit routes refused once each with 429: how many calls each of them refused. */
 export interface EditLimit {
-  /** 429s served; each one after the first means the adapter tried again before retry-after had passed. */
-  refused(): number;
+  /** 429s served by each limited route that was called (none: no edit was made); more than one is a call made before retry-after. */
+  refusals(): readonly number[];
 }
 
 /** What the running app and the student can both be asked. */

@@ -168,7 +168,8 @@ export function runAdapterContract(harness: AdapterHarness): void {
         model.open();
         await asked.answered;
         // Refused once, then waited out: an edit sent again before retry-after would have been refused again.
-        expect(limit.refused()).toBe(1);
+        expect(limit.refusals().length).toBeGreaterThan(0);
+        expect(limit.refusals()).toEqual(limit.refusals().map(() => 1));
         expect(view(app.replies(asked.thread))).toEqual([
           [triage, harness.rendered(NARRATION)],
           [tutor, harness.rendered(ANSWER)],

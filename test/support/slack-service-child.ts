@@ -3,6 +3,7 @@
 // Mode); LOG_LEVEL (default silent) logs to stderr.
 // KILL_AFTER_ACK=1: SIGKILL the moment the first event's 200 (HTTP) or envelope ack (Socket Mode) is written to the
 // socket (Slack will not retry it).
+// STREAM=1: replies stream as they are written.
 // MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
 // Prints "listening <port>", then "recovered …".
 
@@ -44,11 +45,15 @@ const bot = await startSlackBot({
     commandName: "homework",
     moderatorIds: [],
     apiUrl: env("SLACK_API_URL"),
+    // STREAM=1: replies stream (the adapter contract's crash case); otherwise each is posted whole.
+    ...(process.env.STREAM === "1" ? { streamReplies: true } : {}),
   },
   gateway: app.service,
   reads: app.service.moderatorReads,
   logger,
   retryConfig: { retries: 0 },
+  // Streamed replies at a test's pace (the shape of the real one: per message, and a shared budget per channel).
+  streamPace: { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } },
 });
 process.stdout.write(`listening ${bot.port ?? 0}\n`);
 const recovered = await app.service.recover();

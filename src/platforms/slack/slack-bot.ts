@@ -22,7 +22,7 @@ import { ModerationCommands } from "./moderation-commands.js";
 import { SafetyCommands } from "./safety-commands.js";
 import { SlackAlertPoster, SlackModeratorDMs } from "./alert-poster.js";
 import { DeferredAckSocketModeReceiver } from "./socket-mode-receiver.js";
-import { SlackReplyPoster } from "./reply-poster.js";
+import { SlackReplyPoster, type ReplyPosterOptions } from "./reply-poster.js";
 import { DEFAULT_COMMAND_NAME, DEFAULT_MAX_BODY_BYTES, type SlackSettings } from "./settings.js";
 import { slackThreadStatus } from "./thread-status.js";
 import { SlackUserDirectory } from "./user-directory.js";
@@ -39,6 +39,8 @@ export interface StartSlackBotOptions {
   readonly drainTimeoutMs?: number;
   /** The wait before a formula image refused as not yet usable is tried again (ReplyPosterOptions.fileSettleMs). */
   readonly fileSettleMs?: number;
+  /** The pace of streamed replies (ReplyPosterOptions.streamPace); tests and the bench shorten it. */
+  readonly streamPace?: ReplyPosterOptions["streamPace"];
   /** The web console's signed links (when it runs), for the moderator commands' answers. */
   readonly consoleLinks?: ConsoleLinks;
   /** HTTP events mode: GET /healthz and /readyz answered on the same port. */
@@ -173,7 +175,10 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
       : settings.moderatorIds.length > 0
         ? { teacherRequests: new SlackModeratorDMs({ client, moderatorIds: settings.moderatorIds, logger }) }
         : {};
-  const settle = options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs };
+  const settle = {
+    ...(options.fileSettleMs === undefined ? {} : { fileSettleMs: options.fileSettleMs }),
+    ...(options.streamPace === undefined ? {} : { streamPace: options.streamPace }),
+  };
   // With the port comes how events stored before a restart are finished (e.g. killed while users.info was answering).
   const revive = { revive: (stored: StoredInbound) => entry.revive(stored) };
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies === true, streamClient }));

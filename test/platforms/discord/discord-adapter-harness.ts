@@ -87,7 +87,8 @@ async function startApp(): Promise<AdapterApp> {
       ),
     limitEdits(retryAfterSeconds) {
       fake.rateLimit({ method: "PATCH", path: WEBHOOK_EDIT, times: 1, retryAfterSeconds, lasting: true });
-      return { refused: () => fake.callsTo("PATCH", WEBHOOK_EDIT).filter((call) => call.status === 429).length };
+      const refused = (): number => fake.callsTo("PATCH", WEBHOOK_EDIT).filter((call) => call.status === 429).length;
+      return { refusals: () => (refused() === 0 ? [] : [refused()]) };
     },
     close: () => bed.close(),
   };

@@ -5,7 +5,7 @@ import pino from "pino";
 import type { ModeratorReads } from "../../../src/bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../../src/bot/ports.js";
 import type { ConsoleLinks } from "../../../src/bot/console-links.js";
-import { startSlackBot, type SlackBot, type SlackSettings } from "../../../src/platforms/slack/index.js";
+import { startSlackBot, type SlackBot, type SlackSettings, type StartSlackBotOptions } from "../../../src/platforms/slack/index.js";
 import { FakeSlack, SlackEventSender, type FakeSlackOptions } from "../../support/fake-slack/index.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -47,6 +47,8 @@ export async function startSlackTestBot(options: {
   settings?: Partial<SlackSettings>;
   consoleLinks?: ConsoleLinks;
   fileSettleMs?: number;
+  /** The streamed replies' pace (default: the real one). */
+  streamPace?: StartSlackBotOptions["streamPace"];
 }): Promise<SlackTestBot> {
   const fake =
     options.fake ??
@@ -71,6 +73,7 @@ export async function startSlackTestBot(options: {
     logger: captureLogger(logs),
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 2 },
     fileSettleMs: options.fileSettleMs ?? 10,
+    ...(options.streamPace === undefined ? {} : { streamPace: options.streamPace }),
     ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });

@@ -41,7 +41,17 @@ interface Fault {
   skip: number;
   remaining: number;
   readonly answer: (method: string) => { status: number; headers: Record<string, string>; body: SlackAnswer };
+  /** A rate limit that lasts this long after each 429 it serves: the method's calls meanwhile are refused too. */
+  readonly holdsMs?: number;
+  blockedUntil?: number;
 }
+
+/** Slack's 429: Retry-After in whole seconds, and `{ok:false,error:"ratelimited"}`. */
+const rateLimited = (retryAfterSeconds: number) => ({
+  status: 429,
+  headers: { "retry-after": String(retryAfterSeconds) },
+  body: { ok: false, error: "ratelimited" } as SlackAnswer,
+});
 
 const DEFAULT_IDENTITY: FakeSlackIdentity = {
   teamId: "T0BATON",
@@ -172,13 +182,13 @@ export class FakeSlack {
     this.world.scopes = [...scopes];
   }
 
-  /** The next `times` calls of `method` get HTTP 429 with Retry-After and `{ok:false,error:"ratelimited"}`. */
-  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; afterCalls?: number } = {}): void {
-    this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => ({
-      status: 429,
-      headers: { "retry-after": String(options.retryAfterSeconds ?? 0) },
-      body: { ok: false, error: "ratelimited" },
-    }));
+  /**
+   * The next `times` calls of `method` get HTTP 429 with Retry-After and `{ok:false,error:"ratelimited"}`. `lasting`:
+   * each 429 also refuses the method until Retry-After has passed, as Slack does (a call retried early is refused again).
+   */
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds?: number; afterCalls?: number; lasting?: boolean } = {}): void {
+    const seconds = options.retryAfterSeconds ?? 0;
+    this.#addFault(method, options.times ?? 1, options.afterCalls ?? 0, () => rateLimited(seconds), options.lasting === true ? seconds * 1000 : undefined);
   }
 
   /**
@@ -263,13 +273,16 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #addFault(method: string, times: number, skip: number, answer: Fault["answer"]): void {
+  #addFault(method: string, times: number, skip: number, answer: Fault["answer"], holdsMs?: number): void {
     const list = this.#faults.get(method) ?? [];
-    list.push({ skip, remaining: times, answer });
+    list.push({ skip, remaining: times, answer, ...(holdsMs === undefined ? {} : { holdsMs }) });
     this.#faults.set(method, list);
   }
 
   #takeFault(method: string): ReturnType<Fault["answer"]> | undefined {
+    const now = Date.now();
+    const blocking = this.#faults.get(method)?.find((f) => f.blockedUntil !== undefined && f.blockedUntil > now);
+    if (blocking !== undefined) return rateLimited(Math.ceil((blocking.blockedUntil! - now) / 1000));
     const fault = this.#faults.get(method)?.find((f) => f.remaining > 0);
     if (fault === undefined) return undefined;
     if (fault.skip > 0) {
@@ -277,6 +290,7 @@ export class FakeSlack {
       return undefined;
     }
     fault.remaining -= 1;
+    if (fault.holdsMs !== undefined) fault.blockedUntil = now + fault.holdsMs;
     return fault.answer(method);
   }
 

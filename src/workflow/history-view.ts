@@ -2,7 +2,8 @@
 
 import type { ModelContentPart, ModelMessage } from "./chat-client.js";
 import { isHandoffCall } from "./handoff-tools.js";
-import type { ChatMessage } from "./messages.js";
+import type { ChatMessage, ToolCall } from "./messages.js";
+import { CallPairing } from "./tool-call-pairing.js";
 import type { ToolCallFiltering } from "./workflow.js";
 
 const API_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -15,29 +16,61 @@ export function apiName(name: string | undefined): string | undefined {
   return cleaned === "" ? undefined : cleaned;
 }
 
-function keepsCall(name: string, filtering: ToolCallFiltering): boolean {
-  if (filtering === "none") return true;
-  if (filtering === "all") return false;
-  return !isHandoffCall(name);
+/**
+ * Author names as the API accepts them, each adapted once per turn. A conversation repeats a handful of authors, and a
+ * thread mostly alternates student and tutor, so the last two are compared first (a string compare, no hashing).
+ */
+class AuthorNames {
+  private lastName: string | undefined = undefined;
+  private lastAdapted: string | undefined = undefined;
+  private priorName: string | undefined = undefined;
+  private priorAdapted: string | undefined = undefined;
+  private readonly known = new Map<string, string | undefined>();
+
+  adapted(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    if (name === this.lastName) return this.lastAdapted;
+    let adapted: string | undefined;
+    if (name === this.priorName) {
+      adapted = this.priorAdapted;
+    } else if (this.known.has(name)) {
+      adapted = this.known.get(name);
+    } else {
+      adapted = apiName(name);
+      this.known.set(name, adapted);
+    }
+    this.priorName = this.lastName;
+    this.priorAdapted = this.lastAdapted;
+    this.lastName = name;
+    this.lastAdapted = adapted;
+    return adapted;
+  }
 }
 
 /**
- * Where a conversion stopped: the ids of calls dropped by filtering so far (their results are dropped too), and the
- * author names adapted so far (a conversation repeats a handful of authors in every message). Lives for one turn.
+ * Where a conversion stopped: the ids of calls dropped by filtering so far (their results are dropped too), the author
+ * names adapted so far, and whether every call so far has its result. Lives for one turn.
  */
-export interface ConversionState {
-  dropped?: Set<string>;
-  names?: Map<string, string | undefined>;
-}
+export class ConversionState {
+  private constructor(
+    readonly names: AuthorNames,
+    public dropped: Set<string> | undefined,
+    /** The pairing of calls and results in what was converted so far. */
+    readonly pairing: CallPairing,
+  ) {}
 
-function adaptedName(name: string | undefined, state: ConversionState): string | undefined {
-  if (name === undefined) return undefined;
-  const names = (state.names ??= new Map());
-  const known = names.get(name);
-  if (known !== undefined || names.has(name)) return known;
-  const adapted = apiName(name);
-  names.set(name, adapted);
-  return adapted;
+  static start(): ConversionState {
+    return new ConversionState(new AuthorNames(), undefined, new CallPairing());
+  }
+
+  /** A state that goes on from this one without changing it (the adapted names are shared: they never change). */
+  fork(): ConversionState {
+    return new ConversionState(this.names, this.dropped === undefined ? undefined : new Set(this.dropped), this.pairing.fork());
+  }
+
+  drop(callId: string): void {
+    (this.dropped ??= new Set()).add(callId);
+  }
 }
 
 /**
@@ -46,55 +79,79 @@ function adaptedName(name: string | undefined, state: ConversionState): string |
  */
 export function toModelMessages(messages: readonly ChatMessage[], filtering: ToolCallFiltering): ModelMessage[] {
   const out: ModelMessage[] = [];
-  appendModelMessages(out, messages, 0, filtering, {});
+  appendModelMessages(out, messages, { from: 0, filtering }, ConversionState.start());
   return out;
 }
 
-/** Converts `messages` from index `from` on into `out`, carrying `state` from the messages before `from`. */
-export function appendModelMessages(
-  out: ModelMessage[],
-  messages: readonly ChatMessage[],
-  from: number,
-  filtering: ToolCallFiltering,
-  state: ConversionState,
-): void {
-  for (let i = from; i < messages.length; i++) {
+/** Which messages to convert, and how: `filtering` applies to each of them. */
+export interface ConversionRange {
+  readonly from: number;
+  /** Exclusive; the end of the list when absent. */
+  readonly to?: number;
+  readonly filtering: ToolCallFiltering;
+}
+
+/** Converts `messages[from, to)` into `out`, carrying `state` from the messages before them. */
+export function appendModelMessages(out: ModelMessage[], messages: readonly ChatMessage[], range: ConversionRange, state: ConversionState): void {
+  const { filtering } = range;
+  const end = range.to ?? messages.length;
+  const pairing = state.pairing;
+  for (let i = range.from; i < end; i++) {
     const message = messages[i]!;
+    let converted: ModelMessage | undefined;
     switch (message.role) {
       case "system":
-        out.push({ role: "system", content: message.text });
+        converted = { role: "system", content: message.text };
         break;
       case "user": {
-        const name = adaptedName(message.authorName, state);
+        const name = state.names.adapted(message.authorName);
         const content = message.hasMedia ? toContentParts(message) : message.text;
-        out.push(name === undefined ? { role: "user", content } : { role: "user", content, name });
+        converted = name === undefined ? { role: "user", content } : { role: "user", content, name };
         break;
       }
-      case "assistant": {
-        const calls = message.toolCalls ?? [];
-        const kept = filtering === "none" || calls.length === 0 ? calls : calls.filter((call) => keepsCall(call.name, filtering));
-        if (kept.length !== calls.length) {
-          state.dropped ??= new Set();
-          for (const call of calls) if (!kept.includes(call)) state.dropped.add(call.id);
-        }
-        if (kept.length === 0 && message.text === "") break;
-        // Built field by field rather than with spreads: this runs for every message of every history converted.
-        const converted: { role: "assistant"; content: string | null; name?: string; toolCalls?: typeof kept } = {
-          role: "assistant",
-          content: message.text === "" ? null : message.text,
-        };
-        const name = adaptedName(message.authorName, state);
-        if (name !== undefined) converted.name = name;
-        if (kept.length > 0) converted.toolCalls = kept;
-        out.push(converted);
+      case "assistant":
+        converted = toAssistantMessage(message, filtering, state);
         break;
-      }
       case "tool":
-        if (message.toolCallId === undefined || state.dropped?.has(message.toolCallId)) break;
-        out.push({ role: "tool", toolCallId: message.toolCallId, content: message.text });
+        if (message.toolCallId !== undefined && state.dropped?.has(message.toolCallId) !== true) {
+          converted = { role: "tool", toolCallId: message.toolCallId, content: message.text };
+        }
         break;
     }
+    if (converted === undefined) continue;
+    out.push(converted);
+    pairing.see(converted);
   }
+}
+
+type AssistantModelMessage = Extract<ModelMessage, { role: "assistant" }>;
+
+/**
+ * One assistant message for the model, or nothing when filtering leaves it empty. Each shape is one object literal
+ * (no property added afterwards, no empty array per message): this runs for every message of every history converted.
+ */
+function toAssistantMessage(message: ChatMessage, filtering: ToolCallFiltering, state: ConversionState): AssistantModelMessage | undefined {
+  const calls = message.toolCalls !== undefined && message.toolCalls.length > 0 ? message.toolCalls : undefined;
+  let kept = calls;
+  if (calls !== undefined && filtering !== "none") {
+    kept = filtering === "all" ? undefined : keptCalls(calls);
+    if (kept !== calls) for (const call of calls) if (kept === undefined || !kept.includes(call)) state.drop(call.id);
+  }
+  const text = message.text;
+  if (kept === undefined && text === "") return undefined;
+  const content = text === "" ? null : text;
+  const name = state.names.adapted(message.authorName);
+  if (kept === undefined) return name === undefined ? { role: "assistant", content } : { role: "assistant", content, name };
+  return name === undefined ? { role: "assistant", content, toolCalls: kept } : { role: "assistant", content, name, toolCalls: kept };
+}
+
+/** The calls that survive "handoffOnly" filtering: the same array when nothing is dropped, undefined when all are. */
+function keptCalls(calls: readonly ToolCall[]): readonly ToolCall[] | undefined {
+  let handoffs = 0;
+  for (const call of calls) if (isHandoffCall(call.name)) handoffs++;
+  if (handoffs === 0) return calls;
+  if (handoffs === calls.length) return undefined;
+  return calls.filter((call) => !isHandoffCall(call.name));
 }
 
 /** A message with an image becomes parts, in the order the student sent them; its text stays one part. */
@@ -110,68 +167,4 @@ function toContentParts(message: ChatMessage): ModelContentPart[] {
     }
   }
   return parts;
-}
-
-/** Where a validity scan stopped: whether the list needs repair, and the calls still waiting for their results. */
-export interface CallScan {
-  broken: boolean;
-  pending: Set<string> | undefined;
-}
-
-export function newCallScan(): CallScan {
-  return { broken: false, pending: undefined };
-}
-
-/** Continues `scan` over `messages` from index `from` on; a fresh scan is the state at the start of a list. */
-export function scanToolCalls(messages: readonly ModelMessage[], from: number, scan: CallScan): void {
-  for (let i = from; i < messages.length && !scan.broken; i++) {
-    const message = messages[i]!;
-    if (message.role === "tool") {
-      if (scan.pending === undefined || !scan.pending.delete(message.toolCallId)) scan.broken = true;
-      continue;
-    }
-    if (scan.pending !== undefined && scan.pending.size > 0) scan.broken = true;
-    scan.pending = message.role === "assistant" && message.toolCalls ? new Set(message.toolCalls.map((c) => c.id)) : undefined;
-  }
-}
-
-/** Whether a list scanned to its end needs repair: a broken pair, or calls left without results at the end. */
-export function needsRepair(scan: CallScan): boolean {
-  return scan.broken || (scan.pending !== undefined && scan.pending.size > 0);
-}
-
-/**
- * Makes a message list valid for the API whatever history it came from (a cut window, a crash mid-turn): a tool call
- * without a result is removed from its message, a tool result that answers no pending call is dropped.
- */
-export function ensureAnsweredToolCalls(messages: ModelMessage[]): ModelMessage[] {
-  const scan = newCallScan();
-  scanToolCalls(messages, 0, scan);
-  return needsRepair(scan) ? repair(messages) : messages;
-}
-
-export function repair(messages: readonly ModelMessage[]): ModelMessage[] {
-  const out: ModelMessage[] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
-    if (message.role === "tool") continue; // re-added right after the call they answer
-    if (message.role !== "assistant" || message.toolCalls === undefined) {
-      out.push(message);
-      continue;
-    }
-    const results = new Map<string, ModelMessage>();
-    for (let j = i + 1; j < messages.length && messages[j]!.role === "tool"; j++) {
-      const result = messages[j] as Extract<ModelMessage, { role: "tool" }>;
-      if (!results.has(result.toolCallId)) results.set(result.toolCallId, result);
-    }
-    const answered = message.toolCalls.filter((call) => results.has(call.id));
-    if (answered.length > 0) {
-      out.push({ ...message, toolCalls: answered });
-      for (const call of answered) out.push(results.get(call.id)!);
-    } else if (message.content !== null && message.content !== "") {
-      const { toolCalls: _dropped, ...rest } = message;
-      out.push(rest);
-    }
-  }
-  return out;
 }

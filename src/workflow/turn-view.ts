@@ -1,17 +1,10 @@
 // The model view of one turn: earlier history converted once and shared by every agent of the turn, then each request.
 
 import type { ModelMessage } from "./chat-client.js";
-import {
-  appendModelMessages,
-  needsRepair,
-  newCallScan,
-  repair,
-  scanToolCalls,
-  type CallScan,
-  type ConversionState,
-} from "./history-view.js";
+import { appendModelMessages, ConversionState } from "./history-view.js";
 import type { ChatMessage } from "./messages.js";
 import type { SystemMessage } from "./plan.js";
+import { repair } from "./tool-call-pairing.js";
 import type { ToolCallFiltering } from "./workflow.js";
 
 /**
@@ -20,21 +13,19 @@ import type { ToolCallFiltering } from "./workflow.js";
  */
 export class TurnView {
   private readonly earlier: ModelMessage[] = [];
-  private readonly scan: CallScan = newCallScan();
-  private readonly state: ConversionState = {};
+  private readonly state = ConversionState.start();
 
   constructor(
     history: readonly ChatMessage[],
     private readonly filtering: ToolCallFiltering,
   ) {
-    appendModelMessages(this.earlier, history, 0, filtering, this.state);
-    scanToolCalls(this.earlier, 0, this.scan);
+    appendModelMessages(this.earlier, history, { from: 0, filtering }, this.state);
   }
 
   /**
    * What one model call receives: the agent's system message, earlier turns, then this turn — the part before the
    * agent's activation filtered like history, its own activation unfiltered (it sees its refused calls and their
-   * errors) — made valid for the API. Only this turn's part is scanned: the history's scan carries over.
+   * errors) — made valid for the API. Only this turn's part is converted and checked: the history's state carries over.
    */
   request(
     system: readonly SystemMessage[],
@@ -43,13 +34,17 @@ export class TurnView {
     continuation: string | undefined,
   ): ModelMessage[] {
     const current: ModelMessage[] = [];
-    const state: ConversionState = { ...this.state, ...(this.state.dropped ? { dropped: new Set(this.state.dropped) } : {}) };
-    appendModelMessages(current, turn.slice(0, activationStart), 0, this.filtering, state);
-    appendModelMessages(current, turn, activationStart, "none", state);
-    if (continuation !== undefined) current.push({ role: "user", content: continuation });
-    const scan: CallScan = { broken: this.scan.broken, pending: this.scan.pending && new Set(this.scan.pending) };
-    scanToolCalls(current, 0, scan);
-    const messages = (system as readonly ModelMessage[]).concat(this.earlier, current);
-    return needsRepair(scan) ? repair(messages) : messages;
+    const state = this.state.fork();
+    appendModelMessages(current, turn, { from: 0, to: activationStart, filtering: this.filtering }, state);
+    appendModelMessages(current, turn, { from: activationStart, filtering: "none" }, state);
+    if (continuation !== undefined) {
+      const prompt: ModelMessage = { role: "user", content: continuation };
+      current.push(prompt);
+      state.pairing.see(prompt);
+    }
+    // Copied before concat: the plan's array is frozen, and concat on a frozen receiver leaves V8's fast path (~20× slower
+    // at 2,000 messages).
+    const messages = (system as readonly ModelMessage[]).slice().concat(this.earlier, current);
+    return state.pairing.needsRepair ? repair(messages) : messages;
   }
 }

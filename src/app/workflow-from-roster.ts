@@ -56,6 +56,14 @@ export function buildWorkflow(roster: Roster, client: ChatClient, path = "agents
   if (options.stopTexts !== undefined) builder.withStopTexts(options.stopTexts);
   if (options.traceContent === true) builder.withTraceContent();
   if (roster.options.handoffInstructions !== undefined) builder.withHandoffInstructions(roster.options.handoffInstructions);
+  const autonomous = roster.options.autonomous;
+  if (autonomous !== undefined) {
+    builder.withAutonomousMode({
+      ...(autonomous.turnLimit === undefined ? {} : { turnLimit: autonomous.turnLimit }),
+      ...(autonomous.continuationPrompt === undefined ? {} : { continuationPrompt: autonomous.continuationPrompt }),
+      ...(autonomous.agents === undefined ? {} : { agents: autonomous.agents.filter((agent) => members.has(agent)) }),
+    });
+  }
   try {
     return builder.build();
   } catch (error) {

@@ -61,6 +61,14 @@ const RosterSchema = z.strictObject({
       maxHandoffs: z.number().int().min(0).max(50).default(5),
       toolCallFiltering: z.enum(["handoffOnly", "all", "none"]).default("handoffOnly"),
       handoffInstructions: z.string().trim().min(1).optional(),
+      /** Agents that answer without handing off go on by themselves (the framework's autonomous mode); off when absent. */
+      autonomous: z
+        .strictObject({
+          turnLimit: z.number().int().min(0).max(50).optional(),
+          continuationPrompt: z.string().trim().min(1).optional(),
+          agents: z.array(name).min(1).optional(),
+        })
+        .optional(),
     })
     .default({ returnToPrevious: false, maxHandoffs: 5, toolCallFiltering: "handoffOnly" }),
   safety: SafetyPolicySchema.optional(),
@@ -128,6 +136,9 @@ export function parseRoster(text: string, path = "agents.yaml"): Roster {
         });
       }
     });
+  });
+  roster.options.autonomous?.agents?.forEach((agent, i) => {
+    if (!known.has(agent)) throw notAgent(["options", "autonomous", "agents", i], agent, "an autonomous agent");
   });
   for (const [channel, override] of Object.entries(roster.channels)) {
     if (override.start !== undefined && !known.has(override.start)) throw notAgent(["channels", channel, "start"], override.start, "a channel's start");

@@ -5,6 +5,8 @@ import { buildRosterWorkflows } from "../../src/app/roster-workflows.js";
 import { buildWorkflow } from "../../src/app/workflow-from-roster.js";
 import { parseRoster } from "../../src/config/agents-file.js";
 import { TUTORING_POLICY_TEXTS } from "../../src/config/tutoring-policy.js";
+import { ChatMessage } from "../../src/workflow/messages.js";
+import { InProcessExecution } from "../../src/workflow/execution.js";
 import { ScriptedChatClient } from "../support/scripted-chat-client.js";
 
 const minimal = (extra = "") => `start: a\nagents:\n  - name: a\n    description: d\n    instructions: i\n${extra}`;
@@ -24,6 +26,20 @@ describe("workflow from roster", () => {
     const workflow = buildWorkflow(parseRoster(text), new ScriptedChatClient());
     expect(workflow.options).toMatchObject({ returnToPrevious: true, maxHandoffs: 2, toolCallFiltering: "all", handoffInstructions: "Hand off wisely." });
     expect(workflow.edges).toEqual([{ from: "a", to: "b", reason: "r" }]);
+  });
+
+  it("reads options.autonomous into the framework's autonomous mode, for the listed agents only; off when absent", async () => {
+    const two = "  - name: b\n    description: d\n    instructions: i\nhandoffs:\n  - from: a\n    to: b\n";
+    const text = minimal(`${two}options:\n  autonomous:\n    turnLimit: 2\n    continuationPrompt: Keep going.\n    agents: [a]\n`);
+    const client = new ScriptedChatClient(() => ({ text: "Step done." }));
+    const workflow = buildWorkflow(parseRoster(text), client);
+    expect(workflow.plan("a")!.autonomous).toMatchObject({ turnLimit: 2, continuationPrompt: "Keep going." });
+    expect(workflow.plan("b")!.autonomous).toBeUndefined();
+    await InProcessExecution.run(workflow, [new ChatMessage("user", "Solve it.")]);
+    expect(client.requests).toHaveLength(3);
+    expect(client.requests.at(-1)!.messages.at(-1)).toEqual({ role: "user", content: "Keep going." });
+    expect(buildWorkflow(parseRoster(minimal(two)), client).plan("a")!.autonomous).toBeUndefined();
+    expect(() => parseRoster(minimal(`options:\n  autonomous:\n    agents: [nobody]\n`))).toThrow(/options\.autonomous\.agents\[0\].*unknown agent 'nobody'/);
   });
 
   it("gives the start agent the direct policy and every other agent the socratic one, unless an agent names its own", () => {

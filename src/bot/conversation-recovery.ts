@@ -1,4 +1,5 @@
-// After a restart: replies never sent, turns the process died in, messages still in the inbox, events not yet messages.
+// After a restart: replies never sent, turns the process died in, held messages never checked, messages still in the
+// inbox, events not yet messages.
 
 import type { Logger } from "pino";
 import type { ConversationStore } from "../store/conversation-store.js";
@@ -77,6 +78,15 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
         }),
       );
     }
+    // A student's message held for a teacher whose safety check a crash cut off: checked now, once.
+    let held = 0;
+    for (const message of await gate.run(() => store.waiting.pendingHeldChecks())) {
+      const conversation = store.getConversation(message.conversationId);
+      if (conversation === undefined || !mine(conversation.key)) continue;
+      held++;
+      work.push(queue.run(conversation.id, () => deps.turns.checkHeld(conversation.id, message, { fromModerator: false })));
+    }
+    if (held > 0) logger.info({ held }, "checking held messages whose safety check was cut off before the restart");
     for (const row of inbox.waiting()) {
       const { queuedAttachments, ...inbound } = JSON.parse(row.payload) as QueuedInbound;
       if (!mine(inbound)) continue;

@@ -54,15 +54,23 @@ export class ConversationTurns {
     return this.run(conversationId, message, control);
   }
 
-  /** A message stored while the thread waits for a teacher: a student's still gets the safety check (never a turn). */
-  async checkHeld(conversationId: number, message: StoredMessage, inbound: InboundMessage): Promise<HandleOutcome> {
-    const { safety } = this.deps;
+  /**
+   * A message stored while the thread waits for a teacher: a student's still gets the safety check (never a turn), once;
+   * recover() calls it again for one whose check a crash cut off.
+   */
+  async checkHeld(conversationId: number, message: StoredMessage, inbound: Pick<InboundMessage, "fromModerator">): Promise<HandleOutcome> {
+    const { safety, store, gate, shutdown } = this.deps;
     const held = { status: "held", conversationId } as const;
-    if (inbound.fromModerator === true || safety === undefined) return held;
-    const conversation = this.deps.store.getConversation(conversationId);
-    if (conversation === undefined) return held;
-    await safety.checkHeld(conversation, message, this.deps.shutdown);
-    await this.deps.delivery.settled(conversationId);
+    if (inbound.fromModerator === true) return held;
+    // Another task ran it first (a live message's and recovery's tasks are queued in turn), or the message is gone.
+    if (!store.waiting.heldCheckPending(message.id)) return held;
+    const conversation = store.getConversation(conversationId);
+    if (safety !== undefined && conversation !== undefined) {
+      await safety.checkHeld(conversation, message, shutdown);
+      await this.deps.delivery.settled(conversationId);
+    }
+    // Shutting down mid-check: it stays owed, and the next start runs it.
+    if (!shutdown.aborted) await gate.run(() => store.waiting.settleHeldCheck(message.id));
     return held;
   }
 

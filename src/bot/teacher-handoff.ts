@@ -83,6 +83,8 @@ export class TeacherHandoff {
         ...(extraTokens === 0 ? {} : { extraTokens }),
       },
     ]);
+    // A student's message owes the safety step, recorded with it: a crash before the check leaves it for recover().
+    if (inbound.fromModerator !== true) this.options.store.waiting.markHeldCheck(stored!.id);
     return stored!;
   }
 

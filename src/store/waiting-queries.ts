@@ -1,6 +1,8 @@
 // The "waiting for a moderator" state of a conversation (migration 0004): set when an agent hands off to a human.
 
 import type { Database, Statement } from "better-sqlite3";
+import { MESSAGE_COLUMNS, toStoredMessage, type MessageTuple } from "./row-mapping.js";
+import type { StoredMessage } from "./types.js";
 
 /** A conversation handed to a person: the agents stay quiet in it until a moderator hands it back. */
 export interface WaitingState {
@@ -41,6 +43,11 @@ export class WaitingQueries {
   private readonly clear: Statement<[number]>;
   private readonly settle: Statement<[string, number]>;
   private readonly pending: Statement<[], PendingRecord>;
+  private readonly markHeld: Statement<[number]>;
+  private readonly settleHeld: Statement<[number]>;
+  private readonly heldChecks: Statement<[], MessageTuple>;
+  private readonly settleFlagged: Statement<[]>;
+  private readonly heldPending: Statement<[number], number>;
 
   constructor(db: Database) {
     this.select = db.prepare("SELECT waiting_for, waiting_from, waiting_reason, waiting_since FROM conversations WHERE id = ?");
@@ -56,6 +63,15 @@ export class WaitingQueries {
          FROM conversations c LEFT JOIN messages m ON m.id = c.waiting_alert_message
         WHERE c.waiting_alert = 'pending' AND c.waiting_since IS NOT NULL ORDER BY c.id`,
     );
+    this.markHeld = db.prepare("UPDATE messages SET held_check = 'pending' WHERE id = ?");
+    this.settleHeld = db.prepare("UPDATE messages SET held_check = NULL WHERE id = ? AND held_check = 'pending'");
+    // The moderation answered (its flag is stored, "unchecked" included) but the process died before settling.
+    const flagged = "EXISTS (SELECT 1 FROM flags WHERE flags.message_id = messages.id AND flags.source = 'input')";
+    this.settleFlagged = db.prepare(`UPDATE messages SET held_check = NULL WHERE held_check = 'pending' AND ${flagged}`);
+    this.heldPending = db.prepare<[number], number>("SELECT id FROM messages WHERE id = ? AND held_check = 'pending'").pluck();
+    this.heldChecks = db
+      .prepare<[], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE held_check = 'pending' AND NOT ${flagged} ORDER BY id`)
+      .raw();
   }
 
   waitingOf(conversationId: number): WaitingState | undefined {
@@ -81,6 +97,27 @@ export class WaitingQueries {
       state: { human: row.waiting_for ?? "", from: row.waiting_from ?? "", reason: row.waiting_reason ?? "", since: row.waiting_since ?? 0 },
       message: row.text === null ? undefined : { text: row.text, userId: row.user_id, userName: row.user_name, platformMessageId: row.platform_message_id },
     }));
+  }
+
+  /** In the transaction that stores a student's held message: it owes the safety step until settleHeldCheck. */
+  markHeldCheck(messageId: number): void {
+    this.markHeld.run(messageId);
+  }
+
+  /** The held message's safety step has run. False when it had run already (or the message is gone). */
+  settleHeldCheck(messageId: number): boolean {
+    return this.settleHeld.run(messageId).changes > 0;
+  }
+
+  /** Held messages whose safety step never ran (the process died first), oldest first. */
+  pendingHeldChecks(): StoredMessage[] {
+    this.settleFlagged.run();
+    return this.heldChecks.all().map(toStoredMessage);
+  }
+
+  /** Whether the held message still owes its safety step. */
+  heldCheckPending(messageId: number): boolean {
+    return this.heldPending.get(messageId) !== undefined;
   }
 
   /** False when it was not waiting (handed back already). */

@@ -1,6 +1,7 @@
 // The Discord bot as `baton serve` runs it, in its own process for crash tests: real service, real discord.js, fake
 // Discord and model. Env: DB, STREAM (1: streamed replies), MODEL_URL, DISCORD_API_URL, DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID.
-// MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations.
+// MODERATION=1: answers and messages are moderated by the fake model server's /v1/moderations. DISCORD_ALERT_CHANNEL_ID:
+// the moderators' channel (safety alerts, teacher requests).
 // Prints "connected" once logged in, then "recovered …"; closing stdin stops it.
 
 import pino from "pino";
@@ -20,6 +21,7 @@ const bot = await startDiscordBot({
     // STREAM=1: replies stream (the stream crash test); otherwise each is posted whole, as the other crash tests read them.
     streamReplies: process.env.STREAM === "1",
     streamPace: { perMessageMs: 40, shared: { calls: 5, windowMs: 200 } },
+    ...(process.env.DISCORD_ALERT_CHANNEL_ID === undefined ? {} : { alertChannelId: process.env.DISCORD_ALERT_CHANNEL_ID }),
   },
   gateway: app.service,
   reads: app.service.moderatorReads,

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { ModerationCreateResponse } from "openai/resources/moderations";
 import type { FakeFailure } from "./fake-openai-server.js";
 import type { RequestProblem } from "./fake-openai-validate.js";
+import { HeldCalls, type Hold } from "./held-calls.js";
 
 /** Every category the omni model reports, with the input types its score can apply to. */
 const CATEGORIES: Readonly<Record<string, readonly ("text" | "image")[]>> = {
@@ -47,11 +48,15 @@ export interface FakeModerations {
   script(match: string, scores: ModerationScript): void;
   /** Until cleared (undefined), every request fails like this (an outage, a 429). */
   failWith(failure: FakeFailure | undefined): void;
+  /** Holds requests open (recorded, unanswered) until released: a slow service, or a process killed mid-call. */
+  hold(): Hold;
 }
 
 export interface ModerationHandler extends FakeModerations {
   /** The response for a parsed body: status and JSON, after recording it. */
   answer(headers: IncomingHttpHeaders, body: unknown): { status: number; json: unknown; retryAfterSeconds?: number };
+  /** Resolves once no hold keeps the request waiting (at once without one). */
+  released(): Promise<void>;
 }
 
 export function createModerationHandler(): ModerationHandler {
@@ -59,6 +64,7 @@ export function createModerationHandler(): ModerationHandler {
   const scripts: Array<{ match: string; scores: ModerationScript }> = [];
   let failure: FakeFailure | undefined;
   let counter = 0;
+  const held = new HeldCalls();
 
   const scoresFor = (subject: ModerationSubject): ModerationScript => {
     const text = subject.text.toLowerCase();
@@ -69,6 +75,8 @@ export function createModerationHandler(): ModerationHandler {
     requests,
     script: (match, scores) => void scripts.push({ match, scores }),
     failWith: (next) => void (failure = next),
+    hold: () => held.hold("moderations"),
+    released: () => held.wait("moderations"),
     answer(headers, body) {
       const parsed = parseRequest(body);
       const recorded: RecordedModeration = { headers, body, subjects: "problem" in parsed ? [] : parsed.subjects };

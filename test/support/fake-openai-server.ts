@@ -136,6 +136,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (answer !== undefined) return sendJson(res, answer.status, answer.body);
     }
     if (req.method === "POST" && url.pathname === "/v1/moderations") {
+      await moderations.released();
+      if (res.destroyed) return; // the client is gone (killed) while the request was held
       const answer = moderations.answer(req.headers, parseJson(raw) ?? raw);
       const headers: Record<string, string> = answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
       return sendJson(res, answer.status, answer.json, headers);

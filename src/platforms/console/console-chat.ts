@@ -55,11 +55,11 @@ async function runPlainChat(options: ConsoleChatOptions, user: { id: string; nam
     if (options.echo) output.write(`${line}\n`);
     if (line.trim() !== "") {
       asked++;
+      // The replies stream through the port (openStream), as on the other platforms.
       const outcome = await service.accept({
         inbound: { platform: ref.platform, workspace: ref.workspace, thread: ref, eventId: `${thread}:${Date.now()}:${asked}`, user, text: line },
-        observer: { turn: { onDelta: (agent, delta) => port.onDelta(agent, delta), onRetry: (agent) => port.onRetry(agent) } },
       });
-      port.endStream();
+      port.endTurn();
       if (outcome.status === "duplicate") output.write("(already answered)\n");
     }
     prompt();

@@ -1,7 +1,9 @@
-// The console chat's plain output (piped input): `<agent>: <text>` lines, exactly as the seed printed them.
+// The console chat's plain output (piped input): `<agent>: <text>` lines, exactly as the seed printed them. Replies
+// stream through the reply-stream contract (openStream → append… → finish), as on Discord and Slack.
 
+import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
-import type { OutboundReply, PlatformPort } from "../../bot/ports.js";
+import type { OutboundReply, PlatformPort, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
 import { StreamingMath } from "../common/streaming-math.js";
 import { streamingMathText } from "../common/tex/math-reply.js";
 
@@ -9,51 +11,89 @@ const CYAN = "\u001b[36m";
 const BOLD = "\u001b[1m";
 const RESET = "\u001b[0m";
 
-/** Prints replies; text already streamed as deltas is not printed twice, only its line is ended. */
+/** The line a streamed reply is being written on. */
+interface OpenLine {
+  readonly owner: symbol;
+  readonly math: StreamingMath;
+}
+
+/**
+ * Prints replies. A streamed one is written as its words come, on its own line; a terminal cannot take back what it
+ * printed, so a final text that differs from what was shown (or a reply finished by another process) is printed whole.
+ */
 export class ConsolePort implements PlatformPort {
   readonly platform = "console";
-  private streaming: { agent: string; text: string } | undefined;
-  /** The streamed line's math, written as Unicode once each formula is complete. */
-  private readonly math = new StreamingMath();
+  private line: OpenLine | undefined;
 
   constructor(
     private readonly output: Writable,
     private readonly color: boolean,
   ) {}
 
-  onDelta(agent: string, delta: string): void {
-    if (this.streaming === undefined || this.streaming.agent !== agent) {
-      this.endStream();
-      this.output.write(`${this.label(agent)}: `);
-      this.streaming = { agent, text: "" };
-    }
-    this.streaming.text += delta;
-    this.output.write(this.math.push(delta));
+  openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
+    const owner = Symbol(target.agent.name);
+    const id = `console-${randomUUID()}`;
+    const math = new StreamingMath();
+    let shown = "";
+    let reported = false;
+    const current = (): boolean => this.line?.owner === owner;
+    return {
+      append: (delta) => {
+        if (!current()) {
+          // A line never starts with blanks.
+          const text = shown === "" ? delta.trimStart() : delta;
+          if (text === "") return;
+          delta = text;
+          this.endTurn();
+          this.output.write(`${this.label(target.agent.name)}: `);
+          this.line = { owner, math };
+        }
+        shown += delta;
+        this.output.write(math.push(delta));
+        if (!reported) listener.onPieces([id]);
+        reported = true;
+      },
+      restart: () => {
+        if (current()) {
+          this.output.write(" (interrupted, asking again)\n");
+          this.line = undefined;
+        }
+        math.reset();
+        shown = "";
+      },
+      finish: async (finalText) => {
+        if (current()) this.endTurn();
+        if (shown.trim() !== finalText) this.printWhole(target.agent.name, finalText);
+        shown = finalText;
+        return [id];
+      },
+      abandon: async () => {
+        if (current()) this.endTurn();
+      },
+    };
   }
 
-  /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
-  onRetry(agent: string): void {
-    if (this.streaming?.agent !== agent) return;
-    this.output.write(" (interrupted, asking again)\n");
-    this.streaming = undefined;
+  /** An earlier process streamed this reply to its own output: here it is printed whole. */
+  async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    this.endTurn();
+    this.printWhole(reply.agent.name, reply.text);
+    return platformMessageIds[0] ?? `console-${reply.replyId}`;
   }
 
   async deliver(reply: OutboundReply): Promise<string> {
-    const streamed = this.streaming?.agent === reply.agent.name && this.streaming.text.trim() === reply.text;
-    if (streamed) {
-      this.output.write(`${this.math.flush()}\n`);
-      this.streaming = undefined;
-    } else {
-      this.endStream();
-      this.output.write(`${this.label(reply.agent.name)}: ${streamingMathText(reply.text)}\n`);
-    }
+    this.endTurn();
+    this.printWhole(reply.agent.name, reply.text);
     return `console-${reply.replyId}`;
   }
 
-  /** Text that streamed but was never delivered as a reply (e.g. a handoff with no words) still ends its line. */
-  endStream(): void {
-    if (this.streaming !== undefined) this.output.write(`${this.math.flush()}\n`);
-    this.streaming = undefined;
+  /** Ends the line a stream left open (its reply finished, or the turn ended without one). */
+  endTurn(): void {
+    if (this.line !== undefined) this.output.write(`${this.line.math.flush()}\n`);
+    this.line = undefined;
+  }
+
+  private printWhole(agent: string, text: string): void {
+    this.output.write(`${this.label(agent)}: ${streamingMathText(text)}\n`);
   }
 
   private label(agent: string): string {

@@ -1,8 +1,10 @@
-// The console chat's look on a terminal: agents by display name in their colours, handoff lines, a spinner, notices.
+// The console chat's look on a terminal: agents by display name in their colours, streamed replies (the reply-stream
+// contract, as on Discord and Slack), handoff lines, a spinner, notices.
 
+import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
 import type { TurnObserver } from "../../bot/turn-runner.js";
-import type { AgentPresentation, OutboundReply, PlatformPort, PostedReply } from "../../bot/ports.js";
+import type { AgentPresentation, OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
 import { StreamingMath } from "../common/streaming-math.js";
 import { streamingMathText } from "../common/tex/math-reply.js";
 import type { Paint } from "./colours.js";
@@ -25,21 +27,24 @@ export function terminalSafe(text: string): string {
 /** How a turn ended, as the terminal says it. */
 export type TurnEnding = "answered" | "cancelled" | "already_answered";
 
+/** The line a streamed reply is being written on. */
+interface OpenLine {
+  readonly owner: symbol;
+  readonly agent: string;
+  readonly math: StreamingMath;
+}
+
 /**
- * Renders one turn at a time: `beginTurn`, the observer's deltas and handoffs, the service's deliveries, `endTurn`.
- * A streamed reply is delivered after its text was shown (perhaps after the next agent started): it is not shown twice.
+ * Renders one turn at a time: `beginTurn`, the replies' streams (openStream → append… → finish) and the observer's
+ * handoffs, the service's deliveries of replies that did not stream, `endTurn`. A terminal cannot take back what it
+ * printed: a final text that differs from what was shown, or a reply another process was writing, is printed whole.
  */
 export class TerminalPort implements PlatformPort, TurnObserver {
   readonly platform = "console";
   private readonly spinner: Spinner;
-  /** The agent whose text is being written on the current line. */
-  private line: { agent: string; text: string } | undefined;
-  /** Streamed texts whose delivery has not come yet, oldest first. */
-  private readonly shown: Array<{ agent: string; text: string }> = [];
+  private line: OpenLine | undefined;
   /** Who has the turn: the last agent that wrote or was handed the turn. */
   private holder: string | undefined;
-  /** The current line's math, shown as Unicode once each formula is complete. */
-  private readonly math = new StreamingMath();
 
   constructor(private readonly options: TerminalPortOptions) {
     this.spinner = new Spinner(options.output, (text) => options.paint.dim(text));
@@ -59,27 +64,6 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.beginTurn();
   }
 
-  onDelta(agent: string, delta: string): void {
-    this.spinner.stop();
-    if (this.line?.agent !== agent) {
-      this.endLine();
-      this.takeTurn(agent);
-      this.write(`${this.label(agent)}: `);
-      this.line = { agent, text: "" };
-    }
-    this.line.text += delta;
-    this.write(terminalSafe(this.math.push(delta)));
-  }
-
-  /** The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line. */
-  onRetry(agent: string): void {
-    if (this.line?.agent !== agent) return;
-    this.math.reset();
-    this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
-    this.line = undefined;
-    this.spinner.start(`${this.displayName(agent)} is thinking…`);
-  }
-
   onHandoff(_from: string, to: string): void {
     this.spinner.stop();
     this.endLine();
@@ -87,24 +71,67 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     this.spinner.start(`${this.displayName(to)} is thinking…`);
   }
 
+  openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
+    const agent = target.agent.name;
+    const owner = Symbol(agent);
+    const id = `console-${randomUUID()}`;
+    const math = new StreamingMath();
+    let shown = "";
+    let reported = false;
+    const current = (): boolean => this.line?.owner === owner;
+    return {
+      append: (delta) => {
+        if (!current()) {
+          // A line never starts with blanks.
+          const text = shown === "" ? delta.trimStart() : delta;
+          if (text === "") return;
+          delta = text;
+          this.spinner.stop();
+          this.endLine();
+          this.takeTurn(agent);
+          this.write(`${this.label(agent)}: `);
+          this.line = { owner, agent, math };
+        }
+        shown += delta;
+        this.write(terminalSafe(math.push(delta)));
+        if (!reported) listener.onPieces([id]);
+        reported = true;
+      },
+      // The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line.
+      restart: () => {
+        if (current()) {
+          this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
+          this.line = undefined;
+          this.spinner.start(`${this.displayName(agent)} is thinking…`);
+        }
+        math.reset();
+        shown = "";
+      },
+      finish: async (finalText) => {
+        if (current()) this.endLine();
+        if (shown.trim() !== finalText) this.printWhole(agent, finalText);
+        shown = finalText;
+        return [id];
+      },
+      // A cancelled answer stays where it stopped: endTurn marks it.
+      abandon: async () => undefined,
+    };
+  }
+
+  /** An earlier process was writing this reply on its own terminal: here it is printed whole. */
+  async resume(reply: OutboundReply, platformMessageIds: readonly string[]): Promise<string> {
+    this.printWhole(reply.agent.name, reply.text);
+    return platformMessageIds[0] ?? `console-${reply.replyId}`;
+  }
+
   async deliver(reply: OutboundReply): Promise<string> {
-    const { paint } = this.options;
-    if (reply.kind === "agent" && this.wasShown(reply.agent.name, reply.text)) return `console-${reply.replyId}`;
-    const waiting = this.spinner.spinning;
-    this.spinner.stop();
-    this.endLine();
     if (reply.kind === "notice") {
-      this.write(`${paint.notice(`⚠ ${terminalSafe(reply.text)}`)}\n`);
-      return `console-${reply.replyId}`;
-    }
-    const holder = this.holder;
-    this.takeTurn(reply.agent.name);
-    this.write(`${this.label(reply.agent.name)}: ${terminalSafe(streamingMathText(reply.text))}\n`);
-    // A late reply of the agent before the handoff: the next agent's first words are still awaited.
-    if (waiting && holder !== undefined && holder !== reply.agent.name) {
-      this.holder = holder;
-      this.spinner.start(`${this.displayName(holder)} is thinking…`);
-    }
+      const waiting = this.spinner.spinning;
+      this.spinner.stop();
+      this.endLine();
+      this.write(`${this.options.paint.notice(`⚠ ${terminalSafe(reply.text)}`)}\n`);
+      if (waiting) this.spinner.start("thinking…");
+    } else this.printWhole(reply.agent.name, reply.text);
     return `console-${reply.replyId}`;
   }
 
@@ -124,21 +151,23 @@ export class TerminalPort implements PlatformPort, TurnObserver {
     if (ending === "cancelled") {
       this.write(this.line === undefined ? `${paint.dim("(cancelled)")}\n` : ` ${paint.dim("(cancelled)")}\n`);
       this.line = undefined;
-      this.math.reset();
     } else this.endLine();
     if (ending === "already_answered") this.write(`${paint.dim("(already answered)")}\n`);
-    // A cancelled step is never delivered: forget what it showed.
-    this.shown.length = 0;
   }
 
-  private wasShown(agent: string, text: string): boolean {
-    if (this.line?.agent === agent && this.line.text.trim() === text) {
-      this.endLine();
+  /** A whole reply on its own line (with the handoff line when the agent changed); the next agent is still awaited. */
+  private printWhole(agent: string, text: string): void {
+    const waiting = this.spinner.spinning;
+    this.spinner.stop();
+    this.endLine();
+    const holder = this.holder;
+    this.takeTurn(agent);
+    this.write(`${this.label(agent)}: ${terminalSafe(streamingMathText(text))}\n`);
+    // A late reply of the agent before the handoff: the next agent's first words are still awaited.
+    if (waiting && holder !== undefined && holder !== agent) {
+      this.holder = holder;
+      this.spinner.start(`${this.displayName(holder)} is thinking…`);
     }
-    const index = this.shown.findIndex((s) => s.agent === agent && s.text.trim() === text);
-    if (index < 0) return false;
-    this.shown.splice(0, index + 1);
-    return true;
   }
 
   /** The turn passes to `agent`: say so on its own line when someone else had it. */
@@ -152,8 +181,7 @@ export class TerminalPort implements PlatformPort, TurnObserver {
 
   private endLine(): void {
     if (this.line === undefined) return;
-    this.write(`${terminalSafe(this.math.flush())}\n`);
-    this.shown.push(this.line);
+    this.write(`${terminalSafe(this.line.math.flush())}\n`);
     this.line = undefined;
   }
 

@@ -2,7 +2,7 @@
 
 import { PassThrough } from "node:stream";
 import { expect, it } from "vitest";
-import type { AgentPresentation, OutboundReply } from "../../../src/bot/ports.js";
+import type { AgentPresentation, OutboundReply, ReplyStream } from "../../../src/bot/ports.js";
 import { createPaint } from "../../../src/platforms/console/colours.js";
 import { TerminalPort } from "../../../src/platforms/console/terminal-port.js";
 import { screenLines } from "../../support/terminal-screen.js";
@@ -22,6 +22,11 @@ const reply = (agent: string, text: string, kind: "agent" | "notice" = "agent"):
   kind,
 });
 
+/** A reply of `agent` streamed on the port, as the service opens one on the agent's first words. */
+function streamOf(port: TerminalPort, agent: string): ReplyStream {
+  return port.openStream({ ...THREAD, conversationId: 1, agent: AGENTS.get(agent)! }, { onPieces: () => undefined });
+}
+
 function terminal(colour = false): { port: TerminalPort; screen: () => string[]; raw: () => string } {
   const output = new PassThrough();
   let raw = "";
@@ -31,16 +36,18 @@ function terminal(colour = false): { port: TerminalPort; screen: () => string[];
   return { port, screen: () => screenLines(raw.replace(/\n/g, "\r\n")).filter((line) => line !== ""), raw: () => raw };
 }
 
-it("shows a streamed reply once, even when its delivery comes after the next agent was handed the turn", async () => {
+it("shows a streamed reply once, even when it is finished after the next agent was handed the turn", async () => {
   const { port, screen } = terminal();
   port.beginTurn();
-  port.onDelta("triage_agent", "A math ");
-  port.onDelta("triage_agent", "question.");
+  const triage = streamOf(port, "triage_agent");
+  triage.append("A math ");
+  triage.append("question.");
   port.onHandoff("triage_agent", "math_tutor");
   expect(screen()).toEqual(["Triage: A math question.", "→ Math Tutor", "⠋ Math Tutor is thinking…"]);
-  await port.deliver(reply("triage_agent", "A math question."));
-  port.onDelta("math_tutor", "2x.");
-  await port.deliver(reply("math_tutor", "2x."));
+  await triage.finish("A math question.");
+  const tutor = streamOf(port, "math_tutor");
+  tutor.append("2x.");
+  await tutor.finish("2x.");
   port.endTurn("answered");
   expect(screen()).toEqual(["Triage: A math question.", "→ Math Tutor", "Math Tutor: 2x."]);
 });
@@ -59,7 +66,7 @@ it("prints a reply that did not stream, with the handoff line when the agent cha
 it("styles notices, says a withheld answer is replaced, and marks a cancelled answer where it stopped", async () => {
   const { port, screen, raw } = terminal(true);
   port.beginTurn();
-  port.onDelta("math_tutor", "The answer is");
+  streamOf(port, "math_tutor").append("The answer is");
   await port.replaceReply(
     { ...THREAD, replyId: 1, conversationId: 1, platformMessageId: "console-1", agent: AGENTS.get("math_tutor")!, text: "The answer is" },
     "This answer was withheld by Baton's safety check.",
@@ -67,7 +74,9 @@ it("styles notices, says a withheld answer is replaced, and marks a cancelled an
   await port.deliver(reply("triage_agent", "Sorry, the tutors are unavailable right now.", "notice"));
   port.endTurn("answered");
   port.beginTurn();
-  port.onDelta("math_tutor", "Let me think");
+  const cancelled = streamOf(port, "math_tutor");
+  cancelled.append("Let me think");
+  await cancelled.abandon();
   port.endTurn("cancelled");
   expect(screen()).toEqual([
     "Math Tutor: The answer is",
@@ -82,8 +91,9 @@ it("styles notices, says a withheld answer is replaced, and marks a cancelled an
 it("writes no control characters from an answer to the terminal (no screen clearing, retitling or clipboard writes)", async () => {
   const { port, raw } = terminal();
   port.beginTurn();
-  port.onDelta("math_tutor", "Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two");
-  await port.deliver(reply("math_tutor", "Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two"));
+  const stream = streamOf(port, "math_tutor");
+  stream.append("Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two");
+  await stream.finish("Line one\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\r\n\tLine two");
   await port.deliver(reply("triage_agent", "A notice\u001b[31m", "notice"));
   port.endTurn("answered");
   const shown = raw().replace(/\r\u001b\[2K/g, "");
@@ -94,12 +104,24 @@ it("writes no control characters from an answer to the terminal (no screen clear
 it("marks the words of a stream that broke as interrupted and shows the retried answer once, on its own line", async () => {
   const { port, screen } = terminal();
   port.beginTurn();
-  port.onDelta("math_tutor", "Let me ");
-  port.onDelta("math_tutor", "see");
-  port.onRetry("math_tutor");
-  port.onDelta("math_tutor", "The derivative ");
-  port.onDelta("math_tutor", "is 2x.");
-  await port.deliver(reply("math_tutor", "The derivative is 2x."));
+  const stream = streamOf(port, "math_tutor");
+  stream.append("Let me ");
+  stream.append("see");
+  stream.restart();
+  stream.append("The derivative ");
+  stream.append("is 2x.");
+  await stream.finish("The derivative is 2x.");
   port.endTurn("answered");
   expect(screen()).toEqual(["Math Tutor: Let me see (interrupted, asking again)", "Math Tutor: The derivative is 2x."]);
+});
+
+it("prints whole what it cannot edit: a final text unlike the streamed words, and a reply another process was writing", async () => {
+  const { port, screen } = terminal();
+  port.beginTurn();
+  const stream = streamOf(port, "math_tutor");
+  stream.append("The derivative is 2");
+  await stream.finish("The derivative is 2x.");
+  expect(await port.resume(reply("math_tutor", "Integrate by parts."), ["console-earlier"])).toBe("console-earlier");
+  port.endTurn("answered");
+  expect(screen()).toEqual(["Math Tutor: The derivative is 2", "Math Tutor: The derivative is 2x.", "Math Tutor: Integrate by parts."]);
 });

@@ -325,6 +325,21 @@ export class NativeSlackStream implements ReplyStream {
     }
   }
 
+  /** What the adopted messages show, read from the thread; left unknown when it cannot be read (they are updated). */
+  async #readShown(): Promise<void> {
+    const { client, target, threadTs, logger } = this.#o;
+    if (threadTs === undefined || this.#pieces.every((piece) => piece.shown !== UNKNOWN)) return;
+    try {
+      const answer = await client.conversations.replies({ channel: target.channel, ts: threadTs, limit: 200 });
+      for (const piece of this.#pieces) {
+        const text = answer.messages?.find((message) => message.ts === piece.ts)?.text;
+        if (piece.shown === UNKNOWN && text !== undefined && text !== "") piece.shown = text;
+      }
+    } catch (error) {
+      logger.debug({ slackError: slackErrorOf(error) }, "slack: could not read a streamed reply back; it is finished by chat.update");
+    }
+  }
+
   /**
    * The final stop of a live piece. Slack already ended it (expired, or stopped by an earlier process): it is updated
    * after. Its formula images refused as not yet usable (invalid_blocks): once more after `settleMs`, then without them
@@ -364,8 +379,12 @@ export class NativeSlackStream implements ReplyStream {
     }
   }
 
-  /** Finishes messages an earlier process streamed (a crash mid-stream): stopped if still streaming, then updated. */
+  /**
+   * Finishes messages an earlier process streamed (a crash mid-stream): a stream still open is stopped with the rest of
+   * the final text when what it shows (read back from the thread) begins it; otherwise stopped, then updated.
+   */
   async resume(finalText: string, replyId: number): Promise<readonly string[]> {
+    await this.#readShown();
     await this.#finalize(finalText, replyId);
     this.#end();
     return this.#ids();

@@ -63,17 +63,15 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     traceContent: options.traceContent ?? false,
   });
   const now = options.now ?? Date.now;
-  const { db, store, inbox, received, gate, attachments, flags, usage } = openStore({
+  const { db, storePort, store, attachments, flags, usage } = openStore({
     databasePath: options.databasePath,
     busyTimeoutMs: options.busyTimeoutMs ?? 50,
     logger: options.logger,
     now,
   });
   const service = new ConversationService({
+    storePort,
     store,
-    inbox,
-    received,
-    gate,
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     workflow,
     channelWorkflows: byChannel,

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../store/database.js";
 import { FlagStore } from "../store/flag-store.js";
 import { Inbox } from "../store/inbox.js";
 import { ReceivedEvents } from "../store/received-events.js";
+import { SqliteStorePort } from "../store/sqlite-store-port.js";
 import { UsageStore } from "../store/usage-store.js";
 import { WriteGate } from "../store/write-gate.js";
 
@@ -21,6 +22,8 @@ export interface StoreOptions {
 export interface OpenedStore {
   /** The database itself: the web console, the health probe and the history export read it directly. */
   readonly db: Database;
+  /** The bot's store port over the same connection and gate: its commits are grouped, one tick's in one transaction. */
+  readonly storePort: SqliteStorePort;
   readonly store: ConversationStore;
   readonly inbox: Inbox;
   readonly received: ReceivedEvents;
@@ -33,12 +36,14 @@ export interface OpenedStore {
 export function openStore(options: StoreOptions): OpenedStore {
   const { now } = options;
   const db = openDatabase(options.databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+  const gate = new WriteGate({ logger: options.logger, now });
   return {
     db,
+    storePort: new SqliteStorePort({ db, gate, now }),
     store: new ConversationStore(db, { now }),
     inbox: new Inbox(db, now),
     received: new ReceivedEvents(db, now),
-    gate: new WriteGate({ logger: options.logger, now }),
+    gate,
     attachments: new AttachmentStore(db, now),
     flags: new FlagStore(db, now),
     usage: new UsageStore(db),

@@ -23,7 +23,7 @@ import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "
 export interface SafetyOptions {
   readonly moderation: ModerationClient | undefined;
   /** See SafetyStepOptions.imagesOf (the service gives the attachments store's images). */
-  readonly imagesOf?: (messageId: number) => readonly string[];
+  readonly imagesOf?: (messageId: number) => Promise<readonly string[]>;
   readonly policy: SafetyPolicy;
   readonly flags: FlagStore;
   readonly usage: UsageStore;
@@ -48,7 +48,7 @@ export class ClassroomSafety implements SafetyReview {
       readonly now: () => number;
       readonly presentation: (agentName: string) => AgentPresentation;
       readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
-      readonly completeTurn: (userMessageId: number, errorCode: string) => void;
+      readonly completeTurn: (userMessageId: number, errorCode: string) => Promise<void>;
       /** Resolves once the conversation's queued replies were attempted. */
       readonly repliesSettled: (conversationId: number) => Promise<void>;
       /** The backoff between attempts to post an alert or edit a withheld answer (the replies' policy). */
@@ -104,7 +104,7 @@ export class ClassroomSafety implements SafetyReview {
     const decision = await this.step.checkInput(conversation, message, signal);
     if (decision.kind === "blocked") return { kind: "stopped", reason: "blocked" };
     if (this.meter.overCap(conversation, message.userId) !== undefined) {
-      this.options.completeTurn(message.id, "usage_cap");
+      await this.options.completeTurn(message.id, "usage_cap");
       await this.options.notify(conversation, USAGE_CAP_NOTICE);
       return { kind: "stopped", reason: "usage_cap" };
     }

@@ -2,10 +2,6 @@
 // inbox, events not yet messages.
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { Inbox } from "../store/inbox.js";
-import type { ConversationRow } from "../store/types.js";
-import type { WriteGate } from "../store/write-gate.js";
 import { fromQueued } from "./attachments/stored-attachments.js";
 import type { ClassroomSafety } from "./classroom-safety.js";
 import type { ConversationTurns } from "./conversation-turns.js";
@@ -15,16 +11,16 @@ import type { KeyedQueue } from "./keyed-queue.js";
 import type { HandleOutcome, ThreadRef } from "./ports.js";
 import type { ReceivedIntake } from "./received-intake.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
+import type { StorePort } from "./store-port.js";
+import type { Conversation } from "./store-records.js";
 import type { TeacherHandoff } from "./teacher-handoff.js";
 import type { TurnControl } from "./turn-runner.js";
 
 export const GAVE_UP_NOTICE = "Sorry, I couldn't finish answering your last question. Please ask it again.";
 
 export interface ConversationRecoveryDeps {
-  readonly store: ConversationStore;
-  readonly inbox: Inbox;
+  readonly store: StorePort;
   readonly intake: ReceivedIntake;
-  readonly gate: WriteGate;
   readonly queue: KeyedQueue<number>;
   readonly pause: IntakePause;
   readonly delivery: ReplyDelivery;
@@ -34,7 +30,7 @@ export interface ConversationRecoveryDeps {
   readonly logger: Logger;
   /** A turn interrupted by a crash is run again this many times in all before it is marked failed. */
   readonly maxTurnAttempts: number;
-  readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+  readonly notify: (conversation: Conversation, text: string) => Promise<void>;
 }
 
 export interface Recovered {
@@ -45,7 +41,7 @@ export interface Recovered {
 
 /** See ConversationService.recover. */
 export async function recoverConversations(deps: ConversationRecoveryDeps, only: ThreadRef | undefined, control: TurnControl): Promise<Recovered> {
-  const { store, inbox, logger, delivery, safety, teacher, queue, gate } = deps;
+  const { store, logger, delivery, safety, teacher, queue } = deps;
   const mine = (key: ThreadRef): boolean => delivery.hasPort(key.platform) && (only === undefined || sameThread(key, only));
   const work: Array<Promise<unknown>> = [];
   let turns = 0;
@@ -58,12 +54,12 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
     if (replacements > 0) logger.info({ replacements }, "replacing withheld answers left from before the restart");
     const alerts = safety?.recoverAlerts(mine) ?? 0;
     if (alerts > 0) logger.info({ alerts }, "posting safety alerts left from before the restart");
-    const teacherAlerts = teacher.recoverAlerts(mine);
+    const teacherAlerts = await teacher.recoverAlerts(mine);
     if (teacherAlerts > 0) logger.info({ teacherAlerts }, "posting teacher requests' alerts left from before the restart");
-    for (const { message, conversation } of store.pendingTurns()) {
+    for (const { message, conversation } of await store.turns.pending()) {
       if (!mine(conversation.key)) continue;
       if (message.turnAttempts >= deps.maxTurnAttempts) {
-        await gate.run(() => store.completeTurn(message.id, "failed", "interrupted"));
+        await store.turns.complete(message.id, "failed", "interrupted");
         work.push(queue.run(conversation.id, () => deps.notify(conversation, GAVE_UP_NOTICE)));
         continue;
       }
@@ -71,8 +67,8 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
       work.push(
         queue.run(conversation.id, async (): Promise<HandleOutcome> => {
           // A live message's task may have run this turn already (it was queued first).
-          if (store.turnStatus(message.id) !== "pending") return { status: "duplicate" };
-          await gate.run(() => store.startTurnAttempt(message.id));
+          if ((await store.turns.status(message.id)) !== "pending") return { status: "duplicate" };
+          await store.turns.startAttempt(message.id);
           control.observer?.onResume?.(message.text);
           return deps.turns.run(conversation.id, message, control);
         }),
@@ -80,19 +76,19 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
     }
     // A student's message held for a teacher whose safety check a crash cut off: checked now, once.
     let held = 0;
-    for (const message of await gate.run(() => store.waiting.pendingHeldChecks())) {
-      const conversation = store.getConversation(message.conversationId);
+    for (const message of await store.waits.heldChecksDue()) {
+      const conversation = await store.conversations.get(message.conversationId);
       if (conversation === undefined || !mine(conversation.key)) continue;
       held++;
       work.push(queue.run(conversation.id, () => deps.turns.checkHeld(conversation.id, message, { fromModerator: false })));
     }
     if (held > 0) logger.info({ held }, "checking held messages whose safety check was cut off before the restart");
-    for (const row of inbox.waiting()) {
+    for (const row of await store.intake.queued()) {
       const { queuedAttachments, ...inbound } = JSON.parse(row.payload) as QueuedInbound;
       if (!mine(inbound)) continue;
       const files = (queuedAttachments ?? []).map(fromQueued);
       queued++;
-      const conversation = await gate.run(() => store.getOrCreateConversation(inbound));
+      const conversation = await store.conversations.getOrCreate(inbound);
       work.push(
         queue.run(conversation.id, () => {
           control.observer?.onResume?.(inbound.text);
@@ -102,7 +98,7 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
     }
     // Received events need their adapter's network work first; they are new messages once it is done.
     if (only === undefined) {
-      const finishing = deps.intake.recover((platform) => delivery.hasPort(platform));
+      const finishing = await deps.intake.recover((platform) => delivery.hasPort(platform));
       queued += finishing.length;
       work.push(...finishing);
     }

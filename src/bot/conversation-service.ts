@@ -3,8 +3,6 @@
 // (moderation-reads.ts). It builds them, wires them together and keeps the platform ports.
 
 import { setMaxListeners } from "node:events";
-import { WriteGate } from "../store/write-gate.js";
-import type { ConversationRow } from "../store/types.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { imagesOfMessage } from "./attachments/stored-attachments.js";
 import type { AttachmentLimits } from "./attachments/types.js";
@@ -26,6 +24,8 @@ import { ReceivedIntake } from "./received-intake.js";
 import { ReplyDelivery } from "./reply-delivery.js";
 import { Retention } from "./retention.js";
 import type { ConversationServiceOptions } from "./service-options.js";
+import type { StorePort } from "./store-port.js";
+import type { Conversation } from "./store-records.js";
 import { TeacherHandoff, type HandbackResult } from "./teacher-handoff.js";
 import { TurnRunner, type TurnControl } from "./turn-runner.js";
 
@@ -38,7 +38,7 @@ export class ConversationService implements ConversationGateway {
   private readonly queue = new KeyedQueue<number>();
   private readonly delivery: ReplyDelivery;
   private readonly teacher: TeacherHandoff;
-  private readonly gate: WriteGate;
+  private readonly port: StorePort;
   private readonly intake: ReceivedIntake;
   private readonly ports = new Map<string, PlatformPort>();
   private readonly safety: ClassroomSafety | undefined;
@@ -55,26 +55,25 @@ export class ConversationService implements ConversationGateway {
 
   constructor(private readonly options: ConversationServiceOptions) {
     const now = options.now ?? Date.now;
-    const { store, inbox, received, logger } = options;
+    const { store, logger } = options;
+    const port = options.storePort;
+    this.port = port;
     // Every running turn's model request listens on this one signal: hundreds at once is by design, not a leak.
     setMaxListeners(0, this.shutdown.signal);
-    this.gate = options.gate ?? new WriteGate({ logger });
     const slowSaveNoticeMs = options.slowSaveNoticeMs ?? 15_000;
-    this.intake = new ReceivedIntake({ received, gate: this.gate, logger, slowAfterMs: slowSaveNoticeMs });
+    this.intake = new ReceivedIntake({ store: port, logger, slowAfterMs: slowSaveNoticeMs });
     const limiter = new RateLimiter(options.limits.rateLimitPerMinute, now);
     const presentation = (name: string): AgentPresentation => this.presentation(name);
-    const notify = (conversation: ConversationRow, text: string): Promise<void> => this.notify(conversation, text);
+    const notify = (conversation: Conversation, text: string): Promise<void> => this.notify(conversation, text);
     this.delivery = new ReplyDelivery({
-      store,
-      gate: this.gate,
+      store: port,
       logger,
       presentation,
       maxAttempts: options.maxDeliveryAttempts ?? 5,
       ...(options.deliveryRetry === undefined ? {} : { retry: options.deliveryRetry }),
     });
     this.teacher = new TeacherHandoff({
-      store,
-      gate: this.gate,
+      store: port,
       delivery: this.delivery,
       logger,
       now,
@@ -88,48 +87,47 @@ export class ConversationService implements ConversationGateway {
         ? undefined
         : new ClassroomSafety({
             ...options.safety,
-            ...(options.attachments === undefined ? {} : { imagesOf: imagesOfMessage(options.attachments.store) }),
+            ...(options.attachments === undefined ? {} : { imagesOf: imagesOfMessage(port.attachments) }),
             logger,
             now,
             presentation,
             notify,
-            completeTurn: (id, code) => store.completeTurn(id, "failed", code),
+            completeTurn: (id, code) => port.turns.complete(id, "failed", code),
             repliesSettled: (id) => this.delivery.settled(id),
             ...(options.deliveryRetry === undefined ? {} : { alertRetry: options.deliveryRetry }),
           });
     const safety = this.safety;
     const runner = new TurnRunner({
       ...(safety === undefined ? {} : { onContentFilter: (c, m, e) => safety.contentFiltered(c, m, e) }),
-      store,
+      store: port,
       workflowFor: (conversation) => this.workflowOf(conversation.key),
       delivery: this.delivery,
-      gate: this.gate,
       logger,
       window: { maxMessages: options.limits.historyMessages, maxTokens: options.limits.historyTokens },
-      ...(options.attachments === undefined ? {} : { attachments: { store: options.attachments.store, historyImages: options.attachments.limits.historyImages } }),
+      ...(options.attachments === undefined ? {} : { attachments: { historyImages: options.attachments.limits.historyImages } }),
       presentation,
-      ...(options.attachments === undefined || options.replyImages === undefined ? {} : { replyImages: { render: options.replyImages, store: options.attachments.store } }),
+      ...(options.attachments === undefined || options.replyImages === undefined ? {} : { replyImages: { render: options.replyImages } }),
     });
-    const messages = new InboundMessages({ store, teacher: this.teacher, ...(options.attachments === undefined ? {} : { attachments: options.attachments }) });
-    const turns = new ConversationTurns({ store, inbox, gate: this.gate, messages, teacher: this.teacher, delivery: this.delivery, runner, safety, shutdown: this.shutdown.signal });
+    const messages = new InboundMessages(options.attachments === undefined ? {} : { attachments: options.attachments });
+    const turns = new ConversationTurns({ store: port, messages, teacher: this.teacher, delivery: this.delivery, runner, safety, shutdown: this.shutdown.signal });
     this.acceptance = new InboundAcceptance({
-      store, inbox, received, intake: this.intake, gate: this.gate, queue: this.queue, limiter, pause: this.pause,
-      messages, teacher: this.teacher, turns, logger, slowSaveNoticeMs, notify, shutdown: this.shutdown.signal,
+      store: port, intake: this.intake, queue: this.queue, limiter, pause: this.pause,
+      messages, turns, logger, slowSaveNoticeMs, notify, shutdown: this.shutdown.signal,
       maxInputChars: options.limits.maxInputChars,
       attachmentLimits: options.attachments?.limits,
       port: (platform) => this.ports.get(platform),
       startAgentOf: (ref) => this.presentation(this.workflowOf(ref).startAgent.name),
     });
     this.envelopes = new EnvelopeIntake({
-      store, gate: this.gate, intake: this.intake, acceptance: this.acceptance, logger,
+      store: port, intake: this.intake, acceptance: this.acceptance, logger,
       waitingFor: (ref) => this.teacher.waitingFor(ref),
     });
     this.recovery = {
-      store, inbox, intake: this.intake, gate: this.gate, queue: this.queue, pause: this.pause,
+      store: port, intake: this.intake, queue: this.queue, pause: this.pause,
       delivery: this.delivery, safety, teacher: this.teacher, turns, logger, notify,
       maxTurnAttempts: options.maxTurnAttempts ?? 2,
     };
-    this.retention = new Retention({ store, inbox, received, safety, logger, now, retentionDays: options.limits.retentionDays });
+    this.retention = new Retention({ store: port, safety, logger, now, retentionDays: options.limits.retentionDays });
     this.moderatorReads = new ModerationReads({ store, attachments: options.attachments?.store, safety, retention: this.retention, presentation });
   }
 
@@ -218,7 +216,7 @@ export class ConversationService implements ConversationGateway {
   }
 
   async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
-    return this.gate.run(() => this.options.store.recordInboundEvent(platform, deliveryId));
+    return this.port.intake.recordEvent(platform, deliveryId);
   }
 
   hasConversation(ref: ThreadRef): boolean {
@@ -226,10 +224,10 @@ export class ConversationService implements ConversationGateway {
   }
 
   async openConversation(ref: ThreadRef): Promise<void> {
-    await this.gate.run(() => this.options.store.getOrCreateConversation(ref));
+    await this.port.conversations.getOrCreate(ref);
   }
 
-  waitingFor(ref: ThreadRef): string | undefined {
+  waitingFor(ref: ThreadRef): Promise<string | undefined> {
     return this.teacher.waitingFor(ref);
   }
 
@@ -243,7 +241,7 @@ export class ConversationService implements ConversationGateway {
   }
 
   /** Deletes conversations idle for longer than RETENTION_DAYS and old dedupe records; returns conversations purged. */
-  purgeExpired(): number {
+  purgeExpired(): Promise<number> {
     return this.retention.purgeExpired();
   }
 
@@ -262,6 +260,7 @@ export class ConversationService implements ConversationGateway {
     await this.queue.drain();
     await this.delivery.drain();
     await this.safety?.close();
+    await this.port.idle();
   }
 
   /** Built once at start: picking one is a map lookup, not a build per message. */
@@ -273,9 +272,9 @@ export class ConversationService implements ConversationGateway {
     return this.options.agents.get(name) ?? { name, displayName: name };
   }
 
-  private async notify(conversation: ConversationRow, text: string): Promise<void> {
+  private async notify(conversation: Conversation, text: string): Promise<void> {
     const agentName = this.workflowOf(conversation.key).startAgent.name;
-    const id = await this.gate.run(() => this.options.store.enqueueNotice(conversation.id, { agentName, text }));
+    const id = await this.port.outbox.enqueueNotice(conversation.id, { agentName, text });
     await this.delivery.enqueue({ id, conversationId: conversation.id, key: conversation.key, agentName, text, kind: "notice" });
   }
 }

@@ -2,21 +2,19 @@
 // steps after (recording their results), then hands the message to intake; the same path finishes it after a restart.
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { WriteGate } from "../store/write-gate.js";
 import type { InboundAcceptance } from "./inbound-acceptance.js";
 import type { AcceptOutcome, InboundEnvelope, OpenedThread, ReviveInbound, StoredInbound } from "./inbound-envelope.js";
 import type { Receipt } from "./intake-ports.js";
 import type { InboundMessage, ThreadRef } from "./ports.js";
 import type { ReceivedIntake } from "./received-intake.js";
+import type { StorePort } from "./store-port.js";
 
 export interface EnvelopeIntakeDeps {
-  readonly store: ConversationStore;
-  readonly gate: WriteGate;
+  readonly store: StorePort;
   readonly intake: ReceivedIntake;
   readonly acceptance: InboundAcceptance;
   /** The person a thread waits for (an agent handed it over), or undefined when the agents answer there. */
-  readonly waitingFor: (ref: ThreadRef) => string | undefined;
+  readonly waitingFor: (ref: ThreadRef) => Promise<string | undefined>;
   readonly logger: Logger;
 }
 
@@ -41,8 +39,8 @@ export class EnvelopeIntake {
     const { inbound, observer } = envelope;
     const { thread } = inbound;
     // A reply in a thread that is no conversation is none of the bot's business: nothing is stored.
-    if (thread !== undefined && inbound.onlyInConversation === true && this.deps.store.findConversation(thread) === undefined) {
-      return this.ended(envelope, { status: "ignored", reason: "not_a_conversation" }, { thread, storedNothing: true });
+    if (thread !== undefined && inbound.onlyInConversation === true && (await this.deps.store.conversations.find(thread)) === undefined) {
+      return this.ended(envelope, { status: "ignored", reason: "not_a_conversation" }, true);
     }
     // Nothing waits on the network before the message is stored: intake stores it in one step, deduplicated there.
     if (thread !== undefined && envelope.opensConversation === undefined && inbound.lookups === undefined) {
@@ -50,7 +48,7 @@ export class EnvelopeIntake {
         control: this.controlOf(envelope),
         ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
       });
-      return this.ended(envelope, outcome, { thread });
+      return this.ended(envelope, outcome, false);
     }
     const { lookups: _lookups, attachments: _attachments, ...data } = inbound;
     const stored: StoredInbound = { inbound: data };
@@ -60,8 +58,8 @@ export class EnvelopeIntake {
         observer?.tellStudent === undefined ? {} : { tellStudent: observer.tellStudent },
       )
       .finally(() => observer?.stored?.());
-    if (received === "duplicate") return this.ended(envelope, { status: "duplicate" }, { thread });
-    if (received === "not_saved") return this.ended(envelope, { status: "failed", conversationId: 0, errorCode: "database_busy" }, { thread });
+    if (received === "duplicate") return this.ended(envelope, { status: "duplicate" }, false);
+    if (received === "not_saved") return this.ended(envelope, { status: "failed", conversationId: 0, errorCode: "database_busy" }, false);
     return this.finish(received, stored, envelope);
   }
 
@@ -93,16 +91,16 @@ export class EnvelopeIntake {
       // Remembered at once: a restart from here on continues in this thread instead of making another.
       if (thread !== undefined) await save({ ...current, thread });
     }
-    if (thread === undefined) return this.dropped(saved, envelope, "no_thread", undefined);
+    if (thread === undefined) return this.dropped(saved, envelope, "no_thread");
     const { questionMessageId, ...ref } = thread;
     if (inbound.onlyInConversation === true) {
-      if (this.deps.store.findConversation(ref) === undefined) return this.dropped(saved, envelope, "not_a_conversation", ref);
+      if ((await this.deps.store.conversations.find(ref)) === undefined) return this.dropped(saved, envelope, "not_a_conversation");
     } else {
       // A conversation from now on, before the slower steps: the student's next message in the thread counts at once.
-      await this.deps.gate.run(() => this.deps.store.getOrCreateConversation(ref));
+      await this.deps.store.conversations.getOrCreate(ref);
     }
     // No "typing…" in a thread waiting for a person: the agents do not answer there.
-    const waiting = this.deps.waitingFor(ref) !== undefined;
+    const waiting = (await this.deps.waitingFor(ref)) !== undefined;
     if (!waiting) observer?.busyStart?.(ref);
     let outcome: AcceptOutcome;
     try {
@@ -115,7 +113,7 @@ export class EnvelopeIntake {
     } finally {
       if (!waiting) await observer?.busyEnd?.(ref);
     }
-    return this.ended(envelope, outcome, { thread: ref });
+    return this.ended(envelope, outcome, false);
   }
 
   private messageOf(
@@ -144,25 +142,20 @@ export class EnvelopeIntake {
     return { ...(turn === undefined ? {} : { observer: turn }), ...(envelope.cancel === undefined ? {} : { cancel: envelope.cancel }) };
   }
 
-  private async dropped(receipt: Receipt, envelope: InboundEnvelope, reason: "no_thread" | "not_a_conversation", thread: ThreadRef | undefined): Promise<AcceptOutcome> {
+  private async dropped(receipt: Receipt, envelope: InboundEnvelope, reason: "no_thread" | "not_a_conversation"): Promise<AcceptOutcome> {
     this.deps.logger.info({ platform: receipt.platform, eventId: receipt.eventId, reason }, "a received event needs no answer");
     await this.deps.intake.drop(receipt);
-    return this.ended(envelope, { status: "ignored", reason }, { thread });
+    return this.ended(envelope, { status: "ignored", reason }, false);
   }
 
   /** Tells the observer how it ended (and, when nothing was stored, that the platform may be acknowledged). */
-  private ended(envelope: InboundEnvelope, outcome: AcceptOutcome, at: { thread: ThreadRef | undefined; storedNothing?: boolean }): AcceptOutcome {
-    if (at.storedNothing === true) envelope.observer?.stored?.();
-    envelope.observer?.outcome?.(outcome, at.thread === undefined ? undefined : plainRef(at.thread));
+  private ended(envelope: InboundEnvelope, outcome: AcceptOutcome, storedNothing: boolean): AcceptOutcome {
+    if (storedNothing) envelope.observer?.stored?.();
+    envelope.observer?.outcome?.(outcome);
     return outcome;
   }
 }
 
 function rowOf(stored: StoredInbound): StoredRow {
   return { envelope: ENVELOPE_VERSION, ...stored };
-}
-
-/** The thread alone (without what opensConversation noted about it). */
-function plainRef(thread: OpenedThread): ThreadRef {
-  return { platform: thread.platform, workspace: thread.workspace, channel: thread.channel, thread: thread.thread };
 }

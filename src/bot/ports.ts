@@ -175,7 +175,7 @@ export interface ConversationGateway extends IntakeGateway {
   /** What students may attach (the adapter checks sizes before downloading); absent: attachments are not read. */
   attachmentLimits?(): AttachmentLimits | undefined;
   /** The human participant a thread waits for (an agent handed it to a person), or undefined when the agents answer. */
-  waitingFor?(ref: ThreadRef): string | undefined;
+  waitingFor?(ref: ThreadRef): Promise<string | undefined>;
   /** A moderator hands a waiting thread back to the agents (the caller checked the moderator's rights). */
   handBack?(ref: ThreadRef): Promise<HandbackResult>;
 }

@@ -36,6 +36,12 @@ export class RateLimiter {
     if (++this.calls % 1024 === 0) this.sweep();
   }
 
+  /** Returns one taken message's allowance (it was not stored after all: a duplicate, or never saved). */
+  giveBack(user: string): void {
+    if (this.perMinute === 0) return;
+    this.buckets.set(user, { tokens: Math.min(this.perMinute, this.tokens(user) + 1), at: this.now() });
+  }
+
   private tokens(user: string): number {
     const bucket = this.buckets.get(user);
     if (bucket === undefined) return this.perMinute;

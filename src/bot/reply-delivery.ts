@@ -2,17 +2,16 @@
 
 import type { Logger } from "pino";
 import { scrubSecrets } from "../logger.js";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { OutboxRow } from "../store/types.js";
 import { DEFAULT_RETRY_POLICY, retryDelay, waitBeforeRetry, type RetryPolicy } from "./delivery-retry.js";
-import type { WriteGate } from "../store/write-gate.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentPresentation, OutboundReply, PlatformPort } from "./ports.js";
 import type { StreamFinisher } from "./reply-streaming.js";
+import type { StorePort } from "./store-port.js";
+import type { OutboxEntry } from "./store-records.js";
 
 export interface ReplyDeliveryOptions {
-  readonly store: ConversationStore;
-  readonly gate: WriteGate;
+  /** Sent-marks of replies posted in the same tick commit together (the port groups them). */
+  readonly store: StorePort;
   readonly logger: Logger;
   readonly presentation: (agentName: string) => AgentPresentation;
   /** Attempts before a reply is marked failed; they are made in-process, with backoff, before the next reply goes. */
@@ -26,12 +25,11 @@ export interface ReplyDeliveryOptions {
 export const UNDELIVERED_NOTICE = "Sorry, I couldn't post my answer here. Please ask again in a moment.";
 
 /** An outbox row as delivery needs it; `attempts` counts failures of earlier processes. */
-export type QueuedReply = Pick<OutboxRow, "id" | "conversationId" | "key" | "agentName" | "text" | "kind"> & { readonly attempts?: number };
+export type QueuedReply = Pick<OutboxEntry, "id" | "conversationId" | "key" | "agentName" | "text" | "kind"> & { readonly attempts?: number };
 
 export class ReplyDelivery {
   private readonly ports = new Map<string, PlatformPort>();
   private readonly queue = new KeyedQueue<number>();
-  private readonly marks: Array<{ outboxId: number; platformMessageId: string; resolve: () => void }> = [];
   /** Aborted at shutdown: waits between attempts end at once and the reply stays pending for the next start. */
   private readonly stopping = new AbortController();
 
@@ -58,8 +56,8 @@ export class ReplyDelivery {
   }
 
   /** Posts every pending row that `wanted` accepts (after a restart). */
-  async flushPending(wanted: (key: OutboxRow["key"]) => boolean): Promise<number> {
-    const rows = this.options.store.pendingReplies().filter((row) => wanted(row.key));
+  async flushPending(wanted: (key: OutboxEntry["key"]) => boolean): Promise<number> {
+    const rows = (await this.options.store.outbox.pending()).filter((row) => wanted(row.key));
     const results = await Promise.all(rows.map((row) => this.queue.run(row.conversationId, () => this.post(row, true))));
     return results.filter(Boolean).length;
   }
@@ -84,17 +82,17 @@ export class ReplyDelivery {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
       return false;
     }
-    const reply = (): OutboundReply => ({
+    const reply = async (): Promise<OutboundReply> => ({
       ...row.key,
       replyId: row.id,
       conversationId: row.conversationId,
       agent: this.options.presentation(row.agentName),
       // Read at each attempt: an answer withheld while it waited (or between attempts) is posted as the notice.
-      text: this.options.store.replyText(row.id) ?? row.text,
+      text: (await this.options.store.outbox.text(row.id)) ?? row.text,
       kind: row.kind,
       ...(maybePosted ? { maybePosted } : {}),
     });
-    const platformMessageId = await this.attempt(row, this.deliveryOf(port, reply, maybePosted, finisher));
+    const platformMessageId = await this.attempt(row, await this.deliveryOf(port, reply, maybePosted, finisher));
     if (platformMessageId === undefined) return false;
     await this.markSent(row.id, platformMessageId);
     return true;
@@ -104,15 +102,15 @@ export class ReplyDelivery {
    * How the reply reaches its platform: a live stream is finished; after a restart, a reply that was streamed (its
    * pieces recorded) is finished on the same messages; anything else is posted whole.
    */
-  private deliveryOf(port: PlatformPort, reply: () => OutboundReply, maybePosted: boolean, finisher?: StreamFinisher): () => Promise<string> {
-    if (finisher !== undefined) return () => finisher(reply());
+  private async deliveryOf(port: PlatformPort, reply: () => Promise<OutboundReply>, maybePosted: boolean, finisher?: StreamFinisher): Promise<() => Promise<string>> {
+    if (finisher !== undefined) return async () => finisher(await reply());
     const resume = port.resume;
     if (maybePosted && resume !== undefined) {
-      const first = reply();
-      const pieces = this.options.store.streams.piecesOf(first.replyId);
-      if (pieces !== undefined && pieces.length > 0) return () => resume.call(port, reply(), pieces);
+      const first = await reply();
+      const pieces = await this.options.store.streams.piecesOf(first.replyId);
+      if (pieces !== undefined && pieces.length > 0) return async () => resume.call(port, await reply(), pieces);
     }
-    return () => port.deliver(reply());
+    return async () => port.deliver(await reply());
   }
 
   /**
@@ -121,7 +119,7 @@ export class ReplyDelivery {
    * a short notice instead (unless this reply was itself a notice).
    */
   private async attempt(row: Omit<QueuedReply, "text">, post: () => Promise<string>): Promise<string | undefined> {
-    const { store, gate, logger, maxAttempts } = this.options;
+    const { store, logger, maxAttempts } = this.options;
     for (let failures = (row.attempts ?? 0) + 1; ; failures++) {
       try {
         return await post();
@@ -130,7 +128,7 @@ export class ReplyDelivery {
         const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
         // A refusal is final at once (maxAttempts 1 marks the row failed); its row keeps the platform's own reason.
         const refused = delay === undefined;
-        await gate.run(() => store.markReplyFailed(row.id, refused ? `refused: ${reason}` : reason, { maxAttempts: refused ? 1 : maxAttempts }));
+        await store.outbox.markFailed(row.id, refused ? `refused: ${reason}` : reason, { maxAttempts: refused ? 1 : maxAttempts });
         const final = refused || failures >= maxAttempts;
         logger[final ? "error" : "warn"]({ outboxId: row.id, platform: row.key.platform, attempt: failures, err: error }, final ? "could not deliver a reply" : "reply delivery failed; retrying");
         if (final) {
@@ -142,12 +140,12 @@ export class ReplyDelivery {
     }
   }
 
-  private async noticeUndelivered(row: Pick<OutboxRow, "conversationId" | "key" | "agentName" | "kind">): Promise<void> {
+  private async noticeUndelivered(row: Pick<OutboxEntry, "conversationId" | "key" | "agentName" | "kind">): Promise<void> {
     if (row.kind === "notice") return;
     const port = this.ports.get(row.key.platform);
     if (port === undefined) return;
     const text = this.options.gaveUpNotice ?? UNDELIVERED_NOTICE;
-    const id = await this.options.gate.run(() => this.options.store.enqueueNotice(row.conversationId, { agentName: row.agentName, text }));
+    const id = await this.options.store.outbox.enqueueNotice(row.conversationId, { agentName: row.agentName, text });
     const notice = { id, conversationId: row.conversationId, key: row.key, agentName: row.agentName, text, kind: "notice" as const };
     const reply: OutboundReply = { ...row.key, replyId: id, conversationId: row.conversationId, agent: this.options.presentation(row.agentName), text, kind: "notice" };
     const posted = await this.attempt(notice, () => port.deliver(reply));
@@ -155,28 +153,16 @@ export class ReplyDelivery {
   }
 
   /**
-   * Marks posted replies sent in one transaction per turn of the event loop: with many conversations answering at
-   * once, one commit instead of one each. The delay is a single tick, so the window in which a crash would post a
-   * reply again stays as small as it was.
+   * Marks a posted reply sent. With many conversations answering at once, the marks of one tick commit together (the
+   * port groups them), so the window in which a crash would post a reply again stays one tick.
    */
-  private markSent(outboxId: number, platformMessageId: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.marks.push({ outboxId, platformMessageId, resolve });
-      if (this.marks.length === 1) setImmediate(() => void this.flushMarks());
-    });
-  }
-
-  private async flushMarks(): Promise<void> {
-    const batch = this.marks.splice(0);
+  private async markSent(outboxId: number, platformMessageId: string): Promise<void> {
     try {
-      const { store, gate } = this.options;
-      // A locked database delays the mark (the gate retries it), so the reply is not posted again at the next start.
-      const stale = await gate.run(() => store.transaction(() => batch.filter((mark) => !store.markReplySent(mark.outboxId, mark.platformMessageId))));
-      for (const mark of stale) this.options.logger.warn({ outboxId: mark.outboxId }, "reply was already marked sent");
+      // A locked database delays the mark (the port waits it out), so the reply is not posted again at the next start.
+      if (!(await this.options.store.outbox.markSent(outboxId, platformMessageId))) this.options.logger.warn({ outboxId }, "reply was already marked sent");
     } catch (error) {
       // Posted but not marked: the reply stays pending and is posted again at the next start (at least once).
-      this.options.logger.error({ err: error, outboxIds: batch.map((m) => m.outboxId) }, "could not mark replies sent");
+      this.options.logger.error({ err: error, outboxIds: [outboxId] }, "could not mark replies sent");
     }
-    for (const mark of batch) mark.resolve();
   }
 }

@@ -1,6 +1,6 @@
 // The images an agent's reply carries (its display math, rendered), stored with the reply's message for moderators.
 
-import type { AttachmentStore } from "../store/attachment-store.js";
+import type { AttachmentRepository } from "./store-port.js";
 
 /** One rendered image of a reply: a PNG and the TeX it shows. */
 export interface ReplyImage {
@@ -17,9 +17,9 @@ export interface ReplyImages {
 }
 
 /** Stores a reply's images as its message's attachments: origin rendered, the TeX as alt text. */
-export function storeReplyImages(store: AttachmentStore, messageId: number, images: readonly ReplyImage[]): void {
+export async function storeReplyImages(attachments: AttachmentRepository, messageId: number, images: readonly ReplyImage[]): Promise<void> {
   for (const image of images) {
-    store.add({
+    await attachments.add({
       messageId,
       origin: "rendered",
       kind: "image",

@@ -3,21 +3,18 @@
 // crash mid-stream is finished on the same messages at the next start (never posted again).
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { UncommittedStream } from "../store/reply-streams.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
-import type { WriteGate } from "../store/write-gate.js";
 import type { AgentPresentation, OutboundReply, PlatformPort, ReplyStream } from "./ports.js";
+import type { StorePort, StoreTransaction } from "./store-port.js";
+import type { Conversation, EarlierStream, HistoryMessage } from "./store-records.js";
 
 export interface TurnStreamsOptions {
   /** The conversation's platform port; without `openStream`, replies are delivered whole and this does nothing. */
   readonly port: PlatformPort | undefined;
-  readonly store: ConversationStore;
-  readonly gate: WriteGate;
+  readonly store: StorePort;
   readonly logger: Logger;
-  readonly conversation: ConversationRow;
+  readonly conversation: Conversation;
   /** The student's message this turn answers. */
-  readonly turnMessage: StoredMessage;
+  readonly turnMessage: HistoryMessage;
   readonly presentation: (agentName: string) => AgentPresentation;
 }
 
@@ -46,11 +43,16 @@ export class TurnStreams {
   private current: LiveStream | ResumedStream | undefined;
   /** Leading whitespace of a step, held back: a message never opens empty. */
   private held = "";
-  private readonly uncommitted: UncommittedStream[];
 
-  constructor(private readonly options: TurnStreamsOptions) {
+  private constructor(
+    private readonly options: TurnStreamsOptions,
+    /** Streams an earlier attempt at this turn left unfinished: finished on the same messages. */
+    private readonly uncommitted: EarlierStream[],
+  ) {}
+
+  static async start(options: TurnStreamsOptions): Promise<TurnStreams> {
     const { port, store, turnMessage } = options;
-    this.uncommitted = port?.resume === undefined ? [] : store.streams.uncommitted(turnMessage.id);
+    return new TurnStreams(options, port?.resume === undefined ? [] : await store.streams.earlier(turnMessage.id));
   }
 
   /** Whether replies of this turn stream at all. */
@@ -92,10 +94,10 @@ export class TurnStreams {
   }
 
   /** Inside the commit transaction of `agent`'s step whose reply is outbox row `outboxId` (undefined: it had no text). */
-  linkInTransaction(agent: string, outboxId: number | undefined): void {
+  async linkInTransaction(tx: StoreTransaction, agent: string, outboxId: number | undefined): Promise<void> {
     const current = this.current;
     if (current === undefined || current.agent !== agent || outboxId === undefined) return;
-    if (current.rowId !== undefined) this.options.store.streams.link(current.rowId, outboxId, current.pieces[0]);
+    if (current.rowId !== undefined) await tx.streams.link(current.rowId, outboxId, current.pieces[0]);
     // A first post still under way records the link itself when it lands.
     if (current.kind === "live") current.outboxId = outboxId;
   }
@@ -147,7 +149,7 @@ export class TurnStreams {
   }
 
   private open(agent: string): LiveStream {
-    const { port, conversation, turnMessage, presentation, store, gate, logger } = this.options;
+    const { port, conversation, turnMessage, presentation, store, logger } = this.options;
     const live: LiveStream = {
       kind: "live",
       agent,
@@ -158,20 +160,23 @@ export class TurnStreams {
       pieces: [],
       writes: Promise.resolve(),
     };
-    const record = (): void => {
-      const pieces = live.pieces;
-      if (live.rowId === undefined) {
-        live.rowId = store.streams.record({
-          conversationId: conversation.id,
-          turnMessageId: turnMessage.id,
-          agentName: agent,
-          pieces,
-          ...(live.outboxId === undefined ? {} : { outboxId: live.outboxId }),
-        });
-      } else {
-        store.streams.update(live.rowId, pieces, live.outboxId);
-      }
-    };
+    // In a transaction of its own, reading the link when it runs: a step's commit in the same group sees the row id
+    // (and links it), or this write sees the outbox id the commit left (and records it).
+    const record = (): Promise<void> =>
+      store.transaction(async (tx) => {
+        const pieces = live.pieces;
+        if (live.rowId === undefined) {
+          live.rowId = await tx.streams.record({
+            conversationId: conversation.id,
+            turnMessageId: turnMessage.id,
+            agentName: agent,
+            pieces,
+            ...(live.outboxId === undefined ? {} : { outboxId: live.outboxId }),
+          });
+        } else {
+          await tx.streams.update(live.rowId, pieces, live.outboxId);
+        }
+      });
     const stream = port!.openStream!(
       {
         ...conversation.key,
@@ -183,7 +188,7 @@ export class TurnStreams {
         onPieces: (ids) => {
           live.pieces = [...ids];
           live.writes = live.writes
-            .then(() => gate.run(record))
+            .then(record)
             .catch((error: unknown) => logger.error({ err: error, conversationId: conversation.id }, "could not record a streamed reply's messages"));
         },
       },

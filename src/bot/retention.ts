@@ -1,17 +1,13 @@
 // Deleting data: one user's on request (/forget), and conversations idle past RETENTION_DAYS every hour.
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { Inbox } from "../store/inbox.js";
-import type { ReceivedEvents } from "../store/received-events.js";
 import type { ClassroomSafety } from "./classroom-safety.js";
+import type { StorePort } from "./store-port.js";
 
 const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface RetentionDeps {
-  readonly store: ConversationStore;
-  readonly inbox: Inbox;
-  readonly received: ReceivedEvents;
+  readonly store: StorePort;
   readonly safety: ClassroomSafety | undefined;
   readonly logger: Logger;
   readonly now: () => number;
@@ -24,37 +20,38 @@ export class Retention {
 
   constructor(private readonly deps: RetentionDeps) {}
 
-  forgetUser(platform: string, userId: string, workspace?: string): number {
-    const { store, inbox, received, logger } = this.deps;
-    const deleted = store.transaction(() => {
-      this.deps.safety?.forgetUser(platform, userId, workspace);
-      return store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace);
+  /** Through the port's write order: a message of the user's accepted just before is deleted with the rest. */
+  async forgetUser(platform: string, userId: string, workspace?: string): Promise<number> {
+    const { store, logger, safety } = this.deps;
+    const deleted = await store.transaction(async (tx) => {
+      // Flags and usage are still the safety step's own synchronous tables on the same database: in this transaction.
+      safety?.forgetUser(platform, userId, workspace);
+      return tx.retention.forgetUser(platform, userId, workspace);
     });
     logger.info({ platform, deleted }, "forgot a user's messages");
     return deleted;
   }
 
   /** Deletes conversations idle for longer than RETENTION_DAYS and old dedupe records; returns conversations purged. */
-  purgeExpired(): number {
+  async purgeExpired(): Promise<number> {
     const { store, retentionDays, now } = this.deps;
-    store.pruneInboundEvents(now() - EVENT_RETENTION_MS);
+    await store.retention.pruneEvents(now() - EVENT_RETENTION_MS);
     if (retentionDays === undefined) return 0;
-    const purged = store.purgeConversationsOlderThan(now() - retentionDays * 86_400_000);
+    const purged = await store.retention.purgeIdle(now() - retentionDays * 86_400_000);
     if (purged > 0) this.deps.logger.info({ purged }, "purged conversations past retention");
     return purged;
   }
 
   /** Purges now and then every hour until stop(). */
   start(): void {
-    this.purgeExpired();
-    this.timer = setInterval(() => {
-      try {
-        this.purgeExpired();
-      } catch (error) {
+    const purge = (): void => {
+      this.purgeExpired().catch((error: unknown) => {
         // A busy database (another process holding the lock) is no reason to stop the bots: try again next hour.
         this.deps.logger.error({ err: error }, "retention purge failed");
-      }
-    }, 3_600_000);
+      });
+    };
+    purge();
+    this.timer = setInterval(purge, 3_600_000);
     this.timer.unref();
   }
 

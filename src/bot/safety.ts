@@ -17,7 +17,7 @@ export interface SafetyStepOptions {
   /** Undefined when moderation is off (BATON_MODERATION=off, or no key): Azure's own filter is still read. */
   readonly moderation: ModerationClient | undefined;
   /** A student message's images as data URLs (moderated with its text); absent: only the text is checked. */
-  readonly imagesOf?: (messageId: number) => readonly string[];
+  readonly imagesOf?: (messageId: number) => Promise<readonly string[]>;
   readonly policy: SafetyPolicy;
   readonly flags: FlagStore;
   readonly logger: Logger;
@@ -49,14 +49,11 @@ export class SafetyStep {
     if (moderation === undefined) return { kind: "pass" };
     let counted: Record<string, number>;
     try {
-      const imageUrls = this.options.imagesOf?.(message.id) ?? [];
+      const imageUrls = (await this.options.imagesOf?.(message.id)) ?? [];
       const [verdict] = await moderation.moderate([imageUrls.length === 0 ? { text: message.text } : { text: message.text, imageUrls }], signal);
       counted = countedCategories(verdict!, policy);
       this.recovered();
     } catch (error) {
-      // Our own shutdown cut the call off: nothing was learnt, and the message is checked again at the next start (a
-      // pending turn, a held message's owed check), so no "unchecked" flag is recorded for it.
-      if (signal?.aborted === true) return { kind: "pass" };
       this.failed(error);
       flags.record({
         conversationId: conversation.id,

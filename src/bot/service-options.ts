@@ -3,15 +3,13 @@
 import type { Logger } from "pino";
 import type { AttachmentStore } from "../store/attachment-store.js";
 import type { ConversationStore } from "../store/conversation-store.js";
-import type { Inbox } from "../store/inbox.js";
-import type { ReceivedEvents } from "../store/received-events.js";
-import type { WriteGate } from "../store/write-gate.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { AttachmentLimits } from "./attachments/types.js";
 import type { SafetyOptions } from "./classroom-safety.js";
 import type { RetryPolicy } from "./delivery-retry.js";
 import type { AgentPresentation } from "./ports.js";
 import type { ReplyImages } from "./reply-images.js";
+import type { StorePort } from "./store-port.js";
 
 export interface ServiceLimits {
   readonly maxInputChars: number;
@@ -22,11 +20,10 @@ export interface ServiceLimits {
 }
 
 export interface ConversationServiceOptions {
+  /** The bot's store: every write of a message's path (intake, turns, replies, recovery) goes through it. */
+  readonly storePort: StorePort;
+  /** The synchronous store the parts not yet on the port still read (moderation reads, thread lookups). */
   readonly store: ConversationStore;
-  readonly inbox: Inbox;
-  readonly received: ReceivedEvents;
-  /** Where writes wait while another process holds the database's lock; default: a gate of its own. */
-  readonly gate?: WriteGate;
   /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
   readonly slowSaveNoticeMs?: number;
   /** The default workflow: conversations in a channel without an override. */

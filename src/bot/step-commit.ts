@@ -1,29 +1,26 @@
 // Commits one agent step as it arrives, in one transaction: its messages, the handoff or end of turn it led to,
 // and the replies it posts — then hands the replies to delivery.
 
-import type { ConversationStore } from "../store/conversation-store.js";
-import { fromChatMessage } from "./message-mapping.js";
-import type { ConversationRow } from "../store/types.js";
-import type { WriteGate } from "../store/write-gate.js";
 import type { AgentStepEvent } from "../workflow/events.js";
 import type { Workflow } from "../workflow/workflow.js";
-import type { AttachmentStore } from "../store/attachment-store.js";
+import { fromChatMessage } from "./message-mapping.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import type { TurnStreams } from "./reply-streaming.js";
 import { storeReplyImages, type ReplyImages } from "./reply-images.js";
+import type { StorePort } from "./store-port.js";
+import type { Conversation } from "./store-records.js";
 
 export interface StepCommitContext {
-  readonly store: ConversationStore;
   /** A database locked by another process delays the step, in order, and never loses it. */
-  readonly gate: WriteGate;
+  readonly store: StorePort;
   readonly delivery: ReplyDelivery;
   readonly workflow: Workflow;
-  readonly conversation: ConversationRow;
+  readonly conversation: Conversation;
   readonly userMessageId: number;
   /** The turn's streamed replies: a step's stream is linked to its outbox row in the step's own transaction. */
   readonly streams?: TurnStreams;
   /** Display math rendered and stored with the reply's message (origin rendered), so moderators see the images. */
-  readonly replyImages?: { readonly render: ReplyImages; readonly store: AttachmentStore };
+  readonly replyImages?: { readonly render: ReplyImages };
 }
 
 /** Whether this step ends the turn: an answer, a cap, or a handoff to a person. */
@@ -33,7 +30,7 @@ export function endsTurn(step: AgentStepEvent, workflow: Workflow): boolean {
 
 /** Commits the step; returns how many replies it queued for posting. */
 export async function commitStep(context: StepCommitContext, step: AgentStepEvent): Promise<number> {
-  const { store, gate, conversation, workflow } = context;
+  const { store, conversation, workflow } = context;
   const next = step.next;
   const handoff = next.kind === "handoff" ? { from: step.agent, to: next.to, reason: next.reason } : undefined;
   const last = endsTurn(step, workflow);
@@ -45,35 +42,35 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
   const imagesOf = (text: string) => (render === undefined || text === "" ? [] : render.render.imagesOf(text));
   const images = imagesOf(step.message.text.trim());
   const closingImages = step.closing === undefined ? [] : imagesOf(step.closing.text.trim());
-  await gate.run(() => store.transaction(() => {
-    replies.length = 0; // a retried attempt starts afresh
+  await store.transaction(async (tx) => {
+    replies.length = 0;
     const text = step.message.text.trim();
-    const stored = store.appendAgentReply(conversation.id, {
+    const stored = await tx.messages.appendAgentReply(conversation.id, {
       message: fromChatMessage(step.message),
       ...(text === "" ? {} : { reply: { agentName: step.agent, text, kind: "agent" as const } }),
       ...(handoff === undefined ? {} : { handoff }),
     });
     if (stored.outboxId !== undefined) replies.push({ id: stored.outboxId, text });
     streamed = stored.outboxId;
-    context.streams?.linkInTransaction(step.agent, stored.outboxId);
-    if (render !== undefined && stored.outboxId !== undefined) storeReplyImages(render.store, stored.message.id, images);
-    if (step.toolResults.length > 0) store.appendMessages(conversation.id, step.toolResults.map(fromChatMessage));
+    await context.streams?.linkInTransaction(tx, step.agent, stored.outboxId);
+    if (render !== undefined && stored.outboxId !== undefined) await storeReplyImages(tx.attachments, stored.message.id, images);
+    if (step.toolResults.length > 0) await tx.messages.append(conversation.id, step.toolResults.map(fromChatMessage));
     if (step.closing !== undefined) {
       const closingText = step.closing.text.trim();
-      const closing = store.appendAgentReply(conversation.id, {
+      const closing = await tx.messages.appendAgentReply(conversation.id, {
         message: fromChatMessage(step.closing),
         reply: { agentName: step.agent, text: closingText, kind: "agent" },
       });
       if (closing.outboxId !== undefined) replies.push({ id: closing.outboxId, text: closingText });
-      if (render !== undefined) storeReplyImages(render.store, closing.message.id, closingImages);
+      if (render !== undefined) await storeReplyImages(tx.attachments, closing.message.id, closingImages);
     }
     // Kept current during the turn, so a turn interrupted after a handoff resumes with the agent that has the floor.
-    if (handoff !== undefined && workflow.agent(handoff.to) !== undefined) store.setActiveAgent(conversation.id, handoff.to);
+    if (handoff !== undefined && workflow.agent(handoff.to) !== undefined) await tx.conversations.setActiveAgent(conversation.id, handoff.to);
     if (last) {
-      store.setActiveAgent(conversation.id, step.agent);
-      store.completeTurn(context.userMessageId, "completed");
+      await tx.conversations.setActiveAgent(conversation.id, step.agent);
+      await tx.turns.complete(context.userMessageId, "completed");
     }
-  }));
+  });
   // The step's own text was streamed (when the platform streams): delivery finishes that stream instead of posting.
   const finisher = context.streams?.takeStep(step.agent, streamed);
   for (const reply of replies) {

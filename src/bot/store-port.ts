@@ -109,6 +109,23 @@ export interface WaitRepository {
   alertsDue(): Promise<TeacherAlertDue[]>;
   /** False when it was not waiting (handed back already). */
   clear(conversationId: number): Promise<boolean>;
+  /** A student's message held for a teacher owes the safety step until settled: a crash leaves it for recovery. */
+  markHeldCheck(messageId: number): Promise<void>;
+  heldCheckPending(messageId: number): Promise<boolean>;
+  /** False when it was not owed (settled already, or gone). */
+  settleHeldCheck(messageId: number): Promise<boolean>;
+  /** Held messages whose check a crash cut off, oldest first. */
+  heldChecksDue(): Promise<HistoryMessage[]>;
+}
+
+/** Deleting data: one user's on request, conversations past retention, old dedupe records. */
+export interface RetentionRepository {
+  /** A user's messages (conversations left without any user message go too), waiting inbox rows and received events. */
+  forgetUser(platform: string, userId: string, workspace?: string): Promise<number>;
+  /** Conversations last active before `cutoffMs` (unix ms), with everything in them; returns how many. */
+  purgeIdle(cutoffMs: number): Promise<number>;
+  /** Dedupe records received before `cutoffMs`; returns how many. */
+  pruneEvents(cutoffMs: number): Promise<number>;
 }
 
 /** Every repository; inside transaction() the same operations belong to that transaction. */
@@ -121,6 +138,7 @@ export interface StoreRepositories {
   readonly intake: IntakeRepository;
   readonly attachments: AttachmentRepository;
   readonly waits: WaitRepository;
+  readonly retention: RetentionRepository;
 }
 
 export type StoreTransaction = StoreRepositories;
@@ -133,8 +151,17 @@ export interface TransactionOptions {
 
 /** What becomes of an accepted message, decided inside acceptInbound's transaction. */
 export type InboundPlacement =
-  /** Stored now: `opensTurn` for a student's turn (its attempt counted), false for one held while a teacher is asked. */
-  | { readonly kind: "message"; readonly message: HistoryMessageDraft; readonly opensTurn: boolean; readonly files: ReadonlyArray<Omit<AttachmentDraft, "messageId">> }
+  /**
+   * Stored now: `opensTurn` for a student's turn (its attempt counted), false for one held while a teacher is asked
+   * (`owesCheck`: a student's, which owes the safety step).
+   */
+  | {
+      readonly kind: "message";
+      readonly message: HistoryMessageDraft;
+      readonly opensTurn: boolean;
+      readonly owesCheck?: boolean;
+      readonly files: ReadonlyArray<Omit<AttachmentDraft, "messageId">>;
+    }
   /** Waits in the inbox behind a running turn (or for the next start). */
   | { readonly kind: "queued"; readonly userId: string; readonly payload: string }
   /** Refused before the model: recorded as refused, with why and without its text. */
@@ -175,4 +202,13 @@ export interface StorePort extends StoreRepositories {
    * decides (the message, its files and turn; or the inbox; or a refusal). Undefined for a duplicate.
    */
   acceptInbound(request: InboundRequest, options?: TransactionOptions): Promise<InboundAccepted | undefined>;
+  /** Resolves when every transaction asked for so far has settled (before the database is closed). */
+  idle(): Promise<void>;
+}
+
+/** An implementation gave up waiting for a database another process kept locked: it rejects with this `reason`. */
+export const STORE_BUSY = "database_busy";
+
+export function isStoreBusy(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { reason?: unknown }).reason === STORE_BUSY;
 }

@@ -3,16 +3,14 @@
 // are stored without a turn, a moderator's are stored as the human's turn; a moderator's handback resumes the agents.
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
-import type { WaitingState } from "../store/waiting-queries.js";
-import type { WriteGate } from "../store/write-gate.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { BackgroundRetries } from "./background-retries.js";
 import type { RetryPolicy } from "./delivery-retry.js";
-import type { AgentPresentation, InboundMessage, PlatformPort, ThreadRef } from "./ports.js";
+import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import { excerpt } from "./safety-alerts.js";
+import type { StorePort } from "./store-port.js";
+import type { Conversation, HistoryMessage, ModeratorWait } from "./store-records.js";
 
 export const TEACHER_ASKED_NOTICE = (human: string): string =>
   `I've asked a ${human.toLowerCase()} to help with this. They'll answer here in this thread — the tutors will wait until then.`;
@@ -35,8 +33,7 @@ export interface TeacherRequestAlert {
 }
 
 export interface TeacherHandoffOptions {
-  readonly store: ConversationStore;
-  readonly gate: WriteGate;
+  readonly store: StorePort;
   readonly delivery: ReplyDelivery;
   readonly logger: Logger;
   readonly now: () => number;
@@ -51,54 +48,32 @@ export type HandbackResult = "handed_back" | "not_waiting" | "unknown_thread";
 export class TeacherHandoff {
   private readonly background: BackgroundRetries;
   private readonly warnedNoChannel = new Set<string>();
+  /** Alerts' outcomes being written: settled() waits for them too. */
+  private readonly outcomes = new Set<Promise<void>>();
 
   constructor(private readonly options: TeacherHandoffOptions) {
     this.background = new BackgroundRetries({ logger: options.logger, ...(options.retry === undefined ? {} : { retry: options.retry }) });
   }
 
-  waitingOf(conversationId: number): WaitingState | undefined {
-    return this.options.store.waiting.waitingOf(conversationId);
+  waitingOf(conversationId: number): Promise<ModeratorWait | undefined> {
+    return this.options.store.waits.of(conversationId);
   }
 
   /** The human a thread waits for, or undefined when the agents answer there. */
-  waitingFor(ref: ThreadRef): string | undefined {
-    const conversation = this.options.store.findConversation(ref);
-    return conversation === undefined ? undefined : this.waitingOf(conversation.id)?.human;
-  }
-
-  /**
-   * Stores a message that arrived while the thread waits (inside the caller's transaction): a moderator's as the
-   * human's turn (author: the human participant, name: the moderator's), a student's as a plain message without a turn.
-   * `extraTokens`: its files' share of the context window (the caller stores the files).
-   */
-  storeHeld(conversationId: number, inbound: InboundMessage, waiting: WaitingState, extraTokens = 0): StoredMessage {
-    const [stored] = this.options.store.appendMessages(conversationId, [
-      {
-        role: "user",
-        text: inbound.text,
-        userId: inbound.user.id,
-        userName: inbound.user.name,
-        ...(inbound.fromModerator === true ? { authorAgent: waiting.human } : {}),
-        ...(inbound.platformMessageId === undefined ? {} : { platformMessageId: inbound.platformMessageId }),
-        ...(extraTokens === 0 ? {} : { extraTokens }),
-      },
-    ]);
-    // A student's message owes the safety step, recorded with it: a crash before the check leaves it for recover().
-    if (inbound.fromModerator !== true) this.options.store.waiting.markHeldCheck(stored!.id);
-    return stored!;
+  async waitingFor(ref: ThreadRef): Promise<string | undefined> {
+    const conversation = await this.options.store.conversations.find(ref);
+    return conversation === undefined ? undefined : (await this.waitingOf(conversation.id))?.human;
   }
 
   /** The turn of `message` ended with a handoff to `request.to`: mark the thread waiting, tell the student, alert. */
-  async ask(conversation: ConversationRow, message: StoredMessage, request: { readonly from: string; readonly to: string; readonly reason: string }): Promise<void> {
-    const { store, gate, delivery, presentation } = this.options;
+  async ask(conversation: Conversation, message: HistoryMessage, request: { readonly from: string; readonly to: string; readonly reason: string }): Promise<void> {
+    const { store, delivery, presentation } = this.options;
     const human = presentation(request.to).displayName;
     const text = TEACHER_ASKED_NOTICE(human);
-    const noticeId = await gate.run(() =>
-      store.transaction(() => {
-        store.waiting.markWaiting(conversation.id, { human: request.to, from: request.from, reason: request.reason, since: this.options.now() }, message.id);
-        return store.enqueueNotice(conversation.id, { agentName: request.from, text });
-      }),
-    );
+    const noticeId = await store.transaction(async (tx) => {
+      await tx.waits.mark(conversation.id, { human: request.to, from: request.from, reason: request.reason, since: this.options.now() }, message.id);
+      return tx.outbox.enqueueNotice(conversation.id, { agentName: request.from, text });
+    });
     void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: request.from, text, kind: "notice" });
     this.options.logger.info({ conversationId: conversation.id, from: request.from, to: request.to }, "a conversation was handed to a person; waiting for a moderator");
     this.alert({
@@ -114,11 +89,11 @@ export class TeacherHandoff {
   }
 
   /** After a restart: posts the teacher requests' alerts that were decided but never posted; returns how many. */
-  recoverAlerts(wanted: (key: ThreadRef) => boolean): number {
+  async recoverAlerts(wanted: (key: ThreadRef) => boolean): Promise<number> {
     const { store, presentation } = this.options;
     let started = 0;
-    for (const pending of store.waiting.pendingAlerts()) {
-      const conversation = store.getConversation(pending.conversationId);
+    for (const pending of await store.waits.alertsDue()) {
+      const conversation = await store.conversations.get(pending.conversationId);
       if (conversation === undefined || !wanted(conversation.key)) continue;
       const { message, state } = pending;
       this.alert({
@@ -138,12 +113,12 @@ export class TeacherHandoff {
 
   /** A moderator handed the thread back: the agents answer its next message. */
   async handBack(ref: ThreadRef): Promise<HandbackResult> {
-    const { store, gate, delivery } = this.options;
-    const conversation = store.findConversation(ref);
+    const { store, delivery } = this.options;
+    const conversation = await store.conversations.find(ref);
     if (conversation === undefined) return "unknown_thread";
     const agentName = this.options.workflowOf(ref).startAgent.name;
-    const noticeId = await gate.run(() =>
-      store.transaction(() => (store.waiting.clearWaiting(conversation.id) ? store.enqueueNotice(conversation.id, { agentName, text: HANDED_BACK_NOTICE }) : undefined)),
+    const noticeId = await store.transaction(async (tx) =>
+      (await tx.waits.clear(conversation.id)) ? tx.outbox.enqueueNotice(conversation.id, { agentName, text: HANDED_BACK_NOTICE }) : undefined,
     );
     if (noticeId === undefined) return "not_waiting";
     await delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName, text: HANDED_BACK_NOTICE, kind: "notice" });
@@ -152,8 +127,9 @@ export class TeacherHandoff {
   }
 
   /** Resolves when the alerts started so far are posted or given up on. */
-  settled(): Promise<void> {
-    return this.background.settled();
+  async settled(): Promise<void> {
+    await this.background.settled();
+    await Promise.all(this.outcomes);
   }
 
   close(): void {
@@ -186,11 +162,11 @@ export class TeacherHandoff {
   }
 
   private settleAlert(conversationId: number, outcome: "sent" | "failed"): void {
-    try {
-      this.options.store.waiting.settleAlert(conversationId, outcome);
-    } catch (error) {
+    const write = this.options.store.waits.settleAlert(conversationId, outcome).catch((error: unknown) => {
       // Left pending: the next start posts it again (a duplicate alert is better than none).
       this.options.logger.warn({ err: error, conversationId }, "could not record the teacher alert's outcome");
-    }
+    });
+    this.outcomes.add(write);
+    void write.finally(() => this.outcomes.delete(write));
   }
 }

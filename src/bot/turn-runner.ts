@@ -1,36 +1,33 @@
 // Runs one student's turn through the workflow, committing each agent step (message, tool results, handoff) as it completes.
 
 import type { Logger } from "pino";
-import type { ConversationStore } from "../store/conversation-store.js";
-import type { AttachmentStore } from "../store/attachment-store.js";
-import { toChatMessage } from "./message-mapping.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
-import type { WriteGate } from "../store/write-gate.js";
 import { InProcessExecution } from "../workflow/execution.js";
 import { ContentFilterError } from "../workflow/errors.js";
 import type { HumanInputRequest } from "../workflow/run-loop.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
+import { toChatMessage } from "./message-mapping.js";
 import type { AgentPresentation } from "./ports.js";
 import { TurnStreams } from "./reply-streaming.js";
 import { commitStep, type StepCommitContext } from "./step-commit.js";
+import type { StorePort } from "./store-port.js";
+import type { Conversation, HistoryMessage } from "./store-records.js";
 import { windowMessages } from "./window-contents.js";
 
 export interface TurnRunnerOptions {
-  readonly store: ConversationStore;
+  readonly store: StorePort;
   /** The workflow a conversation runs (its channel's, or the default), chosen per turn from prebuilt ones. */
-  readonly workflowFor: (conversation: ConversationRow) => Workflow;
+  readonly workflowFor: (conversation: Conversation) => Workflow;
   readonly delivery: ReplyDelivery;
-  readonly gate: WriteGate;
   readonly logger: Logger;
   readonly window: { readonly maxMessages: number; readonly maxTokens: number };
   /** Students' files: the window's messages carry them (the newest `historyImages` images as image parts). */
-  readonly attachments?: { readonly store: AttachmentStore; readonly historyImages: number };
+  readonly attachments?: { readonly historyImages: number };
   /** How each agent shows itself on the platforms (a streamed reply opens under it). */
   readonly presentation: (agentName: string) => AgentPresentation;
   /** Azure's content filter stopped the prompt or the answer: the safety step replies instead of the unavailable notice. */
-  readonly onContentFilter?: (conversation: ConversationRow, userMessage: StoredMessage, error: ContentFilterError) => Promise<void>;
+  readonly onContentFilter?: (conversation: Conversation, userMessage: HistoryMessage, error: ContentFilterError) => Promise<void>;
   /** Replies' display math, rendered and stored with their messages. */
   readonly replyImages?: StepCommitContext["replyImages"];
 }
@@ -71,17 +68,17 @@ export class TurnRunner {
   constructor(private readonly options: TurnRunnerOptions) {}
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
-  async run(conversation: ConversationRow, userMessage: StoredMessage, shutdown: AbortSignal, control: TurnControl = {}): Promise<TurnOutcome> {
-    const { store, delivery, gate, logger } = this.options;
+  async run(conversation: Conversation, userMessage: HistoryMessage, shutdown: AbortSignal, control: TurnControl = {}): Promise<TurnOutcome> {
+    const { store, delivery, logger } = this.options;
     const workflow = this.options.workflowFor(conversation);
     const { observer, cancel } = control;
     const signal = cancel === undefined ? shutdown : AbortSignal.any([shutdown, cancel]);
-    const window = store.loadWindow(conversation.id, this.options.window);
+    const window = await store.messages.window(conversation.id, this.options.window);
     const later = window.filter((m) => m.seq > userMessage.seq);
     if (later.some((m) => m.role === "user")) {
       // The conversation went on without this turn (it was left pending by a failure): answering it now, against
       // newer history, would only confuse the thread.
-      await gate.run(() => store.completeTurn(userMessage.id, "failed", "superseded"));
+      await store.turns.complete(userMessage.id, "failed", "superseded");
       logger.warn({ conversationId: conversation.id, messageId: userMessage.id }, "a pending turn was superseded by later messages");
       return { status: "failed", errorCode: "superseded", replies: 0 };
     }
@@ -89,22 +86,24 @@ export class TurnRunner {
     const resuming = later.length > 0;
     const agent = conversation.activeAgent ?? undefined;
     const files = this.options.attachments;
-    const history = files === undefined ? window.map(toChatMessage) : windowMessages(window, files.store.withDataByMessages(window.filter((m) => m.role === "user").map((m) => m.id)), files.historyImages);
+    const history =
+      files === undefined
+        ? window.map(toChatMessage)
+        : windowMessages(window, await store.attachments.withData(window.filter((m) => m.role === "user").map((m) => m.id)), files.historyImages);
     const run = await InProcessExecution.stream(workflow, history, {
       signal,
       ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
     });
-    const streams = new TurnStreams({
+    const streams = await TurnStreams.start({
       port: delivery.portFor(conversation.key.platform),
       store,
-      gate,
       logger,
       conversation,
       turnMessage: userMessage,
       presentation: this.options.presentation,
     });
     const replyImages = this.options.replyImages;
-    const context: StepCommitContext = { store, gate, delivery, workflow, conversation, userMessageId: userMessage.id, streams, ...(replyImages === undefined ? {} : { replyImages }) };
+    const context: StepCommitContext = { store, delivery, workflow, conversation, userMessageId: userMessage.id, streams, ...(replyImages === undefined ? {} : { replyImages }) };
     let replies = 0;
     let failure: BatonError | undefined;
     let humanRequest: HumanInputRequest | undefined;
@@ -145,7 +144,7 @@ export class TurnRunner {
     if (failure.code === "aborted" && cancel?.aborted === true) {
       // The student stopped it (even if a shutdown followed): the steps already committed stay, the one being written
       // is dropped, nothing resumes it.
-      await gate.run(() => store.completeTurn(userMessage.id, "failed", "cancelled"));
+      await store.turns.complete(userMessage.id, "failed", "cancelled");
       logger.info({ conversationId: conversation.id }, "turn cancelled by the user");
       return { status: "cancelled", replies };
     }
@@ -157,18 +156,16 @@ export class TurnRunner {
     const { onContentFilter } = this.options;
     if (failure instanceof ContentFilterError && onContentFilter !== undefined) {
       logger.warn({ conversationId: conversation.id, source: failure.source }, "the model service's content filter stopped the turn");
-      store.completeTurn(userMessage.id, "failed", failure.code);
+      await store.turns.complete(userMessage.id, "failed", failure.code);
       await onContentFilter(conversation, userMessage, failure);
       return { status: "failed", errorCode: failure.code, replies: replies + 1 };
     }
     logger.error({ conversationId: conversation.id, code: failure.code, err: failure }, "turn failed");
     const code = failure.code;
-    const noticeId = await gate.run(() =>
-      store.transaction(() => {
-        store.completeTurn(userMessage.id, "failed", code);
-        return store.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
-      }),
-    );
+    const noticeId = await store.transaction(async (tx) => {
+      await tx.turns.complete(userMessage.id, "failed", code);
+      return tx.outbox.enqueueNotice(conversation.id, { agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE });
+    });
     void delivery.enqueue({ id: noticeId, conversationId: conversation.id, key: conversation.key, agentName: workflow.startAgent.name, text: UNAVAILABLE_NOTICE, kind: "notice" });
     return { status: "failed", errorCode: code, replies: replies + 1 };
   }

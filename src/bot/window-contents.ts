@@ -1,8 +1,7 @@
 // The history window as the engine gets it: stored messages with their attachments as contents, images bounded.
 
-import type { StoredAttachment } from "../store/attachment-types.js";
 import { toChatMessage } from "./message-mapping.js";
-import type { StoredMessage } from "../store/types.js";
+import type { HistoryMessage, KeptAttachment } from "./store-records.js";
 import { DataContent, TextContent, type AIContent } from "../workflow/contents.js";
 import { ChatMessage } from "../workflow/messages.js";
 
@@ -10,8 +9,8 @@ import { ChatMessage } from "../workflow/messages.js";
  * Only the newest `maxImages` images stay image parts; older ones become "[image: worksheet.png]", so a long thread of
  * photos costs no more than a few. A document's text follows the message's own text, under its name.
  */
-export function windowMessages(window: readonly StoredMessage[], attachments: readonly StoredAttachment[], maxImages: number): ChatMessage[] {
-  const byMessage = new Map<number, StoredAttachment[]>();
+export function windowMessages(window: readonly HistoryMessage[], attachments: readonly KeptAttachment[], maxImages: number): ChatMessage[] {
+  const byMessage = new Map<number, KeptAttachment[]>();
   for (const item of attachments) {
     if (item.origin !== "upload") continue;
     const list = byMessage.get(item.messageId) ?? [];
@@ -42,7 +41,7 @@ export function windowMessages(window: readonly StoredMessage[], attachments: re
   });
 }
 
-function contentOf(item: StoredAttachment, keepImage: boolean, afterOther: boolean): AIContent {
+function contentOf(item: KeptAttachment, keepImage: boolean, afterOther: boolean): AIContent {
   const gap = afterOther ? "\n\n" : "";
   if (item.kind === "image") {
     if (!keepImage) return new TextContent(`${gap}[image: ${item.fileName}]`);

@@ -38,8 +38,7 @@ export function slackSettings(env: Env): SlackSettings | undefined {
     commandName: env.SLACK_COMMAND,
     moderatorIds: env.SLACK_MODERATOR_IDS,
     maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
-    // Streaming is on unless switched off (SLACK_STREAM_REPLIES=off: each reply posted whole).
-    streamReplies: env.SLACK_STREAM_REPLIES !== "off",
+    ...(env.SLACK_STREAM_REPLIES === "on" ? { streamReplies: true } : {}),
     ...(env.SLACK_APP_TOKEN !== undefined ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(env.SLACK_SIGNING_SECRET !== undefined ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
     ...(env.SLACK_ALERT_CHANNEL !== undefined ? { alertChannel: env.SLACK_ALERT_CHANNEL } : {}),

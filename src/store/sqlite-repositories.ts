@@ -8,6 +8,7 @@ import type {
   MessageRepository,
   OutboxRepository,
   ReplyStreamRepository,
+  RetentionRepository,
   StoreRepositories,
   TurnRepository,
   WaitRepository,
@@ -31,7 +32,8 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   streams: new Set<keyof ReplyStreamRepository>(["earlier", "piecesOf"]),
   intake: new Set<keyof IntakeRepository>(["received", "queued"]),
   attachments: new Set<keyof AttachmentRepository>(["withData"]),
-  waits: new Set<keyof WaitRepository>(["of", "alertsDue"]),
+  waits: new Set<keyof WaitRepository>(["of", "alertsDue", "heldCheckPending", "heldChecksDue"]),
+  retention: new Set<keyof RetentionRepository>(),
 };
 
 /** The tables' classes, shared with the synchronous repositories (acceptInbound composes them in one transaction). */
@@ -100,6 +102,16 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
       settleAlert: (id, outcome) => store.waiting.settleAlert(id, outcome),
       alertsDue: () => store.waiting.pendingAlerts(),
       clear: (id) => store.waiting.clearWaiting(id),
+      markHeldCheck: (id) => store.waiting.markHeldCheck(id),
+      heldCheckPending: (id) => store.waiting.heldCheckPending(id),
+      settleHeldCheck: (id) => store.waiting.settleHeldCheck(id),
+      heldChecksDue: () => store.waiting.pendingHeldChecks(),
+    },
+    retention: {
+      forgetUser: (platform, userId, workspace) =>
+        store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace),
+      purgeIdle: (cutoffMs) => store.purgeConversationsOlderThan(cutoffMs),
+      pruneEvents: (cutoffMs) => store.pruneInboundEvents(cutoffMs),
     },
   };
 }

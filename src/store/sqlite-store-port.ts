@@ -34,6 +34,7 @@ export class SqliteStorePort implements StorePort {
   readonly intake: StoreRepositories["intake"];
   readonly attachments: StoreRepositories["attachments"];
   readonly waits: StoreRepositories["waits"];
+  readonly retention: StoreRepositories["retention"];
   /** The gate every write of this connection goes through (shared with the callers that still write synchronously). */
   readonly gate: WriteGate;
   readonly #commits: GroupedCommits;
@@ -62,6 +63,7 @@ export class SqliteStorePort implements StorePort {
     this.intake = root.intake;
     this.attachments = root.attachments;
     this.waits = root.waits;
+    this.retention = root.retention;
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -101,6 +103,7 @@ export class SqliteStorePort implements StorePort {
           : store.appendMessages(conversation.id, [draft]);
         for (const file of placement.files) files.add({ ...file, messageId: message!.id });
         if (placement.opensTurn) store.startTurnAttempt(message!.id);
+        if (placement.owesCheck === true) store.waiting.markHeldCheck(message!.id);
         return { conversation, placement: "message", message: { ...message!, turnAttempts: placement.opensTurn ? 1 : 0 } };
       }
     }
@@ -140,6 +143,7 @@ function asynchronous(sync: SynchronousRepositories, call: Call): StoreRepositor
     intake: wrap(sync.intake, READ_OPERATIONS.intake),
     attachments: wrap(sync.attachments, READ_OPERATIONS.attachments),
     waits: wrap(sync.waits, READ_OPERATIONS.waits),
+    retention: wrap(sync.retention, READ_OPERATIONS.retention),
   };
 }
 

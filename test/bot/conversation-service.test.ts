@@ -194,7 +194,7 @@ describe("ConversationService", () => {
     now += 20 * 86_400_000;
     await h.service.handle(inbound("new question", { thread: "new" }));
     now += 15 * 86_400_000;
-    expect(h.service.purgeExpired()).toBe(1);
+    expect(await h.service.purgeExpired()).toBe(1);
     expect(h.service.hasConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "old" })).toBe(false);
     expect(h.service.hasConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "new" })).toBe(true);
   });

@@ -54,7 +54,7 @@ it("an alert the process died while posting is posted by the next start's recove
   const stuck = new TeacherPort(true);
   first.service.registerPort(stuck);
   await first.service.handle(question);
-  expect(first.service.waitingFor(ref)).toBe("teacher");
+  expect(await first.service.waitingFor(ref)).toBe("teacher");
   expect(stuck.teacherAttempts).toBe(1);
   await first.close();
   expect(stuck.requests).toEqual([]);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { OutboundReply } from "../../src/bot/ports.js";
 import { ReplyDelivery } from "../../src/bot/reply-delivery.js";
 import { FlagStore } from "../../src/store/flag-store.js";
-import { WriteGate } from "../../src/store/write-gate.js";
+import { SqliteStorePort } from "../../src/store/sqlite-store-port.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { tempStore, thread } from "../store/temp-database.js";
 
@@ -39,8 +39,7 @@ function setup() {
   const flags = new FlagStore(t.db, () => t.clock.now);
   const conversation = t.store.getOrCreateConversation(thread("a"));
   const delivery = new ReplyDelivery({
-    store: t.store,
-    gate: new WriteGate({ logger }),
+    store: new SqliteStorePort({ db: t.db, logger, now: () => t.clock.now }),
     logger,
     presentation: (name) => ({ name, displayName: name }),
     maxAttempts: 5,

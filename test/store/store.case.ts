@@ -295,5 +295,40 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect(await port.waits.clear(conversation.id)).toBe(false);
       expect(await port.waits.of(conversation.id)).toBeUndefined();
     });
+
+    it("a held student's message owes its safety check until settled, once", async () => {
+      const { port } = await start();
+      const conversation = await port.conversations.getOrCreate(thread("t1"));
+      const wait = { human: "teacher", from: "triage_agent", reason: "r", since: 1 };
+      await port.waits.mark(conversation.id, wait);
+      const accepted = await port.acceptInbound({
+        thread: thread("t1"),
+        event: { platform: "discord", eventId: "e1" },
+        place: () => ({ kind: "message", message: { role: "user", text: "still there?", userId: "u1", userName: "Ada" }, opensTurn: false, owesCheck: true, files: [] }),
+      });
+      const id = accepted!.message!.id;
+      expect(accepted!.message!.turnStatus).toBeUndefined();
+      expect(await port.turns.pending()).toEqual([]);
+      expect(await port.waits.heldCheckPending(id)).toBe(true);
+      expect((await port.waits.heldChecksDue()).map((m) => m.id)).toEqual([id]);
+      expect(await port.waits.settleHeldCheck(id)).toBe(true);
+      expect(await port.waits.settleHeldCheck(id)).toBe(false);
+      expect(await port.waits.heldChecksDue()).toEqual([]);
+    });
+
+    it("forgetting a user deletes their messages, inbox rows and received events, and a write just before is forgotten too", async () => {
+      const { port } = await start();
+      const accepted = port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e1" }, place: () => studentTurn("secret") });
+      const queued = port.acceptInbound({ thread: thread("t2"), event: { platform: "discord", eventId: "e2" }, place: () => ({ kind: "queued", userId: "u1", payload: "{}" }) });
+      const received = port.intake.receive({ platform: "discord", eventId: "e3", workspace: "guild-1", userId: "u1", payload: {} });
+      // Asked for after the three writes, before any of them was awaited: it runs after them.
+      const forgotten = await port.retention.forgetUser("discord", "u1");
+      await Promise.all([accepted, queued, received]);
+      expect(forgotten).toBe(3);
+      expect(await port.turns.pending()).toEqual([]);
+      expect(await port.intake.queued()).toEqual([]);
+      expect(await port.intake.received()).toEqual([]);
+      expect(await port.intake.recordEvent("discord", "e1")).toBe(false);
+    });
   });
 }

@@ -1,7 +1,7 @@
 // Prepared attachments between intake and the store: what they cost in tokens, their rows, and their JSON in the inbox.
 
-import type { AttachmentStore } from "../../store/attachment-store.js";
-import type { NewAttachment } from "../../store/attachment-types.js";
+import type { AttachmentRepository } from "../store-port.js";
+import type { AttachmentDraft } from "../store-records.js";
 import { imageTokens, type ImageDetailSetting } from "./image-tokens.js";
 import type { PreparedAttachment } from "./types.js";
 
@@ -14,18 +14,18 @@ export function attachmentTokens(attachments: readonly PreparedAttachment[], det
   return tokens;
 }
 
-/** The attachments table's rows of a stored message (in the transaction that stores the message). */
-export function storeAttachments(store: AttachmentStore, messageId: number, attachments: readonly PreparedAttachment[]): void {
-  for (const item of attachments) store.add(toRow(messageId, item));
+/** The files a message keeps (stored in the transaction that stores the message, which gives their message id). */
+export function fileDrafts(attachments: readonly PreparedAttachment[]): Array<Omit<AttachmentDraft, "messageId">> {
+  return attachments.map(toDraft);
 }
 
-function toRow(messageId: number, item: PreparedAttachment): NewAttachment {
+function toDraft(item: PreparedAttachment): Omit<AttachmentDraft, "messageId"> {
   if (item.kind === "image") {
-    return { messageId, origin: "upload", kind: "image", mediaType: item.mediaType, fileName: item.name, data: item.data, width: item.width, height: item.height };
+    return { origin: "upload", kind: "image", mediaType: item.mediaType, fileName: item.name, data: item.data, width: item.width, height: item.height };
   }
   // The text read is what later turns give the model (the file is not parsed again); the file stays for moderators.
   const kind = item.mediaType === "application/pdf" ? "pdf" : "text";
-  return { messageId, origin: "upload", kind, mediaType: item.mediaType, fileName: item.name, data: item.data, extractedText: item.text };
+  return { origin: "upload", kind, mediaType: item.mediaType, fileName: item.name, data: item.data, extractedText: item.text };
 }
 
 /** A prepared attachment as JSON (bytes in base64), for a message that waits in the inbox. */
@@ -42,10 +42,9 @@ export function fromQueued(item: QueuedAttachment): PreparedAttachment {
 }
 
 /** A stored message's uploaded images as data URLs, for the moderation of what the student sent. */
-export function imagesOfMessage(store: AttachmentStore): (messageId: number) => string[] {
-  return (messageId) =>
-    store
-      .withDataByMessages([messageId])
+export function imagesOfMessage(attachments: AttachmentRepository): (messageId: number) => Promise<string[]> {
+  return async (messageId) =>
+    (await attachments.withData([messageId]))
       .filter((item) => item.kind === "image" && item.origin === "upload")
       .map((item) => `data:${item.mediaType};base64,${Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString("base64")}`);
 }

@@ -140,7 +140,7 @@ function capturingPort(gateway: ConversationGateway, onPort: (port: PlatformPort
     openConversation: (ref) => gateway.openConversation(ref),
     agents: () => gateway.agents(),
     attachmentLimits: () => gateway.attachmentLimits?.(),
-    waitingFor: (ref) => gateway.waitingFor?.(ref),
+    waitingFor: async (ref) => gateway.waitingFor?.(ref),
     handBack: (ref) => gateway.handBack!(ref),
   };
 }

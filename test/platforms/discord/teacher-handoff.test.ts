@@ -61,7 +61,7 @@ it("alerts the moderators with a link, keeps the agents quiet while storing ever
   expect(contents(bed, thread)).toEqual([TEACHER_ASKED_NOTICE("Teacher")]);
   expect((bodyOf(webhookPostsTo(fake, thread)[0]!) as { username: string }).username).toBe("Triage");
   const ref = discordThread(bed, bed.homework, thread);
-  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");
 
   // The moderators' channel gets the request, its link opening the student's message (the thread's start).
   await bed.service.service.teacherAlertsSettled();
@@ -95,11 +95,11 @@ it("alerts the moderators with a link, keeps the agents quiet while storing ever
 
   // A student cannot hand the thread back; the thread still waits.
   expect(await command(bed, "handback", thread, student)).toBe(HANDBACK_REFUSED);
-  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");
 
   // The moderator hands it back: the student is told, and the next message goes to the agents again.
   expect(await command(bed, "handback", thread, moderator)).toBe(HANDED_BACK);
-  expect(bed.service.gateway.waitingFor(ref)).toBeUndefined();
+  expect(await bed.service.gateway.waitingFor(ref)).toBeUndefined();
   expect(await command(bed, "handback", thread, moderator)).toBe(HANDBACK_NOT_WAITING);
 
   const next = fake.userSays({ channelId: thread, author: student, content: "ok thanks. what is 2+2?" });
@@ -130,7 +130,7 @@ it("checks a student's message written while the thread waits: a self-harm one g
   await bed.handled(question.id);
   const thread = question.id;
   const ref = discordThread(bed, bed.homework, thread);
-  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");
   const safety = bed.service.service.classroomSafety()!;
   await bed.service.service.teacherAlertsSettled();
   await safety.settled();
@@ -152,7 +152,7 @@ it("checks a student's message written while the thread waits: a self-harm one g
   const flags = safety.listFlags({ platform: "discord", workspace: fake.guildId });
   expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: held.id, alert: "sent" }]);
   // Still waiting for the teacher: the check does not hand the thread back.
-  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");
 });
 
 it("keeps the files a student sends while the thread waits, with the message, for the moderators' transcript (still no model call)", async () => {
@@ -167,7 +167,7 @@ it("keeps the files a student sends while the thread waits, with the message, fo
   await bed.handled(question.id);
   const thread = question.id;
   const ref = discordThread(bed, bed.homework, thread);
-  expect(bed.service.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");
 
   const photo = fake.uploadAttachment({ channelId: thread, filename: "report.png", data: await sampleImage(640, 480, "png"), contentType: "image/png", width: 640, height: 480 });
   const pdf = fake.uploadAttachment({ channelId: thread, filename: "essay.pdf", data: samplePdf("My essay on the pyramids"), contentType: "application/pdf" });

@@ -62,7 +62,7 @@ it("alerts with the thread's permalink, stores the thread's messages without a m
   expect(models().map(requestAgent)).toEqual(["triage_agent"]);
   expect(replies()).toEqual([TEACHER_ASKED_NOTICE("Teacher")]);
   const ref = { platform: "slack", workspace: fake.identity.teamId, channel: CHANNEL, thread: root.ts };
-  expect(h.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await h.gateway.waitingFor(ref)).toBe("teacher");
 
   const link = `https://${fake.identity.teamDomain}.slack.com/archives/${CHANNEL}/p${root.ts.replace(".", "")}`;
   const alerts = fake.messages({ channel: ALERTS });
@@ -85,9 +85,9 @@ it("alerts with the thread's permalink, stores the thread's messages without a m
 
   expect(await command(t, "/homework-handback", link, STUDENT.id)).toEqual([REFUSAL]);
   expect(await command(t, "/homework-handback", link.replace(fake.identity.teamDomain, "other-school"), MODERATOR.id)).toEqual([OTHER_WORKSPACE]);
-  expect(h.gateway.waitingFor(ref)).toBe("teacher");
+  expect(await h.gateway.waitingFor(ref)).toBe("teacher");
   expect(await command(t, "/homework-handback", `<${link}>`, MODERATOR.id)).toEqual([HANDBACK_ANSWERS.handed_back]);
-  expect(h.gateway.waitingFor(ref)).toBeUndefined();
+  expect(await h.gateway.waitingFor(ref)).toBeUndefined();
   expect(replies()).toEqual([TEACHER_ASKED_NOTICE("Teacher"), HANDED_BACK_NOTICE]);
 
   await writes(t, STUDENT.id, root.ts, "ok thanks. what is 2+2?");

@@ -1,4 +1,5 @@
-// `npm run bench`: Baton's engine against its peers, then end to end, long conversations, tokens, memory and import cost; prints a table.
+// `npm run bench`: Baton's engine against its peers, then end to end, long conversations, tokens, memory, import cost and
+// streamed answers on Discord and Slack; prints a table.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -10,6 +11,7 @@ import { runImportCost, type ImportCostResult } from "./lib/import-cost.js";
 import { runLongConversation, type LongConversationResult } from "./lib/long-conversation.js";
 import { runMediaIntake, type MediaResult } from "./lib/media-intake.js";
 import { runFormulaRender, type FormulaResult } from "./lib/formula-render.js";
+import { runStreamedAnswers, type StreamedAnswersResult } from "./lib/streamed-answers.js";
 import { currentLoad, describeMachine } from "./lib/machine.js";
 import { peakRssBytes, runMemory, type MemoryResult } from "./lib/memory.js";
 import { ensurePeersInstalled, PEERS, runPeer, type PeerRun } from "./lib/peer-runner.js";
@@ -30,6 +32,8 @@ const FULL = {
   imports: { processes: 7 },
   media: { reps: 5, scale: 1 },
   math: { reps: 7 },
+  // Answers per platform, in the first repetition only (each one takes the model's whole answer, ~8 s).
+  stream: { answers: 12, tokenIntervalMs: 8 },
 };
 
 /** Every scenario, briefly: for CI, which checks that each produced a number and never judges a speed. */
@@ -45,9 +49,10 @@ const QUICK: typeof FULL = {
   imports: { processes: 3 },
   media: { reps: 1, scale: 0.25 },
   math: { reps: 2 },
+  stream: { answers: 2, tokenIntervalMs: 2 },
 };
 
-const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports", "media", "math"] as const;
+const SCENARIOS = ["engine", "peers", "e2e", "concurrency", "long", "tokens", "memory", "imports", "media", "math", "stream"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HISTORIES = [0, 200, 2_000];
@@ -94,6 +99,7 @@ const collected = {
   imports: [] as ImportCostResult[],
   media: [] as MediaResult[],
   math: [] as FormulaResult[],
+  stream: undefined as StreamedAnswersResult | undefined,
 };
 
 for (let rep = 1; rep <= reps; rep++) {
@@ -142,6 +148,10 @@ for (let rep = 1; rep <= reps; rep++) {
     step("math out (MathJax, resvg)");
     collected.math.push(runFormulaRender(plan.math));
   }
+  if (runs("stream") && rep === 1) {
+    step("streamed answers (Discord, Slack: real adapters, fakes at 50 ms)");
+    collected.stream = await runStreamedAnswers(plan.stream);
+  }
 }
 
 /** The peer's rows, median per row over the repetitions that ran; n/a with the reason when none did. */
@@ -185,6 +195,8 @@ const results: BenchResults = {
   ...(collected.media.length === 0 ? {} : { media: collected.media.at(-1)! }),
   // Each time is already a median of the scenario's own repetitions; the last run stands.
   ...(collected.math.length === 0 ? {} : { math: collected.math.at(-1)! }),
+  // Percentiles over every answer of the one run (the first repetition's).
+  ...(collected.stream === undefined ? {} : { streaming: collected.stream }),
   peakRssBytes: peakRssBytes(),
 };
 results.targets = evaluateTargets(results);

@@ -4,8 +4,7 @@ import type { ConversationApp } from "./app/create-app.js";
 import { ALL_WORKSPACES, type ReadScope } from "./bot/moderator-reads-port.js";
 import type { ThreadRef } from "./bot/ports.js";
 import { consoleThread } from "./platforms/console/console-chat.js";
-import { attachmentMark } from "./bot/transcript-attachments.js";
-import { flagMark } from "./bot/transcript-flags.js";
+import { transcriptView } from "./platforms/common/transcript-view.js";
 import { parseThreadLink } from "./platforms/slack/thread-link.js";
 
 /** Where NAME points: one exact thread (console), a thread id with maybe its channel, or a conversation number. */
@@ -54,13 +53,12 @@ export async function formatHistory(app: ConversationApp, platform: string, name
   }
   const transcript = await reads.transcript(operatorScope(platform), refs[0]!);
   if (transcript === undefined) return `No ${platform} conversation "${name}".\n`;
-  const lines = [`Conversation #${transcript.conversationId} — trail: ${transcript.trail.join(" → ") || "(none)"}`];
-  for (const entry of transcript.entries) {
-    lines.push(
-      entry.kind === "message"
-        ? `[${entry.at.toISOString()}] ${entry.author}: ${entry.text}${(entry.attachments ?? []).map((file) => `\n    ${attachmentMark(file)}`).join("")}${entry.flags.map((flag) => `\n    ${flagMark(flag)}`).join("")}`
-        : `[${entry.at.toISOString()}] handoff ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ""}`,
-    );
+  const view = transcriptView(transcript);
+  const lines = [`Conversation #${view.conversationId} — trail: ${view.trail.join(" → ") || "(none)"}`];
+  for (const line of view.lines) {
+    const at = `[${line.at.toISOString()}]`;
+    if (line.kind === "handoff") lines.push(`${at} handoff ${line.from} → ${line.to}${line.reason === "" ? "" : ` (${line.reason})`}`);
+    else lines.push([`${at} ${line.author}: ${line.text}`, ...line.files, ...line.flags].join("\n    "));
   }
   return `${lines.join("\n")}\n`;
 }

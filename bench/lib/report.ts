@@ -180,10 +180,34 @@ function importSection(results: BenchResults): string {
   ].join("\n");
 }
 
+function streamSection(results: BenchResults): string {
+  const s = results.streaming;
+  if (s === undefined) return "";
+  const rows = s.platforms.map((p) => [
+    p.platform === "discord" ? "Discord" : "Slack",
+    p.path,
+    fmt(p.answers),
+    fmt(p.firstVisibleMs.p50),
+    fmt(p.firstVisibleMs.p99),
+    `${fmt(p.callsPerAnswer.median)} / ${fmt(p.callsPerAnswer.max)}`,
+    `${fmt(p.refusedByRateLimit)}${p.rateLimitEnforced ? "" : " (no standing limit in the fake)"}`,
+  ]);
+  return [
+    "### 11. Streamed answers",
+    "",
+    `The real adapters (discord.js; Bolt on its default reply path) and the service against the fakes, every platform call answered ` +
+      `after ${fmt(s.platformLatencyMs)} ms (Discord's per-webhook limit enforced: 5 calls per 2 s, 429 beyond); a fake model writes ` +
+      `the tutor's ${fmt(s.tokensPerAnswer)}-token answer one token every ${fmt(s.tokenIntervalMs)} ms. One answer at a time; ` +
+      "visible means the tutor's own message shows words in the thread.",
+    "",
+    table(["Platform", "How the answer arrived", "Answers", "First token → first words p50 ms", "p99 ms", "Calls per answer (median / max)", "Refused (429)"], rows),
+  ].join("\n");
+}
+
 function targetSection(results: BenchResults): string {
   const targets = results.targets ?? [];
   return [
-    "### Targets (issue #6)",
+    "### Targets (issues #6, #10, #11)",
     "",
     table(
       ["#", "Measure", "Value", "Target", ""],
@@ -201,7 +225,7 @@ export function renderReport(results: BenchResults): string {
       `Each figure is the median of ${results.repetitions} repetition${results.repetitions === 1 ? "" : "s"}; ` +
       `Baton and the peers alternate within each repetition. Load average (1 min) ${fmt(m.loadAtStart, 2)} at the start, ${fmt(m.loadAtEnd ?? Number.NaN, 2)} at the end.`,
   ].join("\n");
-  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), mediaSection(results), mathSection(results), memorySection(results), importSection(results), targetSection(results)]
+  return [header, engineSection(results), endToEndSection(results), longSection(results), tokenSection(results), mediaSection(results), mathSection(results), memorySection(results), importSection(results), streamSection(results), targetSection(results)]
     .filter((part) => part !== "")
     .join("\n\n");
 }

@@ -40,7 +40,7 @@ export class EnvelopeIntake {
     const { thread } = inbound;
     // A reply in a thread that is no conversation is none of the bot's business: nothing is stored.
     if (thread !== undefined && inbound.onlyInConversation === true && (await this.deps.store.conversations.find(thread)) === undefined) {
-      return this.ended(envelope, { status: "ignored", reason: "not_a_conversation" }, true);
+      return this.ended(envelope, { status: "ignored", reason: "not_a_conversation" }, { thread, storedNothing: true });
     }
     // Nothing waits on the network before the message is stored: intake stores it in one step, deduplicated there.
     if (thread !== undefined && envelope.opensConversation === undefined && inbound.lookups === undefined) {
@@ -48,7 +48,7 @@ export class EnvelopeIntake {
         control: this.controlOf(envelope),
         ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
       });
-      return this.ended(envelope, outcome, false);
+      return this.ended(envelope, outcome, { thread });
     }
     const { lookups: _lookups, attachments: _attachments, ...data } = inbound;
     const stored: StoredInbound = { inbound: data };
@@ -58,8 +58,8 @@ export class EnvelopeIntake {
         observer?.tellStudent === undefined ? {} : { tellStudent: observer.tellStudent },
       )
       .finally(() => observer?.stored?.());
-    if (received === "duplicate") return this.ended(envelope, { status: "duplicate" }, false);
-    if (received === "not_saved") return this.ended(envelope, { status: "failed", conversationId: 0, errorCode: "database_busy" }, false);
+    if (received === "duplicate") return this.ended(envelope, { status: "duplicate" }, { thread });
+    if (received === "not_saved") return this.ended(envelope, { status: "failed", conversationId: 0, errorCode: "database_busy" }, { thread });
     return this.finish(received, stored, envelope);
   }
 
@@ -91,10 +91,10 @@ export class EnvelopeIntake {
       // Remembered at once: a restart from here on continues in this thread instead of making another.
       if (thread !== undefined) await save({ ...current, thread });
     }
-    if (thread === undefined) return this.dropped(saved, envelope, "no_thread");
+    if (thread === undefined) return this.dropped(saved, envelope, "no_thread", undefined);
     const { questionMessageId, ...ref } = thread;
     if (inbound.onlyInConversation === true) {
-      if ((await this.deps.store.conversations.find(ref)) === undefined) return this.dropped(saved, envelope, "not_a_conversation");
+      if ((await this.deps.store.conversations.find(ref)) === undefined) return this.dropped(saved, envelope, "not_a_conversation", ref);
     } else {
       // A conversation from now on, before the slower steps: the student's next message in the thread counts at once.
       await this.deps.store.conversations.getOrCreate(ref);
@@ -113,7 +113,7 @@ export class EnvelopeIntake {
     } finally {
       if (!waiting) await observer?.busyEnd?.(ref);
     }
-    return this.ended(envelope, outcome, false);
+    return this.ended(envelope, outcome, { thread: ref });
   }
 
   private messageOf(
@@ -142,20 +142,25 @@ export class EnvelopeIntake {
     return { ...(turn === undefined ? {} : { observer: turn }), ...(envelope.cancel === undefined ? {} : { cancel: envelope.cancel }) };
   }
 
-  private async dropped(receipt: Receipt, envelope: InboundEnvelope, reason: "no_thread" | "not_a_conversation"): Promise<AcceptOutcome> {
+  private async dropped(receipt: Receipt, envelope: InboundEnvelope, reason: "no_thread" | "not_a_conversation", thread: ThreadRef | undefined): Promise<AcceptOutcome> {
     this.deps.logger.info({ platform: receipt.platform, eventId: receipt.eventId, reason }, "a received event needs no answer");
     await this.deps.intake.drop(receipt);
-    return this.ended(envelope, { status: "ignored", reason }, false);
+    return this.ended(envelope, { status: "ignored", reason }, { thread });
   }
 
   /** Tells the observer how it ended (and, when nothing was stored, that the platform may be acknowledged). */
-  private ended(envelope: InboundEnvelope, outcome: AcceptOutcome, storedNothing: boolean): AcceptOutcome {
-    if (storedNothing) envelope.observer?.stored?.();
-    envelope.observer?.outcome?.(outcome);
+  private ended(envelope: InboundEnvelope, outcome: AcceptOutcome, at: { thread: ThreadRef | undefined; storedNothing?: boolean }): AcceptOutcome {
+    if (at.storedNothing === true) envelope.observer?.stored?.();
+    envelope.observer?.outcome?.(outcome, at.thread === undefined ? undefined : plainRef(at.thread));
     return outcome;
   }
 }
 
 function rowOf(stored: StoredInbound): StoredRow {
   return { envelope: ENVELOPE_VERSION, ...stored };
+}
+
+/** The thread alone (without what opensConversation noted about it). */
+function plainRef(thread: OpenedThread): ThreadRef {
+  return { platform: thread.platform, workspace: thread.workspace, channel: thread.channel, thread: thread.thread };
 }

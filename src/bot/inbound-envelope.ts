@@ -76,8 +76,8 @@ export interface InboundObserver {
   readonly tellStudent?: (text: string) => Promise<unknown>;
   /** The turn as it happens (text deltas, handoffs), e.g. a console that streams. */
   readonly turn?: TurnObserver;
-  /** The event's end: completed, held, rejected, duplicate, ignored, failed. */
-  readonly outcome?: (outcome: AcceptOutcome) => void;
+  /** The event's end: completed, held, rejected, duplicate, ignored, failed; with its thread, when one is known. */
+  readonly outcome?: (outcome: AcceptOutcome, thread: ThreadRef | undefined) => void;
 }
 
 /** One inbound event and what comes with it. */

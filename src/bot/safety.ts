@@ -54,6 +54,9 @@ export class SafetyStep {
       counted = countedCategories(verdict!, policy);
       this.recovered();
     } catch (error) {
+      // Our own shutdown cut the call off: nothing was learnt, and the message is checked again at the next start (a
+      // pending turn, a held message's owed check), so no "unchecked" flag is recorded for it.
+      if (signal?.aborted === true) return { kind: "pass" };
       this.failed(error);
       flags.record({
         conversationId: conversation.id,

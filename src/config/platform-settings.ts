@@ -38,7 +38,8 @@ export function slackSettings(env: Env): SlackSettings | undefined {
     commandName: env.SLACK_COMMAND,
     moderatorIds: env.SLACK_MODERATOR_IDS,
     maxBodyBytes: env.SLACK_MAX_BODY_BYTES,
-    ...(env.SLACK_STREAM_REPLIES === "on" ? { streamReplies: true } : {}),
+    // Streaming is on unless switched off (SLACK_STREAM_REPLIES=off: each reply posted whole).
+    streamReplies: env.SLACK_STREAM_REPLIES !== "off",
     ...(env.SLACK_APP_TOKEN !== undefined ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(env.SLACK_SIGNING_SECRET !== undefined ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
     ...(env.SLACK_ALERT_CHANNEL !== undefined ? { alertChannel: env.SLACK_ALERT_CHANNEL } : {}),

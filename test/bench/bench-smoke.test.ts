@@ -109,11 +109,26 @@ describe("npm run bench -- --quick --no-peers", () => {
     positive(results.math?.replyColdMs);
   });
 
+  it("streams answers through the Discord and Slack adapters and reports what the student waited for", () => {
+    const platforms = results.streaming?.platforms ?? [];
+    expect(platforms.map((p) => [p.platform, p.answers])).toEqual([
+      ["discord", results.plan.stream.answers],
+      ["slack", results.plan.stream.answers],
+    ]);
+    for (const platform of platforms) {
+      positive(platform.firstVisibleMs.p50);
+      expect(platform.firstVisibleMs.p99).toBeGreaterThanOrEqual(platform.firstVisibleMs.p50);
+      positive(platform.callsPerAnswer.median);
+      expect(Number.isInteger(platform.refusedByRateLimit)).toBe(true);
+      expect(platform.path).not.toBe("");
+    }
+  });
+
   it("prints the machine, every section and a verdict for each target", () => {
     expect(stdout).toContain(`Node ${process.version}`);
-    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 9. Students' photos", "### 10. Math out", "### 7. Memory", "### 8. Import cost", "### Targets"]) {
+    for (const heading of ["### 1–2. Engine turn", "### 3–4. End to end", "### 5. Long conversations", "### 6. Token economy", "### 9. Students' photos", "### 10. Math out", "### 7. Memory", "### 8. Import cost", "### 11. Streamed answers", "### Targets"]) {
       expect(stdout).toContain(heading);
     }
-    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "1", "1", "10", "10", "3", "3", "4", "5", "6", "7", "8", "8"]);
+    expect(results.targets?.map((t) => t.scenario).sort()).toEqual(["1", "1", "1", "10", "10", "11", "11", "11", "11", "3", "3", "4", "5", "6", "7", "8", "8"]);
   });
 });

@@ -81,8 +81,10 @@ describe("a database locked by another process", () => {
     expect(notice!.text).toBe(SAVING_SLOWLY_NOTICE);
     lock.release();
 
-    const answers = await slack.fake.waitForMessages(3);
-    expect(answers.map((m) => m.text)).toEqual([
+    await slack.fake.waitForMessages(3);
+    // Replies stream: their final text is there once the turn is over.
+    await slack.bot.idle();
+    expect(slack.fake.messages().map((m) => m.text)).toEqual([
       SAVING_SLOWLY_NOTICE,
       "This is a math question. I'll hand this off to the math tutor.",
       'math_tutor on "What is the derivative of x^2?": here is the answer.',

@@ -25,7 +25,11 @@ describe("platform settings", () => {
       commandName: "homework",
       moderatorIds: [],
       maxBodyBytes: 1_048_576,
+      streamReplies: true,
     });
+    // Streaming is on unless SLACK_STREAM_REPLIES=off.
+    expect(slackSettings(env({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", SLACK_STREAM_REPLIES: "off" }))?.streamReplies).toBe(false);
+    expect(slackSettings(env({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", SLACK_STREAM_REPLIES: "on" }))?.streamReplies).toBe(true);
   });
 
   it("names what is missing when a token comes without its companion setting, when the platform is started", () => {

@@ -46,7 +46,7 @@ const bot = await startSlackBot({
     moderatorIds: [],
     apiUrl: env("SLACK_API_URL"),
     // STREAM=1: replies stream (the adapter contract's crash case); otherwise each is posted whole.
-    ...(process.env.STREAM === "1" ? { streamReplies: true } : {}),
+    streamReplies: process.env.STREAM === "1",
   },
   gateway: app.service,
   reads: app.service.moderatorReads,

@@ -2,14 +2,15 @@
 
 import { channelMention, cleanContent, MessageFlags, type ChatInputCommandInteraction } from "discord.js";
 import { cleanText } from "../../bot/input.js";
-import { isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
+import type { Inbound } from "../../bot/inbound-envelope.js";
+import { DISCORD_PLATFORM, isQuestionChannel, NO_MENTIONS, threadRef, type BotContext } from "./bot-context.js";
 import { ASK } from "./commands.js";
+import type { DiscordAskDetail } from "./inbound-detail.js";
+import { acceptDiscordEvent, discordEnvelope } from "./inbound-envelopes.js";
 import { attachmentRef } from "./message-handler.js";
-import { finishAsk, receiveDiscordEvent } from "./received-entry.js";
-import type { ReceivedDiscordAsk } from "./received-payload.js";
 
 export async function onAsk(context: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  const { gateway, settings } = context;
+  const { settings } = context;
   // Zero-width characters alone are no question: cleaned the way the service will clean it.
   const text = cleanText(interaction.options.getString(ASK.question, true));
   const channel = interaction.channel;
@@ -22,30 +23,32 @@ export async function onAsk(context: BotContext, interaction: ChatInputCommandIn
     return;
   }
   const image = interaction.options.getAttachment(ASK.image);
+  // Run in a thread, /ask continues its conversation if it is one (the service checks before it stores anything).
   const ref = channel.isThread() && channel.parentId !== null ? threadRef(interaction.guildId, channel.parentId, channel.id) : undefined;
-  const continuing = ref !== undefined && gateway.hasConversation(ref);
-  if (!continuing && !isQuestionChannel(settings, { id: channel.id, type: channel.type, guildId: interaction.guildId })) {
+  if (ref === undefined && !isQuestionChannel(settings, { id: channel.id, type: channel.type, guildId: interaction.guildId })) {
     await refuse(interaction, whereToAsk(context));
     return;
   }
-  const payload: ReceivedDiscordAsk = {
+  const detail: DiscordAskDetail = {
     kind: "ask",
-    guildId: interaction.guildId,
     channelId: channel.id,
-    userId: interaction.user.id,
-    userName: memberName(interaction),
     question: text,
-    text: cleanContent(text, channel),
-    ...(continuing && ref !== undefined && { continuingParentId: ref.channel }),
+    ...(ref === undefined ? {} : { continuing: true }),
     ...(image === null ? {} : { attachments: [attachmentRef(image)] }),
   };
-  // Stored before the first network wait (the deferral, the post, the thread): a crash from here on loses nothing.
-  const receipt = await receiveDiscordEvent(context, { eventId: interaction.id, payload }, (notice) =>
-    interaction.deferred || interaction.replied
-      ? interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
-      : interaction.reply({ content: notice, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
-  );
-  if (receipt !== undefined) await finishAsk(context, receipt, payload, interaction);
+  const inbound: Inbound = {
+    platform: DISCORD_PLATFORM,
+    workspace: interaction.guildId,
+    eventId: interaction.id,
+    user: { id: interaction.user.id, name: memberName(interaction) },
+    text: cleanContent(text, channel),
+    ...(ref === undefined ? {} : { thread: ref, onlyInConversation: true }),
+    detail,
+  };
+  // Stored by the service before the first network wait (the deferral, the post, the thread): a crash from then on loses nothing.
+  const envelope = discordEnvelope(context, inbound, { interaction });
+  const outcome = envelope === undefined ? undefined : await acceptDiscordEvent(context, envelope);
+  if (outcome?.status === "ignored" && outcome.reason === "not_a_conversation") await refuse(interaction, whereToAsk(context));
 }
 
 function memberName(interaction: ChatInputCommandInteraction): string {

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
+import type { BusyIndicator } from "../common/busy-indicator.js";
 import type { DiscordSettings } from "./settings.js";
 
 export const DISCORD_PLATFORM = "discord";
@@ -20,8 +21,8 @@ export interface BotContext {
   readonly reads: ModeratorReads;
   readonly settings: DiscordSettings;
   readonly logger: Logger;
-  /** How often the typing indicator is renewed while the agents work. */
-  readonly typingIntervalMs?: number;
+  /** "<bot> is typing…" in a thread while the agents work there (the envelopes' busy observer drives it). */
+  readonly typing: BusyIndicator<ThreadRef>;
   /** The web console's signed links, when it runs: moderator answers then carry an "Open in the console" button. */
   readonly consoleLinks?: ConsoleLinks;
 }

@@ -8,7 +8,7 @@ import type { ModeratorReads } from "../../bot/moderator-reads-port.js";
 import type { ConversationGateway } from "../../bot/ports.js";
 import { UserError } from "../../workflow/errors.js";
 import { webhookName } from "./agent-identity.js";
-import { DISCORD_PLATFORM, NO_MENTIONS, type BotContext } from "./bot-context.js";
+import { NO_MENTIONS, type BotContext } from "./bot-context.js";
 import { registerDiscordCommands } from "./commands.js";
 import { describeNetworkFailure } from "../../network-failure.js";
 import { DiscordAdapterError } from "./errors.js";
@@ -17,7 +17,10 @@ import { onInteraction } from "./interaction-handler.js";
 import { onMessage } from "./message-handler.js";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import { DiscordAlertPoster } from "./alert-poster.js";
-import { finishReceived } from "./received-entry.js";
+import { reviveDiscordEvent } from "./inbound-envelopes.js";
+import { InFlightWork } from "../common/in-flight.js";
+import { discordTyping } from "./typing-indicator.js";
+import type { StoredInbound } from "../../bot/inbound-envelope.js";
 import { DiscordReplyPort } from "./reply-port.js";
 import { discordSettingsSchema, type DiscordSettings } from "./settings.js";
 import { WebhookRegistry } from "./webhook-registry.js";
@@ -32,6 +35,8 @@ export interface DiscordBotOptions {
   readonly registerCommands?: boolean;
   /** How often the typing indicator is renewed; default 8 s (Discord shows it for about 10). */
   readonly typingIntervalMs?: number;
+  /** How long stop() waits for messages still being handled. Default 10 s. */
+  readonly drainTimeoutMs?: number;
   /** The web console's signed links (when it runs), for /history. */
   readonly consoleLinks?: ConsoleLinks;
 }
@@ -62,24 +67,20 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     logger.info(registered, "discord: slash commands registered");
   }
   const { client, messageContent } = await connect(settings, logger);
-  const context: BotContext = { client, gateway: options.gateway, reads: options.reads, settings, logger, typingIntervalMs: options.typingIntervalMs, consoleLinks: options.consoleLinks };
-  const inFlight = new Set<Promise<void>>();
-  const track = (task: Promise<void>) => {
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-  };
-  const onMessageCreate = (message: Parameters<typeof onMessage>[1]) =>
-    track(onMessage(context, message).catch((error: unknown) => logger.error({ err: error, messageId: message.id }, "discord: message failed")));
-  const onInteractionCreate = (interaction: Parameters<typeof onInteraction>[1]) => track(onInteraction(context, interaction));
+  const typing = discordTyping(client, logger, options.typingIntervalMs);
+  const context: BotContext = { client, gateway: options.gateway, reads: options.reads, settings, logger, typing, consoleLinks: options.consoleLinks };
+  const work = new InFlightWork(logger);
+  const onMessageCreate = (message: Parameters<typeof onMessage>[1]) => work.run("discord message", () => onMessage(context, message));
+  const onInteractionCreate = (interaction: Parameters<typeof onInteraction>[1]) => work.run("discord interaction", () => onInteraction(context, interaction));
   client.on(Events.MessageCreate, onMessageCreate);
   client.on(Events.InteractionCreate, onInteractionCreate);
 
   const webhooks = new WebhookRegistry<Webhook>({ applicationId: settings.applicationId, botUserId: client.user.id, webhookName: webhookName(client.user.username), logger });
   const alerts = settings.alertChannelId === undefined ? {} : { alerts: new DiscordAlertPoster(client, settings.alertChannelId) };
   const streaming = { stream: settings.streamReplies ?? true, ...(settings.streamPace === undefined ? {} : { streamPace: settings.streamPace }) };
-  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts, ...streaming }));
-  // Events received before a restart but not yet made messages (e.g. killed while the thread was being created).
-  options.gateway.registerReceiver(DISCORD_PLATFORM, (receipt) => finishReceived(context, receipt));
+  // With the port comes how events stored before a restart are finished (e.g. killed while the thread was being created).
+  const revive = (stored: StoredInbound) => reviveDiscordEvent(context, stored);
+  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts, ...streaming, revive }));
   if (settings.alertChannelId === undefined) {
     logger.warn("discord: DISCORD_ALERT_CHANNEL_ID is not set, so safety alerts are not posted anywhere (flags are still stored)");
   }
@@ -97,7 +98,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       stopping ??= (async () => {
         client.off(Events.MessageCreate, onMessageCreate);
         client.off(Events.InteractionCreate, onInteractionCreate);
-        await Promise.allSettled([...inFlight]);
+        // What is still running past the limit is stored, and finished at the next start.
+        await work.drain(options.drainTimeoutMs ?? 10_000);
         await client.destroy();
         logger.info("discord: disconnected");
       })();

@@ -2,7 +2,7 @@
 
 import { cleanText } from "../../bot/input.js";
 
-/** The facts about one message that the decision needs; the conversation lookup runs only when it matters. */
+/** The facts about one message that the decision needs. */
 export interface MessageFacts {
   readonly authorIsBot: boolean;
   /** Set for messages posted through any webhook, the bot's own reply webhooks included. */
@@ -16,8 +16,8 @@ export interface MessageFacts {
   /** Whether the service takes files (photos, PDFs): without it, a message of only files gets the text-only notice. */
   readonly readsAttachments: boolean;
   readonly mentionsBot: boolean;
-  /** Whether the message is in a thread the bot opened (a conversation exists for it). */
-  readonly inConversationThread: () => boolean;
+  /** Whether the message is in a thread: a follow-up, answered if the thread is a conversation's (the service checks). */
+  readonly inThread: boolean;
   /** Whether a new question may be asked where the message was written. */
   readonly inQuestionChannel: boolean;
 }
@@ -28,7 +28,7 @@ export type InboundDecision =
   | { readonly kind: "ignore"; readonly reason: IgnoreReason }
   /** Only attachments, and the service takes none: the bot answers that it reads text only. */
   | { readonly kind: "text_only_notice" }
-  /** A message in a thread the bot opened continues that conversation, mention or not. */
+  /** A message in a thread continues its conversation, mention or not, if it is one (the service decides). */
   | { readonly kind: "follow_up" }
   /** A mention with a question in an allowed channel opens a new thread. */
   | { readonly kind: "new_question" };
@@ -48,11 +48,12 @@ export function ignoredSender(facts: Pick<MessageFacts, "authorIsBot" | "webhook
 export function decideInbound(facts: MessageFacts): InboundDecision {
   const sender = ignoredSender(facts);
   if (sender !== undefined) return ignore(sender);
-  const followUp = facts.inConversationThread();
+  const followUp = facts.inThread;
   if (!followUp && !(facts.mentionsBot && facts.inQuestionChannel)) return ignore("not_addressed");
   if (facts.text === "" && facts.attachmentCount === 0) return ignore("empty");
-  // A photo of the worksheet alone is a question: the files are the message.
-  if (facts.text === "" && !facts.readsAttachments) return { kind: "text_only_notice" };
+  // A photo of the worksheet alone is a question: the files are the message. In a thread the notice waits for the
+  // service's answer (only a conversation's thread gets it).
+  if (facts.text === "" && !facts.readsAttachments && !followUp) return { kind: "text_only_notice" };
   return followUp ? { kind: "follow_up" } : { kind: "new_question" };
 }
 

@@ -1,13 +1,15 @@
 // Handles MESSAGE_CREATE: a mention with a question opens a thread; a message in the bot's thread continues it.
 
 import { cleanContent, type Attachment, type Message } from "discord.js";
-import { isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
+import type { Inbound } from "../../bot/inbound-envelope.js";
+import { DISCORD_PLATFORM, isQuestionChannel, threadRef, type BotContext } from "./bot-context.js";
+import type { DiscordAttachmentRef, DiscordMessageDetail } from "./inbound-detail.js";
+import { acceptDiscordEvent, discordEnvelope, TEXT_ONLY_NOTICE } from "./inbound-envelopes.js";
 import { decideInbound, ignoredSender, withoutBotMention, type IgnoreReason } from "./inbound-message.js";
-import { finishMessage, QUIET_REPLY, receiveDiscordEvent } from "./received-entry.js";
-import type { ReceivedDiscordAttachment, ReceivedDiscordMessage } from "./received-payload.js";
+import { QUIET_REPLY } from "./thread-opening.js";
 
-export { NO_THREAD_NOTICE } from "./received-entry.js";
-export const TEXT_ONLY_NOTICE = "I can only read text for now — please type your question as a message.";
+export { NO_THREAD_NOTICE } from "./thread-opening.js";
+export { TEXT_ONLY_NOTICE } from "./inbound-envelopes.js";
 
 export async function onMessage(context: BotContext, received: Message): Promise<void> {
   const { client, gateway, settings } = context;
@@ -16,9 +18,8 @@ export async function onMessage(context: BotContext, received: Message): Promise
   const sender = ignoredSender(senderFacts);
   if (sender !== undefined || guildId === null) return ignored(context, received, sender ?? "direct_message");
   const channel = received.channel;
-  // A thread the client has not cached (e.g. unarchived after a restart) has a partial channel without its parent: a
-  // message with text there is taken as a follow-up, and checked once the thread is fetched (after it is stored).
-  const parentUnknown = channel.isThread() && channel.parentId === null;
+  // A thread the client has not cached (e.g. unarchived after a restart) has a partial channel without its parent: its
+  // parent is learnt once the event is stored (the envelope's opensConversation fetches the thread).
   const ref = channel.isThread() && channel.parentId !== null ? threadRef(guildId, channel.parentId, channel.id) : undefined;
   const text = withoutBotMention(received.content, client.user.id);
   const decision = decideInbound({
@@ -27,7 +28,7 @@ export async function onMessage(context: BotContext, received: Message): Promise
     attachmentCount: received.attachments.size,
     readsAttachments: gateway.attachmentLimits?.() !== undefined,
     mentionsBot: received.mentions.users.has(client.user.id),
-    inConversationThread: () => (ref === undefined ? parentUnknown && (text !== "" || received.attachments.size > 0) : gateway.hasConversation(ref)),
+    inThread: channel.isThread(),
     inQuestionChannel: isQuestionChannel(settings, { id: channel.id, type: channel.type, guildId }),
   });
   if (decision.kind === "ignore") return ignored(context, received, decision.reason);
@@ -35,27 +36,32 @@ export async function onMessage(context: BotContext, received: Message): Promise
     await received.reply({ content: TEXT_ONLY_NOTICE, allowedMentions: QUIET_REPLY });
     return;
   }
-  const payload: ReceivedDiscordMessage = {
+  const followUp = decision.kind === "follow_up";
+  const detail: DiscordMessageDetail = {
     kind: "message",
     decision: decision.kind,
-    guildId,
     channelId: channel.id,
-    parentId: ref?.channel ?? null,
-    messageId: received.id,
-    userId: received.author.id,
-    userName: received.member?.displayName ?? received.author.displayName,
-    text: cleanContent(text, channel),
     ...(received.attachments.size === 0 ? {} : { attachments: received.attachments.map(attachmentRef) }),
   };
-  // Stored before the first network wait (the thread, the typing indicator): a crash from here on loses nothing.
-  const receipt = await receiveDiscordEvent(context, { eventId: received.id, payload }, (notice) =>
-    received.reply({ content: notice, allowedMentions: QUIET_REPLY }),
-  );
-  if (receipt !== undefined) await finishMessage(context, receipt, payload);
+  const inbound: Inbound = {
+    platform: DISCORD_PLATFORM,
+    workspace: guildId,
+    eventId: received.id,
+    user: { id: received.author.id, name: received.member?.displayName ?? received.author.displayName },
+    text: cleanContent(text, channel),
+    platformMessageId: received.id,
+    // A follow-up is answered only in a conversation's thread: the service checks, before it stores anything.
+    ...(followUp ? { onlyInConversation: true } : {}),
+    ...(followUp && ref !== undefined ? { thread: ref } : {}),
+    detail,
+  };
+  // Stored by the service before the first network wait (the thread, the typing indicator): a crash from then on loses nothing.
+  const envelope = discordEnvelope(context, inbound, { message: received });
+  if (envelope !== undefined) await acceptDiscordEvent(context, envelope);
 }
 
 /** What is kept on arrival: the link and the declared size; the bytes are fetched when the event is finished. */
-export function attachmentRef(attachment: Attachment): ReceivedDiscordAttachment {
+export function attachmentRef(attachment: Attachment): DiscordAttachmentRef {
   return {
     id: attachment.id,
     name: attachment.name,

@@ -5,6 +5,7 @@
 import type { Client, Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
+import type { ReviveInbound } from "../../bot/inbound-envelope.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
@@ -32,6 +33,8 @@ export interface DiscordReplyPortOptions {
   readonly stream?: boolean;
   /** The pace of streamed replies' edits; default about one per 1.5 s per message, 5 per 2 s per webhook. */
   readonly streamPace?: StreamPace;
+  /** How the adapter finishes an inbound envelope stored before a restart (inbound-envelopes.ts). */
+  readonly revive?: ReviveInbound;
 }
 
 /** Posted pieces of replies whose delivery failed part-way, so a retry does not post them twice. */
@@ -46,8 +49,10 @@ export class DiscordReplyPort implements PlatformPort {
   private readonly routes: DiscordRoutes;
   private readonly streams: DiscordReplyStreams;
   readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
+  readonly revive?: ReviveInbound;
 
   constructor(private readonly options: DiscordReplyPortOptions) {
+    if (options.revive !== undefined) this.revive = options.revive;
     this.math = options.math ?? new ReplyMath();
     const { alerts } = options;
     if (alerts !== undefined) {

@@ -1,24 +1,25 @@
-// Keeps "<bot> is typing…" visible in a thread while the agents work: Discord shows it ~10 s, so it is renewed.
+// Discord's busy signal: "<bot> is typing…" in a thread, shown by the common BusyIndicator and renewed (it fades in ~10 s).
 
+import type { Client } from "discord.js";
 import type { Logger } from "pino";
+import type { ThreadRef } from "../../bot/ports.js";
+import { BusyIndicator } from "../common/busy-indicator.js";
 
 /** Discord's indicator lasts about 10 seconds; renewing a little earlier keeps it continuous. */
 export const TYPING_RENEW_MS = 8_000;
 
-export interface TypingTarget {
-  readonly id: string;
-  sendTyping(): Promise<void>;
-}
-
-/** Starts the indicator now and every `intervalMs`; returns the function that stops it. Failures are only logged. */
-export function startTyping(target: TypingTarget, options: { readonly logger: Logger; readonly intervalMs?: number }): () => void {
-  const send = () => {
-    target.sendTyping().catch((error: unknown) => {
-      options.logger.debug({ err: error, channelId: target.id }, "discord: typing indicator failed");
-    });
-  };
-  send();
-  const timer = setInterval(send, options.intervalMs ?? TYPING_RENEW_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+export function discordTyping(client: Client<true>, logger: Logger, renewMs: number = TYPING_RENEW_MS): BusyIndicator<ThreadRef> {
+  return new BusyIndicator<ThreadRef>({
+    signal: {
+      async show(ref) {
+        // From the cache when it is there (the thread was just opened or written in); fetched otherwise.
+        const channel = await client.channels.fetch(ref.thread);
+        if (channel?.isThread() === true) await channel.sendTyping();
+      },
+    },
+    key: (ref) => ref.thread,
+    renewMs,
+    logger,
+    name: "discord typing indicator",
+  });
 }

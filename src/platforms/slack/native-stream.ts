@@ -34,6 +34,8 @@ export interface NativeStreamOptions {
   readonly math: ReplyMath;
   readonly status: SlackThreadStatus | undefined;
   readonly support: SlackStreamSupport;
+  /** How long before a stop whose formula images Slack refused (invalid_blocks: the file is not ready) is tried again. */
+  readonly settleMs: number;
   /** The chat.postMessage + chat.update stream the reply continues as when chat.startStream is refused. */
   readonly fallback: () => ReplyStream;
 }
@@ -303,13 +305,7 @@ export class NativeSlackStream implements ReplyStream {
         }
         if (piece.live) {
           await throttle.acquire(key, target.channel, true);
-          try {
-            await this.#run({ kind: "stop", index }, wanted, final);
-          } catch (error) {
-            // Slack already ended it (expired, or stopped by an earlier process): it is updated instead.
-            if (slackErrorOf(error) !== "message_not_in_streaming_state") throw error;
-            piece.live = false;
-          }
+          await this.#stop(index, wanted, final);
         }
         if (piece.shown !== content || (!piece.stamped && metadata !== undefined)) {
           await throttle.acquire(key, target.channel, true);
@@ -329,6 +325,47 @@ export class NativeSlackStream implements ReplyStream {
     }
   }
 
+  /** What the adopted messages show, read from the thread; left unknown when it cannot be read (they are updated). */
+  async #readShown(): Promise<void> {
+    const { client, target, threadTs, logger } = this.#o;
+    if (threadTs === undefined || this.#pieces.every((piece) => piece.shown !== UNKNOWN)) return;
+    try {
+      const answer = await client.conversations.replies({ channel: target.channel, ts: threadTs, limit: 200 });
+      for (const piece of this.#pieces) {
+        const text = answer.messages?.find((message) => message.ts === piece.ts)?.text;
+        if (piece.shown === UNKNOWN && text !== undefined && text !== "") piece.shown = text;
+      }
+    } catch (error) {
+      logger.debug({ slackError: slackErrorOf(error) }, "slack: could not read a streamed reply back; it is finished by chat.update");
+    }
+  }
+
+  /**
+   * The final stop of a live piece. Slack already ended it (expired, or stopped by an earlier process): it is updated
+   * after. Its formula images refused as not yet usable (invalid_blocks): once more after `settleMs`, then without them
+   * (the text holds each formula's TeX).
+   */
+  async #stop(index: number, wanted: readonly string[], final: { metadata?: ReplyMetadata; blocks?: webApi.KnownBlock[] }): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#run({ kind: "stop", index }, wanted, final);
+      } catch (error) {
+        const slackError = slackErrorOf(error);
+        if (slackError === "message_not_in_streaming_state") {
+          this.#pieces[index]!.live = false;
+          return;
+        }
+        if (slackError !== "invalid_blocks" || final.blocks === undefined) throw error;
+        if (attempt >= 2) {
+          this.#o.logger.warn({ files: final.blocks.length }, "slack: the formula images were refused twice (invalid_blocks); the streamed reply keeps each formula's TeX");
+          const { blocks: _dropped, ...withoutImages } = final;
+          return this.#stop(index, wanted, withoutImages);
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.#o.settleMs));
+      }
+    }
+  }
+
   /** Runs a final call, waiting out rate limits (Retry-After) a few times; other failures are the delivery's to retry. */
   async #withRetries(call: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
@@ -342,8 +379,12 @@ export class NativeSlackStream implements ReplyStream {
     }
   }
 
-  /** Finishes messages an earlier process streamed (a crash mid-stream): stopped if still streaming, then updated. */
+  /**
+   * Finishes messages an earlier process streamed (a crash mid-stream): a stream still open is stopped with the rest of
+   * the final text when what it shows (read back from the thread) begins it; otherwise stopped, then updated.
+   */
   async resume(finalText: string, replyId: number): Promise<readonly string[]> {
+    await this.#readShown();
     await this.#finalize(finalText, replyId);
     this.#end();
     return this.#ids();

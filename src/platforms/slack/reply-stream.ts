@@ -23,6 +23,12 @@ import { SlackStreamSupport, threadTsOf } from "./stream-support.js";
 export const SLACK_EDIT_INTERVAL_MS = 1_000;
 export const SLACK_SHARED_BUDGET = { calls: 3, windowMs: 3_000 } as const;
 
+/**
+ * Slack's own streams: chat.appendStream is a Tier 4 method (100+ a minute), so a stream grows about once a second
+ * with more room per channel; its start and stop count in the same budget.
+ */
+export const SLACK_NATIVE_SHARED_BUDGET = { calls: 6, windowMs: 3_000 } as const;
+
 export function slackEditThrottle(pace?: { readonly perMessageMs: number; readonly shared: { readonly calls: number; readonly windowMs: number } }): EditThrottle {
   return new EditThrottle(pace ?? { perMessageMs: SLACK_EDIT_INTERVAL_MS, shared: SLACK_SHARED_BUDGET });
 }
@@ -65,11 +71,14 @@ export interface SlackReplyStreamsOptions {
 /** Opens and resumes streamed replies on Slack (PlatformPort.openStream and resume). */
 export class SlackReplyStreams {
   readonly #throttle: EditThrottle;
+  /** The native streams' pace: their own budget, apart from the chat.update one. */
+  readonly #nativeThrottle: EditThrottle;
   readonly #support: SlackStreamSupport;
   #streams = 0;
 
   constructor(private readonly options: SlackReplyStreamsOptions) {
     this.#throttle = slackEditThrottle(options.pace);
+    this.#nativeThrottle = slackEditThrottle(options.pace ?? { perMessageMs: SLACK_EDIT_INTERVAL_MS, shared: SLACK_NATIVE_SHARED_BUDGET });
     this.#support = new SlackStreamSupport(options.logger);
   }
 
@@ -81,8 +90,8 @@ export class SlackReplyStreams {
   }
 
   #nativeOptions(target: StreamTarget, listener: StreamListener, key: string, fallback: () => ReplyStream): NativeStreamOptions {
-    const { logger, identity, status, limit, math } = this.options;
-    return { client: this.options.native!.client, logger, target, threadTs: threadTsOf(target), listener, throttle: this.#throttle, key, limit, identity, math, status, support: this.#support, fallback };
+    const { logger, identity, status, limit, math, settleMs } = this.options;
+    return { client: this.options.native!.client, logger, target, threadTs: threadTsOf(target), listener, throttle: this.#nativeThrottle, key, limit, identity, math, status, support: this.#support, settleMs, fallback };
   }
 
   /** A reply posted on its first words and updated as the model writes (chat.postMessage, then chat.update). */

@@ -21,7 +21,10 @@ export interface SlackSettings {
   readonly apiUrl?: string;
   /** SLACK_MAX_BODY_BYTES: HTTP bodies larger than this are refused with 413 as they stream. Default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Replies grow as the model writes (chat.postMessage, then chat.update about once a second). Default false. */
+  /**
+   * SLACK_STREAM_REPLIES: replies grow as the model writes (chat.startStream where Slack allows it, else
+   * chat.postMessage then chat.update about once a second). Default true; false posts each reply whole.
+   */
   readonly streamReplies?: boolean;
 }
 

@@ -181,7 +181,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   };
   // With the port comes how events stored before a restart are finished (e.g. killed while users.info was answering).
   const revive = { revive: (stored: StoredInbound) => entry.revive(stored) };
-  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies === true, streamClient }));
+  gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies !== false, streamClient }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
 
   let port: number | undefined;

@@ -1,8 +1,7 @@
 // Moderator views as Slack mrkdwn: one conversation's transcript with its handoff trail, or a channel's recent conversations.
 
-import type { ConversationSummary, Transcript, TranscriptEntry } from "../../bot/moderator-reads-port.js";
-import { attachmentMark } from "../../bot/transcript-attachments.js";
-import { flagMark } from "../../bot/transcript-flags.js";
+import type { ConversationSummary, Transcript } from "../../bot/moderator-reads-port.js";
+import { transcriptView, type TranscriptLine } from "../common/transcript-view.js";
 import { escapePlainText, markdownToMrkdwn } from "./mrkdwn.js";
 import { buildThreadLink } from "./thread-link.js";
 
@@ -32,39 +31,38 @@ function quote(mrkdwn: string): string {
     .join("\n");
 }
 
-function entryText(entry: TranscriptEntry): string {
-  if (entry.kind === "handoff") {
-    const reason = entry.reason.trim() === "" ? "" : `: ${escapePlainText(entry.reason)}`;
-    return `↪ _handoff_ ${escapePlainText(entry.from)} → ${escapePlainText(entry.to)}${reason} · ${slackDate(entry.at, "{time_secs}")}`;
+function lineText(line: TranscriptLine): string {
+  if (line.kind === "handoff") {
+    const reason = line.reason === "" ? "" : `: ${escapePlainText(line.reason)}`;
+    return `↪ _handoff_ ${escapePlainText(line.from)} → ${escapePlainText(line.to)}${reason} · ${slackDate(line.at, "{time_secs}")}`;
   }
   const who =
-    entry.role === "user"
-      ? `*${escapePlainText(entry.author)}* (<@${entry.authorId}>)`
-      : `*${escapePlainText(entry.author)}* (${escapePlainText(entry.authorId)})`;
+    line.role === "user"
+      ? `*${escapePlainText(line.author)}* (<@${line.authorId}>)`
+      : `*${escapePlainText(line.author)}* (${escapePlainText(line.authorId)})`;
   // Students' words are shown as written; agents' words were Markdown and are converted as in the thread.
-  const body = entry.role === "user" ? escapePlainText(entry.text) : markdownToMrkdwn(entry.text);
-  const files = (entry.attachments ?? []).map((file) => `\n${escapePlainText(attachmentMark(file))}`).join("");
-  const marks = files + entry.flags.map((flag) => `\n_${escapePlainText(flagMark(flag))}_`).join("");
-  return `${who} · ${slackDate(entry.at, "{time_secs}")}\n${quote(body)}${marks}`;
+  const body = line.role === "user" ? escapePlainText(line.text) : markdownToMrkdwn(line.text);
+  const marks = [...line.files.map((file) => `\n${escapePlainText(file)}`), ...line.flags.map((flag) => `\n_${escapePlainText(flag)}_`)].join("");
+  return `${who} · ${slackDate(line.at, "{time_secs}")}\n${quote(body)}${marks}`;
 }
 
-export interface TranscriptView {
+export interface TranscriptFormatOptions {
   readonly transcript: Transcript;
   readonly teamDomain: string;
 }
 
 /** The whole transcript as mrkdwn; long ones are split by the caller. */
-export function formatTranscript(view: TranscriptView): string {
-  const { transcript } = view;
-  const link = buildThreadLink({ teamDomain: view.teamDomain, ...transcript.thread });
-  const trail = transcript.trail.length > 0 ? transcript.trail.map(escapePlainText).join(" → ") : "(none)";
+export function formatTranscript(options: TranscriptFormatOptions): string {
+  const view = transcriptView(options.transcript);
+  const link = buildThreadLink({ teamDomain: options.teamDomain, ...view.thread });
+  const trail = view.trail.length > 0 ? view.trail.map(escapePlainText).join(" → ") : "(none)";
   const header = [
-    `*Conversation #${transcript.conversationId}* in <#${transcript.thread.channel}> · <${link}|open thread>`,
-    `Started ${slackDate(transcript.startedAt)} · active agent: ${escapePlainText(transcript.activeAgent ?? "none")}`,
+    `*Conversation #${view.conversationId}* in <#${view.thread.channel}> · <${link}|open thread>`,
+    `Started ${slackDate(view.startedAt)} · active agent: ${escapePlainText(view.activeAgent ?? "none")}`,
     `Handoff trail: ${trail}`,
   ].join("\n");
-  if (transcript.entries.length === 0) return `${header}\n\n_No messages stored._`;
-  return [header, ...transcript.entries.map(entryText)].join("\n\n");
+  if (view.lines.length === 0) return `${header}\n\n_No messages stored._`;
+  return [header, ...view.lines.map(lineText)].join("\n\n");
 }
 
 /** The channel's recent conversations, newest first, with links a moderator can pass back to the history command. */

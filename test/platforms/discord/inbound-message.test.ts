@@ -12,7 +12,7 @@ const facts = (overrides: Partial<MessageFacts> = {}): MessageFacts => ({
   attachmentCount: 0,
   readsAttachments: false,
   mentionsBot: false,
-  inConversationThread: () => false,
+  inThread: false,
   inQuestionChannel: true,
   ...overrides,
 });
@@ -22,9 +22,9 @@ describe("decideInbound", () => {
     expect(decideInbound(facts({ mentionsBot: true }))).toEqual({ kind: "new_question" });
   });
 
-  it("continues a conversation for any message in the bot's thread, mention or not", () => {
-    expect(decideInbound(facts({ inConversationThread: () => true, inQuestionChannel: false }))).toEqual({ kind: "follow_up" });
-    expect(decideInbound(facts({ inConversationThread: () => true, mentionsBot: true }))).toEqual({ kind: "follow_up" });
+  it("takes any message in a thread as a follow-up, mention or not (the service answers it only in a conversation's thread)", () => {
+    expect(decideInbound(facts({ inThread: true, inQuestionChannel: false }))).toEqual({ kind: "follow_up" });
+    expect(decideInbound(facts({ inThread: true, mentionsBot: true }))).toEqual({ kind: "follow_up" });
   });
 
   it("ignores messages not addressed to the bot", () => {
@@ -33,29 +33,24 @@ describe("decideInbound", () => {
   });
 
   it("ignores webhooks (its own replies included), bots, system messages and direct messages before anything else", () => {
-    let looked = false;
-    const lookup = () => {
-      looked = true;
-      return true;
-    };
-    expect(decideInbound(facts({ webhookId: "1", inConversationThread: lookup }))).toEqual({ kind: "ignore", reason: "webhook" });
-    expect(decideInbound(facts({ authorIsBot: true, inConversationThread: lookup }))).toEqual({ kind: "ignore", reason: "bot" });
-    expect(decideInbound(facts({ system: true, inConversationThread: lookup }))).toEqual({ kind: "ignore", reason: "system" });
-    expect(decideInbound(facts({ inGuild: false, inConversationThread: lookup }))).toEqual({ kind: "ignore", reason: "direct_message" });
-    expect(looked).toBe(false);
+    expect(decideInbound(facts({ webhookId: "1", inThread: true }))).toEqual({ kind: "ignore", reason: "webhook" });
+    expect(decideInbound(facts({ authorIsBot: true, inThread: true }))).toEqual({ kind: "ignore", reason: "bot" });
+    expect(decideInbound(facts({ system: true, inThread: true }))).toEqual({ kind: "ignore", reason: "system" });
+    expect(decideInbound(facts({ inGuild: false, inThread: true }))).toEqual({ kind: "ignore", reason: "direct_message" });
   });
 
   it("takes a message of only files as a question when the service reads files", () => {
     const reads = { text: "", attachmentCount: 1, readsAttachments: true };
-    expect(decideInbound(facts({ ...reads, inConversationThread: () => true }))).toEqual({ kind: "follow_up" });
+    expect(decideInbound(facts({ ...reads, inThread: true }))).toEqual({ kind: "follow_up" });
     expect(decideInbound(facts({ ...reads, mentionsBot: true }))).toEqual({ kind: "new_question" });
     expect(decideInbound(facts(reads))).toEqual({ kind: "ignore", reason: "not_addressed" });
     expect(decideInbound(facts({ ...reads, attachmentCount: 0, mentionsBot: true }))).toEqual({ kind: "ignore", reason: "empty" });
   });
 
-  it("ignores an empty message and answers an attachment-only one with a notice when files are not read", () => {
-    expect(decideInbound(facts({ text: "", inConversationThread: () => true }))).toEqual({ kind: "ignore", reason: "empty" });
-    expect(decideInbound(facts({ text: "", attachmentCount: 2, inConversationThread: () => true }))).toEqual({ kind: "text_only_notice" });
+  it("ignores an empty message and answers an attachment-only mention with a notice when files are not read", () => {
+    expect(decideInbound(facts({ text: "", inThread: true }))).toEqual({ kind: "ignore", reason: "empty" });
+    // In a thread the notice waits for the service: only a conversation's thread gets it.
+    expect(decideInbound(facts({ text: "", attachmentCount: 2, inThread: true }))).toEqual({ kind: "follow_up" });
     expect(decideInbound(facts({ text: "", attachmentCount: 1, mentionsBot: true }))).toEqual({ kind: "text_only_notice" });
     expect(decideInbound(facts({ text: "", attachmentCount: 1 }))).toEqual({ kind: "ignore", reason: "not_addressed" });
   });

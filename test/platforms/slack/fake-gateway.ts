@@ -65,14 +65,14 @@ export class FakeGateway implements ConversationGateway {
     const { inbound, observer } = envelope;
     if (inbound.thread !== undefined && inbound.onlyInConversation === true && !this.hasConversation(inbound.thread)) {
       observer?.stored?.();
-      return this.#ended(envelope, { status: "ignored", reason: "not_a_conversation" });
+      return this.#ended(envelope, { status: "ignored", reason: "not_a_conversation" }, inbound.thread);
     }
     const duplicate = this.#events.has(inbound.eventId);
     this.#events.add(inbound.eventId);
     const { lookups: _lookups, attachments: _attachments, ...data } = inbound;
     if (!duplicate) this.stored.set(inbound.eventId, { inbound: data });
     observer?.stored?.();
-    if (duplicate) return this.#ended(envelope, { status: "duplicate" });
+    if (duplicate) return this.#ended(envelope, { status: "duplicate" }, inbound.thread);
     return this.finishEnvelope(inbound.eventId, envelope);
   }
 
@@ -102,7 +102,7 @@ export class FakeGateway implements ConversationGateway {
     }
     if (thread === undefined || (inbound.onlyInConversation === true && !this.hasConversation(thread))) {
       this.stored.delete(eventId);
-      return this.#ended(envelope, { status: "ignored", reason: thread === undefined ? "no_thread" : "not_a_conversation" });
+      return this.#ended(envelope, { status: "ignored", reason: thread === undefined ? "no_thread" : "not_a_conversation" }, thread);
     }
     const { questionMessageId, ...ref } = thread;
     if (inbound.onlyInConversation !== true && !this.hasConversation(ref)) await this.openConversation(ref);
@@ -120,14 +120,14 @@ export class FakeGateway implements ConversationGateway {
         ...(platformMessageId === undefined ? {} : { platformMessageId }),
         ...(attachments.length === 0 ? {} : { attachments }),
       });
-      return this.#ended(envelope, outcome);
+      return this.#ended(envelope, outcome, ref);
     } finally {
       await observer?.busyEnd?.(ref);
     }
   }
 
-  #ended(envelope: InboundEnvelope, outcome: AcceptOutcome): AcceptOutcome {
-    envelope.observer?.outcome?.(outcome);
+  #ended(envelope: InboundEnvelope, outcome: AcceptOutcome, thread?: ThreadRef): AcceptOutcome {
+    envelope.observer?.outcome?.(outcome, thread === undefined ? undefined : { platform: thread.platform, workspace: thread.workspace, channel: thread.channel, thread: thread.thread });
     return outcome;
   }
 

@@ -1,5 +1,6 @@
 // End to end on Slack: display math uploaded privately and shown by image blocks in the tutor's own message (its
 // username), inline math as Unicode, prices untouched; a failed upload or a refused file still delivers the TeX.
+// (Replies posted whole here and streamed by chat.update below; native-streaming.test.ts has the native streams.)
 
 import { webApi } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
@@ -32,9 +33,10 @@ function tutorSays(answer: string): (request: RecordedRequest) => FakeScript {
   return (request) => (requestAgent(request) === "math_tutor" ? { text: answer } : seedResponder(request));
 }
 
+/** The bot with replies posted whole (SLACK_STREAM_REPLIES=off): these tests read the blocks of a whole post. */
 async function start(answer: string, scopes?: readonly string[]): Promise<{ h: ServiceHarness; t: SlackTestBot }> {
   h = await startServiceHarness({ responder: tutorSays(answer) });
-  t = await startSlackTestBot({ gateway: h.gateway, fakeOptions: scopes === undefined ? {} : { scopes } });
+  t = await startSlackTestBot({ gateway: h.gateway, fakeOptions: scopes === undefined ? {} : { scopes }, settings: { streamReplies: false } });
   return { h, t };
 }
 

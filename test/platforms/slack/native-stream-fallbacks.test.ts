@@ -132,6 +132,9 @@ describe("resuming a native stream after a crash", () => {
     expect(fake.messages().map((message) => [message.ts, message.text])).toEqual([[opened!.ts, "Cut off mid-sentence, now whole."]]);
     expect(opened!.stream!.state).toBe("stopped");
     expect((opened!.metadata as { event_payload: { reply_id: number } }).event_payload.reply_id).toBe(61);
+    // What the stream showed was read back from the thread: the stop carried the rest of the text, no update needed.
+    expect(fake.callsTo("chat.stopStream").map((call) => call.params.markdown_text)).toEqual(["-sentence, now whole."]);
+    expect(fake.callsTo("chat.update")).toHaveLength(0);
     expect(fake.callsTo("chat.postMessage")).toHaveLength(0);
   });
 

@@ -127,6 +127,25 @@ describe("Slack native streaming", () => {
     expect(blocks[0]!.alt_text).toBe(integral);
   });
 
+  it("stops once more when Slack is not ready with a formula's file, and keeps the TeX alone if it never is", async () => {
+    const { fake, port } = await poster();
+    const answer = "The area is\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\nas computed.";
+    const shown = "The area is\n`\\int_0^1 x^2\\,dx = \\frac{1}{3}`\nas computed.";
+    for (const [settlingUses, blocks] of [[1, ["image"]], [5, []]] as const) {
+      fake.world.uploads.settlingUses = settlingUses;
+      const thread = `1700000000.00020${settlingUses}`;
+      const stream = port.openStream!({ ...TARGET, thread }, { onPieces: () => undefined });
+      stream.append("The area is\n");
+      const [opened] = await fake.waitForMessages(1, (message) => message.threadTs === thread);
+      for (const word of words(answer.slice("The area is\n".length))) stream.append(word);
+      await stream.finish(answer, 48);
+      expect(opened!.text).toBe(shown);
+      expect(((opened!.blocks ?? []) as Array<{ type: string }>).map((block) => block.type)).toEqual(blocks);
+      expect(opened!.stream!.state).toBe("stopped");
+    }
+    expect(fake.callsTo("chat.stopStream").map((call) => call.answer.error ?? "ok")).toEqual(["invalid_blocks", "ok", "invalid_blocks", "invalid_blocks", "ok"]);
+  });
+
   it("never lets the model's text ping (<!channel>, @here)", async () => {
     const { fake, port } = await poster();
     const answer = "Tell <!channel> and @here and <@U0ADMIN> that it is done.";

@@ -47,7 +47,7 @@ export async function startSlackTestBot(options: {
   settings?: Partial<SlackSettings>;
   consoleLinks?: ConsoleLinks;
   fileSettleMs?: number;
-  /** The streamed replies' pace (default: the real one). */
+  /** The streamed replies' pace (default: the real one's shape, faster: replies stream by default). */
   streamPace?: StartSlackBotOptions["streamPace"];
 }): Promise<SlackTestBot> {
   const fake =
@@ -73,7 +73,7 @@ export async function startSlackTestBot(options: {
     logger: captureLogger(logs),
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 2 },
     fileSettleMs: options.fileSettleMs ?? 10,
-    ...(options.streamPace === undefined ? {} : { streamPace: options.streamPace }),
+    streamPace: options.streamPace ?? { perMessageMs: 20, shared: { calls: 5, windowMs: 100 } },
     ...(options.consoleLinks !== undefined && { consoleLinks: options.consoleLinks }),
   });
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });

@@ -34,6 +34,8 @@ export interface RecordedResponse {
 export interface FakeSlackOptions extends Partial<FakeSlackIdentity> {
   readonly scopes?: readonly string[];
   readonly users?: readonly FakeSlackUser[];
+  /** Every Web API call is answered (and takes effect) this long after it arrives, as over a real network; default 0. */
+  readonly latencyMs?: number;
 }
 
 interface Fault {
@@ -106,6 +108,7 @@ export class FakeSlack {
   /** Socket Mode: apps.connections.open hands out this endpoint's ws:// URL. */
   readonly socketMode = new FakeSocketMode();
   readonly #server: Server;
+  readonly #latencyMs: number;
   readonly #faults = new Map<string, Fault[]>();
   readonly #streamRefusals: Array<{ readonly error: string; readonly channelPrefix: string }> = [];
   readonly #held = new HeldCalls();
@@ -117,6 +120,7 @@ export class FakeSlack {
 
   private constructor(options: FakeSlackOptions) {
     this.world = new FakeWorld({ ...DEFAULT_IDENTITY, ...options }, options.scopes ?? FULL_SCOPES);
+    this.#latencyMs = options.latencyMs ?? 0;
     this.#responseUrls = new ResponseUrls(() => this.world.nextTs());
     const { teamId, botToken } = this.world.identity;
     this.files = new FakeSlackFiles({ url: () => this.#url, teamId, botToken, scopes: () => this.world.scopes });
@@ -332,6 +336,7 @@ export class FakeSlack {
     const method = /^\/api\/([A-Za-z.]+)$/.exec(path)?.[1];
     if (method === undefined) return this.#send(res, 404, {}, { ok: false, error: "unknown_method" });
     await this.#held.wait(method);
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     if (res.destroyed) return;
     const { status, headers, body, token } = this.#answer(method, req, params);
     this.calls.push({ method, params: params ?? {}, ...(token === undefined ? {} : { token }), contentType, status, answer: body });

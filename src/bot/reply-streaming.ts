@@ -103,7 +103,7 @@ export class TurnStreams {
   }
 
   /** After the commit: how delivery finishes the step's reply, or undefined when it was not streamed. */
-  takeStep(agent: string, outboxId: number | undefined): StreamFinisher | undefined {
+  takeStep(agent: string, outboxId: number | undefined, text?: string): StreamFinisher | undefined {
     const current = this.current;
     this.current = undefined;
     this.held = "";
@@ -117,9 +117,15 @@ export class TurnStreams {
       if (port?.resume === undefined) return undefined;
       return (reply) => port.resume!(reply, current.pieces);
     }
+    // Finished at once with the committed text, before the next agent's words can open their message: the thread shows
+    // this one done first. Delivery awaits it (a retry finishes again, with the row's text then).
+    let started = text === undefined ? undefined : current.stream.finish(text, outboxId);
+    started?.catch(() => undefined);
     return async (reply) => {
+      const finishing = started ?? current.stream.finish(reply.text, reply.replyId);
+      started = undefined;
       // The outbox id goes with the final text: messages posted before the commit get it (Slack's reply metadata).
-      const ids = await current.stream.finish(reply.text, reply.replyId);
+      const ids = await finishing;
       await current.writes;
       const first = ids[0];
       if (first === undefined) throw new Error("the stream posted nothing");

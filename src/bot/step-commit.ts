@@ -72,7 +72,7 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
     }
   });
   // The step's own text was streamed (when the platform streams): delivery finishes that stream instead of posting.
-  const finisher = context.streams?.takeStep(step.agent, streamed);
+  const finisher = context.streams?.takeStep(step.agent, streamed, replies.find((reply) => reply.id === streamed)?.text);
   for (const reply of replies) {
     const row = { id: reply.id, conversationId: conversation.id, key: conversation.key, agentName: step.agent, text: reply.text, kind: "agent" as const };
     void context.delivery.enqueue(row, reply.id === streamed ? finisher : undefined);

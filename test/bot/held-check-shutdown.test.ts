@@ -36,7 +36,7 @@ it("stays owed through close() and is checked by the next start: one flag, from 
   const first = await startServiceHarness(options);
   first.service.registerPort(new RecordingPort());
   expect(await first.service.handle(message("ev-1", "can you change my grade?"))).toMatchObject({ status: "completed" });
-  expect(first.service.waitingFor(ref)).toBe("teacher");
+  expect(await first.service.waitingFor(ref)).toBe("teacher");
   const hold = first.fakeOpenAI.moderations.hold();
   const held = first.service.handle(message("ev-2", "nobody answers, I want to die"));
   await hold.arrived(1);

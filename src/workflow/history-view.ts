@@ -93,34 +93,46 @@ export interface ConversionRange {
 
 /** Converts `messages[from, to)` into `out`, carrying `state` from the messages before them. */
 export function appendModelMessages(out: ModelMessage[], messages: readonly ChatMessage[], range: ConversionRange, state: ConversionState): void {
-  const { filtering } = range;
   const end = range.to ?? messages.length;
-  const pairing = state.pairing;
   for (let i = range.from; i < end; i++) {
-    const message = messages[i]!;
-    let converted: ModelMessage | undefined;
-    switch (message.role) {
-      case "system":
-        converted = { role: "system", content: message.text };
-        break;
-      case "user": {
-        const name = state.names.adapted(message.authorName);
-        const content = message.hasMedia ? toContentParts(message) : message.text;
-        converted = name === undefined ? { role: "user", content } : { role: "user", content, name };
-        break;
-      }
-      case "assistant":
-        converted = toAssistantMessage(message, filtering, state);
-        break;
-      case "tool":
-        if (message.toolCallId !== undefined && state.dropped?.has(message.toolCallId) !== true) {
-          converted = { role: "tool", toolCallId: message.toolCallId, content: message.text };
-        }
-        break;
-    }
+    const converted = toModelMessage(messages[i]!, range.filtering, state);
     if (converted === undefined) continue;
     out.push(converted);
-    pairing.see(converted);
+    state.pairing.see(converted);
+  }
+}
+
+/**
+ * A whole history converted into a list allocated once at its full length (and cut to what was kept): growing a list
+ * of thousands by push copies it a dozen times, garbage on every turn.
+ */
+export function convertHistory(messages: readonly ChatMessage[], filtering: ToolCallFiltering, state: ConversionState): ModelMessage[] {
+  const out = new Array<ModelMessage>(messages.length);
+  let kept = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const converted = toModelMessage(messages[i]!, filtering, state);
+    if (converted === undefined) continue;
+    out[kept++] = converted;
+    state.pairing.see(converted);
+  }
+  out.length = kept;
+  return out;
+}
+
+function toModelMessage(message: ChatMessage, filtering: ToolCallFiltering, state: ConversionState): ModelMessage | undefined {
+  switch (message.role) {
+    case "system":
+      return { role: "system", content: message.text };
+    case "user": {
+      const name = state.names.adapted(message.authorName);
+      const content = message.hasMedia ? toContentParts(message) : message.text;
+      return name === undefined ? { role: "user", content } : { role: "user", content, name };
+    }
+    case "assistant":
+      return toAssistantMessage(message, filtering, state);
+    case "tool":
+      if (message.toolCallId === undefined || state.dropped?.has(message.toolCallId) === true) return undefined;
+      return { role: "tool", toolCallId: message.toolCallId, content: message.text };
   }
 }
 

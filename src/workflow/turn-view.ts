@@ -1,7 +1,7 @@
 // The model view of one turn: earlier history converted once and shared by every agent of the turn, then each request.
 
 import type { ModelMessage } from "./chat-client.js";
-import { appendModelMessages, ConversionState } from "./history-view.js";
+import { appendModelMessages, ConversionState, convertHistory } from "./history-view.js";
 import type { ChatMessage } from "./messages.js";
 import type { SystemMessage } from "./plan.js";
 import { repair } from "./tool-call-pairing.js";
@@ -12,14 +12,14 @@ import type { ToolCallFiltering } from "./workflow.js";
  * history every turn (the bot, from its rows) pays what one that passes the same list pays.
  */
 export class TurnView {
-  private readonly earlier: ModelMessage[] = [];
+  private readonly earlier: ModelMessage[];
   private readonly state = ConversionState.start();
 
   constructor(
     history: readonly ChatMessage[],
     private readonly filtering: ToolCallFiltering,
   ) {
-    appendModelMessages(this.earlier, history, { from: 0, filtering }, this.state);
+    this.earlier = convertHistory(history, filtering, this.state);
   }
 
   /**

@@ -9,12 +9,13 @@ import type { Logger } from "pino";
 import type { ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
 import type { EditThrottle } from "../common/edit-throttle.js";
 import { MAX_REPLY_IMAGES, type ReplyMath } from "../common/reply-math.js";
-import { authorshipOf, type AgentIdentityMode } from "./agent-identity.js";
-import { slackErrorOf, slackDeliveryError } from "./errors.js";
+import type { AgentIdentityMode } from "./agent-identity.js";
+import { slackDeliveryError, slackErrorOf } from "./errors.js";
 import { uploadFormulas, type UploadedFormula } from "./formula-upload.js";
 import { replyMetadata, type ReplyMetadata } from "./reply-metadata.js";
 import { markdownNamePrefix, markdownPieces, streamingMarkdownPieces } from "./stream-markdown.js";
-import { channelTypeOf, type SlackStreamSupport } from "./stream-support.js";
+import { rateLimitMs, SlackStreamMessages, type StreamStep } from "./stream-messages.js";
+import type { SlackStreamSupport } from "./stream-support.js";
 import type { SlackThreadStatus } from "./thread-status.js";
 
 export interface NativeStreamOptions {
@@ -40,30 +41,12 @@ export interface NativeStreamOptions {
   readonly fallback: () => ReplyStream;
 }
 
-interface Piece {
-  readonly ts: string;
-  /** What the message shows (what the stream was given so far); UNKNOWN for a message an earlier process posted. */
-  shown: string;
-  /** Still streaming: appends and the stop go to it. */
-  live: boolean;
-  /** Carries the reply's final metadata. */
-  stamped: boolean;
-}
-
-const UNKNOWN = "\u0000unknown";
 /** A final call refused by a rate limit is tried again this many times (each after the Retry-After) before giving up. */
 const RATE_LIMIT_ATTEMPTS = 5;
 
-type Step = { readonly kind: "start" | "append" | "stop" | "update"; readonly index: number };
-
-function rateLimitMs(error: unknown): number | undefined {
-  const cause = error as { code?: unknown; retryAfter?: unknown } | undefined;
-  return cause?.code === "slack_webapi_rate_limited_error" && typeof cause.retryAfter === "number" ? cause.retryAfter * 1_000 : undefined;
-}
-
 export class NativeSlackStream implements ReplyStream {
   readonly #o: NativeStreamOptions;
-  readonly #pieces: Piece[] = [];
+  readonly #messages: SlackStreamMessages;
   #text = "";
   #final: string | undefined;
   #abandoned = false;
@@ -75,8 +58,7 @@ export class NativeSlackStream implements ReplyStream {
 
   constructor(options: NativeStreamOptions, adopted: readonly string[] = []) {
     this.#o = options;
-    // An earlier process's messages: their state is unknown, so each is stopped (if it still streams) and updated.
-    for (const ts of adopted) this.#pieces.push({ ts, shown: UNKNOWN, live: true, stamped: false });
+    this.#messages = new SlackStreamMessages(options, adopted);
     this.#pumping = adopted.length > 0 ? Promise.resolve() : this.#pump();
   }
 
@@ -101,7 +83,7 @@ export class NativeSlackStream implements ReplyStream {
     if (this.#delegate !== undefined) return this.#delegate.finish(finalText, replyId);
     await this.#finalize(finalText, replyId);
     this.#end();
-    return this.#ids();
+    return this.#messages.ids();
   }
 
   async abandon(): Promise<void> {
@@ -111,16 +93,7 @@ export class NativeSlackStream implements ReplyStream {
     await this.#pumping;
     if (this.#delegate !== undefined) return this.#delegate.abandon();
     this.#end();
-    const { client, target } = this.#o;
-    while (this.#pieces.length > 0) {
-      await client.chat.delete({ channel: target.channel, ts: this.#pieces.at(-1)!.ts });
-      this.#pieces.pop();
-    }
-    this.#o.listener.onPieces([]);
-  }
-
-  #ids(): string[] {
-    return this.#pieces.map((piece) => piece.ts);
+    while (this.#messages.count > 0) await this.#messages.removeLast();
   }
 
   #ended(): boolean {
@@ -142,37 +115,21 @@ export class NativeSlackStream implements ReplyStream {
     return streamingMarkdownPieces(this.#text, { limit: this.#o.limit, prefix: this.#prefix() });
   }
 
-  /** The next call that brings the platform closer to `wanted`, or undefined when it shows it already. */
-  #nextStep(wanted: readonly string[]): Step | undefined {
-    for (const [index, content] of wanted.entries()) {
-      const piece = this.#pieces[index];
-      if (piece === undefined) {
-        // A continuation: the piece before it stops streaming first.
-        const previous = this.#pieces[index - 1];
-        return previous?.live === true ? { kind: "stop", index: index - 1 } : { kind: "start", index };
-      }
-      if (piece.shown === content) continue;
-      if (!piece.live) return { kind: "update", index };
-      return content.startsWith(piece.shown) ? { kind: "append", index } : { kind: "stop", index };
-    }
-    return undefined;
-  }
-
   /** Shows the latest text, one paced call at a time, until the stream ends or falls back. */
   async #pump(): Promise<void> {
     for (;;) {
-      if (this.#nextStep(this.#wanted()) === undefined && !this.#ended()) await new Promise<void>((resolve) => (this.#wake = resolve));
+      if (this.#messages.nextStep(this.#wanted()) === undefined && !this.#ended()) await new Promise<void>((resolve) => (this.#wake = resolve));
       this.#wake = undefined;
       if (this.#ended() || this.#delegate !== undefined) return;
-      if (this.#nextStep(this.#wanted()) === undefined) continue;
+      if (this.#messages.nextStep(this.#wanted()) === undefined) continue;
       await this.#o.throttle.acquire(this.#o.key, this.#o.target.channel, false);
       if (this.#ended()) return;
       // Read again after the wait: the call carries the latest text.
       const wanted = this.#wanted();
-      const step = this.#nextStep(wanted);
+      const step = this.#messages.nextStep(wanted);
       if (step === undefined) continue;
       try {
-        await this.#run(step, wanted);
+        await this.#messages.run(step, wanted);
       } catch (error) {
         if (step.kind === "start" && step.index === 0) {
           this.#fallBack(error);
@@ -188,7 +145,7 @@ export class NativeSlackStream implements ReplyStream {
   }
 
   /** A failure the stream works around: a rate limit (waited out) or a stream Slack no longer takes (updated instead). */
-  #absorb(error: unknown, step: Step): boolean {
+  #absorb(error: unknown, step: StreamStep): boolean {
     const retryAfter = rateLimitMs(error);
     if (retryAfter !== undefined) {
       this.#o.throttle.backOff(this.#o.target.channel, retryAfter);
@@ -196,8 +153,8 @@ export class NativeSlackStream implements ReplyStream {
     }
     const slackError = slackErrorOf(error);
     if ((step.kind === "append" || step.kind === "stop") && slackError === "message_not_in_streaming_state") {
-      const piece = this.#pieces[step.index];
-      if (piece !== undefined) piece.live = false;
+      const message = this.#messages.at(step.index);
+      if (message !== undefined) message.live = false;
       return true;
     }
     return false;
@@ -215,154 +172,45 @@ export class NativeSlackStream implements ReplyStream {
     if (this.#text !== "") this.#delegate.append(this.#text);
   }
 
-  async #run(step: Step, wanted: readonly string[], final?: { metadata?: ReplyMetadata; blocks?: webApi.KnownBlock[] }): Promise<void> {
-    const { client, target, threadTs, identity, listener } = this.#o;
-    const content = wanted[step.index] ?? "";
-    const piece = this.#pieces[step.index];
-    switch (step.kind) {
-      case "start": {
-        const inDm = channelTypeOf(target.channel) === "D";
-        if (threadTs === undefined) throw new Error("a stream needs a thread");
-        const result = await client.chat.startStream({
-          channel: target.channel,
-          thread_ts: threadTs,
-          markdown_text: content,
-          ...(identity.canCustomize ? authorshipOf(target.agent) : {}),
-          ...(inDm ? {} : { recipient_user_id: target.recipientUserId ?? "", recipient_team_id: target.workspace }),
-        });
-        identity.learnScopes(result.response_metadata?.scopes);
-        if (result.ts === undefined) throw new Error("chat.startStream answered without a ts");
-        this.#pieces.push({ ts: result.ts, shown: content, live: true, stamped: false });
-        listener.onPieces(this.#ids());
-        // Text has arrived: the "is thinking…" status gives way to it.
-        if (step.index === 0) this.#o.status?.pause(target);
-        return;
-      }
-      case "append": {
-        const delta = content.slice(piece!.shown.length);
-        await client.chat.appendStream({ channel: target.channel, ts: piece!.ts, markdown_text: delta });
-        piece!.shown = content;
-        return;
-      }
-      case "stop": {
-        // The rest of the piece goes with the stop when it follows what was streamed; otherwise it is updated after.
-        const rest = final !== undefined && piece!.shown !== UNKNOWN && content.startsWith(piece!.shown) ? content.slice(piece!.shown.length) : "";
-        const stamps = final !== undefined && (rest !== "" || content === piece!.shown);
-        await client.chat.stopStream({
-          channel: target.channel,
-          ts: piece!.ts,
-          ...(rest === "" ? {} : { markdown_text: rest }),
-          ...(stamps && final.metadata !== undefined ? { metadata: final.metadata } : {}),
-          ...(stamps && final.blocks !== undefined ? { blocks: final.blocks } : {}),
-        });
-        piece!.live = false;
-        if (stamps) {
-          piece!.shown = content;
-          piece!.stamped = true;
-        }
-        return;
-      }
-      case "update": {
-        await client.chat.update({ channel: target.channel, ts: piece!.ts, markdown_text: content, ...(final?.metadata === undefined ? {} : { metadata: final.metadata }) });
-        piece!.shown = content;
-        if (final !== undefined) piece!.stamped = true;
-        return;
-      }
-    }
-  }
-
   /**
    * Brings every piece to the exact final text: the live stream stopped with its rest and the reply's metadata, a
    * dropped one updated, a missing piece posted whole, extra ones removed. Safe to call again after a failure.
    */
   async #finalize(finalText: string, replyId: number | undefined): Promise<void> {
-    const { client, logger, target, threadTs, identity, math, throttle, key, listener } = this.#o;
+    const { client, logger, target, math, throttle, key } = this.#o;
     const rendered = math.renderReply(finalText, { maxImages: MAX_REPLY_IMAGES });
     const wanted = markdownPieces(rendered.text, { limit: this.#o.limit, prefix: this.#prefix() });
     const metadataOf = (part: number): ReplyMetadata | undefined =>
       replyId === undefined ? undefined : replyMetadata({ ...target, replyId }, { part, parts: wanted.length });
     this.#formulas ??= rendered.images.length === 0 ? [] : await uploadFormulas({ client, logger }, rendered.images, { replyId: replyId ?? 0 });
     const imageBlocks = this.#formulas.map((formula): webApi.KnownBlock => ({ type: "image", slack_file: { id: formula.fileId }, alt_text: formula.tex.slice(0, 2_000) }));
+    const paced = (): Promise<void> => throttle.acquire(key, target.channel, true);
     for (const [index, content] of wanted.entries()) {
       const metadata = metadataOf(index);
       const last = index === wanted.length - 1;
       const final = { ...(metadata === undefined ? {} : { metadata }), ...(last && imageBlocks.length > 0 ? { blocks: imageBlocks } : {}) };
       await this.#withRetries(async () => {
-        const piece = this.#pieces[index];
-        if (piece === undefined) {
-          await throttle.acquire(key, target.channel, true);
-          const result = await client.chat.postMessage({
-            channel: target.channel,
-            ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-            markdown_text: content,
-            unfurl_links: false,
-            ...(identity.canCustomize ? authorshipOf(target.agent) : {}),
-            ...(metadata === undefined ? {} : { metadata }),
-          });
-          this.#pieces.push({ ts: result.ts ?? "", shown: content, live: false, stamped: true });
-          listener.onPieces(this.#ids());
-          return;
+        const message = this.#messages.at(index);
+        if (message === undefined) {
+          await paced();
+          return this.#messages.postWhole(content, metadata);
         }
-        if (piece.live) {
-          await throttle.acquire(key, target.channel, true);
-          await this.#stop(index, wanted, final);
+        if (message.live) {
+          await paced();
+          await this.#messages.stopFinal(index, wanted, final);
         }
-        if (piece.shown !== content || (!piece.stamped && metadata !== undefined)) {
-          await throttle.acquire(key, target.channel, true);
+        if (message.shown !== content || (!message.stamped && metadata !== undefined)) {
+          await paced();
           if (last && imageBlocks.length > 0) logger.warn({ replyId }, "slack: a streamed reply finished by chat.update keeps each formula's TeX without its image");
-          await this.#run({ kind: "update", index }, wanted, final);
+          await this.#messages.run({ kind: "update", index }, wanted, final);
         }
       });
     }
-    while (this.#pieces.length > wanted.length) {
-      const extra = this.#pieces.at(-1)!;
+    while (this.#messages.count > wanted.length) {
       await this.#withRetries(async () => {
-        await throttle.acquire(key, target.channel, true);
-        await client.chat.delete({ channel: target.channel, ts: extra.ts });
+        await paced();
+        await this.#messages.removeLast();
       });
-      this.#pieces.pop();
-      listener.onPieces(this.#ids());
-    }
-  }
-
-  /** What the adopted messages show, read from the thread; left unknown when it cannot be read (they are updated). */
-  async #readShown(): Promise<void> {
-    const { client, target, threadTs, logger } = this.#o;
-    if (threadTs === undefined || this.#pieces.every((piece) => piece.shown !== UNKNOWN)) return;
-    try {
-      const answer = await client.conversations.replies({ channel: target.channel, ts: threadTs, limit: 200 });
-      for (const piece of this.#pieces) {
-        const text = answer.messages?.find((message) => message.ts === piece.ts)?.text;
-        if (piece.shown === UNKNOWN && text !== undefined && text !== "") piece.shown = text;
-      }
-    } catch (error) {
-      logger.debug({ slackError: slackErrorOf(error) }, "slack: could not read a streamed reply back; it is finished by chat.update");
-    }
-  }
-
-  /**
-   * The final stop of a live piece. Slack already ended it (expired, or stopped by an earlier process): it is updated
-   * after. Its formula images refused as not yet usable (invalid_blocks): once more after `settleMs`, then without them
-   * (the text holds each formula's TeX).
-   */
-  async #stop(index: number, wanted: readonly string[], final: { metadata?: ReplyMetadata; blocks?: webApi.KnownBlock[] }): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.#run({ kind: "stop", index }, wanted, final);
-      } catch (error) {
-        const slackError = slackErrorOf(error);
-        if (slackError === "message_not_in_streaming_state") {
-          this.#pieces[index]!.live = false;
-          return;
-        }
-        if (slackError !== "invalid_blocks" || final.blocks === undefined) throw error;
-        if (attempt >= 2) {
-          this.#o.logger.warn({ files: final.blocks.length }, "slack: the formula images were refused twice (invalid_blocks); the streamed reply keeps each formula's TeX");
-          const { blocks: _dropped, ...withoutImages } = final;
-          return this.#stop(index, wanted, withoutImages);
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.#o.settleMs));
-      }
     }
   }
 
@@ -384,9 +232,9 @@ export class NativeSlackStream implements ReplyStream {
    * the final text when what it shows (read back from the thread) begins it; otherwise stopped, then updated.
    */
   async resume(finalText: string, replyId: number): Promise<readonly string[]> {
-    await this.#readShown();
+    await this.#messages.readShown();
     await this.#finalize(finalText, replyId);
     this.#end();
-    return this.#ids();
+    return this.#messages.ids();
   }
 }

@@ -146,6 +146,17 @@ describe("Slack native streaming", () => {
     expect(fake.callsTo("chat.stopStream").map((call) => call.answer.error ?? "ok")).toEqual(["invalid_blocks", "ok", "invalid_blocks", "invalid_blocks", "ok"]);
   });
 
+  it("withdraws an abandoned stream (the turn failed before its reply was committed)", async () => {
+    const { fake, port } = await poster();
+    const reported: string[][] = [];
+    const stream = port.openStream!(TARGET, { onPieces: (ids) => reported.push([...ids]) });
+    stream.append("Half an answ");
+    const [opened] = await fake.waitForMessages(1);
+    await stream.abandon();
+    expect(fake.messages()).toEqual([]);
+    expect(reported).toEqual([[opened!.ts], []]);
+  });
+
   it("never lets the model's text ping (<!channel>, @here)", async () => {
     const { fake, port } = await poster();
     const answer = "Tell <!channel> and @here and <@U0ADMIN> that it is done.";

@@ -17,6 +17,7 @@ import { StreamMetadata } from "./reply-metadata.js";
 import { SLACK_CHUNKS, splitMessage, withLimit } from "../common/chunker.js";
 import type { SlackThreadStatus } from "./thread-status.js";
 import { NativeSlackStream, type NativeStreamOptions } from "./native-stream.js";
+import { ThreadStreamOrder } from "./stream-order.js";
 import { SlackStreamSupport, threadTsOf } from "./stream-support.js";
 
 /** Slack's chat.update is a Tier 3 method (about 50 a minute) and a channel takes about one message a second. */
@@ -74,6 +75,7 @@ export class SlackReplyStreams {
   /** The native streams' pace: their own budget, apart from the chat.update one. */
   readonly #nativeThrottle: EditThrottle;
   readonly #support: SlackStreamSupport;
+  readonly #order = new ThreadStreamOrder();
   #streams = 0;
 
   constructor(private readonly options: SlackReplyStreamsOptions) {
@@ -82,11 +84,16 @@ export class SlackReplyStreams {
     this.#support = new SlackStreamSupport(options.logger);
   }
 
-  /** A reply shown from its first words as the model writes; finished with the exact final text. */
+  /**
+   * A reply shown from its first words as the model writes; finished with the exact final text. Its words wait for
+   * the thread's previous reply to be finished, so the thread reads in order.
+   */
   open(target: StreamTarget, listener: StreamListener): ReplyStream {
-    const threadTs = threadTsOf(target);
-    if (this.options.native === undefined || !this.#support.allows(target, threadTs)) return this.#openEdited(target, listener);
-    return new NativeSlackStream(this.#nativeOptions(target, listener, `stream:${++this.#streams}`, () => this.#openEdited(target, listener)));
+    return this.#order.inOrder(`${target.channel}/${target.thread}`, () => {
+      const threadTs = threadTsOf(target);
+      if (this.options.native === undefined || !this.#support.allows(target, threadTs)) return this.#openEdited(target, listener);
+      return new NativeSlackStream(this.#nativeOptions(target, listener, `stream:${++this.#streams}`, () => this.#openEdited(target, listener)));
+    });
   }
 
   #nativeOptions(target: StreamTarget, listener: StreamListener, key: string, fallback: () => ReplyStream): NativeStreamOptions {

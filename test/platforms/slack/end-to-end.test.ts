@@ -90,13 +90,20 @@ describe("Slack end to end", () => {
     const { t } = await start();
     t.fake.failNext("chat.stopStream", "internal_error");
     const { replies } = await askAndWait(t, "What is the derivative of x^2?");
-    expect(replies.map((m) => [m.username, m.stream?.state])).toEqual([
-      ["Triage", "stopped"],
-      ["Math Tutor", "stopped"],
+    expect(replies.map((m) => [m.username, m.text])).toEqual([
+      ["Triage", "This is a math question. I'll hand this off to the math tutor."],
+      ["Math Tutor", 'math_tutor on "What is the derivative of x^2?": here is the answer.'],
     ]);
-    expect(replies[1]?.text).toBe('math_tutor on "What is the derivative of x^2?": here is the answer.');
-    expect(t.fake.callsTo("chat.stopStream").map((c) => c.answer.error ?? "ok")).toEqual(["internal_error", "ok", "ok"]);
-    expect(t.fake.callsTo("chat.postMessage")).toHaveLength(1);
+    // Triage's stop failed once and went again on the same message; the tutor's words waited for it (the fake model
+    // writes at once, so they may all be there by then: streamed and stopped, or posted whole — once either way).
+    const [narration, answer] = replies;
+    expect(narration!.stream?.state).toBe("stopped");
+    const stops = t.fake.callsTo("chat.stopStream").filter((c) => c.params.ts === narration!.ts);
+    expect(stops.map((c) => c.answer.error ?? "ok")).toEqual(["internal_error", "ok"]);
+    expect(answer!.stream === undefined || answer!.stream.state === "stopped").toBe(true);
+    const stopped = t.fake.calls.findIndex((c) => c.method === "chat.stopStream" && c.params.ts === narration!.ts && c.answer.ok);
+    const opened = t.fake.calls.findIndex((c) => (c.method === "chat.startStream" || c.method === "chat.postMessage") && c.answer.ts === answer!.ts);
+    expect(opened).toBeGreaterThan(stopped);
   });
 
   it("continues the conversation from a thread reply, and processes a retried delivery once", async () => {

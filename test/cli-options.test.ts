@@ -12,6 +12,7 @@ import { DEFAULT_TEST_LIMITS } from "./support/service-harness.js";
 import { RecordingPort } from "./support/recording-port.js";
 import { runBaton } from "./support/run-baton.js";
 import { conversationsOf } from "./support/moderator-reads.js";
+import { envelopeOf } from "./support/envelope-of.js";
 
 const AGENTS = new URL("../agents.yaml", import.meta.url).pathname;
 
@@ -27,7 +28,7 @@ afterEach(() => {
 async function seedConversation(databasePath: string, ref: ThreadRef, text: string): Promise<void> {
   const app = createConversationApp({ databasePath, agentsFile: AGENTS, llm: { provider: "demo" }, limits: DEFAULT_TEST_LIMITS, logger: pino({ level: "silent" }) });
   app.service.registerPort(new RecordingPort(ref.platform));
-  const outcome = await app.service.handle({ ...ref, eventId: `seed-${ref.workspace}-${ref.channel}-${ref.thread}`, user: { id: "U1", name: "Ada" }, text });
+  const outcome = await app.service.accept(envelopeOf({ ...ref, eventId: `seed-${ref.workspace}-${ref.channel}-${ref.thread}`, user: { id: "U1", name: "Ada" }, text }));
   expect(outcome.status).toBe("completed");
   await app.close();
 }

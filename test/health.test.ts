@@ -44,7 +44,7 @@ it("Slack HTTP events mode answers the health routes on its own port, unsigned",
   const db = openDatabase(":memory:");
   const probe = new HealthProbe(db);
   probe.markReady();
-  const gateway = { registerPort: () => undefined, registerReceiver: () => undefined } as unknown as Parameters<typeof startSlackBot>[0]["gateway"];
+  const gateway = { registerPort: () => undefined } as unknown as Parameters<typeof startSlackBot>[0]["gateway"];
   const bot = await startSlackBot({
     settings: { botToken: fake.identity.botToken, signingSecret: "0123456789abcdef0123456789abcdef", port: 0, host: "127.0.0.1", commandName: "homework", moderatorIds: [], apiUrl: fake.apiUrl },
     gateway,

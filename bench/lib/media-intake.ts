@@ -7,6 +7,7 @@ import { DEFAULT_ATTACHMENT_LIMITS } from "../../src/bot/attachments/types.js";
 import type { ModelCallRecord } from "./seed-chat-client.js";
 import { startBenchApp, studentMessage } from "./service-fixture.js";
 import { median } from "./stats.js";
+import { envelopeOf } from "../../test/support/envelope-of.js";
 
 export interface StoredImageRow {
   readonly label: string;
@@ -87,7 +88,7 @@ async function imageTurn(scale: number): Promise<ImageTurnTokens> {
   try {
     const data = await photo(Math.round(4032 * scale), Math.round(3024 * scale), "jpeg");
     const question = studentMessage("photo", "How do I do number 3 on this worksheet? What is the derivative?");
-    const outcome = await bench.app.service.handle({ ...question, attachments: [{ name: "worksheet.jpg", mediaType: "image/jpeg", size: data.length, data }] });
+    const outcome = await bench.app.service.accept(envelopeOf({ ...question, attachments: [{ name: "worksheet.jpg", mediaType: "image/jpeg", size: data.length, data }] }));
     if (outcome.status !== "completed") throw new Error(`The image turn did not complete: ${JSON.stringify(outcome)}`);
     const row = bench.app.db.prepare("SELECT width, height FROM attachments").get() as { width: number; height: number };
     const text = calls.reduce((sum, call) => sum + call.promptTokens, 0);

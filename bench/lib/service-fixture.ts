@@ -9,6 +9,7 @@ import { createConversationApp, type ConversationApp } from "../../src/app/creat
 import type { ServiceLimits } from "../../src/bot/conversation-service.js";
 import type { InboundMessage, OutboundReply, PlatformPort } from "../../src/bot/ports.js";
 import { SeedChatClient, type SeedChatClientOptions } from "./seed-chat-client.js";
+import { envelopeOf } from "../../test/support/envelope-of.js";
 
 const ROSTER = new URL("../../agents.yaml", import.meta.url).pathname;
 
@@ -75,6 +76,6 @@ export function studentMessage(thread: string, text: string): InboundMessage {
 
 /** Asks one question and checks the turn ran the scenario: a completed turn with the triage note and the tutor's answer. */
 export async function ask(bench: BenchApp, thread: string, text: string): Promise<void> {
-  const outcome = await bench.app.service.handle(studentMessage(thread, text));
+  const outcome = await bench.app.service.accept(envelopeOf(studentMessage(thread, text)));
   if (outcome.status !== "completed" || outcome.replies < 2) throw new Error(`The benchmark turn did not complete: ${JSON.stringify(outcome)}`);
 }

@@ -9,15 +9,14 @@ import type { AttachmentLimits } from "./attachments/types.js";
 import { ClassroomSafety } from "./classroom-safety.js";
 import { recoverConversations, type ConversationRecoveryDeps } from "./conversation-recovery.js";
 import { ConversationTurns } from "./conversation-turns.js";
-import { EnvelopeIntake, isStoredEnvelope } from "./envelope-intake.js";
+import { EnvelopeIntake } from "./envelope-intake.js";
 import { InboundAcceptance } from "./inbound-acceptance.js";
 import type { AcceptOutcome, InboundEnvelope } from "./inbound-envelope.js";
 import { InboundMessages } from "./inbound-messages.js";
 import { IntakePause } from "./intake-pause.js";
-import type { Receipt, ReceivedEvent, ReceivedEventFinisher, ReceiveOptions } from "./intake-ports.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { ModerationReads } from "./moderation-reads.js";
-import type { AgentPresentation, ConversationGateway, HandleOutcome, InboundMessage, PlatformPort, ThreadRef } from "./ports.js";
+import type { AgentPresentation, ConversationGateway, PlatformPort, ThreadRef } from "./ports.js";
 import type { ModeratorReads } from "./moderator-reads-port.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { ReceivedIntake } from "./received-intake.js";
@@ -46,8 +45,6 @@ export class ConversationService implements ConversationGateway {
   private readonly pause = new IntakePause();
   private readonly acceptance: InboundAcceptance;
   private readonly envelopes: EnvelopeIntake;
-  /** Finishers of received events stored in an adapter's own format (registerReceiver), by platform. */
-  private readonly legacyReceivers = new Map<string, ReceivedEventFinisher>();
   private readonly recovery: ConversationRecoveryDeps;
   /** What moderators and the CLI read and delete, each call in a scope (the adapters get it beside the gateway). */
   readonly moderatorReads: ModeratorReads;
@@ -151,48 +148,13 @@ export class ConversationService implements ConversationGateway {
     return this.options.attachments?.limits;
   }
 
-  receive(event: ReceivedEvent, options?: ReceiveOptions): Promise<Receipt | undefined> {
-    return this.intake.receive(event, options);
-  }
-
-  updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt> {
-    return this.intake.update(receipt, payload);
-  }
-
-  dropReceipt(receipt: Receipt): Promise<void> {
-    return this.intake.drop(receipt);
-  }
-
-  registerReceiver(platform: string, finish: ReceivedEventFinisher): void {
-    this.legacyReceivers.set(platform, finish);
-    this.registerFinisher(platform);
-  }
-
-  /** A platform's stored events are finished through its port's revive (envelopes) or its own receiver (older rows). */
+  /** A platform's stored events are finished through its port's revive (a row it cannot read is dropped with a warning). */
   private registerFinisher(platform: string): void {
-    this.intake.register(platform, async (receipt) => {
-      const revive = this.ports.get(platform)?.revive;
-      if (isStoredEnvelope(receipt.payload) && revive !== undefined) return this.envelopes.finishStored(receipt, revive);
-      const legacy = this.legacyReceivers.get(platform);
-      if (legacy !== undefined) return legacy(receipt);
-      return this.envelopes.finishStored(receipt, () => undefined);
-    });
-  }
-
-  handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome> {
-    return this.acceptance.accept(inbound, { receipt });
+    this.intake.register(platform, (receipt) => this.envelopes.finishStored(receipt, this.ports.get(platform)?.revive ?? (() => undefined)));
   }
 
   agents(): ReadonlyMap<string, AgentPresentation> {
     return this.options.agents;
-  }
-
-  /**
-   * `control.observer` sees the turn as it happens (text deltas, handoffs), e.g. for a console that streams;
-   * `control.cancel` stops it (the outcome is then failed with the code "cancelled").
-   */
-  handle(inbound: InboundMessage, control: TurnControl = {}): Promise<HandleOutcome> {
-    return this.acceptance.accept(inbound, { control });
   }
 
   /**
@@ -213,18 +175,6 @@ export class ConversationService implements ConversationGateway {
    */
   recover(only?: ThreadRef, control: TurnControl = {}): Promise<{ replies: number; turns: number; queued: number }> {
     return recoverConversations(this.recovery, only, control);
-  }
-
-  async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
-    return this.port.intake.recordEvent(platform, deliveryId);
-  }
-
-  hasConversation(ref: ThreadRef): boolean {
-    return this.options.store.findConversation(ref) !== undefined;
-  }
-
-  async openConversation(ref: ThreadRef): Promise<void> {
-    await this.port.conversations.getOrCreate(ref);
   }
 
   waitingFor(ref: ThreadRef): Promise<string | undefined> {

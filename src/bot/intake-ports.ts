@@ -1,6 +1,4 @@
-// The intake half of the gateway: an adapter persists each inbound event on arrival, before any network wait.
-
-import type { HandleOutcome, InboundMessage } from "./ports.js";
+// A received event as the service persists it on arrival (an envelope's stored form), before any network wait.
 
 /** An inbound event as it arrived, before the adapter has done the network work that makes a message of it. */
 export interface ReceivedEvent {
@@ -27,21 +25,5 @@ export interface ReceiveOptions {
   readonly tellStudent?: (text: string) => Promise<unknown>;
 }
 
-/** Finishes a received event left from before a restart: the same network steps as live, then handleReceived. */
+/** Finishes a received event left from before a restart: the same network steps as live (the envelope its port revives). */
 export type ReceivedEventFinisher = (receipt: Receipt) => Promise<void>;
-
-export interface IntakeGateway {
-  /**
-   * Persists the event (deduplicated by its event id) and resolves with its receipt, or undefined for a duplicate
-   * (or, after telling the student, an event that could not be saved). Call it first, before any network wait.
-   */
-  receive(event: ReceivedEvent, options?: ReceiveOptions): Promise<Receipt | undefined>;
-  /** Records what the adapter learnt while finishing (e.g. the thread it opened), so a restart does not redo it. */
-  updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt>;
-  /** The message the received event became: stored (or queued) in the transaction that removes the receipt. */
-  handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome>;
-  /** The event turned out to need no answer (or could not be finished): forget the receipt. */
-  dropReceipt(receipt: Receipt): Promise<void>;
-  /** How this platform finishes received events left from before a restart (called from recover()). */
-  registerReceiver(platform: string, finish: ReceivedEventFinisher): void;
-}

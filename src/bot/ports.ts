@@ -1,7 +1,6 @@
 // The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
 
 import type { AttachmentLimits, InboundAttachment } from "./attachments/types.js";
-import type { IntakeGateway } from "./intake-ports.js";
 import type { AcceptOutcome, InboundEnvelope, ReviveInbound } from "./inbound-envelope.js";
 import type { SafetyAlert } from "./safety-alerts.js";
 import type { HandbackResult, TeacherRequestAlert } from "./teacher-handoff.js";
@@ -151,7 +150,7 @@ export type HandleOutcome =
   | { readonly status: "failed"; readonly conversationId: number; readonly errorCode: string };
 
 /** What platform adapters call on the ConversationService (src/bot/conversation-service.ts implements it). */
-export interface ConversationGateway extends IntakeGateway {
+export interface ConversationGateway {
   /** Register the adapter that delivers this platform's replies (and pending ones from before a restart). */
   registerPort(port: PlatformPort): void;
   /**
@@ -159,17 +158,6 @@ export interface ConversationGateway extends IntakeGateway {
    * run after it, answered once. Resolves with how it ended; the observer hears it as it goes.
    */
   accept(envelope: InboundEnvelope): Promise<AcceptOutcome>;
-  /** Process one inbound message: dedupe, check, persist, run the agents, deliver the replies. */
-  handle(inbound: InboundMessage): Promise<HandleOutcome>;
-  /**
-   * Records a platform delivery that acts before its message is handled (a slash command posts a root message first):
-   * true the first time this id is seen, false for a retry or a replay, which must then do nothing.
-   */
-  claimDelivery(platform: string, deliveryId: string): Promise<boolean>;
-  /** Whether a conversation exists for this thread (e.g. "is this a thread the bot opened?"). */
-  hasConversation(ref: ThreadRef): boolean;
-  /** Register a thread as a conversation before its first message (e.g. right after the bot opens it). */
-  openConversation(ref: ThreadRef): Promise<void>;
   /** The presentation of every agent of the roster, by agent name. */
   agents(): ReadonlyMap<string, AgentPresentation>;
   /** What students may attach (the adapter checks sizes before downloading); absent: attachments are not read. */

@@ -7,6 +7,7 @@ import { requestAgent } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -26,7 +27,7 @@ it("ends a turn that cannot be routed with the bot's wording, stored and posted 
   });
   const port = new RecordingPort();
   harness.service.registerPort(port);
-  const outcome = await harness.service.handle({ ...thread, eventId: "e1", user: { id: "u1", name: "Ada" }, text: "Help?" });
+  const outcome = await harness.service.accept(envelopeOf({ ...thread, eventId: "e1", user: { id: "u1", name: "Ada" }, text: "Help?" }));
   expect(outcome).toMatchObject({ status: "completed", replies: 1 });
   expect(STUDENT_STOP_TEXTS.maxHandoffs).not.toBe(DEFAULT_STOP_TEXTS.maxHandoffs);
   expect(port.delivered.map((r) => r.text)).toEqual([STUDENT_STOP_TEXTS.maxHandoffs]);

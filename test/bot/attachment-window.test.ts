@@ -8,6 +8,7 @@ import { lastUserText } from "../support/fake-openai-server.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { sampleImage } from "../support/sample-files.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -37,7 +38,7 @@ describe("images in the history window", () => {
     harness = await startServiceHarness({ attachments: { historyImages: 2 }, responder: () => ({ text: "ok" }) });
     const h = harness;
     h.service.registerPort(new RecordingPort());
-    for (const n of [1, 2, 3]) await h.service.handle(await withPhoto(`question ${n}`, `page${n}.png`));
+    for (const n of [1, 2, 3]) await h.service.accept(envelopeOf(await withPhoto(`question ${n}`, `page${n}.png`)));
     const last = h.fakeOpenAI.requests.at(-1)!;
     expect(imagesOf(last)).toHaveLength(2);
     expect(userContents(last)).toEqual(["question 1\n\n[image: page1.png]", "question 2 | [image]", "question 3 | [image]"]);
@@ -48,8 +49,8 @@ describe("images in the history window", () => {
     harness = await startServiceHarness({ limits: { historyTokens: 772 }, responder: () => ({ text: "ok" }) });
     const h = harness;
     h.service.registerPort(new RecordingPort());
-    await h.service.handle({ ...ref, eventId: "aw-text", user: { id: "u1", name: "Ada" }, text: "an earlier question about Rome" });
-    await h.service.handle(await withPhoto("what about this?", "big.png", 1024));
+    await h.service.accept(envelopeOf({ ...ref, eventId: "aw-text", user: { id: "u1", name: "Ada" }, text: "an earlier question about Rome" }));
+    await h.service.accept(envelopeOf(await withPhoto("what about this?", "big.png", 1024)));
     const last = h.fakeOpenAI.requests.at(-1)!;
     expect(userContents(last)).toEqual(["what about this? | [image]"]);
   });
@@ -61,9 +62,9 @@ describe("images in the history window", () => {
     const h = harness;
     h.service.registerPort(new RecordingPort());
     h.fakeOpenAI.enqueue({ text: "first answer", stallUntil: stalled });
-    const first = h.service.handle({ ...ref, eventId: "aw-first", user: { id: "u1", name: "Ada" }, text: "first" });
+    const first = h.service.accept(envelopeOf({ ...ref, eventId: "aw-first", user: { id: "u1", name: "Ada" }, text: "first" }));
     await h.fakeOpenAI.waitForRequests(1);
-    const second = h.service.handle(await withPhoto("and this page?", "queued.png"));
+    const second = h.service.accept(envelopeOf(await withPhoto("and this page?", "queued.png")));
     // It waits in the inbox (as JSON) until the first turn is done.
     await expect.poll(() => (h.db.prepare("SELECT count(*) AS n FROM inbox").get() as { n: number }).n).toBe(1);
     release();

@@ -8,6 +8,7 @@ import { eventCallback, messageEvent } from "../support/fake-slack/index.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { captureLogger, STUDENT, startSlackTestBot, type LogLine, type SlackTestBot } from "../platforms/slack/slack-test-bot.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 const LOCKED = "database is locked by another process: writes are held in memory and retried until it is free";
 
@@ -52,9 +53,9 @@ describe("a database locked by another process", () => {
     const lock = lockDatabase(harness.databasePath);
 
     const outcomes = Promise.all([
-      harness.service.handle(inbound("What is the derivative of x^2?", "t1")),
-      harness.service.handle(inbound("Who was Napoleon?", "t2")),
-      harness.service.handle(inbound("And the integral of 2x?", "t1")),
+      harness.service.accept(envelopeOf(inbound("What is the derivative of x^2?", "t1"))),
+      harness.service.accept(envelopeOf(inbound("Who was Napoleon?", "t2"))),
+      harness.service.accept(envelopeOf(inbound("And the integral of 2x?", "t1"))),
     ]);
     await untilLogged(logs, LOCKED);
     expect(port.delivered).toEqual([]); // nothing could be stored yet, so nothing was answered

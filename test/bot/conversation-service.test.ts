@@ -9,6 +9,7 @@ import { UNAVAILABLE_NOTICE } from "../../src/bot/turn-runner.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { conversationsOf, forgetIn, transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -40,7 +41,7 @@ async function setup(options: Parameters<typeof startServiceHarness>[0] = {}) {
 describe("ConversationService", () => {
   it("runs a turn: stores the question, every agent message and the handoff, delivers each reply once", async () => {
     const { h, port } = await setup();
-    const outcome = await h.service.handle(inbound("What is the derivative of x^2?"));
+    const outcome = await h.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     expect(outcome).toMatchObject({ status: "completed", replies: 2 });
     expect(port.lines()).toEqual([
       "triage_agent: This is a math question. I'll hand this off to the math tutor.",
@@ -61,17 +62,17 @@ describe("ConversationService", () => {
   it("acknowledges a duplicate event id without processing it again", async () => {
     const { h, port } = await setup();
     const first = inbound("Who was Napoleon?");
-    await h.service.handle(first);
-    expect(await h.service.handle({ ...first })).toEqual({ status: "duplicate" });
+    await h.service.accept(envelopeOf(first));
+    expect(await h.service.accept(envelopeOf({ ...first }))).toEqual({ status: "duplicate" });
     expect(port.delivered).toHaveLength(2);
     expect(h.fakeOpenAI.requests).toHaveLength(2);
   });
 
   it("ignores empty and whitespace-only text, strips control characters, survives any string", async () => {
     const { h, port } = await setup();
-    expect(await h.service.handle(inbound("   \n\t "))).toEqual({ status: "ignored", reason: "empty" });
-    expect(await h.service.handle(inbound("\u0000\u0007\u202E"))).toEqual({ status: "ignored", reason: "empty" });
-    await h.service.handle(inbound("Who \u0000was\u0007 Caesar? \uD83C\uDFDB\uFE0F \uDC00"));
+    expect(await h.service.accept(envelopeOf(inbound("   \n\t ")))).toEqual({ status: "ignored", reason: "empty" });
+    expect(await h.service.accept(envelopeOf(inbound("\u0000\u0007\u202E")))).toEqual({ status: "ignored", reason: "empty" });
+    await h.service.accept(envelopeOf(inbound("Who \u0000was\u0007 Caesar? \uD83C\uDFDB\uFE0F \uDC00")));
     const stored = h.store.transcript(h.store.findConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" })!.id)!;
     expect(stored.messages[0]!.text).toBe("Who was Caesar? \uD83C\uDFDB\uFE0F \uFFFD");
     expect(port.delivered.length).toBe(2);
@@ -79,19 +80,19 @@ describe("ConversationService", () => {
 
   it("answers an over-long message with a clear reply and never sends it to the model", async () => {
     const { h, port } = await setup({ limits: { maxInputChars: 100 } });
-    const outcome = await h.service.handle(inbound("x".repeat(101)));
+    const outcome = await h.service.accept(envelopeOf(inbound("x".repeat(101))));
     expect(outcome).toMatchObject({ status: "rejected", reason: "too_long" });
     expect(port.lines()).toEqual([`triage_agent: ${TOO_LONG_NOTICE(100)}`]);
     expect(port.delivered[0]!.kind).toBe("notice");
     expect(h.fakeOpenAI.requests).toHaveLength(0);
-    expect(await h.service.handle(inbound("y".repeat(100)))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("y".repeat(100))))).toMatchObject({ status: "completed" });
   });
 
   it("replies kindly when the model fails after its retries, records the turn as failed, loses nothing", async () => {
     const { h, port } = await setup({
       responder: (request) => (request.body.messages.length > 2 ? { status: 503 } : { text: "Routing…", toolCalls: [{ name: "handoff_to_math_tutor" }] }),
     });
-    const outcome = await h.service.handle(inbound("derivative of x^2"));
+    const outcome = await h.service.accept(envelopeOf(inbound("derivative of x^2")));
     expect(outcome).toMatchObject({ status: "failed", errorCode: "model_unavailable" });
     expect(port.lines()).toEqual(["triage_agent: Routing…", `triage_agent: ${UNAVAILABLE_NOTICE}`]);
     const conversation = h.store.findConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "t1" })!;
@@ -100,21 +101,21 @@ describe("ConversationService", () => {
     expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
     // the next question works, and its history is valid for the API (the fake rejects invalid ones)
     h.fakeOpenAI.setResponder(() => ({ text: "back" }));
-    expect(await h.service.handle(inbound("again?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("again?")))).toMatchObject({ status: "completed" });
     expect(h.fakeOpenAI.requests.every((r) => r.rejection === undefined)).toBe(true);
   });
 
   it("limits each user to N messages a minute with a polite reply, others unaffected", async () => {
     let now = 1_000_000;
     const { h, port } = await setup({ limits: { rateLimitPerMinute: 2 }, now: () => now });
-    await h.service.handle(inbound("q1 history"));
-    await h.service.handle(inbound("q2 history"));
-    expect(await h.service.handle(inbound("q3 history"))).toMatchObject({ status: "rejected", reason: "rate_limited" });
+    await h.service.accept(envelopeOf(inbound("q1 history")));
+    await h.service.accept(envelopeOf(inbound("q2 history")));
+    expect(await h.service.accept(envelopeOf(inbound("q3 history")))).toMatchObject({ status: "rejected", reason: "rate_limited" });
     expect(port.lines().at(-1)).toBe(`triage_agent: ${RATE_LIMIT_NOTICE}`);
-    expect(await h.service.handle(inbound("other user", { user: { id: "u2", name: "Bo" } }))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("other user", { user: { id: "u2", name: "Bo" } })))).toMatchObject({ status: "completed" });
     now += 30_000; // half a minute refills one message
-    expect(await h.service.handle(inbound("q4 history"))).toMatchObject({ status: "completed" });
-    expect(await h.service.handle(inbound("q5 history"))).toMatchObject({ status: "rejected" });
+    expect(await h.service.accept(envelopeOf(inbound("q4 history")))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("q5 history")))).toMatchObject({ status: "rejected" });
   });
 
   it("handles 50 messages sent at once to one conversation one at a time, in arrival order", async () => {
@@ -132,7 +133,7 @@ describe("ConversationService", () => {
       agentsFile: await singleAgentRoster(),
     });
     const texts = Array.from({ length: 50 }, (_, i) => `question ${i}`);
-    const outcomes = await Promise.all(texts.map((t) => h.service.handle(inbound(t))));
+    const outcomes = await Promise.all(texts.map((t) => h.service.accept(envelopeOf(inbound(t)))));
     expect(outcomes.every((o) => o.status === "completed")).toBe(true);
     expect(maxInFlight).toBe(1);
     expect(port.delivered.map((r) => r.text)).toEqual(texts.map((t) => `answer to ${t}`));
@@ -146,7 +147,7 @@ describe("ConversationService", () => {
   it("runs 200 conversations at once to completion", async () => {
     const { h, port } = await setup();
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => h.service.handle(inbound(i % 2 ? "derivative of x^2" : "World War 2", { thread: `t${i}` }))),
+      Array.from({ length: 200 }, (_, i) => h.service.accept(envelopeOf(inbound(i % 2 ? "derivative of x^2" : "World War 2", { thread: `t${i}` })))),
     );
     expect(outcomes.filter((o) => o.status === "completed")).toHaveLength(200);
     expect(port.delivered).toHaveLength(400);
@@ -155,7 +156,7 @@ describe("ConversationService", () => {
 
   it("sends the model a bounded window of history, however long the conversation", async () => {
     const { h } = await setup({ limits: { historyMessages: 6, historyTokens: 10_000 }, agentsFile: await singleAgentRoster() });
-    for (let i = 0; i < 12; i++) await h.service.handle(inbound(`message ${i}`));
+    for (let i = 0; i < 12; i++) await h.service.accept(envelopeOf(inbound(`message ${i}`)));
     const last = h.fakeOpenAI.requests.at(-1)!.body.messages;
     expect(last.filter((m) => m.role !== "system")).toHaveLength(6);
     expect(last.at(-1)).toMatchObject({ role: "user", content: "message 11" });
@@ -165,12 +166,12 @@ describe("ConversationService", () => {
     const roster = await rosterWith("returnToPrevious: true");
     const first = await startServiceHarness({ agentsFile: roster });
     first.service.registerPort(new RecordingPort());
-    await first.service.handle(inbound("What is the derivative of x^2?"));
+    await first.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     await first.service.close();
     first.db.close();
     harness = await startServiceHarness({ agentsFile: roster, databasePath: first.databasePath });
     harness.service.registerPort(new RecordingPort());
-    await harness.service.handle(inbound("and of x^3?"));
+    await harness.service.accept(envelopeOf(inbound("and of x^3?")));
     const system = harness.fakeOpenAI.requests[0]!.body.messages[0];
     expect(system?.content).toMatch(/You provide help with math problems/);
     await first.fakeOpenAI.close();
@@ -178,9 +179,9 @@ describe("ConversationService", () => {
 
   it("forgets a user: deletes their messages on that platform only and says how many", async () => {
     const { h } = await setup();
-    await h.service.handle(inbound("derivative of x^2"));
-    await h.service.handle(inbound("World War 2", { user: { id: "u2", name: "Bo" } }));
-    await h.service.handle(inbound("derivative", { platform: "other", thread: "x" }));
+    await h.service.accept(envelopeOf(inbound("derivative of x^2")));
+    await h.service.accept(envelopeOf(inbound("World War 2", { user: { id: "u2", name: "Bo" } })));
+    await h.service.accept(envelopeOf(inbound("derivative", { platform: "other", thread: "x" })));
     expect((await forgetIn(h.service, "test", "u1"))).toBe(1);
     const transcript = (await transcriptOf(h.service, { platform: "test", workspace: "w1", channel: "c1", thread: "t1" }))!;
     expect(transcript.entries.filter((e) => e.kind === "message" && e.role === "user").map((e) => (e.kind === "message" ? e.author : ""))).toEqual(["Bo"]);
@@ -190,19 +191,19 @@ describe("ConversationService", () => {
   it("purges conversations idle past the retention period", async () => {
     let now = Date.UTC(2026, 0, 1);
     const { h } = await setup({ limits: { retentionDays: 30 }, now: () => now });
-    await h.service.handle(inbound("old question", { thread: "old" }));
+    await h.service.accept(envelopeOf(inbound("old question", { thread: "old" })));
     now += 20 * 86_400_000;
-    await h.service.handle(inbound("new question", { thread: "new" }));
+    await h.service.accept(envelopeOf(inbound("new question", { thread: "new" })));
     now += 15 * 86_400_000;
     expect(await h.service.purgeExpired()).toBe(1);
-    expect(h.service.hasConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "old" })).toBe(false);
-    expect(h.service.hasConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "new" })).toBe(true);
+    expect(h.store.findConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "old" })).toBeUndefined();
+    expect(h.store.findConversation({ platform: "test", workspace: "w1", channel: "c1", thread: "new" })).toBeDefined();
   });
 
   it("retries a reply whose post failed in-process, before the next reply of the conversation", async () => {
     const { h, port } = await setup();
     port.failNext = 2; // e.g. Slack's ok:false internal_error twice
-    const outcome = await h.service.handle(inbound("Who was Napoleon?"));
+    const outcome = await h.service.accept(envelopeOf(inbound("Who was Napoleon?")));
     expect(outcome).toMatchObject({ status: "completed", replies: 2 });
     expect(port.lines().map((line) => line.split(":")[0])).toEqual(["triage_agent", "history_tutor"]);
     expect(port.attempts.map((a) => a.replyId)).toEqual([port.delivered[0]!.replyId, port.delivered[0]!.replyId, port.delivered[0]!.replyId, port.delivered[1]!.replyId]);
@@ -214,7 +215,7 @@ describe("ConversationService", () => {
   it("posts a short notice when a reply still fails after every attempt, and goes on in order", async () => {
     const { h, port } = await setup();
     port.failNext = 5; // the default attempt limit
-    await h.service.handle(inbound("Who was Napoleon?"));
+    await h.service.accept(envelopeOf(inbound("Who was Napoleon?")));
     expect(port.lines()).toEqual([
       `triage_agent: ${UNDELIVERED_NOTICE}`,
       expect.stringMatching(/^history_tutor: /),
@@ -226,7 +227,7 @@ describe("ConversationService", () => {
   it("does not retry a reply the platform refused for good", async () => {
     const { h, port } = await setup();
     port.refuseNext = 1;
-    await h.service.handle(inbound("Who was Napoleon?"));
+    await h.service.accept(envelopeOf(inbound("Who was Napoleon?")));
     expect(port.attempts).toHaveLength(3); // the refused reply, the notice, the tutor's reply
     expect(port.lines()[0]).toBe(`triage_agent: ${UNDELIVERED_NOTICE}`);
     // The platform's own reason is kept on the failed row, not only in the log.

@@ -7,6 +7,7 @@ import type { FakeScript, RecordedRequest } from "../support/fake-openai-server.
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -31,7 +32,7 @@ async function ask(responder: (request: RecordedRequest) => FakeScript) {
   harness = await startServiceHarness({ responder });
   const port = new RecordingPort();
   harness.service.registerPort(port);
-  const outcome = await harness.service.handle({ ...THREAD, eventId: "ev-1", user: { id: "u1", name: "Ada" }, text: "derivative of x^2" });
+  const outcome = await harness.service.accept(envelopeOf({ ...THREAD, eventId: "ev-1", user: { id: "u1", name: "Ada" }, text: "derivative of x^2" }));
   const conversation = harness.store.findConversation(THREAD)!;
   return { outcome, port, messages: harness.store.transcript(conversation.id)!.messages, requests: harness.fakeOpenAI.requests };
 }

@@ -10,6 +10,7 @@ import { offeredToolNames, type FakeScript, type RecordedRequest } from "../supp
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent, seedResponder } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 function responder(request: RecordedRequest): FakeScript {
   if (requestAgent(request) === "triage_agent" && offeredToolNames(request).includes("handoff_to_teacher")) {
@@ -35,10 +36,10 @@ it("stays owed through close() and is checked by the next start: one flag, from 
   const options = { databasePath: join(dir, "baton.db"), responder, safety: { moderation: true } };
   const first = await startServiceHarness(options);
   first.service.registerPort(new RecordingPort());
-  expect(await first.service.handle(message("ev-1", "can you change my grade?"))).toMatchObject({ status: "completed" });
+  expect(await first.service.accept(envelopeOf(message("ev-1", "can you change my grade?")))).toMatchObject({ status: "completed" });
   expect(await first.service.waitingFor(ref)).toBe("teacher");
   const hold = first.fakeOpenAI.moderations.hold();
-  const held = first.service.handle(message("ev-2", "nobody answers, I want to die"));
+  const held = first.service.accept(envelopeOf(message("ev-2", "nobody answers, I want to die")));
   await hold.arrived(1);
   await Promise.all([first.close(), held]);
   hold.release();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanText } from "../../src/bot/input.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 const INVISIBLE_ONLY = [
   "\u200B",
@@ -45,7 +46,7 @@ describe("a message of invisible characters only", () => {
     h.gateway.registerPort(port);
     const ref = { platform: "test", workspace: "w", channel: "c", thread: "t" };
     for (const [i, text] of INVISIBLE_ONLY.entries()) {
-      expect(await h.gateway.handle({ ...ref, eventId: `e${i}`, user: { id: "u", name: "U" }, text })).toEqual({ status: "ignored", reason: "empty" });
+      expect(await h.gateway.accept(envelopeOf({ ...ref, eventId: `e${i}`, user: { id: "u", name: "U" }, text }))).toEqual({ status: "ignored", reason: "empty" });
     }
     expect(h.fakeOpenAI.requests).toEqual([]);
     expect(port.delivered).toEqual([]);

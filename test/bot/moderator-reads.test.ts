@@ -4,6 +4,7 @@ import { startServiceHarness } from "../support/service-harness.js";
 import { FakeModeratorReads } from "../support/fake-moderator-reads.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { moderatorReadsCases } from "./moderator-reads.case.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let events = 0;
 
@@ -13,7 +14,7 @@ moderatorReadsCases("the service on SQLite", async () => {
   return {
     reads: harness.service.moderatorReads,
     async seed(thread, user, text) {
-      const outcome = await harness.service.handle({ ...thread, eventId: `ev-${++events}`, user, text });
+      const outcome = await harness.service.accept(envelopeOf({ ...thread, eventId: `ev-${++events}`, user, text }));
       if (outcome.status !== "completed") throw new Error(`seeding failed: ${outcome.status}`);
     },
     close: () => harness.close(),

@@ -5,6 +5,7 @@ import { RATE_LIMIT_NOTICE, TOO_LONG_NOTICE } from "../../src/bot/conversation-s
 import type { InboundMessage } from "../../src/bot/ports.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let h: ServiceHarness | undefined;
 afterEach(async () => {
@@ -27,7 +28,7 @@ describe("rate-limit notices", () => {
     h = await startServiceHarness({ limits: { rateLimitPerMinute: 3 }, now: () => now });
     const port = new RecordingPort();
     h.gateway.registerPort(port);
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => h!.gateway.handle(inbound(`question ${i} about history`))));
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => h!.gateway.accept(envelopeOf(inbound(`question ${i} about history`)))));
     expect(outcomes.filter((o) => o.status === "completed")).toHaveLength(3);
     expect(outcomes.filter((o) => o.status === "rejected" && o.reason === "rate_limited")).toHaveLength(27);
     const notices = port.delivered.filter((reply) => reply.kind === "notice");
@@ -36,16 +37,16 @@ describe("rate-limit notices", () => {
     expect(h.fakeOpenAI.requests.length).toBe(6); // 3 turns: triage and a tutor each
 
     // Another student has their own allowance and their own notice.
-    await Promise.all(Array.from({ length: 5 }, (_, i) => h!.gateway.handle(inbound(`other ${i} history`, "u2"))));
+    await Promise.all(Array.from({ length: 5 }, (_, i) => h!.gateway.accept(envelopeOf(inbound(`other ${i} history`, "u2")))));
     expect(port.delivered.filter((reply) => reply.kind === "notice")).toHaveLength(2);
 
     // Still flooding a few seconds later: silent. A window later: one more notice.
     now += 5_000;
-    expect(await h.gateway.handle(inbound("again"))).toMatchObject({ status: "rejected", reason: "rate_limited" });
+    expect(await h.gateway.accept(envelopeOf(inbound("again")))).toMatchObject({ status: "rejected", reason: "rate_limited" });
     expect(port.delivered.filter((reply) => reply.kind === "notice")).toHaveLength(2);
     now += 60_000;
-    for (let i = 0; i < 3; i++) await h.gateway.handle(inbound(`new minute ${i} history`));
-    expect(await h.gateway.handle(inbound("one too many"))).toMatchObject({ status: "rejected", reason: "rate_limited" });
+    for (let i = 0; i < 3; i++) await h.gateway.accept(envelopeOf(inbound(`new minute ${i} history`)));
+    expect(await h.gateway.accept(envelopeOf(inbound("one too many")))).toMatchObject({ status: "rejected", reason: "rate_limited" });
     expect(port.delivered.filter((reply) => reply.kind === "notice")).toHaveLength(3);
   });
 
@@ -53,7 +54,7 @@ describe("rate-limit notices", () => {
     h = await startServiceHarness({ limits: { rateLimitPerMinute: 2, maxInputChars: 10 } });
     const port = new RecordingPort();
     h.gateway.registerPort(port);
-    for (let i = 0; i < 10; i++) await h.gateway.handle(inbound(`this message is far too long ${i}`));
+    for (let i = 0; i < 10; i++) await h.gateway.accept(envelopeOf(inbound(`this message is far too long ${i}`)));
     expect(port.delivered.map((reply) => reply.text)).toEqual([TOO_LONG_NOTICE(10), TOO_LONG_NOTICE(10), RATE_LIMIT_NOTICE]);
     expect(refusals(h).map((row) => row.refusal)).toEqual([...Array(2).fill("too_long"), ...Array(8).fill("rate_limited")]);
   });

@@ -1,12 +1,14 @@
 // Restart and shutdown against live traffic: nothing answered twice, nothing lost, forgotten messages stay forgotten.
 
 import { afterEach, describe, expect, it } from "vitest";
+import type { StoredInbound } from "../../src/bot/inbound-envelope.js";
 import type { InboundMessage } from "../../src/bot/ports.js";
 import { lastUserText, type FakeResponder } from "../support/fake-openai-server.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent, seedResponder } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { forgetIn, transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 const harnesses: ServiceHarness[] = [];
 afterEach(async () => {
@@ -36,7 +38,7 @@ describe("recovery and live traffic", () => {
   it("does not run a turn again that a live message's task is already running", async () => {
     const { responder, release } = held();
     const { h, port } = await start({ responder });
-    const live = h.service.handle(inbound("What is the derivative of x^2?"));
+    const live = h.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     await h.fakeOpenAI.waitForRequests(1);
     const recovered = h.service.recover();
     release();
@@ -47,18 +49,27 @@ describe("recovery and live traffic", () => {
 
   it("does not finish a second time an event this process received live before recovery ran", async () => {
     const { h } = await start();
-    const finished: number[] = [];
-    h.service.registerReceiver("test", async (receipt) => {
-      finished.push(receipt.receiptId);
-      await h.service.dropReceipt(receipt);
-    });
+    const revived: string[] = [];
+    h.service.registerPort(Object.assign(new RecordingPort(), { revive: (stored: StoredInbound) => (revived.push(stored.inbound.eventId), undefined) }));
     h.service.pauseIntake();
     // Received live while the bot connects; its adapter is still at its network step when recovery runs.
-    const live = await h.service.receive({ platform: "test", workspace: "w", eventId: "live-1", userId: "u1", payload: { text: "hi" } });
-    expect(live).toBeDefined();
+    let release!: () => void;
+    const opening = new Promise<void>((resolve) => (release = resolve));
+    let stored!: () => void;
+    const isStored = new Promise<void>((resolve) => (stored = resolve));
+    const live = h.service.accept({
+      inbound: { platform: "test", workspace: "w", eventId: "live-1", user: { id: "u1", name: "Ada" }, text: "hi" },
+      opensConversation: async () => {
+        await opening;
+        return undefined;
+      },
+      observer: { stored },
+    });
+    await isStored;
     await h.service.recover();
-    expect(finished).toEqual([]);
-    await h.service.dropReceipt(live!);
+    expect(revived).toEqual([]);
+    release();
+    expect(await live).toEqual({ status: "ignored", reason: "no_thread" });
   });
 
   it("holds messages that arrive while the bots connect until the unfinished work is queued, then answers in order", async () => {
@@ -67,7 +78,7 @@ describe("recovery and live traffic", () => {
     const left = h.store.appendUserMessage(conversation.id, { userId: "u1", userName: "Ada", text: "Tell me about World War 2" });
     h.store.startTurnAttempt(left.id);
     h.service.pauseIntake();
-    const live = h.service.handle(inbound("What is the derivative of x^2?"));
+    const live = h.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     await h.service.recover();
     await live;
     expect(port.delivered.map((r) => r.agent.name)).toEqual(["triage_agent", "history_tutor", "triage_agent", "math_tutor"]);
@@ -79,7 +90,7 @@ describe("recovery and live traffic", () => {
     const conversation = h.store.getOrCreateConversation(THREAD);
     const stale = h.store.appendUserMessage(conversation.id, { userId: "u1", userName: "Ada", text: "old question" });
     h.store.startTurnAttempt(stale.id);
-    await h.service.handle(inbound("Tell me about World War 2"));
+    await h.service.accept(envelopeOf(inbound("Tell me about World War 2")));
     const requests = h.fakeOpenAI.requests.length;
     await h.service.recover();
     expect(h.fakeOpenAI.requests).toHaveLength(requests);
@@ -90,9 +101,9 @@ describe("recovery and live traffic", () => {
   it("leaves messages queued behind a running turn in the inbox at shutdown, and answers each once after the restart", async () => {
     const { responder } = held();
     const first = await start({ responder });
-    void first.h.service.handle(inbound("What is the derivative of x^2?"));
+    void first.h.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     await first.h.fakeOpenAI.waitForRequests(1);
-    const queued = first.h.service.handle(inbound("Tell me about World War 2"));
+    const queued = first.h.service.accept(envelopeOf(inbound("Tell me about World War 2")));
     await first.h.service.close();
     await queued;
     expect(first.h.store.transcript(first.h.store.findConversation(THREAD)!.id)!.messages.filter((m) => m.role === "user")).toHaveLength(1);
@@ -107,9 +118,9 @@ describe("recovery and live traffic", () => {
   it("does not process a waiting message of a user who was forgotten meanwhile", async () => {
     const { responder, release } = held();
     const { h } = await start({ responder });
-    const running = h.service.handle(inbound("What is the derivative of x^2?"));
+    const running = h.service.accept(envelopeOf(inbound("What is the derivative of x^2?")));
     await h.fakeOpenAI.waitForRequests(1);
-    const bobs = h.service.handle(inbound("bob's secret question", { id: "bob", name: "Bob" }));
+    const bobs = h.service.accept(envelopeOf(inbound("bob's secret question", { id: "bob", name: "Bob" })));
     expect((await forgetIn(h.service, "test", "bob"))).toBe(1);
     release();
     await Promise.all([running, bobs]);
@@ -132,7 +143,7 @@ describe("recovery and live traffic", () => {
   it("keeps a message that arrives during shutdown in the inbox for the next start", async () => {
     const first = await start();
     await first.h.service.close();
-    expect(await first.h.service.handle(inbound("Tell me about World War 2"))).toMatchObject({ status: "failed", errorCode: "aborted" });
+    expect(await first.h.service.accept(envelopeOf(inbound("Tell me about World War 2")))).toMatchObject({ status: "failed", errorCode: "aborted" });
     const { h, port } = await start({ databasePath: first.h.databasePath });
     expect(await h.service.recover()).toEqual({ replies: 0, turns: 0, queued: 1 });
     expect(port.delivered.map((r) => r.agent.name)).toEqual(["triage_agent", "history_tutor"]);
@@ -140,8 +151,8 @@ describe("recovery and live traffic", () => {
 
   it("forgets a user only in the given workspace when asked to", async () => {
     const { h } = await start();
-    await h.service.handle(inbound("Tell me about World War 2"));
-    await h.service.handle({ ...inbound("Tell me about Rome"), workspace: "other-school" });
+    await h.service.accept(envelopeOf(inbound("Tell me about World War 2")));
+    await h.service.accept(envelopeOf({ ...inbound("Tell me about Rome"), workspace: "other-school" }));
     expect((await forgetIn(h.service, "test", "u1", "other-school"))).toBe(1);
     expect((await transcriptOf(h.service, THREAD))!.entries.filter((e) => e.kind === "message" && e.role === "user")).toHaveLength(1);
     expect((await forgetIn(h.service, "test", "u1"))).toBe(1);

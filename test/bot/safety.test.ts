@@ -13,6 +13,7 @@ import { FlagStore } from "../../src/store/flag-store.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness, type ServiceHarnessOptions } from "../support/service-harness.js";
 import { forgetIn, transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -39,7 +40,7 @@ describe("moderation before any agent runs", () => {
   it("blocks a self-harm message: no model call, the caring reply with help resources, an urgent flag and alert", async () => {
     const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96, "self-harm": 0.9 });
-    const outcome = await h.service.handle(inbound("I want to die, nothing matters"));
+    const outcome = await h.service.accept(envelopeOf(inbound("I want to die, nothing matters")));
     expect(outcome).toMatchObject({ status: "rejected", reason: "blocked" });
     expect(chatRequests(h)).toBe(0);
     expect(port.delivered).toHaveLength(1);
@@ -53,7 +54,7 @@ describe("moderation before any agent runs", () => {
     expect(port.alerts[0]).toMatchObject({ severity: "urgent", student: { id: "u1", name: "Ada" }, excerpt: "I want to die, nothing matters", thread: ref });
 
     // The blocked message never reaches an agent later either: the next question's history does not hold it.
-    await h.service.handle(inbound("What is 2+2?"));
+    await h.service.accept(envelopeOf(inbound("What is 2+2?")));
     const sent = JSON.stringify(h.fakeOpenAI.requests.map((r) => r.body.messages));
     expect(sent).not.toContain("want to die");
     // Moderators still read it in the transcript, marked as blocked; the agents' history window never holds it.
@@ -68,16 +69,16 @@ describe("moderation before any agent runs", () => {
     const { h, port, safety } = await setup({ responder: () => ({ text: "Many, on both sides." }) });
     h.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
     h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
-    expect(await h.service.handle(inbound("How many died in the battle of Hastings?"))).toMatchObject({ status: "completed" });
-    expect(await h.service.handle(inbound("And the battle of Stamford Bridge?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("How many died in the battle of Hastings?")))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("And the battle of Stamford Bridge?")))).toMatchObject({ status: "completed" });
     expect(safety.listFlags({ platform: "test", workspace: "w1" }).map((f) => [f.action, f.severity])).toEqual([
       ["answer", "alert"],
       ["answer", "alert"],
     ]);
     await safety.settled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert"]);
-    await h.service.handle(inbound("I hurt myself"));
-    await h.service.handle(inbound("I will hurt myself again"));
+    await h.service.accept(envelopeOf(inbound("I hurt myself")));
+    await h.service.accept(envelopeOf(inbound("I will hurt myself again")));
     await safety.settled();
     expect(port.alerts.map((a) => a.severity)).toEqual(["alert", "urgent", "urgent"]);
   });
@@ -85,7 +86,7 @@ describe("moderation before any agent runs", () => {
   it("cuts an alert's excerpt to 200 characters", async () => {
     const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script("kill myself", { "self-harm/intent": 0.9 });
-    await h.service.handle(inbound(`I want to kill myself ${"because ".repeat(60)}`));
+    await h.service.accept(envelopeOf(inbound(`I want to kill myself ${"because ".repeat(60)}`)));
     await safety.settled();
     expect([...port.alerts[0]!.excerpt]).toHaveLength(200);
     expect(port.alerts[0]!.excerpt.endsWith("…")).toBe(true);
@@ -96,16 +97,16 @@ describe("moderation before any agent runs", () => {
     const logger = pino({ level: "warn" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
     const { h, port, safety } = await setup({ logger });
     h.fakeOpenAI.moderations.failWith({ status: 503 });
-    expect(await h.service.handle(inbound("What is 2+2?"))).toMatchObject({ status: "completed" });
-    expect(await h.service.handle(inbound("And 3+3?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("What is 2+2?")))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("And 3+3?")))).toMatchObject({ status: "completed" });
     expect(port.delivered.filter((r) => r.kind === "agent")).toHaveLength(4);
     expect(safety.flagsOf(1).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
     expect(lines.filter((l) => l.includes("moderation is failing"))).toHaveLength(1);
     h.fakeOpenAI.moderations.failWith(undefined);
-    await h.service.handle(inbound("And 4+4?"));
+    await h.service.accept(envelopeOf(inbound("And 4+4?")));
     h.fakeOpenAI.moderations.failWith({ status: 429 });
-    await h.service.handle(inbound("And 5+5?"));
+    await h.service.accept(envelopeOf(inbound("And 5+5?")));
     expect(lines.filter((l) => l.includes("moderation is failing"))).toHaveLength(2);
   });
 });
@@ -114,7 +115,7 @@ describe("each answer is checked too", () => {
   it("a flagged answer is replaced on the platform by the withheld notice and kept for moderators", async () => {
     const { h, port, safety } = await setup();
     h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
-    await h.service.handle(inbound("Tell me about Hastings?"));
+    await h.service.accept(envelopeOf(inbound("Tell me about Hastings?")));
     const answer = port.delivered.find((r) => r.agent.name === "history_tutor")!;
     await safety.settled();
     expect(port.replaced).toHaveLength(1);
@@ -133,7 +134,7 @@ describe("a withheld answer's edit", () => {
     const { h, port, safety } = await setup({ logger });
     port.failReplacements = 2;
     h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
-    expect(await h.service.handle(inbound("Tell me about Hastings?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("Tell me about Hastings?")))).toMatchObject({ status: "completed" });
     await safety.settled();
     expect(port.replaceAttempts).toBe(3);
     expect(port.replaced).toHaveLength(1);
@@ -144,19 +145,19 @@ describe("a withheld answer's edit", () => {
 describe("usage caps", () => {
   it("over the student's daily cap: a polite notice and no model call; other students go on", async () => {
     const { h, port } = await setup({ safety: { moderation: false, caps: { dailyTokensPerUser: 1 } } });
-    expect(await h.service.handle(inbound("What is 2+2?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("What is 2+2?")))).toMatchObject({ status: "completed" });
     const calls = chatRequests(h);
-    expect(await h.service.handle(inbound("What is 3+3?"))).toMatchObject({ status: "rejected", reason: "usage_cap" });
+    expect(await h.service.accept(envelopeOf(inbound("What is 3+3?")))).toMatchObject({ status: "rejected", reason: "usage_cap" });
     expect(chatRequests(h)).toBe(calls);
     expect(port.delivered.at(-1)!.text).toBe(USAGE_CAP_NOTICE);
-    expect(await h.service.handle(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" }))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" })))).toMatchObject({ status: "completed" });
     expect(h.service.classroomSafety()!.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBeGreaterThan(0);
   });
 
   it("over the workspace's cap nobody in it gets a model call", async () => {
     const { h } = await setup({ safety: { caps: { dailyTokensPerWorkspace: 1 } } });
-    await h.service.handle(inbound("What is 2+2?"));
-    expect(await h.service.handle(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" }))).toMatchObject({ reason: "usage_cap" });
+    await h.service.accept(envelopeOf(inbound("What is 2+2?")));
+    expect(await h.service.accept(envelopeOf(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" })))).toMatchObject({ reason: "usage_cap" });
   });
 });
 
@@ -168,7 +169,7 @@ describe("Azure's content filter", () => {
       code: "content_filter",
       innererror: { code: "ResponsibleAIPolicyViolation", content_filter_result: { self_harm: { filtered: true, severity: "high" } } },
     });
-    expect(await h.service.handle(inbound("something awful"))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
+    expect(await h.service.accept(envelopeOf(inbound("something awful")))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
     expect(port.delivered.map((r) => r.text)).toEqual([expect.stringContaining(DEFAULT_HELP_RESOURCES)]);
     expect(safety.listFlags({ platform: "test", workspace: "w1" })[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
     await safety.settled();
@@ -180,8 +181,8 @@ describe("forgetting a student", () => {
   it("reaches their flags and usage", async () => {
     const { h, safety } = await setup({ safety: { moderation: true, caps: { dailyTokensPerUser: 1_000_000 } } });
     h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
-    await h.service.handle(inbound("I hurt myself"));
-    await h.service.handle(inbound("What is 2+2?"));
+    await h.service.accept(envelopeOf(inbound("I hurt myself")));
+    await h.service.accept(envelopeOf(inbound("What is 2+2?")));
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
     (await forgetIn(h.service, "test", "u1", "w1"));
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
@@ -200,7 +201,7 @@ describe("alerts to the moderators' channel", () => {
     let release!: () => void;
     port.alertGate = new Promise((resolve) => (release = resolve));
     h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
-    expect(await h.service.handle(inbound("I want to die"))).toMatchObject({ status: "rejected", reason: "blocked" });
+    expect(await h.service.accept(envelopeOf(inbound("I want to die")))).toMatchObject({ status: "rejected", reason: "blocked" });
     expect(port.delivered.map((r) => r.kind)).toEqual(["notice"]);
     expect(port.alertAttempts).toBe(1);
     expect(port.alerts).toEqual([]);
@@ -214,7 +215,7 @@ describe("alerts to the moderators' channel", () => {
     const { h, port, safety } = await setup({ logger });
     port.failAlerts = 3;
     h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
-    await h.service.handle(inbound("I want to die"));
+    await h.service.accept(envelopeOf(inbound("I want to die")));
     await safety.settled();
     expect(port.alertAttempts).toBe(4);
     expect(port.alerts).toHaveLength(1);
@@ -232,7 +233,7 @@ describe("alerts to the moderators' channel", () => {
       const firstPort = new RecordingPort();
       first.service.registerPort(firstPort);
       first.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
-      await first.service.handle(inbound("How many died in the battle of Hastings?"));
+      await first.service.accept(envelopeOf(inbound("How many died in the battle of Hastings?")));
       await first.close();
       expect(firstPort.alerts).toHaveLength(1);
 
@@ -241,12 +242,12 @@ describe("alerts to the moderators' channel", () => {
       const port = new RecordingPort();
       harness.service.registerPort(port);
       harness.fakeOpenAI.moderations.script("battle", { violence: 0.7 });
-      await harness.service.handle(inbound("And the battle of Stamford Bridge?"));
+      await harness.service.accept(envelopeOf(inbound("And the battle of Stamford Bridge?")));
       await harness.service.classroomSafety()!.settled();
       expect(port.alerts).toEqual([]);
 
       clock += 31 * 60_000;
-      await harness.service.handle(inbound("And the battle of Agincourt?"));
+      await harness.service.accept(envelopeOf(inbound("And the battle of Agincourt?")));
       await harness.service.classroomSafety()!.settled();
       expect(port.alerts.map((a) => a.categories)).toEqual([{ violence: 0.7 }]);
       await harness.close();
@@ -261,7 +262,7 @@ describe("alerts to the moderators' channel", () => {
     const recording = new RecordingPort();
     harness.service.registerPort({ platform: "test", deliver: (reply) => recording.deliver(reply) });
     harness.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
-    await harness.service.handle(inbound("I want to die"));
+    await harness.service.accept(envelopeOf(inbound("I want to die")));
     const safety = harness.service.classroomSafety()!;
     await safety.settled();
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toMatchObject([{ action: "block", severity: "urgent", alert: undefined }]);

@@ -11,6 +11,7 @@ import { offeredToolNames, type FakeScript, type RecordedRequest } from "../supp
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent, seedResponder } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 /** A port with an alert channel for teacher requests; `stuck`: a post never finishes (the process dies during it). */
 class TeacherPort extends RecordingPort {
@@ -53,7 +54,7 @@ it("an alert the process died while posting is posted by the next start's recove
   const first = await startServiceHarness(options);
   const stuck = new TeacherPort(true);
   first.service.registerPort(stuck);
-  await first.service.handle(question);
+  await first.service.accept(envelopeOf(question));
   expect(await first.service.waitingFor(ref)).toBe("teacher");
   expect(stuck.teacherAttempts).toBe(1);
   await first.close();

@@ -11,6 +11,7 @@ import { RecordingPort } from "../support/recording-port.js";
 import { sampleImage, samplePdf } from "../support/sample-files.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -36,7 +37,7 @@ it("lists each message's attachments with name, type and stored size in every tr
       { name: "essay.pdf", mediaType: "application/pdf", size: pdf.length, data: pdf },
     ],
   };
-  expect(await h.service.handle(inbound)).toMatchObject({ status: "completed" });
+  expect(await h.service.accept(envelopeOf(inbound))).toMatchObject({ status: "completed" });
 
   const transcript = (await transcriptOf(h.service, ref))!;
   const student = transcript.entries.find((entry) => entry.kind === "message" && entry.role === "user");

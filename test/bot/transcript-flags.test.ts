@@ -10,6 +10,7 @@ import { formatTranscript } from "../../src/platforms/slack/transcript-format.js
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -27,10 +28,10 @@ it("a blocked message, a withheld answer and an unchecked message are marked in 
   h.service.registerPort(new RecordingPort());
   h.fakeOpenAI.moderations.script("want to die", { "self-harm/intent": 0.96 });
   h.fakeOpenAI.moderations.script('Hastings?": here is the answer', { "violence/graphic": 0.8 });
-  await h.service.handle(inbound("I want to die"));
-  await h.service.handle(inbound("Tell me about Hastings?"));
+  await h.service.accept(envelopeOf(inbound("I want to die")));
+  await h.service.accept(envelopeOf(inbound("Tell me about Hastings?")));
   h.fakeOpenAI.moderations.failWith({ status: 503 });
-  await h.service.handle(inbound("What is 2+2?"));
+  await h.service.accept(envelopeOf(inbound("What is 2+2?")));
 
   const transcript = (await transcriptOf(h.service, ref))!;
   const marked = transcript.entries.flatMap((e) => (e.kind === "message" && e.flags.length > 0 ? [[e.role, e.text, e.flags.map((f) => f.action)]] : []));

@@ -7,6 +7,7 @@ import { lastUserText } from "../support/fake-openai-server.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent, seedResponder } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 let harness: ServiceHarness | undefined;
 afterEach(async () => {
@@ -28,7 +29,7 @@ it("cancels a turn mid-answer: the handoff before it is kept, the partial answer
   harness.service.registerPort(port);
   const cancel = new AbortController();
   const deltas: string[] = [];
-  const outcome = await harness.service.handle(inbound("What is the derivative of x^2, slowly?", "e1"), {
+  const outcome = await harness.service.accept(envelopeOf(inbound("What is the derivative of x^2, slowly?", "e1"), {
     cancel: cancel.signal,
     observer: {
       onDelta: (agent, delta) => {
@@ -36,7 +37,7 @@ it("cancels a turn mid-answer: the handoff before it is kept, the partial answer
         if (agent === "math_tutor") cancel.abort();
       },
     },
-  });
+  }));
   expect(outcome).toMatchObject({ status: "failed", errorCode: "cancelled" });
   expect(deltas.some((d) => d.startsWith("math_tutor:"))).toBe(true);
   // The model request itself was stopped: the client hung up on the stalled stream.
@@ -49,7 +50,7 @@ it("cancels a turn mid-answer: the handoff before it is kept, the partial answer
   expect(await harness.service.recover()).toEqual({ replies: 0, turns: 0, queued: 0 });
 
   // The conversation is free again: the next question is answered as usual.
-  expect(await harness.service.handle(inbound("What is the derivative of x^3?", "e2"))).toMatchObject({ status: "completed" });
+  expect(await harness.service.accept(envelopeOf(inbound("What is the derivative of x^3?", "e2")))).toMatchObject({ status: "completed" });
   expect(port.lines().at(-1)).toBe('math_tutor: math_tutor on "What is the derivative of x^3?": here is the answer.');
 });
 
@@ -57,6 +58,6 @@ it("a cancel signal that never fires changes nothing", async () => {
   harness = await startServiceHarness();
   const port = new RecordingPort();
   harness.service.registerPort(port);
-  const outcome = await harness.service.handle(inbound("Tell me about World War 2", "e1"), { cancel: new AbortController().signal });
+  const outcome = await harness.service.accept(envelopeOf(inbound("Tell me about World War 2", "e1"), { cancel: new AbortController().signal }));
   expect(outcome).toMatchObject({ status: "completed", replies: 2 });
 });

@@ -11,6 +11,7 @@ import type { RecordedRequest } from "../support/fake-openai-server.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { requestAgent } from "../support/seed-responder.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 const DEFAULT_AGENTS = readFileSync(new URL("../../agents.yaml", import.meta.url), "utf8");
 const MATH_CHANNEL = "123456789012345678";
@@ -48,7 +49,7 @@ function systemOf(request: RecordedRequest): string {
 describe("tutoring policy", () => {
   it("appends the socratic text to a tutor's system message and the direct text to triage's", async () => {
     const h = await start();
-    expect(await h.service.handle(ask("c1", "What is 3 * 4?"))).toMatchObject({ status: "completed" });
+    expect(await h.service.accept(envelopeOf(ask("c1", "What is 3 * 4?")))).toMatchObject({ status: "completed" });
     const [triage, tutor] = h.fakeOpenAI.requests;
     expect(requestAgent(triage!)).toBe("triage_agent");
     expect(systemOf(triage!)).toContain(TUTORING_POLICY_TEXTS.direct);
@@ -61,7 +62,7 @@ describe("tutoring policy", () => {
 
   it("uses the policies: text of agents.yaml instead of Baton's", async () => {
     const h = await start("policies:\n  socratic: Ask the student one question at a time; never give the answer first.\n");
-    await h.service.handle(ask("c1", "What is 3 * 4?"));
+    await h.service.accept(envelopeOf(ask("c1", "What is 3 * 4?")));
     const tutor = h.fakeOpenAI.requests.find((r) => requestAgent(r) === "math_tutor")!;
     expect(systemOf(tutor)).toContain("Ask the student one question at a time; never give the answer first.");
     expect(systemOf(tutor)).not.toContain(TUTORING_POLICY_TEXTS.socratic);
@@ -75,23 +76,23 @@ describe("channel overrides", () => {
     const h = await start(channels);
     const port = new RecordingPort();
     h.service.registerPort(port);
-    expect(await h.service.handle(ask(MATH_CHANNEL, "What is 3 * 4?"))).toMatchObject({ status: "completed", replies: 1 });
+    expect(await h.service.accept(envelopeOf(ask(MATH_CHANNEL, "What is 3 * 4?")))).toMatchObject({ status: "completed", replies: 1 });
     expect(h.fakeOpenAI.requests.map(requestAgent)).toEqual(["math_tutor"]);
     expect(systemOf(h.fakeOpenAI.requests[0]!)).toContain(TUTORING_POLICY_TEXTS.socratic);
     expect(port.delivered.map((r) => r.agent.name)).toEqual(["math_tutor"]);
     // The next message of that conversation starts there again; another channel still goes through triage.
-    await h.service.handle({ ...ask(MATH_CHANNEL, "And 5 * 6?"), thread: `t${counter - 1}` });
-    await h.service.handle(ask("c1", "What is 3 * 4?"));
+    await h.service.accept(envelopeOf({ ...ask(MATH_CHANNEL, "And 5 * 6?"), thread: `t${counter - 1}` }));
+    await h.service.accept(envelopeOf(ask("c1", "What is 3 * 4?")));
     expect(h.fakeOpenAI.requests.map(requestAgent)).toEqual(["math_tutor", "math_tutor", "triage_agent", "math_tutor"]);
   });
 
   it("gives every tutor in a direct channel the direct text; other channels keep socratic", async () => {
     const h = await start(channels);
-    await h.service.handle(ask(DIRECT_CHANNEL, "Who won the battle of Hastings?"));
+    await h.service.accept(envelopeOf(ask(DIRECT_CHANNEL, "Who won the battle of Hastings?")));
     const tutor = h.fakeOpenAI.requests.find((r) => requestAgent(r) === "history_tutor")!;
     expect(systemOf(tutor)).toContain(TUTORING_POLICY_TEXTS.direct);
     expect(systemOf(tutor)).not.toContain(TUTORING_POLICY_TEXTS.socratic);
-    await h.service.handle(ask("c1", "Who won the battle of Hastings?"));
+    await h.service.accept(envelopeOf(ask("c1", "Who won the battle of Hastings?")));
     const elsewhere = h.fakeOpenAI.requests.filter((r) => requestAgent(r) === "history_tutor")[1]!;
     expect(systemOf(elsewhere)).toContain(TUTORING_POLICY_TEXTS.socratic);
   });

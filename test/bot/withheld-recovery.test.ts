@@ -7,6 +7,7 @@ import { FlagStore } from "../../src/store/flag-store.js";
 import { RecordingPort } from "../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../support/service-harness.js";
 import { transcriptOf } from "../support/moderator-reads.js";
+import { envelopeOf } from "../support/envelope-of.js";
 
 const WITHHELD = "This answer was withheld by Baton's safety check. A teacher can review it.";
 const ANSWER = 'history_tutor on "What caused World War 1?": here is the answer.';
@@ -24,7 +25,7 @@ describe("a withheld answer that was never posted", () => {
     const first = await startServiceHarness({ safety: { moderation: true } });
     harnesses.push(first);
     first.fakeOpenAI.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
-    expect(await first.service.handle(question)).toMatchObject({ status: "completed" });
+    expect(await first.service.accept(envelopeOf(question))).toMatchObject({ status: "completed" });
     await first.service.classroomSafety()!.settled();
     const flags = new FlagStore(first.db, Date.now);
     const [owed] = flags.pendingReplacements();
@@ -63,7 +64,7 @@ describe("a withheld answer that was never posted", () => {
     port.failReplacements = 100;
     h.service.registerPort(port);
     h.fakeOpenAI.moderations.script('World War 1?": here is the answer', { "violence/graphic": 0.8 });
-    await h.service.handle(question);
+    await h.service.accept(envelopeOf(question));
     await h.service.classroomSafety()!.settled();
     const flags = new FlagStore(h.db, Date.now);
     const [flag] = flags.forConversation(h.store.findConversation(ref)!.id);

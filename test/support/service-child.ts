@@ -8,6 +8,7 @@ import { createConversationApp } from "../../src/app/create-app.js";
 import type { OutboundReply, PlatformPort } from "../../src/bot/ports.js";
 import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
+import { envelopeOf } from "./envelope-of.js";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -36,7 +37,7 @@ const recovered = await app.service.recover();
 process.stdout.write(`recovered ${JSON.stringify(recovered)}\n`);
 const text = process.env.MESSAGE;
 if (text !== undefined) {
-  const outcome = await app.service.handle({
+  const outcome = await app.service.accept(envelopeOf({
     platform: "test",
     workspace: "w",
     channel: "c",
@@ -44,7 +45,7 @@ if (text !== undefined) {
     eventId: env("EVENT_ID"),
     user: { id: "u1", name: "Ada" },
     text,
-  });
+  }));
   process.stdout.write(`outcome ${outcome.status}\n`);
 }
 await app.close();

@@ -11,6 +11,7 @@ import { OpenAIChatClient } from "../../src/llm/openai-chat-client.js";
 import { AgentIdentityMode } from "../../src/platforms/slack/agent-identity.js";
 import { SlackReplyPoster } from "../../src/platforms/slack/reply-poster.js";
 import { DEFAULT_TEST_LIMITS } from "./service-harness.js";
+import { envelopeOf } from "./envelope-of.js";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -46,7 +47,7 @@ process.stdout.write(`recovered ${JSON.stringify(recovered)}\n`);
 const text = process.env.MESSAGE;
 if (text !== undefined) {
   const ref = { platform: "slack", workspace: "T0FAKE", channel: env("CHANNEL"), thread: env("THREAD") };
-  const outcome = await app.service.handle({ ...ref, eventId: "ev-1", user: { id: "U0STUDENT", name: "Ada" }, text });
+  const outcome = await app.service.accept(envelopeOf({ ...ref, eventId: "ev-1", user: { id: "U0STUDENT", name: "Ada" }, text }));
   process.stdout.write(`outcome ${outcome.status}\n`);
 }
 await app.close();

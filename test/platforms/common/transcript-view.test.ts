@@ -10,6 +10,7 @@ import { formatTranscript } from "../../../src/platforms/slack/transcript-format
 import { RecordingPort } from "../../support/recording-port.js";
 import { startServiceHarness, type ServiceHarness } from "../../support/service-harness.js";
 import { transcriptOf } from "../../support/moderator-reads.js";
+import { envelopeOf } from "../../support/envelope-of.js";
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 5, 14, 0, second));
 
@@ -67,7 +68,7 @@ it("Discord, Slack and the CLI show the view's lines: every file and flag line, 
   harness = await startServiceHarness();
   harness.service.registerPort(new RecordingPort());
   const ref = transcript.thread;
-  expect(await harness.service.handle({ ...ref, eventId: "tv-1", user: { id: "u1", name: "Ada" }, text: "What is the derivative of x^2?" })).toMatchObject({ status: "completed" });
+  expect(await harness.service.accept(envelopeOf({ ...ref, eventId: "tv-1", user: { id: "u1", name: "Ada" }, text: "What is the derivative of x^2?" }))).toMatchObject({ status: "completed" });
   const stored = (await transcriptOf(harness.service, ref))!;
   const view = transcriptView(stored);
   const rendered = {

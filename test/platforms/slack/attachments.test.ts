@@ -58,7 +58,7 @@ describe("Slack attachments", () => {
   it("reads a file in a thread reply of a conversation", async () => {
     const { h, t } = await start();
     const root = nextMessageTs();
-    await h.gateway.openConversation({ platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: root });
+    h.store.getOrCreateConversation({ platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: root });
     const file = t.fake.files.upload({ name: "graph.png", data: await sampleImage(300, 200), mimetype: "image/png", user: STUDENT.id });
     await send(t, messageEvent({ channel: CHANNEL, user: STUDENT.id, text: "and this one?", threadTs: root, files: [file] }));
     expect(imagesOf(h.fakeOpenAI.requests[0]!).map((image) => image.mediaType)).toEqual(["image/png"]);

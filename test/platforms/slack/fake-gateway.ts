@@ -1,7 +1,6 @@
 // An in-memory ConversationGateway for adapter tests: records what the adapter hands in and replies through its port.
 
 import type { AcceptOutcome, InboundEnvelope, OpenedThread, StoredInbound } from "../../../src/bot/inbound-envelope.js";
-import type { Receipt, ReceivedEvent, ReceivedEventFinisher } from "../../../src/bot/intake-ports.js";
 import type { AgentPresentation, ConversationGateway, HandleOutcome, InboundMessage, PlatformPort, ThreadRef } from "../../../src/bot/ports.js";
 import { FakeModeratorReads } from "../../support/fake-moderator-reads.js";
 
@@ -39,23 +38,12 @@ export class FakeGateway implements ConversationGateway {
   readonly #handledWaiters: Array<{ count: number; resolve: () => void }> = [];
   readonly #conversations = new Set<string>();
   readonly #events = new Set<string>();
-  /** Events received and not yet handled or dropped, by receipt id. */
-  readonly receipts = new Map<number, Receipt>();
-  readonly receivers = new Map<string, ReceivedEventFinisher>();
   #nextReply = 1;
-  #nextReceipt = 1;
 
   registerPort(port: PlatformPort): void {
     this.port = port;
   }
 
-  async receive(event: ReceivedEvent): Promise<Receipt | undefined> {
-    if (this.#events.has(event.eventId)) return undefined;
-    this.#events.add(event.eventId);
-    const receipt = { ...event, receiptId: this.#nextReceipt++ };
-    this.receipts.set(receipt.receiptId, receipt);
-    return receipt;
-  }
 
   /**
    * The service's accept, in memory and as strict: a reply outside a conversation is ignored unstored, the event is
@@ -131,30 +119,10 @@ export class FakeGateway implements ConversationGateway {
     return outcome;
   }
 
-  async updateReceipt(receipt: Receipt, payload: unknown): Promise<Receipt> {
-    const updated = { ...receipt, payload };
-    if (this.receipts.has(receipt.receiptId)) this.receipts.set(receipt.receiptId, updated);
-    return updated;
-  }
 
-  async dropReceipt(receipt: Receipt): Promise<void> {
-    this.receipts.delete(receipt.receiptId);
-  }
 
-  registerReceiver(platform: string, finish: ReceivedEventFinisher): void {
-    this.receivers.set(platform, finish);
-  }
 
-  async handleReceived(receipt: Receipt, inbound: InboundMessage): Promise<HandleOutcome> {
-    if (!this.receipts.delete(receipt.receiptId)) return { status: "duplicate" };
-    return this.#answer(inbound);
-  }
 
-  async handle(inbound: InboundMessage): Promise<HandleOutcome> {
-    if (this.#events.has(inbound.eventId)) return { status: "duplicate" };
-    this.#events.add(inbound.eventId);
-    return this.#answer(inbound);
-  }
 
   async #answer(inbound: InboundMessage): Promise<HandleOutcome> {
     this.handled.push(inbound);
@@ -189,19 +157,13 @@ export class FakeGateway implements ConversationGateway {
     return { status: "completed", conversationId: 1, replies: replies.length };
   }
 
-  /** Resolves once `count` messages have reached handle() (counting those already there). */
+  /** Resolves once `count` messages have reached the agents (counting those already there). */
   waitForHandled(count: number): Promise<void> {
     if (this.handled.length >= count) return Promise.resolve();
     return new Promise((resolve) => this.#handledWaiters.push({ count, resolve }));
   }
 
-  async claimDelivery(platform: string, deliveryId: string): Promise<boolean> {
-    const key = `claim|${platform}|${deliveryId}`;
-    if (this.#events.has(key)) return false;
-    this.#events.add(key);
-    return true;
-  }
-
+  /** Whether the fake holds a conversation for the thread (a test seeds one with openConversation). */
   hasConversation(ref: ThreadRef): boolean {
     return this.#conversations.has(keyOf(ref));
   }

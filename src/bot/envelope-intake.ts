@@ -44,10 +44,18 @@ export class EnvelopeIntake {
     }
     // Nothing waits on the network before the message is stored: intake stores it in one step, deduplicated there.
     if (thread !== undefined && envelope.opensConversation === undefined && inbound.lookups === undefined) {
-      const outcome = await this.deps.acceptance.accept(this.messageOf(envelope, thread, {}), {
-        control: this.controlOf(envelope),
-        ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
-      });
+      // Busy around the turn here too, so every adapter hears the same thing whichever path its event takes.
+      const waiting = (await this.deps.waitingFor(thread)) !== undefined;
+      if (!waiting) observer?.busyStart?.(thread);
+      let outcome: AcceptOutcome;
+      try {
+        outcome = await this.deps.acceptance.accept(this.messageOf(envelope, thread, {}), {
+          control: this.controlOf(envelope),
+          ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
+        });
+      } finally {
+        if (!waiting) await observer?.busyEnd?.(thread);
+      }
       return this.ended(envelope, outcome, { thread });
     }
     const { lookups: _lookups, attachments: _attachments, ...data } = inbound;

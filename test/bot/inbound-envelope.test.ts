@@ -37,11 +37,16 @@ describe("accept: one envelope per inbound event", () => {
     h.service.registerPort(port);
     const heard: string[] = [];
     const event = inbound("What is the derivative of x^2?", { thread: thread("t1") });
-    const observer = { stored: () => heard.push("stored"), outcome: (o: { status: string }) => heard.push(o.status) };
+    const observer = {
+      stored: () => heard.push("stored"),
+      busyStart: (ref: ThreadRef) => heard.push(`busy ${ref.thread}`),
+      busyEnd: (ref: ThreadRef) => void heard.push(`idle ${ref.thread}`),
+      outcome: (o: { status: string }) => heard.push(o.status),
+    };
 
     expect((await h.service.accept({ inbound: event, observer })).status).toBe("completed");
     expect((await h.service.accept({ inbound: event, observer })).status).toBe("duplicate");
-    expect(heard).toEqual(["stored", "completed", "stored", "duplicate"]);
+    expect(heard).toEqual(["busy t1", "stored", "idle t1", "completed", "busy t1", "stored", "idle t1", "duplicate"]);
     expect(port.delivered.map((r) => r.thread)).toEqual(["t1", "t1"]); // triage's handoff line and the tutor's answer
   });
 

@@ -52,7 +52,10 @@ export class ReplyDelivery {
    * `finisher`: its messages are already up, and delivering it means finishing them with the row's (final) text.
    */
   enqueue(row: QueuedReply, finisher?: StreamFinisher): Promise<boolean> {
-    return this.queue.run(row.conversationId, () => this.post(row, false, finisher));
+    // Nothing ahead of it: posted right after its commit, so nothing can have rewritten its row meanwhile, and it goes
+    // out before the turn's next model call (the window in which a crash posts it twice stays one tick).
+    const fresh = !this.queue.busy(row.conversationId);
+    return this.queue.run(row.conversationId, () => this.post(row, false, finisher, fresh));
   }
 
   /** Posts every pending row that `wanted` accepts (after a restart). */
@@ -76,22 +79,20 @@ export class ReplyDelivery {
     return this.queue.drain();
   }
 
-  private async post(row: QueuedReply, maybePosted = false, finisher?: StreamFinisher): Promise<boolean> {
+  private async post(row: QueuedReply, maybePosted = false, finisher?: StreamFinisher, fresh = false): Promise<boolean> {
     const port = this.ports.get(row.key.platform);
     if (port === undefined) {
       this.options.logger.warn({ outboxId: row.id, platform: row.key.platform }, "no adapter for this platform; reply left pending");
       return false;
     }
-    const reply = async (): Promise<OutboundReply> => ({
-      ...row.key,
-      replyId: row.id,
-      conversationId: row.conversationId,
-      agent: this.options.presentation(row.agentName),
-      // Read at each attempt: an answer withheld while it waited (or between attempts) is posted as the notice.
-      text: (await this.options.store.outbox.text(row.id)) ?? row.text,
-      kind: row.kind,
-      ...(maybePosted ? { maybePosted } : {}),
-    });
+    let unread = fresh;
+    const reply = async (): Promise<OutboundReply> => {
+      // Read at each attempt (but a fresh row's first): an answer withheld while it waited (or between attempts) is
+      // posted as the notice.
+      const text = unread ? row.text : ((await this.options.store.outbox.text(row.id)) ?? row.text);
+      unread = false;
+      return { ...row.key, replyId: row.id, conversationId: row.conversationId, agent: this.options.presentation(row.agentName), text, kind: row.kind, ...(maybePosted ? { maybePosted } : {}) };
+    };
     const platformMessageId = await this.attempt(row, await this.deliveryOf(port, reply, maybePosted, finisher));
     if (platformMessageId === undefined) return false;
     await this.markSent(row.id, platformMessageId);
@@ -159,7 +160,8 @@ export class ReplyDelivery {
   private async markSent(outboxId: number, platformMessageId: string): Promise<void> {
     try {
       // A locked database delays the mark (the port waits it out), so the reply is not posted again at the next start.
-      if (!(await this.options.store.outbox.markSent(outboxId, platformMessageId))) this.options.logger.warn({ outboxId }, "reply was already marked sent");
+      const store = this.options.store;
+      if (!(await store.transaction((tx) => tx.outbox.markSent(outboxId, platformMessageId), { soon: true }))) this.options.logger.warn({ outboxId }, "reply was already marked sent");
     } catch (error) {
       // Posted but not marked: the reply stays pending and is posted again at the next start (at least once).
       this.options.logger.error({ err: error, outboxIds: [outboxId] }, "could not mark replies sent");

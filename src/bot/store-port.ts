@@ -147,6 +147,8 @@ export interface TransactionOptions {
   /** Called once if the commit still waits after `slowAfterMs` (a database locked by another process). */
   readonly onSlow?: () => void;
   readonly slowAfterMs?: number;
+  /** Commit within this tick rather than the next (a posted reply's sent-mark: the later, the likelier a repost). */
+  readonly soon?: boolean;
 }
 
 /** What becomes of an accepted message, decided inside acceptInbound's transaction. */

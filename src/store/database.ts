@@ -47,6 +47,9 @@ export function openAndMigrate(path: string, options: OpenDatabaseOptions = {}):
     // A turn commits ~9 times and rewrites the same hot pages (the conversation row, index leaves) each time; checkpoint
     // every 10,000 WAL pages (≈40 MB) rather than 1,000 copies each hot page back a tenth as often (~15% of a turn).
     db.pragma("wal_autocheckpoint = 10000");
+    // Grouped commits (grouped-commits.ts) give each transaction of a group a savepoint, whose statement journal
+    // would otherwise be a temporary file written on every change: kept in memory, it costs no disk.
+    db.pragma("temp_store = MEMORY");
     const { applied } = migrate(db, options.migrationsDir ?? defaultMigrationsDir);
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return { db, applied };

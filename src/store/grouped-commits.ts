@@ -8,6 +8,8 @@ export interface CommitOptions {
   /** Called once if the commit still waits after `slowAfterMs` (another process holds the database's lock). */
   readonly onSlow?: () => void;
   readonly slowAfterMs?: number;
+  /** Commit at the end of this tick's microtasks rather than after the loop's next turn (a reply's sent-mark). */
+  readonly soon?: boolean;
 }
 
 interface Queued {
@@ -41,6 +43,7 @@ export class GroupedCommits {
   #queued: Queued[] = [];
   #scheduled = false;
   #open = false;
+  #flushingSoon = false;
   /** Reads that came while a group was open, released when it closes. */
   #readers: Array<() => void> = [];
 
@@ -61,7 +64,7 @@ export class GroupedCommits {
       const { onSlow, slowAfterMs } = options;
       const slowTimer = onSlow === undefined || slowAfterMs === undefined ? undefined : setTimeout(onSlow, slowAfterMs);
       this.#queued.push({ work, resolve: resolve as (value: unknown) => void, reject, slowTimer });
-      this.#schedule();
+      this.#schedule(options.soon === true);
     });
   }
 
@@ -90,8 +93,18 @@ export class GroupedCommits {
     while (this.#open || this.#queued.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  #schedule(): void {
-    if (this.#scheduled || this.#open) return;
+  #schedule(soon = false): void {
+    if (this.#open) return;
+    if (soon && !this.#flushingSoon) {
+      // Whatever is queued goes with it; a flush already set for the loop's next turn then finds less to do.
+      this.#flushingSoon = true;
+      queueMicrotask(() => {
+        this.#flushingSoon = false;
+        void this.#flush();
+      });
+      return;
+    }
+    if (this.#scheduled) return;
     this.#scheduled = true;
     // One tick: every transaction asked for while this one runs (other conversations' steps, sent-marks) joins it.
     setImmediate(() => void this.#flush());
@@ -99,7 +112,8 @@ export class GroupedCommits {
 
   async #flush(): Promise<void> {
     this.#scheduled = false;
-    if (this.#queued.length === 0) return;
+    // A group already running (started by a sooner flush) takes these when it closes.
+    if (this.#open || this.#queued.length === 0) return;
     this.#open = true;
     const group: Queued[] = [];
     const outcomes: Outcome[] = [];
@@ -109,6 +123,20 @@ export class GroupedCommits {
     } catch (error) {
       this.#close(this.#queued.splice(0).map((item) => ({ item, outcome: { ok: false, error } })));
       return;
+    }
+    // Alone so far (a hot conversation, a quiet moment): run without a savepoint; if it throws, the whole transaction
+    // is rolled back, which holds only its own writes, and whoever arrived meanwhile waits for the next group.
+    if (this.#queued.length === 1) {
+      const item = this.#queued.shift()!;
+      try {
+        const value = await item.work();
+        group.push(item);
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (this.#db.inTransaction) this.#rollback.run();
+        this.#close([{ item, outcome: { ok: false, error } }]);
+        return;
+      }
     }
     while (this.#queued.length > 0 && group.length < MAX_GROUP) {
       const item = this.#queued.shift()!;

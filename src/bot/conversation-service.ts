@@ -150,7 +150,7 @@ export class ConversationService implements ConversationGateway {
 
   /** A platform's stored events are finished through its port's revive (a row it cannot read is dropped with a warning). */
   private registerFinisher(platform: string): void {
-    this.intake.register(platform, (receipt) => this.envelopes.finishStored(receipt, this.ports.get(platform)?.revive ?? (() => undefined)));
+    this.intake.register(platform, (receipt) => this.envelopes.finishStored(receipt, this.ports.get(platform)));
   }
 
   agents(): ReadonlyMap<string, AgentPresentation> {

@@ -3,7 +3,7 @@
 
 import type { Logger } from "pino";
 import type { InboundAcceptance } from "./inbound-acceptance.js";
-import type { AcceptOutcome, InboundEnvelope, OpenedThread, ReviveInbound, StoredInbound } from "./inbound-envelope.js";
+import type { AcceptOutcome, InboundEnvelope, OpenedThread, ReviveInbound, ReviveOlderReceived, StoredInbound } from "./inbound-envelope.js";
 import type { Receipt } from "./intake-ports.js";
 import type { InboundMessage, ThreadRef } from "./ports.js";
 import type { ReceivedIntake } from "./received-intake.js";
@@ -72,10 +72,14 @@ export class EnvelopeIntake {
   }
 
   /** Finishes an event stored before a restart, through the envelope its platform's port rebuilds from it. */
-  async finishStored(receipt: Receipt, revive: ReviveInbound): Promise<void> {
+  async finishStored(receipt: Receipt, port: { readonly revive?: ReviveInbound; readonly reviveOlder?: ReviveOlderReceived } | undefined): Promise<void> {
     const row = isStoredEnvelope(receipt.payload) ? receipt.payload : undefined;
-    const stored: StoredInbound | undefined = row === undefined ? undefined : { inbound: row.inbound, ...(row.thread === undefined ? {} : { thread: row.thread }), ...(row.opening === undefined ? {} : { opening: row.opening }) };
-    const envelope = stored === undefined ? undefined : revive(stored);
+    // A row an earlier version wrote in the adapter's own format: the adapter reads it as an envelope's stored form.
+    const stored: StoredInbound | undefined =
+      row === undefined
+        ? port?.reviveOlder?.({ eventId: receipt.eventId, payload: receipt.payload })
+        : { inbound: row.inbound, ...(row.thread === undefined ? {} : { thread: row.thread }), ...(row.opening === undefined ? {} : { opening: row.opening }) };
+    const envelope = stored === undefined ? undefined : port?.revive?.(stored);
     if (stored === undefined || envelope === undefined) {
       this.deps.logger.warn({ platform: receipt.platform, receiptId: receipt.receiptId }, "a received event its adapter cannot finish was dropped");
       await this.deps.intake.drop(receipt);

@@ -103,3 +103,9 @@ export interface StoredInbound {
  * envelope rebuilt from what was stored, without the live interaction; undefined drops the event.
  */
 export type ReviveInbound = (stored: StoredInbound) => InboundEnvelope | undefined;
+
+/**
+ * Reads a received event an earlier version stored in the adapter's own format (before the envelope) as an envelope's
+ * stored form, so an upgrade right after a crash finishes it too; undefined drops it.
+ */
+export type ReviveOlderReceived = (row: { readonly eventId: string; readonly payload: unknown }) => StoredInbound | undefined;

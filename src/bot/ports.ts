@@ -1,7 +1,7 @@
 // The ports of the ConversationService: what a platform adapter hands in, and what it must offer back.
 
 import type { AttachmentLimits, InboundAttachment } from "./attachments/types.js";
-import type { AcceptOutcome, InboundEnvelope, ReviveInbound } from "./inbound-envelope.js";
+import type { AcceptOutcome, InboundEnvelope, ReviveInbound, ReviveOlderReceived } from "./inbound-envelope.js";
 import type { SafetyAlert } from "./safety-alerts.js";
 import type { HandbackResult, TeacherRequestAlert } from "./teacher-handoff.js";
 
@@ -112,6 +112,8 @@ export interface PlatformPort {
    * made): the envelope rebuilt from the stored event, without the live interaction. Absent: nothing to finish.
    */
   readonly revive?: ReviveInbound;
+  /** Reads the events an earlier version stored in this adapter's own format (see ReviveOlderReceived). */
+  readonly reviveOlder?: ReviveOlderReceived;
   /** Post the reply in its thread; resolve to the platform's message id (the first one, if it was split). */
   deliver(reply: OutboundReply): Promise<string>;
   /**

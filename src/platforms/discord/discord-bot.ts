@@ -18,6 +18,7 @@ import { onMessage } from "./message-handler.js";
 import type { ConsoleLinks } from "../../bot/console-links.js";
 import { DiscordAlertPoster } from "./alert-poster.js";
 import { reviveDiscordEvent } from "./inbound-envelopes.js";
+import { reviveOlderDiscordEvent } from "./older-received.js";
 import { InFlightWork } from "../common/in-flight.js";
 import { discordTyping } from "./typing-indicator.js";
 import type { StoredInbound } from "../../bot/inbound-envelope.js";
@@ -80,7 +81,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const streaming = { stream: settings.streamReplies ?? true, ...(settings.streamPace === undefined ? {} : { streamPace: settings.streamPace }) };
   // With the port comes how events stored before a restart are finished (e.g. killed while the thread was being created).
   const revive = (stored: StoredInbound) => reviveDiscordEvent(context, stored);
-  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts, ...streaming, revive }));
+  options.gateway.registerPort(new DiscordReplyPort({ client, webhooks, logger, ...alerts, ...streaming, revive, reviveOlder: reviveOlderDiscordEvent }));
   if (settings.alertChannelId === undefined) {
     logger.warn("discord: DISCORD_ALERT_CHANNEL_ID is not set, so safety alerts are not posted anywhere (flags are still stored)");
   }

@@ -5,7 +5,7 @@
 import type { Client, Webhook } from "discord.js";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
-import type { ReviveInbound } from "../../bot/inbound-envelope.js";
+import type { ReviveInbound, ReviveOlderReceived } from "../../bot/inbound-envelope.js";
 import type { SafetyAlert } from "../../bot/safety-alerts.js";
 import { ReplyMath } from "../common/reply-math.js";
 import type { TeacherRequestAlert } from "../../bot/teacher-handoff.js";
@@ -35,6 +35,8 @@ export interface DiscordReplyPortOptions {
   readonly streamPace?: StreamPace;
   /** How the adapter finishes an inbound envelope stored before a restart (inbound-envelopes.ts). */
   readonly revive?: ReviveInbound;
+  /** How it reads the events an earlier version stored in its own format. */
+  readonly reviveOlder?: ReviveOlderReceived;
 }
 
 /** Posted pieces of replies whose delivery failed part-way, so a retry does not post them twice. */
@@ -50,9 +52,11 @@ export class DiscordReplyPort implements PlatformPort {
   private readonly streams: DiscordReplyStreams;
   readonly openStream?: (target: StreamTarget, listener: StreamListener) => ReplyStream;
   readonly revive?: ReviveInbound;
+  readonly reviveOlder?: ReviveOlderReceived;
 
   constructor(private readonly options: DiscordReplyPortOptions) {
     if (options.revive !== undefined) this.revive = options.revive;
+    if (options.reviveOlder !== undefined) this.reviveOlder = options.reviveOlder;
     this.math = options.math ?? new ReplyMath();
     const { alerts } = options;
     if (alerts !== undefined) {

@@ -1,7 +1,7 @@
 // The Slack PlatformPort: posts each reply in its thread under the agent's name, as mrkdwn, split when long (streamed
 // replies are reply-stream.ts's).
 
-import type { ReviveInbound } from "../../bot/inbound-envelope.js";
+import type { ReviveInbound, ReviveOlderReceived } from "../../bot/inbound-envelope.js";
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
@@ -47,6 +47,8 @@ export interface ReplyPosterOptions {
   readonly stream?: boolean;
   /** How the adapter finishes an inbound envelope stored before a restart (ConversationEntry.revive). */
   readonly revive?: ReviveInbound;
+  /** How it reads the events an earlier version stored in its own format. */
+  readonly reviveOlder?: ReviveOlderReceived;
   /** With `stream`: false keeps every reply on chat.postMessage + chat.update (no chat.startStream). Default true. */
   readonly nativeStreaming?: boolean;
   /**
@@ -84,10 +86,12 @@ export class SlackReplyPoster implements PlatformPort {
   readonly postAlert?: (alert: SafetyAlert) => Promise<void>;
   readonly postTeacherRequest?: (alert: TeacherRequestAlert) => Promise<void>;
   readonly revive?: ReviveInbound;
+  readonly reviveOlder?: ReviveOlderReceived;
 
   constructor(options: ReplyPosterOptions) {
     const { alerts } = options;
     if (options.revive !== undefined) this.revive = options.revive;
+    if (options.reviveOlder !== undefined) this.reviveOlder = options.reviveOlder;
     if (alerts !== undefined) {
       this.postAlert = (alert) => alerts.post(alert);
       this.postTeacherRequest = (alert) => alerts.postTeacherRequest(alert);

@@ -15,6 +15,7 @@ import { InFlightWork } from "../common/in-flight.js";
 import { registerListeners } from "./bolt-listeners.js";
 import { boltLevelFor, createBoltLogger } from "./bolt-logger.js";
 import { ConversationEntry } from "./conversation-entry.js";
+import { reviveOlderSlackEvent } from "./older-received.js";
 import { GuardedReceiver, type GuardedReceiverOptions } from "./guarded-receiver.js";
 import { answerHealth, type HealthCheck } from "../../health.js";
 import { SlackAdapterError, toSlackAdapterError } from "./errors.js";
@@ -180,7 +181,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
     ...(options.streamPace === undefined ? {} : { streamPace: options.streamPace }),
   };
   // With the port comes how events stored before a restart are finished (e.g. killed while users.info was answering).
-  const revive = { revive: (stored: StoredInbound) => entry.revive(stored) };
+  const revive = { revive: (stored: StoredInbound) => entry.revive(stored), reviveOlder: reviveOlderSlackEvent };
   gateway.registerPort(new SlackReplyPoster({ client, logger, identity, status, ...alerts, ...settle, ...revive, stream: settings.streamReplies !== false, streamClient }));
   if (settings.alertChannel === undefined) logger.warn("slack: SLACK_ALERT_CHANNEL is not set, so safety alerts are not posted anywhere (flags are still stored)");
 

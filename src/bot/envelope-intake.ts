@@ -44,17 +44,18 @@ export class EnvelopeIntake {
     }
     // Nothing waits on the network before the message is stored: intake stores it in one step, deduplicated there.
     if (thread !== undefined && envelope.opensConversation === undefined && inbound.lookups === undefined) {
+      // Handed to intake in this tick, before anything is awaited: its write is queued in arrival order.
+      const accepted = this.deps.acceptance.accept(this.messageOf(envelope, thread, {}), {
+        control: this.controlOf(envelope),
+        ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
+      });
       // Busy around the turn here too, so every adapter hears the same thing whichever path its event takes.
-      const waiting = (await this.deps.waitingFor(thread)) !== undefined;
-      if (!waiting) observer?.busyStart?.(thread);
+      const busy = observer?.busyStart === undefined && observer?.busyEnd === undefined ? Promise.resolve(false) : this.showBusy(thread, envelope);
       let outcome: AcceptOutcome;
       try {
-        outcome = await this.deps.acceptance.accept(this.messageOf(envelope, thread, {}), {
-          control: this.controlOf(envelope),
-          ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
-        });
+        outcome = await accepted;
       } finally {
-        if (!waiting) await observer?.busyEnd?.(thread);
+        if (await busy) await observer?.busyEnd?.(thread);
       }
       return this.ended(envelope, outcome, { thread });
     }
@@ -126,6 +127,13 @@ export class EnvelopeIntake {
       if (!waiting) await observer?.busyEnd?.(ref);
     }
     return this.ended(envelope, outcome, { thread: ref });
+  }
+
+  /** Starts the busy indicator unless the thread waits for a person; resolves whether it did. */
+  private async showBusy(thread: ThreadRef, envelope: InboundEnvelope): Promise<boolean> {
+    if ((await this.deps.waitingFor(thread)) !== undefined) return false;
+    envelope.observer?.busyStart?.(thread);
+    return true;
   }
 
   private messageOf(

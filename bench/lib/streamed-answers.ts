@@ -32,10 +32,21 @@ export interface StreamedAnswersResult {
   readonly tokensPerAnswer: number;
   readonly platformLatencyMs: number;
   readonly tokenIntervalMs: number;
+  readonly quietBetweenAnswersMs: number;
   readonly platforms: readonly StreamedPlatformResult[];
 }
 
 export const STREAM_TOKENS = 1_000;
+/**
+ * Idle time after each answer before the next question: longer than the channel's rate window (Discord's webhook
+ * bucket, 2 s; Slack's shared budget, 3 s), so that a figure is one answer's wait and not the previous answer's calls.
+ */
+export const QUIET_BETWEEN_ANSWERS_MS = 3_000;
+
+/** Waits out the channel's rate window after an answer. */
+export function quietPeriod(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, QUIET_BETWEEN_ANSWERS_MS));
+}
 export const PLATFORM_LATENCY_MS = 50;
 
 /** The tutor's 1,000-token answer, in paragraphs (so that long answers split at their boundaries). */
@@ -76,5 +87,5 @@ export function summarize(
 export async function runStreamedAnswers(options: StreamedAnswersOptions): Promise<StreamedAnswersResult> {
   const discord = await runDiscordStreams(options);
   const slack = await runSlackStreams(options);
-  return { tokensPerAnswer: STREAM_TOKENS, platformLatencyMs: PLATFORM_LATENCY_MS, tokenIntervalMs: options.tokenIntervalMs, platforms: [discord, slack] };
+  return { tokensPerAnswer: STREAM_TOKENS, platformLatencyMs: PLATFORM_LATENCY_MS, tokenIntervalMs: options.tokenIntervalMs, quietBetweenAnswersMs: QUIET_BETWEEN_ANSWERS_MS, platforms: [discord, slack] };
 }

@@ -5,7 +5,7 @@ import pino from "pino";
 import { startDiscordBot } from "../../src/platforms/discord/index.js";
 import { startFakeDiscord } from "../../test/support/fake-discord/index.js";
 import { startServiceHarness } from "../../test/support/service-harness.js";
-import { PLATFORM_LATENCY_MS, streamingResponder, summarize, type StreamedAnswersOptions, type StreamedPlatformResult } from "./streamed-answers.js";
+import { PLATFORM_LATENCY_MS, quietPeriod, streamingResponder, summarize, type StreamedAnswersOptions, type StreamedPlatformResult } from "./streamed-answers.js";
 
 export async function runDiscordStreams(options: StreamedAnswersOptions): Promise<StreamedPlatformResult> {
   const firstToken = new Map<string, number>();
@@ -41,6 +41,7 @@ export async function runDiscordStreams(options: StreamedAnswersOptions): Promis
       );
       edits += tutorCalls.filter((call) => call.method === "PATCH").length;
       calls.push(tutorCalls.length);
+      if (i + 1 < options.answers) await quietPeriod();
     }
   } finally {
     await bot.stop();

@@ -5,7 +5,7 @@ import pino from "pino";
 import { startSlackBot } from "../../src/platforms/slack/index.js";
 import { FakeSlack, SlackEventSender, slashCommandBody, type FakeSlackMessage, type RecordedCall } from "../../test/support/fake-slack/index.js";
 import { startServiceHarness } from "../../test/support/service-harness.js";
-import { PLATFORM_LATENCY_MS, streamingResponder, summarize, type StreamedAnswersOptions, type StreamedPlatformResult } from "./streamed-answers.js";
+import { PLATFORM_LATENCY_MS, quietPeriod, streamingResponder, summarize, type StreamedAnswersOptions, type StreamedPlatformResult } from "./streamed-answers.js";
 
 const SIGNING_SECRET = "bench-signing-secret-0123456789ab";
 const STUDENT = { id: "U0BENCH", name: "bench" };
@@ -64,6 +64,7 @@ export async function runSlackStreams(options: StreamedAnswersOptions): Promise<
       const tutorCalls = fake.calls.filter(mine);
       for (const call of tutorCalls) methods.add(call.method);
       calls.push(tutorCalls.length);
+      if (i + 1 < options.answers) await quietPeriod();
     }
   } finally {
     await bot.stop();

@@ -41,6 +41,10 @@ interface ResumedStream {
 
 export class TurnStreams {
   private current: LiveStream | ResumedStream | undefined;
+  /** The previous step's reply being finished: the next agent's message opens after it. */
+  private finishing: Promise<void> | undefined;
+  /** The agent whose message waits for `finishing` to open. */
+  private opening: string | undefined;
   /** Leading whitespace of a step, held back: a message never opens empty. */
   private held = "";
 
@@ -74,6 +78,12 @@ export class TurnStreams {
       }
       this.held += text;
       if (this.held.trim() === "") return;
+      if (this.finishing !== undefined) {
+        // The previous agent's reply is still being finished: this one opens once it is, so the thread shows them in
+        // order (its words so far are held and open it).
+        this.openAfterFinish(agent, this.finishing);
+        return;
+      }
       text = this.held;
       this.held = "";
       this.current = this.open(agent);
@@ -107,6 +117,7 @@ export class TurnStreams {
     const current = this.current;
     this.current = undefined;
     this.held = "";
+    this.opening = undefined;
     if (current === undefined) return undefined;
     if (current.agent !== agent || outboxId === undefined) {
       if (current.kind === "live") void this.abandon(current);
@@ -120,7 +131,16 @@ export class TurnStreams {
     // Finished at once with the committed text, before the next agent's words can open their message: the thread shows
     // this one done first. Delivery awaits it (a retry finishes again, with the row's text then).
     let started = text === undefined ? undefined : current.stream.finish(text, outboxId);
-    started?.catch(() => undefined);
+    if (started !== undefined) {
+      const finishing = started.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.finishing = finishing;
+      void finishing.then(() => {
+        if (this.finishing === finishing) this.finishing = undefined;
+      });
+    }
     return async (reply) => {
       const finishing = started ?? current.stream.finish(reply.text, reply.replyId);
       started = undefined;
@@ -133,6 +153,21 @@ export class TurnStreams {
     };
   }
 
+  private openAfterFinish(agent: string, finishing: Promise<void>): void {
+    if (this.opening === agent) return;
+    this.opening = agent;
+    void finishing.then(() => {
+      if (this.opening !== agent) return;
+      this.opening = undefined;
+      if (this.current !== undefined || this.held.trim() === "") return;
+      const text = this.held;
+      this.held = "";
+      const live = this.open(agent);
+      this.current = live;
+      live.stream.append(text);
+    });
+  }
+
   /** The turn ended: a stream never committed (the model failed, the student cancelled) is abandoned. */
   async close(): Promise<void> {
     await this.abandonCurrent();
@@ -142,6 +177,7 @@ export class TurnStreams {
     const current = this.current;
     this.current = undefined;
     this.held = "";
+    this.opening = undefined;
     if (current?.kind === "live") await this.abandon(current);
   }
 

@@ -5,9 +5,10 @@ import type { Logger } from "pino";
 import type { InboundAcceptance } from "./inbound-acceptance.js";
 import type { AcceptOutcome, InboundEnvelope, OpenedThread, ReviveInbound, ReviveOlderReceived, StoredInbound } from "./inbound-envelope.js";
 import type { Receipt } from "./intake-ports.js";
-import type { InboundMessage, ThreadRef } from "./ports.js";
+import type { AgentPresentation, InboundMessage, ThreadRef } from "./ports.js";
 import type { ReceivedIntake } from "./received-intake.js";
 import type { StorePort } from "./store-port.js";
+import type { TurnControl, TurnObserver } from "./turn-runner.js";
 
 export interface EnvelopeIntakeDeps {
   readonly store: StorePort;
@@ -46,7 +47,7 @@ export class EnvelopeIntake {
     if (thread !== undefined && envelope.opensConversation === undefined && inbound.lookups === undefined) {
       // Handed to intake in this tick, before anything is awaited: its write is queued in arrival order.
       const accepted = this.deps.acceptance.accept(this.messageOf(envelope, thread, {}), {
-        control: this.controlOf(envelope),
+        control: this.controlOf(envelope, thread),
         ...(observer?.stored === undefined ? {} : { stored: observer.stored }),
       });
       // Busy around the turn here too, so every adapter hears the same thing whichever path its event takes.
@@ -122,7 +123,7 @@ export class EnvelopeIntake {
       const attachments = inbound.attachments ?? (await lookups?.attachments?.()) ?? [];
       const fromModerator = waiting && (await lookups?.isModerator?.(ref)) === true;
       const message = this.messageOf(envelope, ref, { name, attachments, fromModerator, ...(questionMessageId === undefined ? {} : { questionMessageId }) });
-      outcome = await this.deps.acceptance.accept(message, { receipt: saved, control: this.controlOf(envelope) });
+      outcome = await this.deps.acceptance.accept(message, { receipt: saved, control: this.controlOf(envelope, ref) });
     } finally {
       if (!waiting) await observer?.busyEnd?.(ref);
     }
@@ -157,8 +158,9 @@ export class EnvelopeIntake {
     };
   }
 
-  private controlOf(envelope: InboundEnvelope): { observer?: NonNullable<InboundEnvelope["observer"]>["turn"]; cancel?: AbortSignal } {
-    const turn = envelope.observer?.turn;
+  private controlOf(envelope: InboundEnvelope, thread: ThreadRef): TurnControl {
+    const working = envelope.observer?.working;
+    const turn = working === undefined ? envelope.observer?.turn : alsoWorking(envelope.observer?.turn, (agent) => working(plainRef(thread), agent));
     return { ...(turn === undefined ? {} : { observer: turn }), ...(envelope.cancel === undefined ? {} : { cancel: envelope.cancel }) };
   }
 
@@ -174,6 +176,21 @@ export class EnvelopeIntake {
     envelope.observer?.outcome?.(outcome, at.thread === undefined ? undefined : plainRef(at.thread));
     return outcome;
   }
+}
+
+/** The adapter's turn observer (kept as it is: it may be a class), with its working agent also told to `working`. */
+function alsoWorking(turn: TurnObserver | undefined, working: (agent: AgentPresentation) => void): TurnObserver {
+  if (turn === undefined) return { onWorking: working };
+  return {
+    onDelta: (agentName, delta) => turn.onDelta?.(agentName, delta),
+    onRetry: (agentName) => turn.onRetry?.(agentName),
+    onHandoff: (from, to) => turn.onHandoff?.(from, to),
+    onResume: (question) => turn.onResume?.(question),
+    onWorking: (agent) => {
+      turn.onWorking?.(agent);
+      working(agent);
+    },
+  };
 }
 
 function rowOf(stored: StoredInbound): StoredRow {

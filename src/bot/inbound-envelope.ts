@@ -1,7 +1,7 @@
 // The one envelope an adapter hands the service per inbound event: `accept({ inbound, opensConversation?, observer? })`.
 
 import type { InboundAttachment } from "./attachments/types.js";
-import type { HandleOutcome, ThreadRef } from "./ports.js";
+import type { AgentPresentation, HandleOutcome, ThreadRef } from "./ports.js";
 import type { TurnObserver } from "./turn-runner.js";
 
 /** What an adapter parsed from one platform event. Everything but `lookups` is plain data, stored as it arrived. */
@@ -72,6 +72,12 @@ export interface InboundObserver {
   /** The agents start working in `thread` (show "typing…"/"is thinking…"); `busyEnd` follows, also on failure. */
   readonly busyStart?: (thread: ThreadRef) => void;
   readonly busyEnd?: (thread: ThreadRef) => Promise<void> | void;
+  /**
+   * While busy (on the one-step path it may come just before busyStart; an adapter may ignore it then): `agent` is about to write in `thread` and none of its words have arrived (the
+   * turn's first agent, then each agent a handoff passes the turn to). Slack shows "is thinking…" under its name;
+   * Discord's typing has no name, so it ignores this.
+   */
+  readonly working?: (thread: ThreadRef, agent: AgentPresentation) => void;
   /** How to reach the student before a thread exists, when the database is locked so long the event cannot be saved in time. */
   readonly tellStudent?: (text: string) => Promise<unknown>;
   /** The turn as it happens (text deltas, handoffs), e.g. a console that streams. */

@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import { InProcessExecution } from "../workflow/execution.js";
 import { ContentFilterError } from "../workflow/errors.js";
-import type { HumanInputRequest } from "../workflow/run-loop.js";
+import { firstAgent, type HumanInputRequest } from "../workflow/run-loop.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
@@ -39,6 +39,11 @@ export interface TurnObserver {
   onRetry?(agentName: string): void;
   /** An agent handed the turn on to another (after its own text, if it wrote any). */
   onHandoff?(from: string, to: string): void;
+  /**
+   * An agent is about to write and none of its words have arrived: the turn's first agent as the turn starts, and the
+   * agent a handoff passed the turn to (not a person). Slack shows "is thinking…" under its name.
+   */
+  onWorking?(agent: AgentPresentation): void;
   /** Recovery is about to run again a question left unanswered by an earlier process. */
   onResume?(question: string): void;
 }
@@ -90,10 +95,8 @@ export class TurnRunner {
       files === undefined
         ? window.map(toChatMessage)
         : windowMessages(window, await store.attachments.withData(window.filter((m) => m.role === "user").map((m) => m.id)), files.historyImages);
-    const run = await InProcessExecution.stream(workflow, history, {
-      signal,
-      ...(agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent }),
-    });
+    const start = agent === undefined ? {} : resuming ? { resumeAgent: agent } : { activeAgent: agent };
+    const run = await InProcessExecution.stream(workflow, history, { signal, ...start });
     const streams = await TurnStreams.start({
       port: delivery.portFor(conversation.key.platform),
       store,
@@ -107,6 +110,7 @@ export class TurnRunner {
     let replies = 0;
     let failure: BatonError | undefined;
     let humanRequest: HumanInputRequest | undefined;
+    observer?.onWorking?.(this.options.presentation(firstAgent(workflow, history, start).name));
     for await (const event of run.watchStream()) {
       switch (event.type) {
         case "agent_run_update":
@@ -121,7 +125,10 @@ export class TurnRunner {
           break;
         case "agent_step":
           replies += await commitStep(context, event);
-          if (event.next.kind === "handoff") observer?.onHandoff?.(event.agent, event.next.to);
+          if (event.next.kind === "handoff") {
+            observer?.onHandoff?.(event.agent, event.next.to);
+            if (workflow.human(event.next.to) === undefined) observer?.onWorking?.(this.options.presentation(event.next.to));
+          }
           break;
         case "warning":
           logger.warn({ conversationId: conversation.id, code: event.code, agent: event.executorId }, event.data);

@@ -217,7 +217,8 @@ function stopWarning(code: string, agent: string, workflow: Workflow, capped: bo
     : `More than ${workflow.options.maxHandoffs} handoff attempts in one turn; the turn was ended.`;
 }
 
-function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options: TurnOptions): ChatClientAgent {
+/** The agent that answers first in a turn: the one resumed, the returning one (returnToPrevious), else the start agent. */
+export function firstAgent(workflow: Workflow, history: readonly ChatMessage[], options: Pick<TurnOptions, "activeAgent" | "resumeAgent">): ChatClientAgent {
   const resumed = options.resumeAgent !== undefined ? workflow.agent(options.resumeAgent) : undefined;
   if (resumed !== undefined) return resumed;
   if (!workflow.options.returnToPrevious) return workflow.startAgent;

@@ -23,8 +23,12 @@ export interface BusyIndicatorOptions<T> {
   readonly name: string;
 }
 
-interface Active {
+interface Active<T> {
   count: number;
+  /** How the indicator is shown now: the latest `working` target (e.g. with the agent about to write). */
+  target: T;
+  /** The agent's words are showing (paused): a change of target waits for the next refresh. */
+  paused: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -34,7 +38,7 @@ interface Active {
  */
 export class BusyIndicator<T> {
   readonly #options: BusyIndicatorOptions<T>;
-  readonly #active = new Map<string, Active>();
+  readonly #active = new Map<string, Active<T>>();
   readonly #chains = new Map<string, Promise<void>>();
   #loggedFailure = false;
   #disabled = false;
@@ -51,20 +55,34 @@ export class BusyIndicator<T> {
       active.count++;
       return;
     }
-    const started: Active = { count: 1 };
+    const started: Active<T> = { count: 1, target, paused: false };
     const { renewMs } = this.#options;
     if (renewMs !== undefined) {
-      started.timer = setInterval(() => void this.#enqueue(key, () => this.#options.signal.show(target)), renewMs);
+      started.timer = setInterval(() => void this.#enqueue(key, () => this.#options.signal.show(started.target)), renewMs);
       started.timer.unref();
     }
     this.#active.set(key, started);
     void this.#enqueue(key, () => this.#options.signal.show(target));
   }
 
+  /**
+   * The work on the target's key changed hands (Slack: another agent is about to write): shown from now on as `target`,
+   * at once unless the agent's words are showing (then at the next refresh).
+   */
+  working(target: T): void {
+    const active = this.#active.get(this.#options.key(target));
+    if (active === undefined) return;
+    active.target = target;
+    if (!active.paused) void this.#enqueue(this.#options.key(target), () => this.#options.signal.show(target));
+  }
+
   /** Something the platform clears the indicator on happened (Slack: a reply was posted): shown again while work goes on. */
   refresh(target: T): void {
     const key = this.#options.key(target);
-    if (this.#active.has(key)) void this.#enqueue(key, () => this.#options.signal.show(target));
+    const active = this.#active.get(key);
+    if (active === undefined) return;
+    active.paused = false;
+    void this.#enqueue(key, () => this.#options.signal.show(active.target));
   }
 
   /**
@@ -73,8 +91,11 @@ export class BusyIndicator<T> {
    */
   pause(target: T): void {
     const key = this.#options.key(target);
+    const active = this.#active.get(key);
     const { clear } = this.#options.signal;
-    if (this.#active.has(key) && clear !== undefined) void this.#enqueue(key, () => clear.call(this.#options.signal, target));
+    if (active === undefined || clear === undefined) return;
+    active.paused = true;
+    void this.#enqueue(key, () => clear.call(this.#options.signal, active.target));
   }
 
   /** Work on the target ended; resolves once the indicator is cleared (or clearing failed). */
@@ -89,7 +110,8 @@ export class BusyIndicator<T> {
     this.#active.delete(key);
     const { clear } = this.#options.signal;
     if (clear === undefined) return this.#chains.get(key) ?? Promise.resolve();
-    return this.#enqueue(key, () => clear.call(this.#options.signal, target));
+    const shown = active?.target ?? target;
+    return this.#enqueue(key, () => clear.call(this.#options.signal, shown));
   }
 
   #enqueue(key: string, call: () => Promise<void>): Promise<void> {

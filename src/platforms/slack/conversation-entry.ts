@@ -3,7 +3,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Inbound, InboundEnvelope, OpenedThread, StoredInbound } from "../../bot/inbound-envelope.js";
-import type { ConversationGateway, ThreadRef } from "../../bot/ports.js";
+import type { AgentPresentation, ConversationGateway, ThreadRef } from "../../bot/ports.js";
 import type { InFlightWork } from "../common/in-flight.js";
 import { slackErrorOf } from "./errors.js";
 import { mentionsUser, slackTextToPlain } from "./inbound-text.js";
@@ -137,6 +137,7 @@ export class ConversationEntry {
       observer: {
         busyStart: (ref) => this.#status(ref, "begin"),
         busyEnd: (ref) => this.#status(ref, "end"),
+        working: (ref, agent) => this.#working(ref, agent),
         ...(tellStudent !== undefined ? { tellStudent } : thread === undefined ? {} : { tellStudent: (text: string) => this.#tellInThread(thread, text) }),
         outcome: (outcome) => this.#o.logger.debug({ eventId: data.eventId, outcome }, "slack message handled"),
       },
@@ -170,6 +171,12 @@ export class ConversationEntry {
       return undefined;
     }
     return this.#o.status.end(thread);
+  }
+
+  /** The agent about to write: the status is shown under its name from now on. */
+  #working(ref: ThreadRef, agent: AgentPresentation): void {
+    const threadTs = threadTsOf(ref);
+    if (threadTs !== undefined) this.#o.status.working({ channel: ref.channel, thread: threadTs, agent });
   }
 
   #ref(workspace: string, channel: string, thread: string): ThreadRef {

@@ -126,7 +126,7 @@ export async function startSlackBot(options: StartSlackBotOptions): Promise<Slac
   const identity = new AgentIdentityMode(logger);
   identity.learnScopes(bot.scopes);
   const work = new InFlightWork(logger);
-  const status = slackThreadStatus({ client: statusClient, logger });
+  const status = slackThreadStatus({ client: statusClient, logger, identity });
   const users = new SlackUserDirectory({ client, logger });
   const entry = new ConversationEntry({ gateway, client, users, status, work, logger, bot: { userId: bot.userId, name: bot.name }, commandName, botToken: settings.botToken, isModerator: (userId) => moderation.isModerator(userId) });
   const moderation = new ModerationCommands({

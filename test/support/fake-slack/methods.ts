@@ -261,16 +261,30 @@ const conversationsHistory: MethodHandler = (params, world) => {
   return { ok: true, has_more: top.length > limit, messages };
 };
 
-const setStatus: MethodHandler = (params, world) => {
+/** assistant.threads.setStatus's string arguments: anything else in them (an object, a list) is invalid_arguments. */
+const STATUS_STRINGS = ["channel_id", "thread_ts", "status", "username", "icon_emoji", "icon_url"] as const;
+
+const setStatus: MethodHandler = (params, world, options) => {
   const problem = missingScope(world, "chat:write");
   if (problem !== undefined) return problem;
+  if (STATUS_STRINGS.some((name) => params[name] !== undefined && text(params, name) === undefined)) return fail("invalid_arguments");
   const channel = text(params, "channel_id");
   const threadTs = text(params, "thread_ts");
   const status = text(params, "status");
   if (channel === undefined || threadTs === undefined || status === undefined) return fail("invalid_arguments");
   const channelState = channelProblem(world, channel, false);
   if (channelState !== undefined) return channelState;
-  world.statuses.push({ channel, threadTs, status });
+  // The agent's name and icon, as for a message: without chat:write.customize, dropped (or refused).
+  const authorship = authorshipOf(params, world, options);
+  if ("ok" in authorship) return authorship;
+  world.statuses.push({
+    channel,
+    threadTs,
+    status,
+    ...(authorship.username === undefined ? {} : { username: authorship.username }),
+    ...(authorship.iconEmoji === undefined ? {} : { iconEmoji: authorship.iconEmoji }),
+    ...(authorship.iconUrl === undefined ? {} : { iconUrl: authorship.iconUrl }),
+  });
   return { ok: true };
 };
 

@@ -54,6 +54,10 @@ export interface FakeStatus {
   readonly channel: string;
   readonly threadTs: string;
   readonly status: string;
+  /** Who the status was shown under (chat:write.customize): the agent's name and icon, or absent for the app's own. */
+  readonly username?: string;
+  readonly iconEmoji?: string;
+  readonly iconUrl?: string;
 }
 
 export interface FakeChannel {

@@ -82,7 +82,8 @@ export class BusyIndicator<T> {
     const active = this.#active.get(key);
     if (active === undefined) return;
     active.paused = false;
-    void this.#enqueue(key, () => this.#options.signal.show(active.target));
+    const shown = active.target;
+    void this.#enqueue(key, () => this.#options.signal.show(shown));
   }
 
   /**
@@ -95,7 +96,8 @@ export class BusyIndicator<T> {
     const { clear } = this.#options.signal;
     if (active === undefined || clear === undefined) return;
     active.paused = true;
-    void this.#enqueue(key, () => clear.call(this.#options.signal, active.target));
+    const shown = active.target;
+    void this.#enqueue(key, () => clear.call(this.#options.signal, shown));
   }
 
   /** Work on the target ended; resolves once the indicator is cleared (or clearing failed). */

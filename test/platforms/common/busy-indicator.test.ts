@@ -96,4 +96,21 @@ describe("BusyIndicator", () => {
     await busy.end("t1");
     expect(calls).toEqual(["show t1", "clear t1", "show t1", "clear t1"]);
   });
+  it("shows a change of hands at once, or at the next refresh while the agent's words show; cleared as what it shows now", async () => {
+    const calls: string[] = [];
+    const busy = new BusyIndicator<{ thread: string; agent: string }>({
+      signal: { show: async (t) => void calls.push(`show ${t.agent}`), clear: async (t) => void calls.push(`clear ${t.agent}`) },
+      key: (t) => t.thread,
+      logger,
+      name: "test indicator",
+    });
+    busy.start({ thread: "t1", agent: "app" });
+    busy.working({ thread: "t1", agent: "triage" });
+    busy.pause({ thread: "t1", agent: "triage" });
+    busy.working({ thread: "t1", agent: "tutor" });
+    busy.refresh({ thread: "t1", agent: "triage" });
+    busy.working({ thread: "t2", agent: "nobody" });
+    await busy.end({ thread: "t1", agent: "app" });
+    expect(calls).toEqual(["show app", "show triage", "clear triage", "show tutor", "clear tutor"]);
+  });
 });

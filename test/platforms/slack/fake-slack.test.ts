@@ -86,6 +86,26 @@ describe("fake Slack Web API", () => {
     expect(fake.world.statuses).toEqual([{ channel: "C0ONE", threadTs: root.ts, status: "" }]);
   });
 
+  it("records who a thread status is shown under, and refuses arguments that are not strings", async () => {
+    const { api, fake } = await setup();
+    const root = await api.chat.postMessage({ channel: "C0ONE", text: "root" });
+    await api.assistant.threads.setStatus({ channel_id: "C0ONE", thread_ts: root.ts ?? "", status: "is thinking…", username: "Math Tutor", icon_emoji: ":triangular_ruler:" });
+    expect(fake.world.statuses).toEqual([{ channel: "C0ONE", threadTs: root.ts, status: "is thinking…", username: "Math Tutor", iconEmoji: ":triangular_ruler:" }]);
+    const json = (body: unknown) =>
+      fetch(`${fake.apiUrl}assistant.threads.setStatus`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${fake.identity.botToken}` },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ ok: boolean; error?: string }>);
+    expect(await json({ channel_id: "C0ONE", thread_ts: root.ts, status: "is thinking…", username: { name: "Math Tutor" } })).toEqual({ ok: false, error: "invalid_arguments" });
+    expect(await json({ channel_id: "C0ONE", thread_ts: root.ts, status: "is thinking…", icon_url: ["https://example.com/a.png"] })).toEqual({ ok: false, error: "invalid_arguments" });
+    // Without chat:write.customize the name is dropped, as chat.postMessage drops it.
+    fake.setScopes(fake.world.scopes.filter((scope) => scope !== "chat:write.customize"));
+    await api.assistant.threads.setStatus({ channel_id: "C0ONE", thread_ts: root.ts ?? "", status: "is thinking…", username: "Math Tutor" });
+    expect(fake.world.statuses.at(-1)).toEqual({ channel: "C0ONE", threadTs: root.ts, status: "is thinking…" });
+    expect(fake.world.statuses).toHaveLength(2);
+  });
+
   it("records response_url posts", async () => {
     const { fake } = await setup();
     const url = fake.responseUrl();

@@ -73,9 +73,9 @@ export interface InboundObserver {
   readonly busyStart?: (thread: ThreadRef) => void;
   readonly busyEnd?: (thread: ThreadRef) => Promise<void> | void;
   /**
-   * While busy (on the one-step path it may come just before busyStart; an adapter may ignore it then): `agent` is about to write in `thread` and none of its words have arrived (the
-   * turn's first agent, then each agent a handoff passes the turn to). Slack shows "is thinking…" under its name;
-   * Discord's typing has no name, so it ignores this.
+   * `agent` is about to write in `thread` and none of its words have arrived: the turn's first agent, then each agent
+   * a handoff passes the turn to. Slack shows "is thinking…" under its name; Discord's typing has no name, so it
+   * ignores this. Comes while busy (on the one-step path it may come just before busyStart: ignored then).
    */
   readonly working?: (thread: ThreadRef, agent: AgentPresentation) => void;
   /** How to reach the student before a thread exists, when the database is locked so long the event cannot be saved in time. */

@@ -75,6 +75,17 @@ async function ask(bot: SlackTestBot, text: string): Promise<void> {
   expect((await bot.sender.sendCommand(body)).status).toBe(200);
 }
 
+/** The sample roster, changed by `edit`, in a temp file. */
+function rosterWith(edit: (roster: string) => string): string {
+  dir = mkdtempSync(join(tmpdir(), "baton-thinking-"));
+  const agentsFile = join(dir, "agents.yaml");
+  const roster = readFileSync(new URL("../../../agents.yaml", import.meta.url), "utf8");
+  const edited = edit(roster);
+  expect(edited).not.toBe(roster);
+  writeFileSync(agentsFile, edited);
+  return agentsFile;
+}
+
 const TRIAGE: [string, string] = ["Triage", ":compass:"];
 const TUTOR: [string, string] = ["Math Tutor", ":triangular_ruler:"];
 
@@ -112,12 +123,7 @@ describe("Slack's thinking status names the agent about to write", () => {
   });
 
   it("shows a returning student the tutor's name first when the conversation returns to the previous agent", async () => {
-    dir = mkdtempSync(join(tmpdir(), "baton-thinking-"));
-    const agentsFile = join(dir, "agents.yaml");
-    const roster = readFileSync(new URL("../../../agents.yaml", import.meta.url), "utf8");
-    const returning = roster.replace(/returnToPrevious: false/, "returnToPrevious: true");
-    expect(returning).not.toBe(roster);
-    writeFileSync(agentsFile, returning);
+    const agentsFile = rosterWith((roster) => roster.replace(/returnToPrevious: false/, "returnToPrevious: true"));
     const model = new HeldModel();
     h = await startServiceHarness({ responder: model.responder, agentsFile });
     t = await startSlackTestBot({ gateway: h.gateway });
@@ -141,6 +147,24 @@ describe("Slack's thinking status names the agent about to write", () => {
     model.releaseNext();
     await t.bot.idle();
     expect(shown(fake, before).some(([username]) => username === "Triage")).toBe(false);
+    expect(current(fake)?.status).toBe("");
+  });
+
+  it("shows a channel's own start agent from the start", async () => {
+    const agentsFile = rosterWith((roster) => `${roster}\nchannels:\n  ${CHANNEL}: { start: math_tutor }\n`);
+    const model = new HeldModel();
+    h = await startServiceHarness({ responder: model.responder, agentsFile });
+    t = await startSlackTestBot({ gateway: h.gateway });
+    const fake = t.fake;
+    await ask(t, "What is the derivative of x^2?");
+    await model.calls(1);
+    await fake.waitFor(() => (current(fake)?.username === "Math Tutor" ? true : undefined));
+    expect(model.held).toEqual(["math_tutor"]);
+    model.releaseNext();
+    await t.bot.idle();
+    const named = shown(fake).filter(([username]) => username !== undefined);
+    expect(named[0]).toEqual(TUTOR);
+    expect(named.every(([username]) => username === TUTOR[0])).toBe(true);
     expect(current(fake)?.status).toBe("");
   });
 

@@ -114,6 +114,12 @@ export class TurnStreams {
 
   /** After the commit: how delivery finishes the step's reply, or undefined when it was not streamed. */
   takeStep(agent: string, outboxId: number | undefined, text?: string): StreamFinisher | undefined {
+    if (this.current === undefined && this.opening === agent && this.held.trim() !== "") {
+      // Its whole step came while the previous reply was being finished: it streams all the same, opened now.
+      const live = this.open(agent);
+      live.stream.append(this.held);
+      this.current = live;
+    }
     const current = this.current;
     this.current = undefined;
     this.held = "";

@@ -63,7 +63,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     traceContent: options.traceContent ?? false,
   });
   const now = options.now ?? Date.now;
-  const { db, storePort, store, attachments, flags, usage } = openStore({
+  const { db, storePort, store, attachments, flags } = openStore({
     databasePath: options.databasePath,
     busyTimeoutMs: options.busyTimeoutMs ?? 50,
     logger: options.logger,
@@ -81,7 +81,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     now,
     safety: safetyOptions({
       flags,
-      usage,
+      usage: storePort.usage,
       roster,
       settings: options.safety,
       ...(options.moderation === undefined ? {} : { moderation: options.moderation }),

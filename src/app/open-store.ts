@@ -8,7 +8,6 @@ import { FlagStore } from "../store/flag-store.js";
 import { Inbox } from "../store/inbox.js";
 import { ReceivedEvents } from "../store/received-events.js";
 import { SqliteStorePort } from "../store/sqlite-store-port.js";
-import { UsageStore } from "../store/usage-store.js";
 import { WriteGate } from "../store/write-gate.js";
 
 export interface StoreOptions {
@@ -30,7 +29,6 @@ export interface OpenedStore {
   readonly gate: WriteGate;
   readonly attachments: AttachmentStore;
   readonly flags: FlagStore;
-  readonly usage: UsageStore;
 }
 
 export function openStore(options: StoreOptions): OpenedStore {
@@ -46,6 +44,5 @@ export function openStore(options: StoreOptions): OpenedStore {
     gate,
     attachments: new AttachmentStore(db, now),
     flags: new FlagStore(db, now),
-    usage: new UsageStore(db),
   };
 }

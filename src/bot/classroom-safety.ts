@@ -6,7 +6,6 @@ import type { ModelPrice } from "../config/safety-settings.js";
 import type { SafetyPolicy } from "../config/safety-policy.js";
 import type { FlagStore } from "../store/flag-store.js";
 import type { FlagRow } from "../store/flag-types.js";
-import type { UsageStore } from "../store/usage-store.js";
 import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import { AlertDelivery } from "./alert-delivery.js";
@@ -15,6 +14,7 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
+import type { UsageRepository } from "./store-port.js";
 import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
@@ -26,7 +26,8 @@ export interface SafetyOptions {
   readonly imagesOf?: (messageId: number) => Promise<readonly string[]>;
   readonly policy: SafetyPolicy;
   readonly flags: FlagStore;
-  readonly usage: UsageStore;
+  /** The store port's usage (the caps count it, /usage reports it). */
+  readonly usage: UsageRepository;
   readonly caps: UsageCaps;
   readonly model: string;
   readonly prices: ReadonlyMap<string, ModelPrice>;
@@ -67,7 +68,7 @@ export class ClassroomSafety implements SafetyReview {
       repliesSettled: options.repliesSettled,
     });
     this.step = new SafetyStep({ ...options, alerts: this.alerts, replacements: this.replacements });
-    this.meter = new UsageMeter({ ...options, flags: options.flags });
+    this.meter = new UsageMeter(options);
   }
 
   registerPort(port: PlatformPort): void {
@@ -103,7 +104,7 @@ export class ClassroomSafety implements SafetyReview {
   async beforeTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<BeforeTurn> {
     const decision = await this.step.checkInput(conversation, message, signal);
     if (decision.kind === "blocked") return { kind: "stopped", reason: "blocked" };
-    if (this.meter.overCap(conversation, message.userId) !== undefined) {
+    if ((await this.meter.overCap(conversation, message.userId)) !== undefined) {
       await this.options.completeTurn(message.id, "usage_cap");
       await this.options.notify(conversation, USAGE_CAP_NOTICE);
       return { kind: "stopped", reason: "usage_cap" };
@@ -121,7 +122,7 @@ export class ClassroomSafety implements SafetyReview {
 
   /** After the turn's replies were attempted: usage is counted, then the answers are checked. */
   async afterTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
-    this.meter.record(conversation, message);
+    await this.meter.record(conversation, message);
     await this.step.checkAnswers(conversation, message, signal);
   }
 
@@ -162,16 +163,16 @@ export class ClassroomSafety implements SafetyReview {
     return { kind: marked ? "reviewed" : "already_reviewed", flag };
   }
 
-  usage(scope: ModeratorScope): UsageReport {
+  usage(scope: ModeratorScope): Promise<UsageReport> {
     return this.meter.report(scope);
   }
 
-  usageReport(scope: { platform: string; workspace: string }): UsageReport {
+  usageReport(scope: { platform: string; workspace: string }): Promise<UsageReport> {
     return this.meter.report(scope);
   }
 
-  /** Inside the service's forget transaction: the student's flags and usage rows go too. */
+  /** Inside the service's forget transaction: the student's flags go too (their usage rows go through the port's). */
   forgetUser(platform: string, userId: string, workspace?: string): number {
-    return this.options.flags.forgetUser(platform, userId, workspace) + this.options.usage.forgetUser(platform, userId, workspace);
+    return this.options.flags.forgetUser(platform, userId, workspace);
   }
 }

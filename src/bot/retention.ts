@@ -24,8 +24,9 @@ export class Retention {
   async forgetUser(platform: string, userId: string, workspace?: string): Promise<number> {
     const { store, logger, safety } = this.deps;
     const deleted = await store.transaction(async (tx) => {
-      // Flags and usage are still the safety step's own synchronous tables on the same database: in this transaction.
+      // Flags are still the safety step's own synchronous table on the same database: in this transaction.
       safety?.forgetUser(platform, userId, workspace);
+      await tx.usage.forgetUser(platform, userId, workspace);
       return tx.retention.forgetUser(platform, userId, workspace);
     });
     logger.info({ platform, deleted }, "forgot a user's messages");

@@ -22,5 +22,5 @@ export interface SafetyReview {
   flag(scope: ModeratorScope, id: number): FlagRow | undefined;
   /** Records who reviewed the flag (`reviewer`, as moderators know them) and when. */
   markReviewed(scope: ModeratorScope, id: number, reviewer: string): FlagReviewOutcome;
-  usage(scope: ModeratorScope): UsageReport;
+  usage(scope: ModeratorScope): Promise<UsageReport>;
 }

@@ -3,6 +3,7 @@
 
 import type { ThreadRef } from "./ports.js";
 import type {
+  AgentUsageTotal,
   AttachmentDraft,
   Conversation,
   EarlierStream,
@@ -19,6 +20,8 @@ import type {
   StudentMessageDraft,
   TeacherAlertDue,
   TurnState,
+  UsageDelta,
+  UsageTotal,
 } from "./store-records.js";
 
 export interface ConversationRepository {
@@ -128,6 +131,20 @@ export interface RetentionRepository {
   pruneEvents(cutoffMs: number): Promise<number>;
 }
 
+/** Daily token usage per student, workspace and model: what the usage caps count and /usage reports. */
+export interface UsageRepository {
+  /** Adds to the day's row (nothing when both counts are 0). */
+  add(delta: UsageDelta): Promise<void>;
+  /** Per model, between two UTC days (YYYY-MM-DD) inclusive; with `userId`, one student's only. */
+  totals(filter: { platform: string; workspace: string; userId?: string; fromDay: string; toDay: string }): Promise<UsageTotal[]>;
+  /** Per agent, from the tokens stored on the agents' messages between two times (unix ms, end exclusive), most first. */
+  agentTotals(filter: { platform: string; workspace: string; from: number; to: number }): Promise<AgentUsageTotal[]>;
+  /** What the messages after `afterSeq` (one turn's agents' calls) used. */
+  tokensAfter(conversationId: number, afterSeq: number): Promise<{ promptTokens: number; completionTokens: number }>;
+  /** A student's usage rows; returns how many. */
+  forgetUser(platform: string, userId: string, workspace?: string): Promise<number>;
+}
+
 /** Every repository; inside transaction() the same operations belong to that transaction. */
 export interface StoreRepositories {
   readonly conversations: ConversationRepository;
@@ -139,6 +156,7 @@ export interface StoreRepositories {
   readonly attachments: AttachmentRepository;
   readonly waits: WaitRepository;
   readonly retention: RetentionRepository;
+  readonly usage: UsageRepository;
 }
 
 export type StoreTransaction = StoreRepositories;

@@ -181,3 +181,29 @@ export interface KeptAttachment {
 
 /** Why a message was refused before it reached the model. */
 export type RefusalReason = "rate_limited" | "too_long";
+
+/** Tokens a student's turns used on one UTC day under one model, added to what the day counted already. */
+export interface UsageDelta {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly userId: string;
+  /** YYYY-MM-DD, UTC. */
+  readonly day: string;
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+/** One model's share of a period's usage. */
+export interface UsageTotal {
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+/** One agent's share, from the tokens stored on its messages. */
+export interface AgentUsageTotal {
+  readonly agent: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}

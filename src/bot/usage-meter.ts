@@ -1,10 +1,8 @@
 // Daily token caps per student and per server/workspace, the usage they count, and the /usage report with its cost.
 
 import type { ModelPrice } from "../config/safety-settings.js";
-import type { FlagStore } from "../store/flag-store.js";
-import type { UsageTotal } from "../store/flag-types.js";
-import type { UsageStore } from "../store/usage-store.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
+import type { UsageRepository } from "./store-port.js";
+import type { Conversation, HistoryMessage, UsageTotal } from "./store-records.js";
 
 export const USAGE_CAP_NOTICE =
   "You've reached today's limit of questions for the tutors. Please try again tomorrow — and if it's urgent, ask your teacher.";
@@ -15,8 +13,7 @@ export interface UsageCaps {
 }
 
 export interface UsageMeterOptions {
-  readonly usage: UsageStore;
-  readonly flags: FlagStore;
+  readonly usage: UsageRepository;
   readonly caps: UsageCaps;
   /** The model the turns are billed under (the chat model or Azure deployment). */
   readonly model: string;
@@ -54,25 +51,25 @@ export class UsageMeter {
   constructor(private readonly options: UsageMeterOptions) {}
 
   /** Which cap this student's message is over, if any (no model call then). */
-  overCap(conversation: ConversationRow, userId: string | undefined): "user" | "workspace" | undefined {
+  async overCap(conversation: Pick<Conversation, "key">, userId: string | undefined): Promise<"user" | "workspace" | undefined> {
     const { caps, usage } = this.options;
     const { platform, workspace } = conversation.key;
     const day = this.today();
     const sum = (totals: UsageTotal[]) => totals.reduce((n, t) => n + t.promptTokens + t.completionTokens, 0);
     if (caps.dailyTokensPerUser !== undefined && userId !== undefined) {
-      if (sum(usage.totals({ platform, workspace, userId, fromDay: day, toDay: day })) >= caps.dailyTokensPerUser) return "user";
+      if (sum(await usage.totals({ platform, workspace, userId, fromDay: day, toDay: day })) >= caps.dailyTokensPerUser) return "user";
     }
     if (caps.dailyTokensPerWorkspace !== undefined) {
-      if (sum(usage.totals({ platform, workspace, fromDay: day, toDay: day })) >= caps.dailyTokensPerWorkspace) return "workspace";
+      if (sum(await usage.totals({ platform, workspace, fromDay: day, toDay: day })) >= caps.dailyTokensPerWorkspace) return "workspace";
     }
     return undefined;
   }
 
   /** Adds what the agents' calls of this turn used (the tokens stored on their messages) to today's row. */
-  record(conversation: ConversationRow, userMessage: StoredMessage): void {
+  async record(conversation: Pick<Conversation, "id" | "key">, userMessage: Pick<HistoryMessage, "userId" | "seq">): Promise<void> {
     if (userMessage.userId === undefined) return;
-    const used = this.options.flags.tokensAfter(conversation.id, userMessage.seq);
-    this.options.usage.add({
+    const used = await this.options.usage.tokensAfter(conversation.id, userMessage.seq);
+    await this.options.usage.add({
       platform: conversation.key.platform,
       workspace: conversation.key.workspace,
       userId: userMessage.userId,
@@ -82,26 +79,30 @@ export class UsageMeter {
     });
   }
 
-  report(scope: { platform: string; workspace: string }): UsageReport {
+  async report(scope: { platform: string; workspace: string }): Promise<UsageReport> {
     const day = this.today();
     const month = day.slice(0, 7);
     const { usage } = this.options;
+    const dayStart = Date.parse(`${day}T00:00:00Z`);
+    const [today, thisMonth, agentsToday, agentsThisMonth] = await Promise.all([
+      usage.totals({ ...scope, fromDay: day, toDay: day }),
+      usage.totals({ ...scope, fromDay: `${month}-01`, toDay: `${month}-31` }),
+      this.agents(scope, dayStart, dayStart + 86_400_000),
+      this.agents(scope, Date.parse(`${month}-01T00:00:00Z`), nextMonth(month)),
+    ]);
     return {
       day,
       month,
-      today: this.period(usage.totals({ ...scope, fromDay: day, toDay: day })),
-      thisMonth: this.period(usage.totals({ ...scope, fromDay: `${month}-01`, toDay: `${month}-31` })),
+      today: this.period(today),
+      thisMonth: this.period(thisMonth),
       caps: this.options.caps,
-      byAgent: {
-        today: this.agents(scope, Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + 86_400_000),
-        thisMonth: this.agents(scope, Date.parse(`${month}-01T00:00:00Z`), nextMonth(month)),
-      },
+      byAgent: { today: agentsToday, thisMonth: agentsThisMonth },
     };
   }
 
-  private agents(scope: { platform: string; workspace: string }, from: number, to: number): AgentUsage[] {
+  private async agents(scope: { platform: string; workspace: string }, from: number, to: number): Promise<AgentUsage[]> {
     const price = this.options.prices.get(this.options.model);
-    return this.options.usage.agentTotals({ ...scope, from, to }).map((t) => ({
+    return (await this.options.usage.agentTotals({ ...scope, from, to })).map((t) => ({
       agent: t.agent,
       totalTokens: t.promptTokens + t.completionTokens,
       estimatedCostUsd: price === undefined ? undefined : (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000,

@@ -11,12 +11,15 @@ import type {
   RetentionRepository,
   StoreRepositories,
   TurnRepository,
+  UsageRepository,
   WaitRepository,
 } from "../bot/store-port.js";
 import { AttachmentStore } from "./attachment-store.js";
 import { ConversationStore } from "./conversation-store.js";
+import { FlagStore } from "./flag-store.js";
 import { Inbox } from "./inbox.js";
 import { ReceivedEvents } from "./received-events.js";
+import { UsageStore } from "./usage-store.js";
 
 /** A repository's operations as better-sqlite3 runs them: the same, returning their values instead of promises. */
 export type Synchronous<R> = { [K in keyof R]: R[K] extends (...args: infer A) => Promise<infer T> ? (...args: A) => T : never };
@@ -34,6 +37,7 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   attachments: new Set<keyof AttachmentRepository>(["withData"]),
   waits: new Set<keyof WaitRepository>(["of", "alertsDue", "heldCheckPending", "heldChecksDue"]),
   retention: new Set<keyof RetentionRepository>(),
+  usage: new Set<keyof UsageRepository>(["totals", "agentTotals", "tokensAfter"]),
 };
 
 /** The tables' classes, shared with the synchronous repositories (acceptInbound composes them in one transaction). */
@@ -42,14 +46,16 @@ export interface SqliteTables {
   readonly inbox: Inbox;
   readonly received: ReceivedEvents;
   readonly files: AttachmentStore;
+  readonly usage: UsageStore;
+  readonly flags: FlagStore;
 }
 
 export function openTables(db: Database, now: () => number): SqliteTables {
-  return { store: new ConversationStore(db, { now }), inbox: new Inbox(db, now), received: new ReceivedEvents(db, now), files: new AttachmentStore(db, now) };
+  return { store: new ConversationStore(db, { now }), inbox: new Inbox(db, now), received: new ReceivedEvents(db, now), files: new AttachmentStore(db, now), usage: new UsageStore(db), flags: new FlagStore(db, now) };
 }
 
 export function synchronousRepositories(tables: SqliteTables): SynchronousRepositories {
-  const { store, inbox, received, files } = tables;
+  const { store, inbox, received, files, usage, flags } = tables;
   return {
     conversations: {
       find: (key) => store.findConversation(key),
@@ -112,6 +118,13 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
         store.forgetUser(platform, userId, workspace) + inbox.forgetUser(platform, userId, workspace) + received.forgetUser(platform, userId, workspace),
       purgeIdle: (cutoffMs) => store.purgeConversationsOlderThan(cutoffMs),
       pruneEvents: (cutoffMs) => store.pruneInboundEvents(cutoffMs),
+    },
+    usage: {
+      add: (delta) => usage.add(delta),
+      totals: (filter) => usage.totals(filter),
+      agentTotals: (filter) => usage.agentTotals(filter),
+      tokensAfter: (id, afterSeq) => flags.tokensAfter(id, afterSeq),
+      forgetUser: (platform, userId, workspace) => usage.forgetUser(platform, userId, workspace),
     },
   };
 }

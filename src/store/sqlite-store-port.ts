@@ -35,6 +35,7 @@ export class SqliteStorePort implements StorePort {
   readonly attachments: StoreRepositories["attachments"];
   readonly waits: StoreRepositories["waits"];
   readonly retention: StoreRepositories["retention"];
+  readonly usage: StoreRepositories["usage"];
   /** The gate every write of this connection goes through (shared with the callers that still write synchronously). */
   readonly gate: WriteGate;
   readonly #commits: GroupedCommits;
@@ -64,6 +65,7 @@ export class SqliteStorePort implements StorePort {
     this.attachments = root.attachments;
     this.waits = root.waits;
     this.retention = root.retention;
+    this.usage = root.usage;
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -144,6 +146,7 @@ function asynchronous(sync: SynchronousRepositories, call: Call): StoreRepositor
     attachments: wrap(sync.attachments, READ_OPERATIONS.attachments),
     waits: wrap(sync.waits, READ_OPERATIONS.waits),
     retention: wrap(sync.retention, READ_OPERATIONS.retention),
+    usage: wrap(sync.usage, READ_OPERATIONS.usage),
   };
 }
 

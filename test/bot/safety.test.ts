@@ -151,7 +151,7 @@ describe("usage caps", () => {
     expect(chatRequests(h)).toBe(calls);
     expect(port.delivered.at(-1)!.text).toBe(USAGE_CAP_NOTICE);
     expect(await h.service.accept(envelopeOf(inbound("What is 4+4?", { user: { id: "u2", name: "Bo" }, thread: "t2" })))).toMatchObject({ status: "completed" });
-    expect(h.service.classroomSafety()!.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBeGreaterThan(0);
+    expect((await h.service.classroomSafety()!.usageReport({ platform: "test", workspace: "w1" })).today.totalTokens).toBeGreaterThan(0);
   });
 
   it("over the workspace's cap nobody in it gets a model call", async () => {
@@ -186,7 +186,7 @@ describe("forgetting a student", () => {
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
     (await forgetIn(h.service, "test", "u1", "w1"));
     expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
-    expect(safety.usageReport({ platform: "test", workspace: "w1" }).today.totalTokens).toBe(0);
+    expect((await safety.usageReport({ platform: "test", workspace: "w1" })).today.totalTokens).toBe(0);
   });
 });
 

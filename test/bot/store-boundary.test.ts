@@ -18,7 +18,6 @@ const NOT_YET_ON_THE_PORT = [
   "safety.ts",
   "service-options.ts",
   "transcript.ts",
-  "usage-meter.ts",
   "withheld-replacement.ts",
 ];
 

@@ -330,5 +330,60 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect(await port.intake.received()).toEqual([]);
       expect(await port.intake.recordEvent("discord", "e1")).toBe(false);
     });
+
+    it("usage adds up per student, workspace, model and day; a zero delta stores nothing; it survives a reopen", async () => {
+      const { port, reopen } = await start();
+      const day = (d: string, userId: string, model: string, promptTokens: number, completionTokens: number) =>
+        ({ platform: "discord", workspace: "guild-1", userId, day: d, model, promptTokens, completionTokens });
+      await port.usage.add(day("2026-12-01", "u1", "gpt-4o", 100, 10));
+      await port.usage.add(day("2026-12-01", "u1", "gpt-4o", 50, 5));
+      await port.usage.add(day("2026-12-01", "u1", "gpt-4o-mini", 7, 1));
+      await port.usage.add(day("2026-12-01", "u2", "gpt-4o", 1_000, 100));
+      await port.usage.add(day("2026-12-02", "u1", "gpt-4o", 3, 3));
+      await port.usage.add(day("2026-12-01", "u3", "gpt-4o", 0, 0));
+      await port.usage.add({ ...day("2026-12-01", "u1", "gpt-4o", 9_999, 9_999), workspace: "guild-2" });
+      const reopened = await reopen();
+      const oneDay = { platform: "discord", workspace: "guild-1", fromDay: "2026-12-01", toDay: "2026-12-01" };
+      expect(await reopened.usage.totals({ ...oneDay, userId: "u1" })).toEqual([
+        { model: "gpt-4o", promptTokens: 150, completionTokens: 15 },
+        { model: "gpt-4o-mini", promptTokens: 7, completionTokens: 1 },
+      ]);
+      expect(await reopened.usage.totals(oneDay)).toEqual([
+        { model: "gpt-4o", promptTokens: 1_150, completionTokens: 115 },
+        { model: "gpt-4o-mini", promptTokens: 7, completionTokens: 1 },
+      ]);
+      expect(await reopened.usage.totals({ ...oneDay, userId: "u1", toDay: "2026-12-02" })).toContainEqual({ model: "gpt-4o", promptTokens: 153, completionTokens: 18 });
+      expect(await reopened.usage.totals({ ...oneDay, userId: "u3" })).toEqual([]);
+      // Forgetting a student takes their rows in that workspace only; the others' stay.
+      expect(await reopened.usage.forgetUser("discord", "u1", "guild-1")).toBe(3);
+      expect(await reopened.usage.totals({ ...oneDay, userId: "u1" })).toEqual([]);
+      expect(await reopened.usage.totals({ ...oneDay, workspace: "guild-2", userId: "u1" })).toEqual([{ model: "gpt-4o", promptTokens: 9_999, completionTokens: 9_999 }]);
+      expect(await reopened.usage.totals(oneDay)).toEqual([{ model: "gpt-4o", promptTokens: 1_000, completionTokens: 100 }]);
+    });
+
+    it("a turn's tokens are the agents' messages' after the student's, and each agent's share is read back by time", async () => {
+      const { port } = await start();
+      const first = await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e1" }, place: () => studentTurn("first") });
+      const conversation = first!.conversation;
+      const answer = (agent: string, promptTokens: number, completionTokens: number) => ({
+        role: "assistant" as const,
+        text: `${agent} answers`,
+        authorAgent: agent,
+        usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+      });
+      await port.messages.append(conversation.id, [answer("Tutor", 100, 20), answer("Checker", 30, 4)]);
+      const second = await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e2" }, place: () => studentTurn("second") });
+      await port.messages.append(conversation.id, [answer("Tutor", 5, 1)]);
+      expect(await port.usage.tokensAfter(conversation.id, first!.message!.seq)).toEqual({ promptTokens: 135, completionTokens: 25 });
+      expect(await port.usage.tokensAfter(conversation.id, second!.message!.seq)).toEqual({ promptTokens: 5, completionTokens: 1 });
+      expect(await port.usage.tokensAfter(conversation.id, second!.message!.seq + 1)).toEqual({ promptTokens: 0, completionTokens: 0 });
+      const scope = { platform: "discord", workspace: "guild-1" };
+      expect(await port.usage.agentTotals({ ...scope, from: 0, to: Date.now() + 60_000 })).toEqual([
+        { agent: "Tutor", promptTokens: 105, completionTokens: 21 },
+        { agent: "Checker", promptTokens: 30, completionTokens: 4 },
+      ]);
+      expect(await port.usage.agentTotals({ ...scope, from: Date.now() + 60_000, to: Date.now() + 120_000 })).toEqual([]);
+      expect(await port.usage.agentTotals({ ...scope, workspace: "guild-2", from: 0, to: Date.now() + 60_000 })).toEqual([]);
+    });
   });
 }

@@ -12,7 +12,7 @@ export async function onUsage(context: BotContext, interaction: ChatInputCommand
   if (!(await serverModerator(context, interaction))) return void (await answer(SERVER_MODERATORS_ONLY));
   const review = context.reads.safety;
   if (review === undefined) return void (await answer(SAFETY_OFF));
-  const report = review.usage({ platform: DISCORD_PLATFORM, workspace: interaction.guildId });
+  const report = await review.usage({ platform: DISCORD_PLATFORM, workspace: interaction.guildId });
   const [today, month, ...rest] = usageLines(report, context.gateway.agents());
   await answer(["**Usage in this server**", today, month, ...rest.slice(0, -1), `-# ${rest.at(-1)!}`].join("\n"));
 }

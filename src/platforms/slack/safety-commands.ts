@@ -87,7 +87,7 @@ export class SafetyCommands {
   async usage(request: SafetyCommandRequest): Promise<void> {
     const review = await this.#review(request, false);
     if (review === undefined) return;
-    const report = review.usage(scopeOf(request));
+    const report = await review.usage(scopeOf(request));
     const lines = usageLines(report, this.#options.gateway.agents());
     const text = ["*Usage in this workspace*", ...lines.slice(0, -1), `_${lines.at(-1)!}_`].join("\n");
     await request.respond({ response_type: "ephemeral", text });

@@ -1,7 +1,7 @@
 // Alerts to the moderators' channel: what one says, built from its stored flag, and the excerpt it quotes.
 
-import type { FlagRow } from "../store/flag-types.js";
 import type { ThreadRef } from "./ports.js";
+import type { FlagRow } from "./store-records.js";
 
 export const ALERT_EXCERPT_CHARS = 200;
 /** One alert per conversation and category within this window; urgent ones always. */

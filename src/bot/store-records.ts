@@ -207,3 +207,50 @@ export interface AgentUsageTotal {
   readonly promptTokens: number;
   readonly completionTokens: number;
 }
+
+/** What moderation found in a student's message or an agent's answer (the flags table), and what was done. */
+export type FlagSource = "input" | "output";
+/** block: no agent ran; answer: the turn went on; withhold: the answer was replaced by a notice; unchecked: moderation failed. */
+export type FlagAction = "block" | "answer" | "withhold" | "unchecked";
+export type FlagSeverity = "urgent" | "alert" | "flag" | "none";
+
+export interface NewFlag {
+  readonly conversationId: number;
+  /** The stored message flagged; absent for a blocked message (it is never stored where an agent reads). */
+  readonly messageId?: number;
+  readonly userId?: string;
+  /** The student's display name, for the moderators' alert. */
+  readonly userName?: string;
+  readonly source: FlagSource;
+  /** Category → score, for the categories over their threshold. */
+  readonly categories: Readonly<Record<string, number>>;
+  readonly action: FlagAction;
+  readonly severity: FlagSeverity;
+  readonly text: string;
+  readonly platformMessageId?: string;
+}
+
+/** pending: decided, not posted yet (posted again after a restart); sent; failed: given up after every attempt. */
+export type FlagAlertState = "pending" | "sent" | "failed";
+
+/**
+ * A withheld answer's edit to the notice. pending: owed (the platform may still show the answer); done: the platform shows
+ * the notice, or never showed the answer; failed: every attempt to edit it failed.
+ */
+export type FlagReplacementState = "pending" | "done" | "failed";
+
+export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "userName" | "platformMessageId"> {
+  readonly id: number;
+  readonly key: ThreadRef;
+  readonly messageId: number | undefined;
+  readonly userId: string | undefined;
+  readonly platformMessageId: string | undefined;
+  readonly createdAt: number;
+  readonly reviewedBy: string | undefined;
+  readonly reviewedAt: number | undefined;
+  /** Undefined: no alert was due for this flag (none in the policy, or one went out this hour). */
+  readonly alert: FlagAlertState | undefined;
+  readonly userName: string | undefined;
+  /** Undefined: not a withheld answer's flag (nothing to replace on the platform). */
+  readonly replacement: FlagReplacementState | undefined;
+}

@@ -13,7 +13,6 @@ const NOT_YET_ON_THE_PORT = [
   "alert-delivery.ts",
   "classroom-safety.ts",
   "moderation-reads.ts",
-  "safety-alerts.ts",
   "safety-review.ts",
   "safety.ts",
   "service-options.ts",

@@ -85,6 +85,9 @@ export async function startSlackRig(options: SlackRigOptions = {}): Promise<Slac
     logger,
     // Bolt's client retries as in production, only faster: the soak counts outcomes, not seconds.
     retryConfig: { retries: 2, factor: 2, minTimeout: 5, maxTimeout: 40 },
+    // Streamed replies paced the production way (per message, and a budget shared per channel), only faster: at
+    // Slack's pace (6 calls per 3 s per channel) a flood of 1,000 threads in one channel would take many minutes.
+    streamPace: { perMessageMs: 20, shared: { calls: 50, windowMs: 100 } },
   });
   const sender = new SlackEventSender({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
   const teamId = fakeSlack.identity.teamId;

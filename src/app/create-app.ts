@@ -82,6 +82,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     safety: safetyOptions({
       flags,
       usage: storePort.usage,
+      alerts: storePort.safetyAlerts,
       roster,
       settings: options.safety,
       ...(options.moderation === undefined ? {} : { moderation: options.moderation }),

@@ -25,7 +25,7 @@ export interface BackgroundJob {
   /** Called after each failed attempt (e.g. to count it in the database, so a restart goes on counting). */
   readonly failed?: () => void;
   /** Called with the outcome, inside the job (settled() waits for it too). */
-  readonly settle?: (outcome: BackgroundOutcome, attempts: number) => void;
+  readonly settle?: (outcome: BackgroundOutcome, attempts: number) => void | Promise<void>;
 }
 
 export class BackgroundRetries {
@@ -57,7 +57,7 @@ export class BackgroundRetries {
     for (let failures = before + 1; ; failures++) {
       try {
         await job.attempt();
-        job.settle?.("done", failures);
+        await job.settle?.("done", failures);
         return;
       } catch (error) {
         const delay = retryDelay(error, failures, this.options.retry ?? DEFAULT_RETRY_POLICY);
@@ -66,11 +66,11 @@ export class BackgroundRetries {
         // One line per job, however many attempts it takes: a failing channel must not flood the log.
         if (failures === before + 1) this.options.logger.error({ err: error, ...job.context, retrying: !final }, final ? job.failure : `${job.failure}; retrying`);
         if (final) {
-          job.settle?.("failed", failures);
+          await job.settle?.("failed", failures);
           return;
         }
         if (!(await waitBeforeRetry(delay, this.stopping.signal))) {
-          job.settle?.("stopped", failures);
+          await job.settle?.("stopped", failures);
           return;
         }
       }

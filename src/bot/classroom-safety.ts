@@ -14,7 +14,7 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
-import type { UsageRepository } from "./store-port.js";
+import type { SafetyAlertRepository, UsageRepository } from "./store-port.js";
 import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
@@ -28,6 +28,8 @@ export interface SafetyOptions {
   readonly flags: FlagStore;
   /** The store port's usage (the caps count it, /usage reports it). */
   readonly usage: UsageRepository;
+  /** The store port's safety alerts (posted in the background, settled there). */
+  readonly alerts: SafetyAlertRepository;
   readonly caps: UsageCaps;
   readonly model: string;
   readonly prices: ReadonlyMap<string, ModelPrice>;
@@ -57,7 +59,7 @@ export class ClassroomSafety implements SafetyReview {
     },
   ) {
     this.background = new BackgroundRetries({ logger: options.logger, ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }) });
-    this.alerts = new AlertDelivery({ flags: options.flags, logger: options.logger, port: (platform) => this.ports.get(platform), background: this.background });
+    this.alerts = new AlertDelivery({ alerts: options.alerts, logger: options.logger, port: (platform) => this.ports.get(platform), background: this.background });
     this.replacements = new WithheldReplacement({
       flags: options.flags,
       logger: options.logger,
@@ -77,7 +79,7 @@ export class ClassroomSafety implements SafetyReview {
   }
 
   /** After a restart: posts the alerts that were decided but never posted; returns how many. */
-  recoverAlerts(wanted: (key: ThreadRef) => boolean): number {
+  recoverAlerts(wanted: (key: ThreadRef) => boolean): Promise<number> {
     return this.alerts.flushPending(wanted);
   }
 

@@ -7,12 +7,14 @@ import type {
   AttachmentDraft,
   Conversation,
   EarlierStream,
+  FlagRow,
   HandoffDraft,
   HistoryMessage,
   HistoryMessageDraft,
   InboxEntry,
   KeptAttachment,
   ModeratorWait,
+  NewFlag,
   OutboxEntry,
   ReceivedEntry,
   RefusalReason,
@@ -145,6 +147,25 @@ export interface UsageRepository {
   forgetUser(platform: string, userId: string, workspace?: string): Promise<number>;
 }
 
+/** What moderation found (the safety step's flags). */
+export interface FlagRepository {
+  /** Returns the new flag's id. */
+  record(flag: NewFlag): Promise<number>;
+  get(id: number): Promise<FlagRow | undefined>;
+}
+
+/** The safety step's alerts to moderators, decided with their flag (claimed there) and posted in the background. */
+export interface SafetyAlertRepository {
+  /**
+   * Decides whether flag `flagId` is alerted: urgent always; otherwise only when one of its categories had no alert in
+   * this conversation within `windowMs`. True: its alert is now pending (post it, then settle); false for one decided already.
+   */
+  claim(flagId: number, claim: { conversationId: number; categories: readonly string[]; urgent: boolean; windowMs: number }): Promise<boolean>;
+  /** Flags whose alert was decided but neither posted nor given up on, oldest first. */
+  pending(): Promise<FlagRow[]>;
+  settle(flagId: number, outcome: "sent" | "failed"): Promise<void>;
+}
+
 /** Every repository; inside transaction() the same operations belong to that transaction. */
 export interface StoreRepositories {
   readonly conversations: ConversationRepository;
@@ -157,6 +178,8 @@ export interface StoreRepositories {
   readonly waits: WaitRepository;
   readonly retention: RetentionRepository;
   readonly usage: UsageRepository;
+  readonly flags: FlagRepository;
+  readonly safetyAlerts: SafetyAlertRepository;
 }
 
 export type StoreTransaction = StoreRepositories;

@@ -4,11 +4,13 @@ import type { Database } from "better-sqlite3";
 import type {
   AttachmentRepository,
   ConversationRepository,
+  FlagRepository,
   IntakeRepository,
   MessageRepository,
   OutboxRepository,
   ReplyStreamRepository,
   RetentionRepository,
+  SafetyAlertRepository,
   StoreRepositories,
   TurnRepository,
   UsageRepository,
@@ -38,6 +40,8 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   waits: new Set<keyof WaitRepository>(["of", "alertsDue", "heldCheckPending", "heldChecksDue"]),
   retention: new Set<keyof RetentionRepository>(),
   usage: new Set<keyof UsageRepository>(["totals", "agentTotals", "tokensAfter"]),
+  flags: new Set<keyof FlagRepository>(["get"]),
+  safetyAlerts: new Set<keyof SafetyAlertRepository>(["pending"]),
 };
 
 /** The tables' classes, shared with the synchronous repositories (acceptInbound composes them in one transaction). */
@@ -125,6 +129,15 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
       agentTotals: (filter) => usage.agentTotals(filter),
       tokensAfter: (id, afterSeq) => flags.tokensAfter(id, afterSeq),
       forgetUser: (platform, userId, workspace) => usage.forgetUser(platform, userId, workspace),
+    },
+    flags: {
+      record: (flag) => flags.record(flag),
+      get: (id) => flags.get(id),
+    },
+    safetyAlerts: {
+      claim: (id, claim) => flags.claimAlert(id, claim),
+      pending: () => flags.pendingAlerts(),
+      settle: (id, outcome) => flags.settleAlertOf(id, outcome),
     },
   };
 }

@@ -36,6 +36,8 @@ export class SqliteStorePort implements StorePort {
   readonly waits: StoreRepositories["waits"];
   readonly retention: StoreRepositories["retention"];
   readonly usage: StoreRepositories["usage"];
+  readonly flags: StoreRepositories["flags"];
+  readonly safetyAlerts: StoreRepositories["safetyAlerts"];
   /** The gate every write of this connection goes through (shared with the callers that still write synchronously). */
   readonly gate: WriteGate;
   readonly #commits: GroupedCommits;
@@ -66,6 +68,8 @@ export class SqliteStorePort implements StorePort {
     this.waits = root.waits;
     this.retention = root.retention;
     this.usage = root.usage;
+    this.flags = root.flags;
+    this.safetyAlerts = root.safetyAlerts;
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -147,6 +151,8 @@ function asynchronous(sync: SynchronousRepositories, call: Call): StoreRepositor
     waits: wrap(sync.waits, READ_OPERATIONS.waits),
     retention: wrap(sync.retention, READ_OPERATIONS.retention),
     usage: wrap(sync.usage, READ_OPERATIONS.usage),
+    flags: wrap(sync.flags, READ_OPERATIONS.flags),
+    safetyAlerts: wrap(sync.safetyAlerts, READ_OPERATIONS.safetyAlerts),
   };
 }
 

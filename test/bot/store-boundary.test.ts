@@ -10,7 +10,6 @@ const BOT = fileURLToPath(new URL("../../src/bot/", import.meta.url));
 
 /** Still on the synchronous SQLite classes: the safety step's flags and usage, and the moderators' reads. */
 const NOT_YET_ON_THE_PORT = [
-  "alert-delivery.ts",
   "classroom-safety.ts",
   "moderation-reads.ts",
   "safety-review.ts",

@@ -385,5 +385,36 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect(await port.usage.agentTotals({ ...scope, from: Date.now() + 60_000, to: Date.now() + 120_000 })).toEqual([]);
       expect(await port.usage.agentTotals({ ...scope, workspace: "guild-2", from: 0, to: Date.now() + 60_000 })).toEqual([]);
     });
+
+    it("a flag's alert is claimed once (urgent always, else once per category an hour), pending until settled, across a reopen", async () => {
+      const { port, reopen } = await start();
+      const accepted = await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e1" }, place: () => studentTurn("help") });
+      const conversationId = accepted!.conversation.id;
+      const flag = (categories: Record<string, number>, severity: "urgent" | "alert") =>
+        port.flags.record({ conversationId, messageId: accepted!.message!.id, userId: "u1", userName: "Ada", source: "input", categories, action: "answer", severity, text: "help" });
+      const hour = { conversationId, windowMs: 3_600_000 };
+      const first = await flag({ harassment: 0.9 }, "alert");
+      expect(await port.flags.get(first)).toMatchObject({ id: first, key: thread("t1"), userName: "Ada", categories: { harassment: 0.9 }, alert: undefined });
+      expect(await port.safetyAlerts.claim(first, { ...hour, categories: ["harassment"], urgent: false })).toBe(true);
+      expect(await port.safetyAlerts.claim(first, { ...hour, categories: ["harassment"], urgent: false })).toBe(false);
+      const sameCategory = await flag({ harassment: 0.8 }, "alert");
+      expect(await port.safetyAlerts.claim(sameCategory, { ...hour, categories: ["harassment"], urgent: false })).toBe(false);
+      const otherCategory = await flag({ violence: 0.8 }, "alert");
+      expect(await port.safetyAlerts.claim(otherCategory, { ...hour, categories: ["violence"], urgent: false })).toBe(true);
+      const urgent = await flag({ "self-harm": 0.9, harassment: 0.9 }, "urgent");
+      expect(await port.safetyAlerts.claim(urgent, { ...hour, categories: ["self-harm", "harassment"], urgent: true })).toBe(true);
+      expect((await port.safetyAlerts.pending()).map((f) => f.id)).toEqual([first, otherCategory, urgent]);
+      await port.safetyAlerts.settle(first, "sent");
+      await port.safetyAlerts.settle(otherCategory, "failed");
+      const reopened = await reopen();
+      expect((await reopened.safetyAlerts.pending()).map((f) => f.id)).toEqual([urgent]);
+      expect((await reopened.flags.get(first))?.alert).toBe("sent");
+      expect((await reopened.flags.get(otherCategory))?.alert).toBe("failed");
+      expect((await reopened.flags.get(sameCategory))?.alert).toBeUndefined();
+      // Settling is once: a settled alert stays as it was settled.
+      await reopened.safetyAlerts.settle(first, "failed");
+      expect((await reopened.flags.get(first))?.alert).toBe("sent");
+      expect(await reopened.flags.get(urgent + 100)).toBeUndefined();
+    });
   });
 }

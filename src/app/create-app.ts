@@ -83,6 +83,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
       flags,
       usage: storePort.usage,
       alerts: storePort.safetyAlerts,
+      withheld: storePort.withheld,
       roster,
       settings: options.safety,
       ...(options.moderation === undefined ? {} : { moderation: options.moderation }),

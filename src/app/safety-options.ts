@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import type { SafetyOptions } from "../bot/classroom-safety.js";
 import type { ModerationClient } from "../bot/moderation-port.js";
-import type { SafetyAlertRepository, UsageRepository } from "../bot/store-port.js";
+import type { SafetyAlertRepository, UsageRepository, WithheldRepository } from "../bot/store-port.js";
 import type { Roster } from "../config/agents-file.js";
 import { DEFAULT_MODEL_PRICES, MODERATION_DISABLED_NOTICE, MODERATION_OFF_WARNING, type SafetySettings } from "../config/safety-settings.js";
 import { resolveSafetyPolicy } from "../config/safety-policy.js";
@@ -16,6 +16,7 @@ export interface SafetyWiring {
   readonly flags: FlagStore;
   readonly usage: UsageRepository;
   readonly alerts: SafetyAlertRepository;
+  readonly withheld: WithheldRepository;
   readonly roster: Roster;
   /** Absent: moderation off, no caps, the built-in prices (the library's default; the CLI always passes settings). */
   readonly settings: SafetySettings | undefined;
@@ -38,6 +39,7 @@ export function safetyOptions(wiring: SafetyWiring): SafetyOptions {
     flags: wiring.flags,
     usage: wiring.usage,
     alerts: wiring.alerts,
+    withheld: wiring.withheld,
     caps: settings?.caps ?? {},
     model: modelName(wiring.llm),
     prices: settings?.prices ?? DEFAULT_MODEL_PRICES,

@@ -14,7 +14,7 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
-import type { SafetyAlertRepository, UsageRepository } from "./store-port.js";
+import type { SafetyAlertRepository, UsageRepository, WithheldRepository } from "./store-port.js";
 import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
@@ -30,6 +30,8 @@ export interface SafetyOptions {
   readonly usage: UsageRepository;
   /** The store port's safety alerts (posted in the background, settled there). */
   readonly alerts: SafetyAlertRepository;
+  /** The store port's withheld answers (their owed edits). */
+  readonly withheld: WithheldRepository;
   readonly caps: UsageCaps;
   readonly model: string;
   readonly prices: ReadonlyMap<string, ModelPrice>;
@@ -61,7 +63,7 @@ export class ClassroomSafety implements SafetyReview {
     this.background = new BackgroundRetries({ logger: options.logger, ...(options.alertRetry === undefined ? {} : { retry: options.alertRetry }) });
     this.alerts = new AlertDelivery({ alerts: options.alerts, logger: options.logger, port: (platform) => this.ports.get(platform), background: this.background });
     this.replacements = new WithheldReplacement({
-      flags: options.flags,
+      withheld: options.withheld,
       logger: options.logger,
       port: (platform) => this.ports.get(platform),
       background: this.background,
@@ -87,7 +89,7 @@ export class ClassroomSafety implements SafetyReview {
    * After a restart, once the replies left pending were posted: makes the withheld answers' edits a crash cut off
    * (an answer first posted at this start was posted as the notice, and is edited all the same); returns how many.
    */
-  recoverReplacements(wanted: (key: ThreadRef) => boolean): number {
+  recoverReplacements(wanted: (key: ThreadRef) => boolean): Promise<number> {
     return this.replacements.flushPending(wanted);
   }
 

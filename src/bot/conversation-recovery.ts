@@ -50,7 +50,7 @@ export async function recoverConversations(deps: ConversationRecoveryDeps, only:
   try {
     replies = await delivery.flushPending(mine);
     // After the replies: an answer withheld before it was ever posted has just been posted as the notice.
-    const replacements = safety?.recoverReplacements(mine) ?? 0;
+    const replacements = (await safety?.recoverReplacements(mine)) ?? 0;
     if (replacements > 0) logger.info({ replacements }, "replacing withheld answers left from before the restart");
     const alerts = (await safety?.recoverAlerts(mine)) ?? 0;
     if (alerts > 0) logger.info({ alerts }, "posting safety alerts left from before the restart");

@@ -136,7 +136,7 @@ export class SafetyStep {
         },
         { outboxId: answer.outboxId, notice: policy.withheldNotice },
       );
-      this.options.replacements.start(flagId);
+      await this.options.replacements.start(flagId);
       this.alert(conversation, finding, flagId);
     }
     return withheld;

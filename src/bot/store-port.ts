@@ -24,6 +24,7 @@ import type {
   TurnState,
   UsageDelta,
   UsageTotal,
+  WithheldReply,
 } from "./store-records.js";
 
 export interface ConversationRepository {
@@ -166,6 +167,18 @@ export interface SafetyAlertRepository {
   settle(flagId: number, outcome: "sent" | "failed"): Promise<void>;
 }
 
+/** Withheld answers whose edit to the notice on the platform is owed (the answer may still show there). */
+export interface WithheldRepository {
+  /** Owed edits, oldest first. */
+  pending(): Promise<WithheldReply[]>;
+  /** Undefined when it is not owed (settled already, or not a withheld answer's flag). */
+  of(flagId: number): Promise<WithheldReply | undefined>;
+  /** False when it was not owed. */
+  settle(flagId: number, outcome: "done" | "failed"): Promise<boolean>;
+  /** Counts a failed edit (across restarts). */
+  countFailure(flagId: number): Promise<void>;
+}
+
 /** Every repository; inside transaction() the same operations belong to that transaction. */
 export interface StoreRepositories {
   readonly conversations: ConversationRepository;
@@ -180,6 +193,7 @@ export interface StoreRepositories {
   readonly usage: UsageRepository;
   readonly flags: FlagRepository;
   readonly safetyAlerts: SafetyAlertRepository;
+  readonly withheld: WithheldRepository;
 }
 
 export type StoreTransaction = StoreRepositories;

@@ -254,3 +254,19 @@ export interface FlagRow extends Omit<NewFlag, "messageId" | "userId" | "userNam
   /** Undefined: not a withheld answer's flag (nothing to replace on the platform). */
   readonly replacement: FlagReplacementState | undefined;
 }
+
+/** A withheld answer whose replacement on the platform is still owed, with the outbox row it was (or will be) posted from. */
+export interface WithheldReply {
+  readonly flagId: number;
+  readonly conversationId: number;
+  readonly key: ThreadRef;
+  readonly outboxId: number;
+  readonly agentName: string;
+  /** The answer as the agent wrote it: what the platform may show (the outbox row may hold the notice by now). */
+  readonly text: string;
+  readonly outboxStatus: "pending" | "sent" | "failed";
+  /** Where it was posted (its first piece); undefined while it was never posted. */
+  readonly platformMessageId: string | undefined;
+  /** Failed edits so far, across restarts. */
+  readonly attempts: number;
+}

@@ -1,9 +1,7 @@
 // The flags table's row types: what moderation found in a student's message or an agent's answer, and what was done.
 
-import type { ReplyStatus, ThreadKey } from "./types.js";
-
 // The flag's own types belong to the bot (its store port's records); re-exported for the store's classes.
-export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag } from "../bot/store-records.js";
+export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag, WithheldReply } from "../bot/store-records.js";
 
 export interface ListFlagsOptions {
   readonly platform: string;
@@ -40,18 +38,3 @@ export interface UsageTotal {
   readonly completionTokens: number;
 }
 
-/** A withheld answer whose replacement on the platform is still owed, with the outbox row it was (or will be) posted from. */
-export interface WithheldReply {
-  readonly flagId: number;
-  readonly conversationId: number;
-  readonly key: ThreadKey;
-  readonly outboxId: number;
-  readonly agentName: string;
-  /** The answer as the agent wrote it: what the platform may show (the outbox row may hold the notice by now). */
-  readonly text: string;
-  readonly outboxStatus: ReplyStatus;
-  /** Where it was posted (its first piece); undefined while it was never posted. */
-  readonly platformMessageId: string | undefined;
-  /** Failed edits so far, across restarts. */
-  readonly attempts: number;
-}

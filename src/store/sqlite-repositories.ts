@@ -15,6 +15,7 @@ import type {
   TurnRepository,
   UsageRepository,
   WaitRepository,
+  WithheldRepository,
 } from "../bot/store-port.js";
 import { AttachmentStore } from "./attachment-store.js";
 import { ConversationStore } from "./conversation-store.js";
@@ -42,6 +43,7 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   usage: new Set<keyof UsageRepository>(["totals", "agentTotals", "tokensAfter"]),
   flags: new Set<keyof FlagRepository>(["get"]),
   safetyAlerts: new Set<keyof SafetyAlertRepository>(["pending"]),
+  withheld: new Set<keyof WithheldRepository>(["pending", "of"]),
 };
 
 /** The tables' classes, shared with the synchronous repositories (acceptInbound composes them in one transaction). */
@@ -138,6 +140,12 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
       claim: (id, claim) => flags.claimAlert(id, claim),
       pending: () => flags.pendingAlerts(),
       settle: (id, outcome) => flags.settleAlertOf(id, outcome),
+    },
+    withheld: {
+      pending: () => flags.pendingReplacements(),
+      of: (id) => flags.pendingReplacement(id),
+      settle: (id, outcome) => flags.settleReplacement(id, outcome),
+      countFailure: (id) => flags.countReplacementFailure(id),
     },
   };
 }

@@ -38,6 +38,7 @@ export class SqliteStorePort implements StorePort {
   readonly usage: StoreRepositories["usage"];
   readonly flags: StoreRepositories["flags"];
   readonly safetyAlerts: StoreRepositories["safetyAlerts"];
+  readonly withheld: StoreRepositories["withheld"];
   /** The gate every write of this connection goes through (shared with the callers that still write synchronously). */
   readonly gate: WriteGate;
   readonly #commits: GroupedCommits;
@@ -70,6 +71,7 @@ export class SqliteStorePort implements StorePort {
     this.usage = root.usage;
     this.flags = root.flags;
     this.safetyAlerts = root.safetyAlerts;
+    this.withheld = root.withheld;
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -153,6 +155,7 @@ function asynchronous(sync: SynchronousRepositories, call: Call): StoreRepositor
     usage: wrap(sync.usage, READ_OPERATIONS.usage),
     flags: wrap(sync.flags, READ_OPERATIONS.flags),
     safetyAlerts: wrap(sync.safetyAlerts, READ_OPERATIONS.safetyAlerts),
+    withheld: wrap(sync.withheld, READ_OPERATIONS.withheld),
   };
 }
 

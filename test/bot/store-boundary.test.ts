@@ -16,7 +16,6 @@ const NOT_YET_ON_THE_PORT = [
   "safety.ts",
   "service-options.ts",
   "transcript.ts",
-  "withheld-replacement.ts",
 ];
 
 function sources(dir: string): string[] {

@@ -153,6 +153,8 @@ export interface FlagRepository {
   /** Returns the new flag's id. */
   record(flag: NewFlag): Promise<number>;
   get(id: number): Promise<FlagRow | undefined>;
+  /** A flagged answer is withheld: its outbox row's text becomes `notice`, and its edit on the platform is owed. */
+  withhold(flag: Omit<NewFlag, "action"> & { readonly messageId: number }, reply: { readonly outboxId: number; readonly notice: string }): Promise<number>;
 }
 
 /** The safety step's alerts to moderators, decided with their flag (claimed there) and posted in the background. */

@@ -135,6 +135,7 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
     flags: {
       record: (flag) => flags.record(flag),
       get: (id) => flags.get(id),
+      withhold: (flag, reply) => flags.withhold(flag, reply),
     },
     safetyAlerts: {
       claim: (id, claim) => flags.claimAlert(id, claim),

@@ -416,5 +416,30 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect((await reopened.flags.get(first))?.alert).toBe("sent");
       expect(await reopened.flags.get(urgent + 100)).toBeUndefined();
     });
+
+    it("a withheld answer's outbox row holds the notice, and its edit is owed until settled, once, across a reopen", async () => {
+      const { port, reopen } = await start();
+      const conversation = await port.conversations.getOrCreate(thread("t1"));
+      await port.messages.appendStudent(conversation.id, { userId: "u1", userName: "Ada", text: "q" });
+      const step = await port.messages.appendAgentReply(conversation.id, {
+        message: { role: "assistant", text: "a bad answer", authorAgent: "math_tutor" },
+        reply: { agentName: "math_tutor", text: "a bad answer" },
+      });
+      const flagId = await port.flags.withhold(
+        { conversationId: conversation.id, messageId: step.message.id, source: "output", categories: { violence: 0.9 }, severity: "alert", text: "a bad answer" },
+        { outboxId: step.outboxId!, notice: "Withheld." },
+      );
+      expect(await port.outbox.text(step.outboxId!)).toBe("Withheld.");
+      expect(await port.withheld.of(flagId)).toMatchObject({ flagId, outboxId: step.outboxId, agentName: "math_tutor", text: "a bad answer", outboxStatus: "pending", platformMessageId: undefined, attempts: 0 });
+      expect(await port.outbox.markSent(step.outboxId!, "m-1")).toBe(true);
+      await port.withheld.countFailure(flagId);
+      const reopened = await reopen();
+      expect(await reopened.withheld.pending()).toEqual([expect.objectContaining({ flagId, outboxStatus: "sent", platformMessageId: "m-1", attempts: 1 })]);
+      expect(await reopened.withheld.settle(flagId, "done")).toBe(true);
+      expect(await reopened.withheld.settle(flagId, "failed")).toBe(false);
+      expect(await reopened.withheld.of(flagId)).toBeUndefined();
+      expect(await reopened.withheld.pending()).toEqual([]);
+      expect((await reopened.flags.get(flagId))?.replacement).toBe("done");
+    });
   });
 }

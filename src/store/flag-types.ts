@@ -1,7 +1,7 @@
 // The flags table's row types: what moderation found in a student's message or an agent's answer, and what was done.
 
 // The flag's own types belong to the bot (its store port's records); re-exported for the store's classes.
-export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag, WithheldReply } from "../bot/store-records.js";
+export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag, UsageDelta, UsageTotal, WithheldReply } from "../bot/store-records.js";
 
 export interface ListFlagsOptions {
   readonly platform: string;
@@ -19,22 +19,5 @@ export interface TurnAnswer {
   readonly text: string;
   readonly outboxId: number;
   readonly platformMessageId: string | undefined;
-}
-
-export interface UsageDelta {
-  readonly platform: string;
-  readonly workspace: string;
-  readonly userId: string;
-  /** YYYY-MM-DD, UTC. */
-  readonly day: string;
-  readonly model: string;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-}
-
-export interface UsageTotal {
-  readonly model: string;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
 }
 

@@ -1,13 +1,9 @@
 // Daily token usage per student, workspace and model: what the usage caps count and /usage reports.
 
 import type { Database, Statement } from "better-sqlite3";
-import type { UsageDelta, UsageTotal } from "./flag-types.js";
+import type { AgentUsageTotal, UsageDelta, UsageTotal } from "../bot/store-records.js";
 
-export interface AgentUsageTotal {
-  readonly agent: string;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-}
+export type { AgentUsageTotal };
 
 interface TotalRecord {
   model: string;

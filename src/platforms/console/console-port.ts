@@ -1,11 +1,11 @@
 // The console chat's plain output (piped input): `<agent>: <text>` lines, exactly as the seed printed them. Replies
 // stream through the reply-stream contract (openStream → append… → finish), as on Discord and Slack.
 
-import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
 import type { OutboundReply, PlatformPort, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
 import { StreamingMath } from "../common/streaming-math.js";
 import { streamingMathText } from "../common/tex/math-reply.js";
+import { consoleLineStream } from "./line-stream.js";
 
 const CYAN = "\u001b[36m";
 const BOLD = "\u001b[1m";
@@ -31,46 +31,23 @@ export class ConsolePort implements PlatformPort {
   ) {}
 
   openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
-    const owner = Symbol(target.agent.name);
-    const id = `console-${randomUUID()}`;
-    const math = new StreamingMath();
-    let shown = "";
-    let reported = false;
-    const current = (): boolean => this.line?.owner === owner;
-    return {
-      append: (delta) => {
-        if (!current()) {
-          // A line never starts with blanks.
-          const text = shown === "" ? delta.trimStart() : delta;
-          if (text === "") return;
-          delta = text;
-          this.endTurn();
-          this.output.write(`${this.label(target.agent.name)}: `);
-          this.line = { owner, math };
-        }
-        shown += delta;
-        this.output.write(math.push(delta));
-        if (!reported) listener.onPieces([id]);
-        reported = true;
+    const agent = target.agent.name;
+    return consoleLineStream(agent, listener, {
+      owns: (owner) => this.line?.owner === owner,
+      openLine: (owner, math) => {
+        this.endTurn();
+        this.output.write(`${this.label(agent)}: `);
+        this.line = { owner, math };
       },
-      restart: () => {
-        if (current()) {
-          this.output.write(" (interrupted, asking again)\n");
-          this.line = undefined;
-        }
-        math.reset();
-        shown = "";
+      write: (text) => this.output.write(text),
+      interrupted: () => {
+        this.output.write(" (interrupted, asking again)\n");
+        this.line = undefined;
       },
-      finish: async (finalText) => {
-        if (current()) this.endTurn();
-        if (shown.trim() !== finalText) this.printWhole(target.agent.name, finalText);
-        shown = finalText;
-        return [id];
-      },
-      abandon: async () => {
-        if (current()) this.endTurn();
-      },
-    };
+      endLine: () => this.endTurn(),
+      printWhole: (text) => this.printWhole(agent, text),
+      abandon: () => this.endTurn(),
+    });
   }
 
   /** An earlier process streamed this reply to its own output: here it is printed whole. */

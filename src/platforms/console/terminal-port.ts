@@ -1,7 +1,6 @@
 // The console chat's look on a terminal: agents by display name in their colours, streamed replies (the reply-stream
 // contract, as on Discord and Slack), handoff lines, a spinner, notices.
 
-import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
 import type { TurnObserver } from "../../bot/turn-runner.js";
 import type { AgentPresentation, OutboundReply, PlatformPort, PostedReply, ReplyStream, StreamListener, StreamTarget } from "../../bot/ports.js";
@@ -9,6 +8,7 @@ import { StreamingMath } from "../common/streaming-math.js";
 import { streamingMathText } from "../common/tex/math-reply.js";
 import type { Paint } from "./colours.js";
 import { Spinner } from "./spinner.js";
+import { consoleLineStream } from "./line-stream.js";
 
 export interface TerminalPortOptions {
   readonly output: Writable;
@@ -73,49 +73,27 @@ export class TerminalPort implements PlatformPort, TurnObserver {
 
   openStream(target: StreamTarget, listener: StreamListener): ReplyStream {
     const agent = target.agent.name;
-    const owner = Symbol(agent);
-    const id = `console-${randomUUID()}`;
-    const math = new StreamingMath();
-    let shown = "";
-    let reported = false;
-    const current = (): boolean => this.line?.owner === owner;
-    return {
-      append: (delta) => {
-        if (!current()) {
-          // A line never starts with blanks.
-          const text = shown === "" ? delta.trimStart() : delta;
-          if (text === "") return;
-          delta = text;
-          this.spinner.stop();
-          this.endLine();
-          this.takeTurn(agent);
-          this.write(`${this.label(agent)}: `);
-          this.line = { owner, agent, math };
-        }
-        shown += delta;
-        this.write(terminalSafe(math.push(delta)));
-        if (!reported) listener.onPieces([id]);
-        reported = true;
+    return consoleLineStream(agent, listener, {
+      owns: (owner) => this.line?.owner === owner,
+      openLine: (owner, math) => {
+        this.spinner.stop();
+        this.endLine();
+        this.takeTurn(agent);
+        this.write(`${this.label(agent)}: `);
+        this.line = { owner, agent, math };
       },
+      write: (text) => this.write(terminalSafe(text)),
       // The model's stream broke and the step is asked again: the words shown are void, the answer starts on a new line.
-      restart: () => {
-        if (current()) {
-          this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
-          this.line = undefined;
-          this.spinner.start(`${this.displayName(agent)} is thinking…`);
-        }
-        math.reset();
-        shown = "";
+      interrupted: () => {
+        this.write(` ${this.options.paint.dim("(interrupted, asking again)")}\n`);
+        this.line = undefined;
+        this.spinner.start(`${this.displayName(agent)} is thinking…`);
       },
-      finish: async (finalText) => {
-        if (current()) this.endLine();
-        if (shown.trim() !== finalText) this.printWhole(agent, finalText);
-        shown = finalText;
-        return [id];
-      },
+      endLine: () => this.endLine(),
+      printWhole: (text) => this.printWhole(agent, text),
       // A cancelled answer stays where it stopped: endTurn marks it.
-      abandon: async () => undefined,
-    };
+      abandon: () => undefined,
+    });
   }
 
   /** An earlier process was writing this reply on its own terminal: here it is printed whole. */

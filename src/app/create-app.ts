@@ -102,6 +102,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     db,
     async close() {
       await service.close();
+      storePort.close();
       db.close();
     },
   };

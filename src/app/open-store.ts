@@ -37,7 +37,7 @@ export function openStore(options: StoreOptions): OpenedStore {
   const gate = new WriteGate({ logger: options.logger, now });
   return {
     db,
-    storePort: new SqliteStorePort({ db, gate, now }),
+    storePort: new SqliteStorePort({ db, gate, now, logger: options.logger }),
     store: new ConversationStore(db, { now }),
     inbox: new Inbox(db, now),
     received: new ReceivedEvents(db, now),

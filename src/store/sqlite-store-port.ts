@@ -11,6 +11,7 @@ import type {
   TransactionOptions,
 } from "../bot/store-port.js";
 import { GroupedCommits } from "./grouped-commits.js";
+import { BACKLOG_BATCH, SearchBacklog } from "./search-backlog.js";
 import { openTables, READ_OPERATIONS, synchronousRepositories, type SqliteTables, type Synchronous, type SynchronousRepositories } from "./sqlite-repositories.js";
 import { WriteGate } from "./write-gate.js";
 
@@ -21,6 +22,8 @@ export interface SqliteStorePortOptions {
   /** Needed for a gate of its own. */
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** How often the console's search index takes in new messages (src/store/search-backlog.ts); default 1 s. */
+  readonly searchIndexEveryMs?: number;
 }
 
 type Call = <T>(operation: () => T, reads: boolean) => Promise<T>;
@@ -46,6 +49,7 @@ export class SqliteStorePort implements StorePort {
   readonly #sync: SynchronousRepositories;
   /** The repositories as a transaction's work sees them: they run at once, inside it. */
   readonly #inTransaction: StoreTransaction;
+  readonly #searchTimer: NodeJS.Timeout;
 
   constructor(options: SqliteStorePortOptions) {
     const now = options.now ?? Date.now;
@@ -72,6 +76,19 @@ export class SqliteStorePort implements StorePort {
     this.flags = root.flags;
     this.safetyAlerts = root.safetyAlerts;
     this.withheld = root.withheld;
+    // Off the turn's path: a pass is a grouped transaction like any other, so it never interleaves with a turn's.
+    const backlog = new SearchBacklog(options.db);
+    const logger = options.logger;
+    this.#searchTimer = setInterval(() => {
+      if (!options.db.open) return clearInterval(this.#searchTimer);
+      this.#commits.run(async () => backlog.catchUp(BACKLOG_BATCH)).catch((error: unknown) => logger?.warn({ err: error }, "could not index messages for search; the next pass retries"));
+    }, options.searchIndexEveryMs ?? 1_000);
+    this.#searchTimer.unref();
+  }
+
+  /** Stops the search index's passes (what is still waiting is indexed by the next start, or by the next search). */
+  close(): void {
+    clearInterval(this.#searchTimer);
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {

@@ -1,9 +1,12 @@
-// Migration 0008's FTS5 index: kept in sync by triggers, searched by the console, emptied by forget-user and retention.
+// Migration 0008's FTS5 index, filled in batches since 0020 (search_backlog): searched by the console, which catches the
+// backlog up first, and emptied by forget-user and retention whether a message was indexed yet or still waiting.
 
 import { cpSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SqliteConsoleStore } from "../../../src/store/console/sqlite-console-store.js";
+import { SearchBacklog } from "../../../src/store/search-backlog.js";
+import { SqliteStorePort } from "../../../src/store/sqlite-store-port.js";
 import { defaultMigrationsDir, openDatabase } from "../../../src/store/index.js";
 import type { Database } from "../../../src/store/index.js";
 import { closeAfterTest, tempDir, tempStore, thread } from "../temp-database.js";
@@ -12,6 +15,15 @@ const all = { kind: "all" } as const;
 /** What the index itself holds for a word (not the content table): proves a deleted message left no trace in it. */
 const indexed = (db: Database, word: string): number[] =>
   db.prepare<[string], number>("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid").pluck().all(`"${word}"`);
+
+/** What still waits to be indexed. */
+const waiting = (db: Database): number[] => db.prepare<[], number>("SELECT message_id FROM search_backlog ORDER BY message_id").pluck().all();
+
+/** Either every message is indexed before the deletion, or none is (they all still wait in the backlog). */
+const STATES = [
+  { state: "indexed", settle: (db: Database) => void new SearchBacklog(db).catchUp() },
+  { state: "still in the backlog", settle: (_db: Database) => undefined },
+] as const;
 
 async function search(db: Database, words: string): Promise<number[]> {
   const page = await new SqliteConsoleStore(db).listConversations({ scope: all, search: words, offset: 0, limit: 50 });
@@ -48,21 +60,25 @@ describe("full-text search over messages", () => {
     expect(page.items[0]!.snippet).toBe("How do I factor a \uE000quadratic\uE001 equation quickly?");
   });
 
-  it("forgetting a user removes their messages from the index", async () => {
+  it.each(STATES)("forgetting a user removes their messages from the index and the backlog ($state)", async ({ settle }) => {
     const { db, store } = tempStore();
     const a = (await store.getOrCreateConversation(thread("a"))).id;
     await store.appendUserMessage(a, { userId: "forget-me", userName: "F", text: "my address is elmstreet" });
     await store.appendUserMessage(a, { userId: "stays", userName: "S", text: "elmstreet is nice" });
-    expect(indexed(db, "elmstreet")).toHaveLength(2);
+    settle(db);
     await store.forgetUser("discord", "forget-me");
+    expect(await search(db, "elmstreet")).toEqual([a]);
     expect(indexed(db, "elmstreet")).toHaveLength(1);
     expect(indexed(db, "address")).toEqual([]);
     await store.forgetUser("discord", "stays");
+    expect(waiting(db)).toEqual([]);
     expect(indexed(db, "elmstreet")).toEqual([]);
     expect(await search(db, "elmstreet")).toEqual([]);
+    // The index is intact: FTS5's own check compares it with the messages table.
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
   });
 
-  it("retention (deleting old conversations, cascading to messages) empties the index too", async () => {
+  it.each(STATES)("retention (deleting old conversations, cascading to messages) empties the index too ($state)", async ({ settle }) => {
     const { db, store, clock } = tempStore();
     const old = (await store.getOrCreateConversation(thread("old"))).id;
     await store.appendUserMessage(old, { userId: "u", userName: "U", text: "ancient pyramids" });
@@ -70,11 +86,51 @@ describe("full-text search over messages", () => {
     clock.now += 10_000;
     const recent = (await store.getOrCreateConversation(thread("new"))).id;
     await store.appendUserMessage(recent, { userId: "u", userName: "U", text: "modern pyramids" });
-    expect(indexed(db, "pyramids")).toHaveLength(3);
+    settle(db);
     expect(await store.purgeConversationsOlderThan(clock.now - 5_000)).toBe(1);
+    expect(await search(db, "pyramids")).toEqual([recent]);
     expect(indexed(db, "pyramids")).toHaveLength(1);
     expect(indexed(db, "giza")).toEqual([]);
-    expect(await search(db, "pyramids")).toEqual([recent]);
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
+  });
+
+  it.each(STATES)("a rewritten message (a withheld answer) is found by its new text only ($state)", async ({ settle }) => {
+    const { db, store } = tempStore();
+    const a = (await store.getOrCreateConversation(thread("a"))).id;
+    const [answer] = await store.appendMessages(a, [{ role: "assistant", text: "the forbidden recipe", authorAgent: "science" }]);
+    settle(db);
+    db.prepare("UPDATE messages SET text = ? WHERE id = ?").run("This answer was withheld by the safety check.", answer!.id);
+    expect(await search(db, "recipe")).toEqual([]);
+    expect(await search(db, "withheld")).toEqual([a]);
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
+  });
+
+  it("a new message waits in the backlog off the turn's path, and the store port's passes index it", async () => {
+    const { db, store } = tempStore();
+    const a = (await store.getOrCreateConversation(thread("a"))).id;
+    const [message] = await store.appendMessages(a, [{ role: "assistant", text: "mitochondria make energy", authorAgent: "science" }]);
+    expect(waiting(db)).toEqual([message!.id]);
+    expect(indexed(db, "mitochondria")).toEqual([]);
+    const port = new SqliteStorePort({ db, searchIndexEveryMs: 5 });
+    try {
+      await vi.waitFor(() => expect(indexed(db, "mitochondria")).toEqual([message!.id]));
+      expect(waiting(db)).toEqual([]);
+    } finally {
+      port.close();
+    }
+  });
+
+  it("a pass indexes at most its batch, oldest first, and the rest waits for the next", async () => {
+    const { db, store } = tempStore();
+    const a = (await store.getOrCreateConversation(thread("a"))).id;
+    const stored = await store.appendMessages(a, ["one apple", "two apples", "three apples"].map((text) => ({ role: "assistant" as const, text, authorAgent: "science" })));
+    const backlog = new SearchBacklog(db);
+    expect(backlog.catchUp(2)).toBe(2);
+    expect(indexed(db, "apples")).toEqual([stored[1]!.id]);
+    expect(waiting(db)).toEqual([stored[2]!.id]);
+    expect(backlog.catchUp(2)).toBe(1);
+    expect(backlog.catchUp(2)).toBe(0);
+    expect(backlog.waiting()).toBe(0);
   });
 
   it("the migration indexes messages stored before it", async () => {

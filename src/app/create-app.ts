@@ -63,7 +63,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     traceContent: options.traceContent ?? false,
   });
   const now = options.now ?? Date.now;
-  const { db, storePort, store, attachments, flags } = openStore({
+  const { db, storePort, store } = openStore({
     databasePath: options.databasePath,
     busyTimeoutMs: options.busyTimeoutMs ?? 50,
     logger: options.logger,
@@ -71,7 +71,6 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
   });
   const service = new ConversationService({
     storePort,
-    store,
     ...(options.slowSaveNoticeMs === undefined ? {} : { slowSaveNoticeMs: options.slowSaveNoticeMs }),
     workflow,
     channelWorkflows: byChannel,
@@ -80,7 +79,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
     logger: options.logger,
     now,
     safety: safetyOptions({
-      flags,
+      flags: storePort.flags,
       usage: storePort.usage,
       alerts: storePort.safetyAlerts,
       withheld: storePort.withheld,
@@ -91,7 +90,7 @@ export function createConversationApp(options: ConversationAppOptions): Conversa
       logger: options.logger,
     }),
     ...(options.deliveryRetry === undefined ? {} : { deliveryRetry: options.deliveryRetry }),
-    attachments: { store: attachments, limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
+    attachments: { limits: options.attachments ?? DEFAULT_ATTACHMENT_LIMITS },
     // Its own formula cache: the adapters render the same formulas again for posting (a few ms each, cold).
     replyImages: new ReplyMath(),
   });

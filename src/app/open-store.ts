@@ -1,10 +1,8 @@
 // Opens the SQLite database and every store the service runs on: the one place the bot's storage is created.
 
 import type { Logger } from "pino";
-import { AttachmentStore } from "../store/attachment-store.js";
 import { ConversationStore } from "../store/conversation-store.js";
 import { openDatabase, type Database } from "../store/database.js";
-import { FlagStore } from "../store/flag-store.js";
 import { Inbox } from "../store/inbox.js";
 import { ReceivedEvents } from "../store/received-events.js";
 import { SqliteStorePort } from "../store/sqlite-store-port.js";
@@ -27,8 +25,6 @@ export interface OpenedStore {
   readonly inbox: Inbox;
   readonly received: ReceivedEvents;
   readonly gate: WriteGate;
-  readonly attachments: AttachmentStore;
-  readonly flags: FlagStore;
 }
 
 export function openStore(options: StoreOptions): OpenedStore {
@@ -42,7 +38,5 @@ export function openStore(options: StoreOptions): OpenedStore {
     inbox: new Inbox(db, now),
     received: new ReceivedEvents(db, now),
     gate,
-    attachments: new AttachmentStore(db, now),
-    flags: new FlagStore(db, now),
   };
 }

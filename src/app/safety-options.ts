@@ -3,17 +3,16 @@
 import type { Logger } from "pino";
 import type { SafetyOptions } from "../bot/classroom-safety.js";
 import type { ModerationClient } from "../bot/moderation-port.js";
-import type { SafetyAlertRepository, UsageRepository, WithheldRepository } from "../bot/store-port.js";
+import type { FlagRepository, SafetyAlertRepository, UsageRepository, WithheldRepository } from "../bot/store-port.js";
 import type { Roster } from "../config/agents-file.js";
 import { DEFAULT_MODEL_PRICES, MODERATION_DISABLED_NOTICE, MODERATION_OFF_WARNING, type SafetySettings } from "../config/safety-settings.js";
 import { resolveSafetyPolicy } from "../config/safety-policy.js";
 import type { LlmSettings } from "../llm/create-chat-client.js";
 import { createModerationClient } from "../llm/create-moderation-client.js";
-import type { FlagStore } from "../store/flag-store.js";
 import type { ChatClient } from "../workflow/chat-client.js";
 
 export interface SafetyWiring {
-  readonly flags: FlagStore;
+  readonly flags: FlagRepository;
   readonly usage: UsageRepository;
   readonly alerts: SafetyAlertRepository;
   readonly withheld: WithheldRepository;

@@ -4,9 +4,6 @@
 import type { Logger } from "pino";
 import type { ModelPrice } from "../config/safety-settings.js";
 import type { SafetyPolicy } from "../config/safety-policy.js";
-import type { FlagStore } from "../store/flag-store.js";
-import type { FlagRow } from "../store/flag-types.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import { AlertDelivery } from "./alert-delivery.js";
 import { BackgroundRetries } from "./background-retries.js";
@@ -14,7 +11,8 @@ import type { RetryPolicy } from "./delivery-retry.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
-import type { SafetyAlertRepository, UsageRepository, WithheldRepository } from "./store-port.js";
+import type { FlagRepository, SafetyAlertRepository, UsageRepository, WithheldRepository } from "./store-port.js";
+import type { Conversation, FlagRow, HistoryMessage } from "./store-records.js";
 import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
@@ -25,7 +23,8 @@ export interface SafetyOptions {
   /** See SafetyStepOptions.imagesOf (the service gives the attachments store's images). */
   readonly imagesOf?: (messageId: number) => Promise<readonly string[]>;
   readonly policy: SafetyPolicy;
-  readonly flags: FlagStore;
+  /** The store port's flags (recorded by the safety step, read and reviewed by moderators). */
+  readonly flags: FlagRepository;
   /** The store port's usage (the caps count it, /usage reports it). */
   readonly usage: UsageRepository;
   /** The store port's safety alerts (posted in the background, settled there). */
@@ -52,7 +51,7 @@ export class ClassroomSafety implements SafetyReview {
       readonly logger: Logger;
       readonly now: () => number;
       readonly presentation: (agentName: string) => AgentPresentation;
-      readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+      readonly notify: (conversation: Conversation, text: string) => Promise<void>;
       readonly completeTurn: (userMessageId: number, errorCode: string) => Promise<void>;
       /** Resolves once the conversation's queued replies were attempted. */
       readonly repliesSettled: (conversationId: number) => Promise<void>;
@@ -71,7 +70,7 @@ export class ClassroomSafety implements SafetyReview {
       notice: options.policy.withheldNotice,
       repliesSettled: options.repliesSettled,
     });
-    this.step = new SafetyStep({ ...options, alerts: this.alerts, replacements: this.replacements });
+    this.step = new SafetyStep({ ...options, claims: options.alerts, alerts: this.alerts, replacements: this.replacements });
     this.meter = new UsageMeter(options);
   }
 
@@ -105,7 +104,7 @@ export class ClassroomSafety implements SafetyReview {
   }
 
   /** Moderation first (a student over the cap who writes about self-harm still gets the caring reply), then the caps. */
-  async beforeTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<BeforeTurn> {
+  async beforeTurn(conversation: Conversation, message: HistoryMessage, signal?: AbortSignal): Promise<BeforeTurn> {
     const decision = await this.step.checkInput(conversation, message, signal);
     if (decision.kind === "blocked") return { kind: "stopped", reason: "blocked" };
     if ((await this.meter.overCap(conversation, message.userId)) !== undefined) {
@@ -120,49 +119,49 @@ export class ClassroomSafety implements SafetyReview {
    * A student's message stored while the thread waits for a teacher (it has no turn): the same moderation, flag, alert
    * and caring reply as before a turn, but no usage cap and never an agent.
    */
-  async checkHeld(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
+  async checkHeld(conversation: Conversation, message: HistoryMessage, signal?: AbortSignal): Promise<void> {
     await this.step.checkInput(conversation, message, signal);
   }
 
   /** After the turn's replies were attempted: usage is counted, then the answers are checked. */
-  async afterTurn(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<void> {
+  async afterTurn(conversation: Conversation, message: HistoryMessage, signal?: AbortSignal): Promise<void> {
     await this.meter.record(conversation, message);
     await this.step.checkAnswers(conversation, message, signal);
   }
 
-  contentFiltered(conversation: ConversationRow, message: StoredMessage, error: ContentFilterError): Promise<void> {
+  contentFiltered(conversation: Conversation, message: HistoryMessage, error: ContentFilterError): Promise<void> {
     return this.step.contentFiltered(conversation, message, error);
   }
 
-  flagsOf(conversationId: number): FlagRow[] {
-    return this.options.flags.forConversation(conversationId);
+  flagsOf(conversationId: number): Promise<FlagRow[]> {
+    return this.options.flags.ofConversation(conversationId);
   }
 
-  listFlags(scope: { platform: string; workspace: string; limit?: number; includeReviewed?: boolean }): FlagRow[] {
+  listFlags(scope: { platform: string; workspace: string; limit?: number; includeReviewed?: boolean }): Promise<FlagRow[]> {
     return this.options.flags.list(scope);
   }
 
-  getFlag(id: number): FlagRow | undefined {
+  getFlag(id: number): Promise<FlagRow | undefined> {
     return this.options.flags.get(id);
   }
 
-  markFlagReviewed(id: number, moderatorId: string): boolean {
+  markFlagReviewed(id: number, moderatorId: string): Promise<boolean> {
     return this.options.flags.markReviewed(id, moderatorId);
   }
 
-  openFlags(scope: ModeratorScope, limit: number): FlagRow[] {
+  openFlags(scope: ModeratorScope, limit: number): Promise<FlagRow[]> {
     return this.options.flags.list({ ...scope, limit });
   }
 
-  flag(scope: ModeratorScope, id: number): FlagRow | undefined {
-    const flag = this.options.flags.get(id);
+  async flag(scope: ModeratorScope, id: number): Promise<FlagRow | undefined> {
+    const flag = await this.options.flags.get(id);
     return flag !== undefined && flag.key.platform === scope.platform && flag.key.workspace === scope.workspace ? flag : undefined;
   }
 
-  markReviewed(scope: ModeratorScope, id: number, reviewer: string): FlagReviewOutcome {
-    if (this.flag(scope, id) === undefined) return { kind: "not_found" };
-    const marked = this.options.flags.markReviewed(id, reviewer);
-    const flag = this.options.flags.get(id);
+  async markReviewed(scope: ModeratorScope, id: number, reviewer: string): Promise<FlagReviewOutcome> {
+    if ((await this.flag(scope, id)) === undefined) return { kind: "not_found" };
+    const marked = await this.options.flags.markReviewed(id, reviewer);
+    const flag = await this.options.flags.get(id);
     if (flag === undefined) return { kind: "not_found" };
     return { kind: marked ? "reviewed" : "already_reviewed", flag };
   }
@@ -173,10 +172,5 @@ export class ClassroomSafety implements SafetyReview {
 
   usageReport(scope: { platform: string; workspace: string }): Promise<UsageReport> {
     return this.meter.report(scope);
-  }
-
-  /** Inside the service's forget transaction: the student's flags go too (their usage rows go through the port's). */
-  forgetUser(platform: string, userId: string, workspace?: string): number {
-    return this.options.flags.forgetUser(platform, userId, workspace);
   }
 }

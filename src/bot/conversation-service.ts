@@ -52,7 +52,7 @@ export class ConversationService implements ConversationGateway {
 
   constructor(private readonly options: ConversationServiceOptions) {
     const now = options.now ?? Date.now;
-    const { store, logger } = options;
+    const { logger } = options;
     const port = options.storePort;
     this.port = port;
     // Every running turn's model request listens on this one signal: hundreds at once is by design, not a leak.
@@ -124,8 +124,8 @@ export class ConversationService implements ConversationGateway {
       delivery: this.delivery, safety, teacher: this.teacher, turns, logger, notify,
       maxTurnAttempts: options.maxTurnAttempts ?? 2,
     };
-    this.retention = new Retention({ store: port, safety, logger, now, retentionDays: options.limits.retentionDays });
-    this.moderatorReads = new ModerationReads({ store, attachments: options.attachments?.store, safety, retention: this.retention, presentation });
+    this.retention = new Retention({ store: port, logger, now, retentionDays: options.limits.retentionDays });
+    this.moderatorReads = new ModerationReads({ store: port, filesKept: options.attachments !== undefined, safety, retention: this.retention, presentation });
   }
 
   registerPort(port: PlatformPort): void {

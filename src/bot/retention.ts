@@ -1,14 +1,12 @@
 // Deleting data: one user's on request (/forget), and conversations idle past RETENTION_DAYS every hour.
 
 import type { Logger } from "pino";
-import type { ClassroomSafety } from "./classroom-safety.js";
 import type { StorePort } from "./store-port.js";
 
 const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface RetentionDeps {
   readonly store: StorePort;
-  readonly safety: ClassroomSafety | undefined;
   readonly logger: Logger;
   readonly now: () => number;
   /** Without it, conversations are kept; old dedupe records are pruned all the same. */
@@ -22,10 +20,10 @@ export class Retention {
 
   /** Through the port's write order: a message of the user's accepted just before is deleted with the rest. */
   async forgetUser(platform: string, userId: string, workspace?: string): Promise<number> {
-    const { store, logger, safety } = this.deps;
+    const { store, logger } = this.deps;
     const deleted = await store.transaction(async (tx) => {
-      // Flags are still the safety step's own synchronous table on the same database: in this transaction.
-      safety?.forgetUser(platform, userId, workspace);
+      // Flags and usage first: a flag names the messages it is about, and all of it is the student's.
+      await tx.flags.forgetUser(platform, userId, workspace);
       await tx.usage.forgetUser(platform, userId, workspace);
       return tx.retention.forgetUser(platform, userId, workspace);
     });

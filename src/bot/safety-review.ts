@@ -1,6 +1,6 @@
 // What the bots' moderator commands read and do about safety: their server's/workspace's flags, reviews, usage.
 
-import type { FlagRow } from "../store/flag-types.js";
+import type { FlagRow } from "./store-records.js";
 import type { UsageReport } from "./usage-meter.js";
 
 /** Every read names its server/workspace: a flag of another one reads as unknown. */
@@ -17,10 +17,10 @@ export type FlagReviewOutcome =
 
 export interface SafetyReview {
   /** Flags still to review, newest first. */
-  openFlags(scope: ModeratorScope, limit: number): FlagRow[];
+  openFlags(scope: ModeratorScope, limit: number): Promise<FlagRow[]>;
   /** One flag, only if it belongs to `scope`. */
-  flag(scope: ModeratorScope, id: number): FlagRow | undefined;
+  flag(scope: ModeratorScope, id: number): Promise<FlagRow | undefined>;
   /** Records who reviewed the flag (`reviewer`, as moderators know them) and when. */
-  markReviewed(scope: ModeratorScope, id: number, reviewer: string): FlagReviewOutcome;
+  markReviewed(scope: ModeratorScope, id: number, reviewer: string): Promise<FlagReviewOutcome>;
   usage(scope: ModeratorScope): Promise<UsageReport>;
 }

@@ -3,14 +3,14 @@
 
 import type { Logger } from "pino";
 import type { SafetyPolicy } from "../config/safety-policy.js";
-import type { FlagStore } from "../store/flag-store.js";
-import type { ConversationRow, StoredMessage } from "../store/types.js";
 import type { ContentFilterError } from "../workflow/errors.js";
 import type { ModerationClient } from "./moderation-port.js";
 import type { PlatformPort } from "./ports.js";
 import type { AlertDelivery } from "./alert-delivery.js";
 import { ALERT_WINDOW_MS } from "./safety-alerts.js";
 import { assess, countedCategories, severityOf, type SafetyFinding } from "./safety-assessment.js";
+import type { FlagRepository, SafetyAlertRepository } from "./store-port.js";
+import type { Conversation, HistoryMessage } from "./store-records.js";
 import type { WithheldReplacement } from "./withheld-replacement.js";
 
 export interface SafetyStepOptions {
@@ -19,11 +19,14 @@ export interface SafetyStepOptions {
   /** A student message's images as data URLs (moderated with its text); absent: only the text is checked. */
   readonly imagesOf?: (messageId: number) => Promise<readonly string[]>;
   readonly policy: SafetyPolicy;
-  readonly flags: FlagStore;
+  /** The store port's flags. */
+  readonly flags: FlagRepository;
+  /** The store port's safety alerts, where an alert is claimed with its flag. */
+  readonly claims: SafetyAlertRepository;
   readonly logger: Logger;
   readonly now: () => number;
   /** Posts a notice in the conversation through the outbox (the caring reply to a blocked message). */
-  readonly notify: (conversation: ConversationRow, text: string) => Promise<void>;
+  readonly notify: (conversation: Conversation, text: string) => Promise<void>;
   /** Posts claimed alerts in the background, retried, settled in the flags table. */
   readonly alerts: AlertDelivery;
   /** Edits withheld answers to the notice in the background, each owed edit settled in the flags table. */
@@ -44,7 +47,7 @@ export class SafetyStep {
   }
 
   /** Before any agent runs. A blocked message leaves the history and gets the caring reply; an outage lets it through. */
-  async checkInput(conversation: ConversationRow, message: StoredMessage, signal?: AbortSignal): Promise<InputDecision> {
+  async checkInput(conversation: Conversation, message: HistoryMessage, signal?: AbortSignal): Promise<InputDecision> {
     const { moderation, flags, policy } = this.options;
     if (moderation === undefined) return { kind: "pass" };
     let counted: Record<string, number>;
@@ -58,7 +61,7 @@ export class SafetyStep {
       // pending turn, a held message's owed check), so no "unchecked" flag is recorded for it.
       if (signal?.aborted === true) return { kind: "pass" };
       this.failed(error);
-      flags.record({
+      await flags.record({
         conversationId: conversation.id,
         messageId: message.id,
         ...userOf(message),
@@ -76,7 +79,7 @@ export class SafetyStep {
   }
 
   /** Azure's filter refused the student's message or stopped an answer: the same policy, from its categories. */
-  async contentFiltered(conversation: ConversationRow, message: StoredMessage, error: ContentFilterError): Promise<void> {
+  async contentFiltered(conversation: Conversation, message: HistoryMessage, error: ContentFilterError): Promise<void> {
     const { policy } = this.options;
     // A filter that names no category still stopped something: it counts as flagged, never as nothing.
     const categories = Object.keys(error.categories).length > 0 ? error.categories : { unspecified: 1 };
@@ -87,7 +90,7 @@ export class SafetyStep {
       await this.applyToInput(conversation, message, blocked);
       return;
     }
-    const flagId = this.options.flags.record({
+    const flagId = await this.options.flags.record({
       conversationId: conversation.id,
       ...userOf(message),
       source: "output",
@@ -97,17 +100,17 @@ export class SafetyStep {
       text: "(the model's answer was stopped by the content filter before it was finished)",
     });
     await this.options.notify(conversation, policy.withheldNotice);
-    this.alert(conversation, finding, flagId);
+    await this.alert(conversation, finding, flagId);
   }
 
   /**
    * After the turn's replies were posted: each answer is moderated; a flagged one is replaced on the platform by the
    * withheld notice (or posted as the notice, if still pending) and kept, unchanged, in the history for moderators.
    */
-  async checkAnswers(conversation: ConversationRow, userMessage: StoredMessage, signal?: AbortSignal): Promise<number> {
+  async checkAnswers(conversation: Conversation, userMessage: HistoryMessage, signal?: AbortSignal): Promise<number> {
     const { moderation, flags, policy } = this.options;
     if (moderation === undefined) return 0;
-    const answers = flags.answersAfter(conversation.id, userMessage.seq).filter((a) => a.text.trim() !== "");
+    const answers = (await flags.answersAfter(conversation.id, userMessage.seq)).filter((a) => a.text.trim() !== "");
     if (answers.length === 0) return 0;
     let verdicts;
     try {
@@ -123,7 +126,7 @@ export class SafetyStep {
       if (finding === undefined) continue;
       withheld++;
       // The flag and the owed edit in one transaction: a crash after it leaves the edit for the next start to make.
-      const flagId = flags.withhold(
+      const flagId = await flags.withhold(
         {
           conversationId: conversation.id,
           messageId: answer.messageId,
@@ -137,12 +140,12 @@ export class SafetyStep {
         { outboxId: answer.outboxId, notice: policy.withheldNotice },
       );
       await this.options.replacements.start(flagId);
-      this.alert(conversation, finding, flagId);
+      await this.alert(conversation, finding, flagId);
     }
     return withheld;
   }
 
-  private async applyToInput(conversation: ConversationRow, message: StoredMessage, finding: SafetyFinding): Promise<InputDecision> {
+  private async applyToInput(conversation: Conversation, message: HistoryMessage, finding: SafetyFinding): Promise<InputDecision> {
     const { flags } = this.options;
     const flag = {
       conversationId: conversation.id,
@@ -154,13 +157,13 @@ export class SafetyStep {
       ...platformIdOf(message),
     };
     if (finding.action === "answer") {
-      const flagId = flags.record({ ...flag, messageId: message.id, action: "answer" });
-      this.alert(conversation, finding, flagId);
+      const flagId = await flags.record({ ...flag, messageId: message.id, action: "answer" });
+      await this.alert(conversation, finding, flagId);
       return { kind: "pass" };
     }
-    const flagId = flags.block(message.id, flag);
+    const flagId = await flags.block(message.id, flag);
     await this.options.notify(conversation, finding.reply ?? this.options.policy.blockedReply);
-    this.alert(conversation, finding, flagId);
+    await this.alert(conversation, finding, flagId);
     return { kind: "blocked", flagId };
   }
 
@@ -168,18 +171,18 @@ export class SafetyStep {
    * Claims the alert in the flags table (urgent always; otherwise once per conversation and category an hour, counted in
    * the database so a restart neither repeats nor forgets the hour), then posts it in the background.
    */
-  private alert(conversation: ConversationRow, finding: SafetyFinding, flagId: number): void {
+  private async alert(conversation: Conversation, finding: SafetyFinding, flagId: number): Promise<void> {
     if (finding.alert === "none") return;
     // No moderators' channel on this platform: no alert is claimed (nor counted against the hour); /flags lists the flag.
     if (this.ports.get(conversation.key.platform)?.postAlert === undefined) return;
-    const { flags, alerts } = this.options;
-    const claimed = flags.claimAlert(flagId, {
+    const { flags, claims, alerts } = this.options;
+    const claimed = await claims.claim(flagId, {
       conversationId: conversation.id,
       categories: Object.keys(finding.categories),
       urgent: finding.alert === "urgent",
       windowMs: ALERT_WINDOW_MS,
     });
-    const flag = claimed ? flags.get(flagId) : undefined;
+    const flag = claimed ? await flags.get(flagId) : undefined;
     if (flag !== undefined) alerts.start(flag);
   }
 
@@ -197,13 +200,13 @@ export class SafetyStep {
   }
 }
 
-function userOf(message: StoredMessage): { userId?: string; userName?: string } {
+function userOf(message: HistoryMessage): { userId?: string; userName?: string } {
   return {
     ...(message.userId === undefined ? {} : { userId: message.userId }),
     ...(message.userName === undefined ? {} : { userName: message.userName }),
   };
 }
 
-function platformIdOf(message: StoredMessage): { platformMessageId?: string } {
+function platformIdOf(message: HistoryMessage): { platformMessageId?: string } {
   return message.platformMessageId === undefined ? {} : { platformMessageId: message.platformMessageId };
 }

@@ -1,8 +1,6 @@
 // The ConversationService's options: the stores, the workflows, the limits and the optional parts (safety, files).
 
 import type { Logger } from "pino";
-import type { AttachmentStore } from "../store/attachment-store.js";
-import type { ConversationStore } from "../store/conversation-store.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { AttachmentLimits } from "./attachments/types.js";
 import type { SafetyOptions } from "./classroom-safety.js";
@@ -20,10 +18,8 @@ export interface ServiceLimits {
 }
 
 export interface ConversationServiceOptions {
-  /** The bot's store: every write of a message's path (intake, turns, replies, recovery) goes through it. */
+  /** The bot's store: everything the service reads and writes (intake, turns, replies, recovery, safety, moderators' reads). */
   readonly storePort: StorePort;
-  /** The synchronous store the parts not yet on the port still read (moderation reads, thread lookups). */
-  readonly store: ConversationStore;
   /** A student whose message is still not saved after this long (database locked) is told it is kept. Default 15 s. */
   readonly slowSaveNoticeMs?: number;
   /** The default workflow: conversations in a channel without an override. */
@@ -43,7 +39,7 @@ export interface ConversationServiceOptions {
   /** The backoff between delivery attempts. Default: from 1 s, doubling, at most 30 s. */
   readonly deliveryRetry?: RetryPolicy;
   /** Students' files (photos, PDFs, text files): without it, attachments are left out and only the text is read. */
-  readonly attachments?: { readonly store: AttachmentStore; readonly limits: AttachmentLimits };
+  readonly attachments?: { readonly limits: AttachmentLimits };
   /** Renders replies' display math, stored with their messages (with `attachments`) so moderators see the images. */
   readonly replyImages?: ReplyImages;
 }

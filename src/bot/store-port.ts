@@ -21,11 +21,13 @@ import type {
   ReplyDraft,
   StudentMessageDraft,
   TeacherAlertDue,
+  TurnAnswer,
   TurnState,
   UsageDelta,
   UsageTotal,
   WithheldReply,
 } from "./store-records.js";
+import type { AttachmentInfo, ConversationSummaryRow, StoredTranscript } from "./transcript-records.js";
 
 export interface ConversationRepository {
   find(key: ThreadRef): Promise<Conversation | undefined>;
@@ -104,6 +106,16 @@ export interface AttachmentRepository {
   add(attachment: AttachmentDraft): Promise<void>;
   /** The files of these messages, bytes included, in the order they were added. */
   withData(messageIds: readonly number[]): Promise<KeptAttachment[]>;
+  /** A conversation's files without their bytes, in the order they were added (what a transcript lists). */
+  ofConversation(conversationId: number): Promise<AttachmentInfo[]>;
+}
+
+/** What moderators read of conversations (each caller confines it to its scope). */
+export interface TranscriptRepository {
+  /** One conversation's messages and handoffs, oldest first; undefined when there is no such conversation. */
+  of(conversationId: number): Promise<StoredTranscript | undefined>;
+  /** Conversations by the student's last activity, newest first; without `workspace`, every workspace's. Default limit 25. */
+  list(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): Promise<ConversationSummaryRow[]>;
 }
 
 /** Whether a conversation waits for a moderator (an agent handed it to a human participant). */
@@ -153,6 +165,21 @@ export interface FlagRepository {
   /** Returns the new flag's id. */
   record(flag: NewFlag): Promise<number>;
   get(id: number): Promise<FlagRow | undefined>;
+  /**
+   * A blocked student message leaves the history (so no agent reads it, now or later; its turn goes with it) and its
+   * text moves into the flag, in one write. Returns the flag's id.
+   */
+  block(userMessageId: number, flag: Omit<NewFlag, "messageId" | "action">): Promise<number>;
+  /** A conversation's flags, oldest first, outage marks ('unchecked') included. */
+  ofConversation(conversationId: number): Promise<FlagRow[]>;
+  /** A workspace's flags, newest first, without outage marks; only those still to review unless `includeReviewed`. Default limit 10. */
+  list(filter: { platform: string; workspace: string; limit?: number; includeReviewed?: boolean }): Promise<FlagRow[]>;
+  /** True if this call marked it; false if it was reviewed already (or is gone). */
+  markReviewed(id: number, reviewer: string): Promise<boolean>;
+  /** The answers agents gave after the student's message `afterSeq`, each with its outbox row. */
+  answersAfter(conversationId: number, afterSeq: number): Promise<TurnAnswer[]>;
+  /** A student's flags; returns how many. */
+  forgetUser(platform: string, userId: string, workspace?: string): Promise<number>;
   /** A flagged answer is withheld: its outbox row's text becomes `notice`, and its edit on the platform is owed. */
   withhold(flag: Omit<NewFlag, "action"> & { readonly messageId: number }, reply: { readonly outboxId: number; readonly notice: string }): Promise<number>;
 }
@@ -190,6 +217,7 @@ export interface StoreRepositories {
   readonly streams: ReplyStreamRepository;
   readonly intake: IntakeRepository;
   readonly attachments: AttachmentRepository;
+  readonly transcripts: TranscriptRepository;
   readonly waits: WaitRepository;
   readonly retention: RetentionRepository;
   readonly usage: UsageRepository;

@@ -270,3 +270,13 @@ export interface WithheldReply {
   /** Failed edits so far, across restarts. */
   readonly attempts: number;
 }
+
+/** An answer an agent gave in one turn, with where it was posted (what the output check reads). */
+export interface TurnAnswer {
+  readonly messageId: number;
+  readonly agentName: string;
+  readonly text: string;
+  readonly outboxId: number;
+  readonly platformMessageId: string | undefined;
+}
+

@@ -1,8 +1,7 @@
 // Turns a stored conversation into what a moderator reads: who said what, when, and the trail of handoffs.
 
-import type { AttachmentInfo } from "../store/attachment-types.js";
-import type { FlagRow } from "../store/flag-types.js";
-import type { StoredTranscript } from "../store/types.js";
+import type { FlagRow } from "./store-records.js";
+import type { AttachmentInfo, StoredTranscript } from "./transcript-records.js";
 import type { AgentPresentation } from "./ports.js";
 import type { Transcript, TranscriptAttachment, TranscriptEntry, TranscriptFlag } from "./moderator-reads-port.js";
 

@@ -1,5 +1,10 @@
 // The attachments table's row types: a file that belongs to a message, sent by a person or rendered by Baton.
 
+import type { AttachmentInfo } from "../bot/transcript-records.js";
+
+// The listing's record is the bot's (its store port reads it); re-exported for the store's classes.
+export type { AttachmentInfo };
+
 /** upload: a student's (or anyone's) file, downloaded at intake; rendered: an image Baton made, e.g. display math. */
 export type AttachmentOrigin = "upload" | "rendered";
 export type AttachmentKind = "image" | "pdf" | "text" | "file";
@@ -23,26 +28,6 @@ export interface NewAttachment {
   readonly sourceUrl?: string;
 }
 
-/** What a listing shows: everything but the bytes. */
-export interface AttachmentInfo {
-  readonly id: number;
-  readonly conversationId: number;
-  readonly messageId: number;
-  readonly origin: AttachmentOrigin;
-  readonly kind: AttachmentKind;
-  readonly mediaType: string;
-  readonly fileName: string;
-  readonly byteSize: number;
-  readonly width: number | undefined;
-  readonly height: number | undefined;
-  /** Hex SHA-256 of the bytes. */
-  readonly sha256: string;
-  readonly altText: string | undefined;
-  readonly extractedText: string | undefined;
-  readonly platformFileId: string | undefined;
-  readonly sourceUrl: string | undefined;
-  readonly createdAt: number;
-}
 
 export interface StoredAttachment extends AttachmentInfo {
   readonly data: Uint8Array;

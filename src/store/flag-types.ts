@@ -1,7 +1,7 @@
 // The flags table's row types: what moderation found in a student's message or an agent's answer, and what was done.
 
 // The flag's own types belong to the bot (its store port's records); re-exported for the store's classes.
-export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag, UsageDelta, UsageTotal, WithheldReply } from "../bot/store-records.js";
+export type { FlagAction, FlagAlertState, FlagReplacementState, FlagRow, FlagSeverity, FlagSource, NewFlag, UsageDelta, TurnAnswer, UsageTotal, WithheldReply } from "../bot/store-records.js";
 
 export interface ListFlagsOptions {
   readonly platform: string;
@@ -12,12 +12,4 @@ export interface ListFlagsOptions {
   readonly includeReviewed?: boolean;
 }
 
-/** An answer an agent gave in one turn, with where it was posted (for the output check). */
-export interface TurnAnswer {
-  readonly messageId: number;
-  readonly agentName: string;
-  readonly text: string;
-  readonly outboxId: number;
-  readonly platformMessageId: string | undefined;
-}
 

@@ -12,6 +12,7 @@ import type {
   RetentionRepository,
   SafetyAlertRepository,
   StoreRepositories,
+  TranscriptRepository,
   TurnRepository,
   UsageRepository,
   WaitRepository,
@@ -37,11 +38,12 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   outbox: new Set<keyof OutboxRepository>(["pending", "text"]),
   streams: new Set<keyof ReplyStreamRepository>(["earlier", "piecesOf"]),
   intake: new Set<keyof IntakeRepository>(["received", "queued"]),
-  attachments: new Set<keyof AttachmentRepository>(["withData"]),
+  attachments: new Set<keyof AttachmentRepository>(["withData", "ofConversation"]),
+  transcripts: new Set<keyof TranscriptRepository>(["of", "list"]),
   waits: new Set<keyof WaitRepository>(["of", "alertsDue", "heldCheckPending", "heldChecksDue"]),
   retention: new Set<keyof RetentionRepository>(),
   usage: new Set<keyof UsageRepository>(["totals", "agentTotals", "tokensAfter"]),
-  flags: new Set<keyof FlagRepository>(["get"]),
+  flags: new Set<keyof FlagRepository>(["get", "ofConversation", "list", "answersAfter"]),
   safetyAlerts: new Set<keyof SafetyAlertRepository>(["pending"]),
   withheld: new Set<keyof WithheldRepository>(["pending", "of"]),
 };
@@ -107,6 +109,11 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
     attachments: {
       add: (attachment) => void files.add(attachment),
       withData: (ids) => files.withDataByMessages(ids),
+      ofConversation: (id) => files.listByConversation(id),
+    },
+    transcripts: {
+      of: (id) => store.transcript(id),
+      list: (filter) => store.listConversations(filter),
     },
     waits: {
       of: (id) => store.waiting.waitingOf(id),
@@ -135,6 +142,12 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
     flags: {
       record: (flag) => flags.record(flag),
       get: (id) => flags.get(id),
+      block: (userMessageId, flag) => flags.block(userMessageId, flag),
+      ofConversation: (id) => flags.forConversation(id),
+      list: (filter) => flags.list(filter),
+      markReviewed: (id, reviewer) => flags.markReviewed(id, reviewer),
+      answersAfter: (id, afterSeq) => flags.answersAfter(id, afterSeq),
+      forgetUser: (platform, userId, workspace) => flags.forgetUser(platform, userId, workspace),
       withhold: (flag, reply) => flags.withhold(flag, reply),
     },
     safetyAlerts: {

@@ -36,6 +36,7 @@ export class SqliteStorePort implements StorePort {
   readonly streams: StoreRepositories["streams"];
   readonly intake: StoreRepositories["intake"];
   readonly attachments: StoreRepositories["attachments"];
+  readonly transcripts: StoreRepositories["transcripts"];
   readonly waits: StoreRepositories["waits"];
   readonly retention: StoreRepositories["retention"];
   readonly usage: StoreRepositories["usage"];
@@ -70,6 +71,7 @@ export class SqliteStorePort implements StorePort {
     this.streams = root.streams;
     this.intake = root.intake;
     this.attachments = root.attachments;
+    this.transcripts = root.transcripts;
     this.waits = root.waits;
     this.retention = root.retention;
     this.usage = root.usage;
@@ -167,6 +169,7 @@ function asynchronous(sync: SynchronousRepositories, call: Call): StoreRepositor
     streams: wrap(sync.streams, READ_OPERATIONS.streams),
     intake: wrap(sync.intake, READ_OPERATIONS.intake),
     attachments: wrap(sync.attachments, READ_OPERATIONS.attachments),
+    transcripts: wrap(sync.transcripts, READ_OPERATIONS.transcripts),
     waits: wrap(sync.waits, READ_OPERATIONS.waits),
     retention: wrap(sync.retention, READ_OPERATIONS.retention),
     usage: wrap(sync.usage, READ_OPERATIONS.usage),

@@ -16,6 +16,7 @@ export type ConversationStatus = "open" | "closed";
 export type TurnStatus = "pending" | "completed" | "failed";
 // One name for one idea: the bot's port defines it, the store keeps it.
 export type { ReplyKind } from "../bot/store-records.js";
+export type { ConversationSummaryRow, HandoffRow, StoredTranscript } from "../bot/transcript-records.js";
 export type ReplyStatus = "pending" | "sent" | "failed";
 
 // Absent values are `undefined` (as in ChatMessage), except the active agent, which is `null` as in src/bot/ports.ts.
@@ -30,11 +31,6 @@ export interface ConversationRow {
   readonly updatedAt: number;
 }
 
-export interface ConversationSummaryRow extends ConversationRow {
-  readonly messageCount: number;
-  /** The agent that wrote the newest assistant message, if any. */
-  readonly lastAgent: string | null;
-}
 
 export interface StoredMessage {
   readonly id: number;
@@ -98,16 +94,6 @@ export interface NewHandoff {
   readonly reason?: string;
 }
 
-export interface HandoffRow {
-  readonly id: number;
-  readonly conversationId: number;
-  /** The assistant message that handed off; undefined if none was recorded or it was deleted. */
-  readonly messageId: number | undefined;
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-  readonly createdAt: number;
-}
 
 export interface OutboxRow {
   /** Stable across restarts (AUTOINCREMENT, never reused): usable as the platform's idempotency key. */
@@ -126,13 +112,6 @@ export interface OutboxRow {
   readonly sentAt: number | undefined;
 }
 
-export interface StoredTranscript {
-  readonly conversation: ConversationRow;
-  /** Oldest first. */
-  readonly messages: StoredMessage[];
-  /** Oldest first. */
-  readonly handoffs: HandoffRow[];
-}
 
 export interface WindowOptions {
   readonly maxMessages: number;

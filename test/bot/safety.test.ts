@@ -46,7 +46,7 @@ describe("moderation before any agent runs", () => {
     expect(port.delivered).toHaveLength(1);
     expect(port.delivered[0]!.kind).toBe("notice");
     expect(port.delivered[0]!.text).toContain(DEFAULT_HELP_RESOURCES);
-    const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
+    const [flag] = await safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ action: "block", severity: "urgent", source: "input", userId: "u1", messageId: undefined, platformMessageId: `pm-${eventCounter}` });
     expect(flag!.categories).toEqual({ "self-harm/intent": 0.96, "self-harm": 0.9 });
     await safety.settled();
@@ -71,7 +71,7 @@ describe("moderation before any agent runs", () => {
     h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
     expect(await h.service.accept(envelopeOf(inbound("How many died in the battle of Hastings?")))).toMatchObject({ status: "completed" });
     expect(await h.service.accept(envelopeOf(inbound("And the battle of Stamford Bridge?")))).toMatchObject({ status: "completed" });
-    expect(safety.listFlags({ platform: "test", workspace: "w1" }).map((f) => [f.action, f.severity])).toEqual([
+    expect((await safety.listFlags({ platform: "test", workspace: "w1" })).map((f) => [f.action, f.severity])).toEqual([
       ["answer", "alert"],
       ["answer", "alert"],
     ]);
@@ -100,8 +100,8 @@ describe("moderation before any agent runs", () => {
     expect(await h.service.accept(envelopeOf(inbound("What is 2+2?")))).toMatchObject({ status: "completed" });
     expect(await h.service.accept(envelopeOf(inbound("And 3+3?")))).toMatchObject({ status: "completed" });
     expect(port.delivered.filter((r) => r.kind === "agent")).toHaveLength(4);
-    expect(safety.flagsOf(1).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
-    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
+    expect((await safety.flagsOf(1)).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
+    expect(await safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
     expect(lines.filter((l) => l.includes("moderation is failing"))).toHaveLength(1);
     h.fakeOpenAI.moderations.failWith(undefined);
     await h.service.accept(envelopeOf(inbound("And 4+4?")));
@@ -121,7 +121,7 @@ describe("each answer is checked too", () => {
     expect(port.replaced).toHaveLength(1);
     expect(port.replaced[0]!.reply.replyId).toBe(answer.replyId);
     expect(port.replaced[0]!.text).toMatch(/withheld/);
-    const [flag] = safety.listFlags({ platform: "test", workspace: "w1" });
+    const [flag] = await safety.listFlags({ platform: "test", workspace: "w1" });
     expect(flag).toMatchObject({ source: "output", action: "withhold", text: answer.text, platformMessageId: "test-msg-2" });
     expect((await transcriptOf(h.service, ref))!.entries.some((e) => e.kind === "message" && e.text === answer.text)).toBe(true);
   });
@@ -171,7 +171,7 @@ describe("Azure's content filter", () => {
     });
     expect(await h.service.accept(envelopeOf(inbound("something awful")))).toMatchObject({ status: "failed", errorCode: "model_content_filtered" });
     expect(port.delivered.map((r) => r.text)).toEqual([expect.stringContaining(DEFAULT_HELP_RESOURCES)]);
-    expect(safety.listFlags({ platform: "test", workspace: "w1" })[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
+    expect((await safety.listFlags({ platform: "test", workspace: "w1" }))[0]).toMatchObject({ action: "block", severity: "urgent", categories: { "self-harm": 0.9 } });
     await safety.settled();
     expect(port.alerts).toHaveLength(1);
   });
@@ -183,9 +183,9 @@ describe("forgetting a student", () => {
     h.fakeOpenAI.moderations.script("hurt myself", { "self-harm/intent": 0.9 });
     await h.service.accept(envelopeOf(inbound("I hurt myself")));
     await h.service.accept(envelopeOf(inbound("What is 2+2?")));
-    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
+    expect(await safety.listFlags({ platform: "test", workspace: "w1" })).toHaveLength(1);
     (await forgetIn(h.service, "test", "u1", "w1"));
-    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
+    expect(await safety.listFlags({ platform: "test", workspace: "w1" })).toEqual([]);
     expect((await safety.usageReport({ platform: "test", workspace: "w1" })).today.totalTokens).toBe(0);
   });
 });
@@ -220,7 +220,7 @@ describe("alerts to the moderators' channel", () => {
     expect(port.alertAttempts).toBe(4);
     expect(port.alerts).toHaveLength(1);
     expect(lines.filter((l) => l.includes("could not post a safety alert"))).toHaveLength(1);
-    expect(safety.flagsOf(1)[0]).toMatchObject({ alert: "sent" });
+    expect((await safety.flagsOf(1))[0]).toMatchObject({ alert: "sent" });
   });
 
   it("the hour's dedupe is kept in the database: after a restart the same category is not alerted again within the hour", async () => {
@@ -265,7 +265,7 @@ describe("alerts to the moderators' channel", () => {
     await harness.service.accept(envelopeOf(inbound("I want to die")));
     const safety = harness.service.classroomSafety()!;
     await safety.settled();
-    expect(safety.listFlags({ platform: "test", workspace: "w1" })).toMatchObject([{ action: "block", severity: "urgent", alert: undefined }]);
+    expect(await safety.listFlags({ platform: "test", workspace: "w1" })).toMatchObject([{ action: "block", severity: "urgent", alert: undefined }]);
   });
 
   it("an alert decided before a restart but never posted is posted by recovery", async () => {

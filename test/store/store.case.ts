@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboundPlacement, StorePort } from "../../src/bot/store-port.js";
+import { moderationContract } from "./store-moderation.case.js";
 
 export interface OpenedStorePort {
   readonly port: StorePort;
@@ -441,5 +442,7 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect(await reopened.withheld.pending()).toEqual([]);
       expect((await reopened.flags.get(flagId))?.replacement).toBe("done");
     });
+
+    moderationContract(start);
   });
 }

@@ -34,7 +34,7 @@ export async function onFlags(context: BotContext, interaction: ChatInputCommand
   const review = context.reads.safety;
   if (review === undefined) return await reply(interaction, SAFETY_OFF);
   const scope: ModeratorScope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };
-  const flags = fitting(review.openFlags(scope, FLAGS_SHOWN));
+  const flags = fitting(await review.openFlags(scope, FLAGS_SHOWN));
   const link = consoleButtonRow(context, interaction, { page: "flags" });
   if (flags.length === 0) return await reply(interaction, NO_OPEN_FLAGS, link);
   await reply(interaction, flagListing(flags), [reviewButtons(flags), ...link]);
@@ -46,24 +46,24 @@ export async function onReviewButton(context: BotContext, interaction: ButtonInt
   if (!ownServer(context, interaction) || interaction.guildId === null || !Number.isSafeInteger(id)) return await tell(interaction, MODERATORS_ONLY);
   if (review === undefined) return await tell(interaction, SAFETY_OFF);
   const scope: ModeratorScope = { platform: DISCORD_PLATFORM, workspace: interaction.guildId };
-  const flag = review.flag(scope, id);
+  const flag = await review.flag(scope, id);
   if (flag === undefined) return await tell(interaction, FLAG_GONE);
   // Rights as of the click (a moderator may have lost them since /flags), where the flagged conversation lives.
   const access = await threadAccess(context, interaction, flag.key.thread);
   if (!access.allowed) return await tell(interaction, REVIEW_REFUSED);
   const reviewer = moderatorName(interaction);
-  const outcome = review.markReviewed(scope, id, reviewer);
+  const outcome = await review.markReviewed(scope, id, reviewer);
   context.logger.info({ flagId: id, moderatorId: interaction.user.id, outcome: outcome.kind }, "discord: flag marked reviewed");
-  await interaction.update({ ...relisted(review, scope, interaction.message), allowedMentions: NO_MENTIONS });
+  await interaction.update({ ...(await relisted(review, scope, interaction.message)), allowedMentions: NO_MENTIONS });
 }
 
 /** The same listing with what is true now: who reviewed which flag, and those buttons disabled; other rows kept. */
-function relisted(review: SafetyReview, scope: ModeratorScope, message: Message): { content: string; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
+async function relisted(review: SafetyReview, scope: ModeratorScope, message: Message): Promise<{ content: string; components: APIActionRowComponent<APIComponentInMessageActionRow>[] }> {
   const rows = message.components.flatMap((row) => (row.type === ComponentType.ActionRow ? [row.toJSON()] : []));
   const ids = rows.flatMap((row) =>
     row.components.flatMap((c) => (c.type === ComponentType.Button && "custom_id" in c && c.custom_id.startsWith(REVIEW_BUTTON_PREFIX) ? [Number(c.custom_id.slice(REVIEW_BUTTON_PREFIX.length))] : [])),
   );
-  const flags = fitting(ids.flatMap((id) => review.flag(scope, id) ?? []));
+  const flags = fitting((await Promise.all(ids.map((id) => review.flag(scope, id)))).flatMap((flag) => flag ?? []));
   const others = rows.filter((row) => !row.components.some((c) => c.type === ComponentType.Button && "custom_id" in c && c.custom_id.startsWith(REVIEW_BUTTON_PREFIX)));
   if (flags.length === 0) return { content: NO_OPEN_FLAGS, components: others };
   return { content: flagListing(flags), components: [reviewButtons(flags).toJSON(), ...others] };

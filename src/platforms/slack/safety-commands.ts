@@ -75,7 +75,7 @@ export class SafetyCommands {
     const review = await this.#review(request, false);
     if (review === undefined) return;
     const scope = scopeOf(request);
-    const flags = review.openFlags(scope, FLAGS_SHOWN);
+    const flags = await review.openFlags(scope, FLAGS_SHOWN);
     const link = this.#consoleLink(request);
     if (flags.length === 0) {
       await request.respond({ response_type: "ephemeral", text: NO_OPEN_FLAGS, ...(link === undefined ? {} : { blocks: [mrkdwn(NO_OPEN_FLAGS), context(link)] }) });
@@ -100,15 +100,15 @@ export class SafetyCommands {
     if (review === undefined) return;
     const scope = scopeOf(click);
     // Another workspace's flag id reads as unknown: the moderator's reach is their workspace.
-    if (review.flag(scope, click.flagId) === undefined) {
+    if ((await review.flag(scope, click.flagId)) === undefined) {
       await click.respond({ response_type: "ephemeral", replace_original: false, text: FLAG_GONE });
       return;
     }
     const reviewer = (await this.#options.displayName(click.userId)) ?? click.userName ?? click.userId;
-    const outcome = review.markReviewed(scope, click.flagId, reviewer);
+    const outcome = await review.markReviewed(scope, click.flagId, reviewer);
     this.#options.logger.info({ flagId: click.flagId, moderator: click.userId, outcome: outcome.kind }, "slack: flag marked reviewed");
     const ids = click.blockId.startsWith(LISTING_BLOCK) ? click.blockId.slice(LISTING_BLOCK.length).split(":")[0]!.split(",").map(Number) : [click.flagId];
-    const flags = ids.flatMap((id) => review.flag(scope, id) ?? []);
+    const flags = (await Promise.all(ids.map((id) => review.flag(scope, id)))).flatMap((flag) => flag ?? []);
     const answer = flags.length === 0 ? { text: NO_OPEN_FLAGS } : this.#listing(flags, click.teamDomain, undefined);
     await click.respond({ replace_original: true, ...answer });
   }

@@ -76,7 +76,7 @@ describe("/flags", () => {
     expect(listing.content).toMatch(/\*\*#\d+\*\* 🔴 urgent · self-harm\/intent 0\.96, self-harm 0\.90 · blocked \(no agent ran\) · student's message/);
     expect(listing.content).toContain(`Ivy Q. in <#${thread}>`);
     expect(listing.content).toContain("> I want to die, nothing matters");
-    const [flag] = bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
+    const [flag] = await bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
     expect(listing.components).toEqual([
       { type: 1, components: [expect.objectContaining({ type: 2, style: 3, label: `Mark #${flag!.id} reviewed`, custom_id: `baton:review-flag:${flag!.id}` })] },
     ]);
@@ -88,7 +88,7 @@ describe("/flags", () => {
     expect(updated.components[0]!.components[0]).toMatchObject({ label: `#${flag!.id} reviewed`, disabled: true });
     // The ephemeral listing itself was edited in place.
     expect(bed.fake.world.messages.get(command.originalMessageId!)!.content).toContain("✓ Reviewed by Ms Rivera");
-    const reviewed = bed.service.service.classroomSafety()!.getFlag(flag!.id)!;
+    const reviewed = (await bed.service.service.classroomSafety()!.getFlag(flag!.id))!;
     expect(reviewed.reviewedBy).toBe("Ms Rivera");
     expect(reviewed.reviewedAt).toBeGreaterThan(0);
     // Reviewed flags leave the listing.
@@ -113,14 +113,14 @@ describe("/flags", () => {
     const answer = await answerTo(bed, click);
     expect(answer).toMatchObject({ type: 4, content: REVIEW_REFUSED });
     expect(answer.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
-    expect(bed.service.service.classroomSafety()!.getFlag(flagId)!.reviewedAt).toBeUndefined();
+    expect((await bed.service.service.classroomSafety()!.getFlag(flagId))!.reviewedAt).toBeUndefined();
 
     // Demoted altogether: refused as well.
     bed.fake.setOverwrite(bed.homework, { id: role.id, type: OverwriteType.Role, allow: "0", deny: "0" });
     bed.fake.world.memberRoles.set(moderator.id, []);
     const again = await answerTo(bed, bed.fake.clickButton({ user: bed.fake.world.users.get(moderator.id)!, messageId: command.originalMessageId!, customId }));
     expect(again.content).toBe(REVIEW_REFUSED);
-    expect(bed.service.service.classroomSafety()!.getFlag(flagId)!.reviewedAt).toBeUndefined();
+    expect((await bed.service.service.classroomSafety()!.getFlag(flagId))!.reviewedAt).toBeUndefined();
   });
 
   it("says so when the flag is gone (the student was forgotten) instead of recording anything", async () => {

@@ -82,7 +82,7 @@ describe("Discord: a student writes about self-harm", () => {
     expect(bodyOf(call).allowed_mentions).toEqual({ parse: [] });
 
     // The flag holds the message; the transcript does not (no agent can ever read it).
-    const flags = bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
+    const flags = await bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
     expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: message.id, alert: "sent" }]);
   });
 
@@ -164,7 +164,7 @@ describe("Discord: moderation outage and caps", () => {
     await bed.handled(second.id);
     expect(webhookPostsTo(bed.fake, thread).length).toBe(4);
     const conversation = bed.service.store.findConversation(discordThread(bed, bed.homework, thread))!;
-    expect(bed.service.service.classroomSafety()!.flagsOf(conversation.id).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
+    expect((await bed.service.service.classroomSafety()!.flagsOf(conversation.id)).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
     expect(bed.logs.filter((line) => line.level === 40 && String(line.msg).startsWith("moderation is failing"))).toHaveLength(1);
     expect(alertMessages(bed)).toEqual([]);
   });
@@ -205,7 +205,7 @@ describe("Discord: an alert channel the bot may not post in", () => {
     const posts = bed.fake.calls.filter((c) => c.method === "POST" && c.path === `/channels/${bed.fake.channelId("moderators")}/messages`);
     expect(posts.map((c) => [c.status, (c.response as { code?: number }).code])).toEqual([[403, 50013]]);
     expect(bed.logs.filter((l) => String(l.msg).startsWith("could not post a safety alert"))).toHaveLength(1);
-    const flags = bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
+    const flags = await bed.service.service.classroomSafety()!.listFlags({ platform: "discord", workspace: bed.fake.guildId });
     expect(flags[0]!.alert).toBe("failed");
   });
 

@@ -149,7 +149,7 @@ it("checks a student's message written while the thread waits: a self-harm one g
   expect(urgent).toHaveLength(1);
   expect(urgent[0]!.title).toBe("Urgent: self-harm/intent");
   expect(urgent[0]!.url).toBe(`https://discord.com/channels/${fake.guildId}/${thread}/${held.id}`);
-  const flags = safety.listFlags({ platform: "discord", workspace: fake.guildId });
+  const flags = await safety.listFlags({ platform: "discord", workspace: fake.guildId });
   expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: held.id, alert: "sent" }]);
   // Still waiting for the teacher: the check does not hand the thread back.
   expect(await bed.service.gateway.waitingFor(ref)).toBe("teacher");

@@ -68,7 +68,7 @@ describe("/homework-flags", () => {
     expect(text).toMatch(/\*#\d+\* 🔴 urgent · self-harm\/intent 0\.96, self-harm 0\.90 · blocked \(no agent ran\) · student's message/);
     expect(text).toContain("> I want to die, nothing matters");
     expect(text).toMatch(/in <https:\/\/baton-school\.slack\.com\/archives\/C0HOMEWORK\/p\d+\|this thread>/);
-    const [flag] = h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
+    const [flag] = await h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
     expect(buttonsOf(listing!)).toEqual([expect.objectContaining({ action_id: `baton-review-flag-${flag!.id}`, text: { type: "plain_text", text: `Mark #${flag!.id} reviewed` } })]);
 
     const click = t.fake.clickButton({ user: MODERATOR.id, messageTs: listing!.ts, actionId: `baton-review-flag-${flag!.id}` });
@@ -78,7 +78,7 @@ describe("/homework-flags", () => {
     expect(listing!.replaced).toBe(1);
     expect(blockTexts(listing!)).toMatch(/✓ Reviewed by mod <!date\^\d+\^/);
     expect(buttonsOf(listing!)).toEqual([]);
-    const reviewed = h.service.classroomSafety()!.getFlag(flag!.id)!;
+    const reviewed = (await h.service.classroomSafety()!.getFlag(flag!.id))!;
     expect(reviewed.reviewedBy).toBe("mod");
     expect(reviewed.reviewedAt).toBeGreaterThan(0);
     const [again] = await run(t, "/homework-flags", "", MODERATOR.id);
@@ -100,7 +100,7 @@ describe("/homework-flags", () => {
     await t.bot.idle();
     expect(t.fake.ephemerals.slice(before).map((m) => m.text)).toEqual([REFUSAL]);
     expect(listing!.replaced).toBe(0);
-    const [flag] = h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
+    const [flag] = await h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
     expect(flag!.reviewedAt).toBeUndefined();
   });
 

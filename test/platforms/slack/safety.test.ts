@@ -82,7 +82,7 @@ describe("Slack: a student writes about self-harm", () => {
     expect(everything).not.toMatch(/<!|<@/);
     expect(everything).toContain("I want to die &lt;!channel&gt; &amp; @\u200Bchannel");
     expect(everything).toContain("Urgent: self-harm/intent");
-    const flags = h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
+    const flags = await h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
     expect(flags).toMatchObject([{ action: "block", severity: "urgent", platformMessageId: root.ts, alert: "sent" }]);
   });
 
@@ -130,7 +130,7 @@ describe("Slack: the alert channel", () => {
     const posts = t.fake.callsTo("chat.postMessage").filter((c) => c.params.channel === ALERTS);
     expect(posts.map((c) => c.answer.error)).toEqual(["not_in_channel"]);
     expect(serviceLogs.filter((l) => l.msg.startsWith("could not post a safety alert"))).toHaveLength(1);
-    const flags = h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
+    const flags = await h.service.classroomSafety()!.listFlags({ platform: "slack", workspace: t.fake.identity.teamId });
     expect(flags[0]!.alert).toBe("failed");
   });
 });
@@ -145,7 +145,7 @@ describe("Slack: moderation outage and caps", () => {
     expect(h.fakeOpenAI.requests.length).toBeGreaterThan(0);
     expect(replies().filter((m) => m.user === t.fake.identity.botUserId)).toHaveLength(4);
     const conversation = h.store.findConversation({ platform: "slack", workspace: t.fake.identity.teamId, channel: CHANNEL, thread: root.ts })!;
-    expect(h.service.classroomSafety()!.flagsOf(conversation.id).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
+    expect((await h.service.classroomSafety()!.flagsOf(conversation.id)).map((f) => f.action)).toEqual(["unchecked", "unchecked"]);
     expect(serviceLogs.filter((l) => l.msg.startsWith("moderation is failing"))).toHaveLength(1);
   });
 

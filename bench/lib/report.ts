@@ -199,7 +199,8 @@ function streamSection(results: BenchResults): string {
       `after ${fmt(s.platformLatencyMs)} ms (Discord's per-webhook limit enforced: 5 calls per 2 s, 429 beyond); a fake model writes ` +
       `the tutor's ${fmt(s.tokensPerAnswer)}-token answer one token every ${fmt(s.tokenIntervalMs)} ms. One answer at a time in one ` +
       `channel, ${fmt(s.quietBetweenAnswersMs / 1000, 0)} s apart (past the channel's rate window); visible means the tutor's own message ` +
-      "shows words in the thread.",
+      "shows words in the thread." +
+      (s.alongside ? " Both platforms ran at once, beside the other scenarios: smoke figures, not measurements." : ""),
     "",
     table(["Platform", "How the answer arrived", "Answers", "First token → first words p50 ms", "p99 ms", "Calls per answer (median / max)", "Refused (429)"], rows),
   ].join("\n");

@@ -45,7 +45,7 @@ export interface BenchPlan {
   readonly tokens: { readonly longThreadMessages: number };
   readonly memory: { readonly conversations: number; readonly concurrency: number; readonly warmup: number };
   readonly imports: { readonly processes: number };
-  readonly stream: { readonly answers: number; readonly tokenIntervalMs: number };
+  readonly stream: { readonly answers: number; readonly tokenIntervalMs: number; readonly alongside: boolean };
 }
 
 export interface Target {

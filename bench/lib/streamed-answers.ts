@@ -12,6 +12,8 @@ export interface StreamedAnswersOptions {
   readonly answers: number;
   /** The fake model writes one token this often. */
   readonly tokenIntervalMs: number;
+  /** Discord and Slack at once (a quick run's smoke figures), rather than one platform after the other. */
+  readonly alongside: boolean;
 }
 
 export interface StreamedPlatformResult {
@@ -33,6 +35,7 @@ export interface StreamedAnswersResult {
   readonly platformLatencyMs: number;
   readonly tokenIntervalMs: number;
   readonly quietBetweenAnswersMs: number;
+  readonly alongside: boolean;
   readonly platforms: readonly StreamedPlatformResult[];
 }
 
@@ -85,7 +88,15 @@ export function summarize(
 }
 
 export async function runStreamedAnswers(options: StreamedAnswersOptions): Promise<StreamedAnswersResult> {
-  const discord = await runDiscordStreams(options);
-  const slack = await runSlackStreams(options);
-  return { tokensPerAnswer: STREAM_TOKENS, platformLatencyMs: PLATFORM_LATENCY_MS, tokenIntervalMs: options.tokenIntervalMs, quietBetweenAnswersMs: QUIET_BETWEEN_ANSWERS_MS, platforms: [discord, slack] };
+  const [discord, slack] = options.alongside
+    ? await Promise.all([runDiscordStreams(options), runSlackStreams(options)])
+    : [await runDiscordStreams(options), await runSlackStreams(options)];
+  return {
+    tokensPerAnswer: STREAM_TOKENS,
+    platformLatencyMs: PLATFORM_LATENCY_MS,
+    tokenIntervalMs: options.tokenIntervalMs,
+    quietBetweenAnswersMs: QUIET_BETWEEN_ANSWERS_MS,
+    alongside: options.alongside,
+    platforms: [discord, slack],
+  };
 }

@@ -13,6 +13,7 @@ import type {
   HistoryMessageDraft,
   InboxEntry,
   KeptAttachment,
+  ListFlagsOptions,
   ModeratorWait,
   NewFlag,
   OutboxEntry,
@@ -27,7 +28,7 @@ import type {
   UsageTotal,
   WithheldReply,
 } from "./store-records.js";
-import type { AttachmentInfo, ConversationSummaryRow, StoredTranscript } from "./transcript-records.js";
+import type { AttachmentInfo, ConversationSummaryRow, ListConversationsOptions, StoredTranscript } from "./transcript-records.js";
 
 export interface ConversationRepository {
   find(key: ThreadRef): Promise<Conversation | undefined>;
@@ -115,7 +116,7 @@ export interface TranscriptRepository {
   /** One conversation's messages and handoffs, oldest first; undefined when there is no such conversation. */
   of(conversationId: number): Promise<StoredTranscript | undefined>;
   /** Conversations by the student's last activity, newest first; without `workspace`, every workspace's. Default limit 25. */
-  list(filter: { platform: string; workspace?: string; channel?: string; limit?: number }): Promise<ConversationSummaryRow[]>;
+  list(filter: ListConversationsOptions): Promise<ConversationSummaryRow[]>;
 }
 
 /** Whether a conversation waits for a moderator (an agent handed it to a human participant). */
@@ -173,7 +174,7 @@ export interface FlagRepository {
   /** A conversation's flags, oldest first, outage marks ('unchecked') included. */
   ofConversation(conversationId: number): Promise<FlagRow[]>;
   /** A workspace's flags, newest first, without outage marks; only those still to review unless `includeReviewed`. Default limit 10. */
-  list(filter: { platform: string; workspace: string; limit?: number; includeReviewed?: boolean }): Promise<FlagRow[]>;
+  list(filter: ListFlagsOptions): Promise<FlagRow[]>;
   /** True if this call marked it; false if it was reviewed already (or is gone). */
   markReviewed(id: number, reviewer: string): Promise<boolean>;
   /** The answers agents gave after the student's message `afterSeq`, each with its outbox row. */

@@ -230,6 +230,16 @@ export interface NewFlag {
   readonly platformMessageId?: string;
 }
 
+/** Which flags moderators list: one workspace's, newest first. */
+export interface ListFlagsOptions {
+  readonly platform: string;
+  readonly workspace: string;
+  /** Defaults to 10. */
+  readonly limit?: number;
+  /** Reviewed flags too (default: only the ones still to review). */
+  readonly includeReviewed?: boolean;
+}
+
 /** pending: decided, not posted yet (posted again after a restart); sent; failed: given up after every attempt. */
 export type FlagAlertState = "pending" | "sent" | "failed";
 

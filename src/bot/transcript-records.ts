@@ -50,3 +50,12 @@ export interface AttachmentInfo {
   readonly sourceUrl: string | undefined;
   readonly createdAt: number;
 }
+
+/** Which conversations a listing shows: one platform's, optionally one workspace's and channel's. */
+export interface ListConversationsOptions {
+  readonly platform: string;
+  readonly workspace?: string;
+  readonly channel?: string;
+  /** Defaults to 25. */
+  readonly limit?: number;
+}

@@ -1,13 +1,10 @@
 // The inbox: inbound messages accepted (and deduplicated) on arrival, held until their turn stores them as messages.
 
 import type { Database, Statement } from "better-sqlite3";
+import type { InboxEntry as InboxRow } from "../bot/store-records.js";
 
-export interface InboxRow {
-  readonly id: number;
-  readonly platform: string;
-  readonly eventId: string;
-  readonly payload: string;
-}
+// The bot's port record, under the store's name.
+export type { InboxRow };
 
 export class Inbox {
   private readonly insertEvent: Statement<[string, string, number]>;

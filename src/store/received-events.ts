@@ -1,16 +1,10 @@
 // Received events: inbound events persisted on arrival, before the adapter's network work turns them into messages.
 
 import type { Database, Statement } from "better-sqlite3";
+import type { ReceivedEntry as ReceivedEventRow } from "../bot/store-records.js";
 
-export interface ReceivedEventRow {
-  readonly id: number;
-  readonly platform: string;
-  readonly eventId: string;
-  readonly workspace: string;
-  readonly userId: string;
-  /** The adapter's JSON, parsed. */
-  readonly payload: unknown;
-}
+// The bot's port record, under the store's name.
+export type { ReceivedEventRow };
 
 interface RawRow {
   id: number;

@@ -2,13 +2,10 @@
 // when the step is committed, read back after a crash so the same messages are finished rather than posted again.
 
 import type { Database, Statement } from "better-sqlite3";
+import type { EarlierStream as UncommittedStream } from "../bot/store-records.js";
 
-/** A stream of an earlier attempt at this turn that was never committed (the process died mid-answer). */
-export interface UncommittedStream {
-  readonly id: number;
-  readonly agentName: string;
-  readonly pieces: readonly string[];
-}
+// The bot's port record, under the store's name.
+export type { UncommittedStream };
 
 interface StreamRecord {
   id: number;

@@ -1,26 +1,12 @@
 // The "waiting for a moderator" state of a conversation (migration 0004): set when an agent hands off to a human.
 
 import type { Database, Statement } from "better-sqlite3";
+import type { ModeratorWait as WaitingState, TeacherAlertDue as PendingTeacherAlert } from "../bot/store-records.js";
 import { MESSAGE_COLUMNS, toStoredMessage, type MessageTuple } from "./row-mapping.js";
 import type { StoredMessage } from "./types.js";
 
-/** A conversation handed to a person: the agents stay quiet in it until a moderator hands it back. */
-export interface WaitingState {
-  /** The human participant's name (e.g. "teacher"). */
-  readonly human: string;
-  /** The agent that handed off. */
-  readonly from: string;
-  readonly reason: string;
-  readonly since: number;
-}
-
-/** What a teacher request's alert is rebuilt from after a restart: the waiting state and the student's message. */
-export interface PendingTeacherAlert {
-  readonly conversationId: number;
-  readonly state: WaitingState;
-  /** Undefined when the message is gone (forgotten meanwhile). */
-  readonly message: { readonly text: string; readonly userId: string | null; readonly userName: string | null; readonly platformMessageId: string | null } | undefined;
-}
+// The bot's port records, under the store's names.
+export type { WaitingState, PendingTeacherAlert };
 
 interface PendingRecord extends WaitingRecord {
   id: number;

@@ -16,7 +16,7 @@ import { runDiscordHostile } from "./hostile-discord.js";
 import { runSlackHostile } from "./hostile-slack.js";
 import { runMemory } from "./memory.js";
 import { renderSoakReport } from "./report.js";
-import { SCENARIOS, type Scenario, type SoakResults } from "./results.js";
+import { SCENARIOS, type FaultRow, type FloodRow, type HostileRow, type MemoryFigures, type Scenario, type SoakResults } from "./results.js";
 import { seededRandom } from "./seeded-random.js";
 
 const FULL = {
@@ -29,6 +29,8 @@ const FULL = {
   memory: { conversations: 10_000, warmup: 1_000, concurrency: 100 },
   /** Each scenario's own bound; the whole run stays under 10 minutes on 2 cores. */
   budgetMs: 90_000,
+  /** One scenario after another, on one seeded random source. */
+  together: false,
 };
 
 /** Every scenario once, small: part of `npm test`, which checks that each ran and lost nothing (never a speed). */
@@ -42,6 +44,9 @@ const QUICK: typeof FULL = {
   memory: { conversations: 200, warmup: 20, concurrency: 20 },
   // Upper bounds only (a quick run takes seconds); generous, since `npm test` runs it beside every other suite.
   budgetMs: 40_000,
+  // They mostly wait (on the model's 2 s timeouts, the fakes, the children they kill), so they wait at once, each on its
+  // own seeded random source; memory still runs alone, last, since it measures the process's own growth.
+  together: true,
 };
 
 
@@ -68,35 +73,65 @@ const machine = describeMachine();
 const results: SoakResults = { generatedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), mode: quick ? "quick" : "full", seed, machine, scenarios: [], faults: [], floods: [], hostile: [] };
 const budgetMs = plan.budgetMs;
 
-const steps: Record<Scenario, () => Promise<void>> = {
-  "model-faults": async () => void results.faults.push(...(await runModelFaults({ ...plan.modelFaults, random, budgetMs }))),
-  "platform-faults": async () => {
-    results.faults.push(...(await runSlackFaults({ ...plan.platformFaults, budgetMs })));
-    results.faults.push(...(await runDiscordFaults({ ...plan.discordFaults, budgetMs })));
-  },
-  busy: async () => void results.faults.push(await runBusyDatabase({ ...plan.busy, budgetMs })),
-  sigkill: async () => void results.faults.push(await runSigkill({ ...plan.sigkill, random, budgetMs: budgetMs * 2 })),
-  floods: async () => void results.floods.push(...(await runFloods({ ...plan.floods, budgetMs }))),
-  hostile: async () => {
-    results.hostile.push(...(await runSlackHostile(budgetMs)));
-    results.hostile.push(...(await runDiscordHostile(budgetMs)));
-  },
-  memory: async () => void (results.memory = await runMemory(plan.memory)),
+/** What one scenario adds to the results. */
+interface Outcome {
+  readonly faults?: readonly FaultRow[];
+  readonly floods?: readonly FloodRow[];
+  readonly hostile?: readonly HostileRow[];
+  readonly memory?: MemoryFigures;
+}
+
+const steps: Record<Scenario, (random: () => number) => Promise<Outcome>> = {
+  "model-faults": async (random) => ({ faults: await runModelFaults({ ...plan.modelFaults, random, budgetMs }) }),
+  "platform-faults": async () => ({
+    faults: [...(await runSlackFaults({ ...plan.platformFaults, budgetMs })), ...(await runDiscordFaults({ ...plan.discordFaults, budgetMs }))],
+  }),
+  busy: async () => ({ faults: [await runBusyDatabase({ ...plan.busy, budgetMs })] }),
+  sigkill: async (random) => ({ faults: [await runSigkill({ ...plan.sigkill, random, budgetMs: budgetMs * 2 })] }),
+  floods: async () => ({ floods: await runFloods({ ...plan.floods, budgetMs }) }),
+  hostile: async () => ({ hostile: [...(await runSlackHostile(budgetMs)), ...(await runDiscordHostile(budgetMs))] }),
+  memory: async () => ({ memory: await runMemory(plan.memory) }),
 };
 
-let failed = false;
-for (const scenario of SCENARIOS) {
-  if (!only.has(scenario)) continue;
+/** The scenario's outcome, or undefined when it failed (logged). */
+async function runScenario(scenario: Scenario, random: () => number): Promise<Outcome | undefined> {
   const at = performance.now();
   log(`${scenario}…`);
   try {
-    await steps[scenario]();
-    results.scenarios.push(scenario);
+    const outcome = await steps[scenario](random);
     log(`${scenario} done in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+    return outcome;
   } catch (error) {
-    failed = true;
     log(`${scenario} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return undefined;
   }
+}
+
+const chosen = SCENARIOS.filter((scenario) => only.has(scenario));
+const outcomes = new Map<Scenario, Outcome | undefined>();
+if (plan.together) {
+  const atOnce = chosen.filter((scenario) => scenario !== "memory");
+  // Each its own source, seeded from the run's seed and the scenario's place in SCENARIOS: a seed still replays them.
+  const settled = await Promise.all(atOnce.map((scenario) => runScenario(scenario, seededRandom(seed + SCENARIOS.indexOf(scenario)))));
+  atOnce.forEach((scenario, i) => outcomes.set(scenario, settled[i]));
+  if (only.has("memory")) outcomes.set("memory", await runScenario("memory", random));
+} else {
+  for (const scenario of chosen) outcomes.set(scenario, await runScenario(scenario, random));
+}
+
+// Rows in SCENARIOS order, however the scenarios were scheduled.
+let failed = false;
+for (const scenario of chosen) {
+  const outcome = outcomes.get(scenario);
+  if (outcome === undefined) {
+    failed = true;
+    continue;
+  }
+  results.scenarios.push(scenario);
+  results.faults.push(...(outcome.faults ?? []));
+  results.floods.push(...(outcome.floods ?? []));
+  results.hostile.push(...(outcome.hostile ?? []));
+  if (outcome.memory !== undefined) results.memory = outcome.memory;
 }
 results.peakRssBytes = peakRssBytes();
 results.wallSeconds = (performance.now() - started) / 1000;

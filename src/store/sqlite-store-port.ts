@@ -11,7 +11,7 @@ import type {
   TransactionOptions,
 } from "../bot/store-port.js";
 import { GroupedCommits } from "./grouped-commits.js";
-import { BACKLOG_BATCH, SearchBacklog } from "./search-backlog.js";
+import { INDEX_BATCH, SearchIndex } from "./search-index.js";
 import { openTables, READ_OPERATIONS, synchronousRepositories, type SqliteTables, type Synchronous, type SynchronousRepositories } from "./sqlite-repositories.js";
 import { WriteGate } from "./write-gate.js";
 
@@ -22,7 +22,7 @@ export interface SqliteStorePortOptions {
   /** Needed for a gate of its own. */
   readonly logger?: Logger;
   readonly now?: () => number;
-  /** How often the console's search index takes in new messages (src/store/search-backlog.ts); default 1 s. */
+  /** How often the console's search index takes in new messages (src/store/search-index.ts); default 1 s. */
   readonly searchIndexEveryMs?: number;
 }
 
@@ -79,11 +79,11 @@ export class SqliteStorePort implements StorePort {
     this.safetyAlerts = root.safetyAlerts;
     this.withheld = root.withheld;
     // Off the turn's path: a pass is a grouped transaction like any other, so it never interleaves with a turn's.
-    const backlog = new SearchBacklog(options.db);
+    const searchIndex = new SearchIndex(options.db);
     const logger = options.logger;
     this.#searchTimer = setInterval(() => {
       if (!options.db.open) return clearInterval(this.#searchTimer);
-      this.#commits.run(async () => backlog.catchUp(BACKLOG_BATCH)).catch((error: unknown) => logger?.warn({ err: error }, "could not index messages for search; the next pass retries"));
+      this.#commits.run(async () => searchIndex.catchUp(INDEX_BATCH)).catch((error: unknown) => logger?.warn({ err: error }, "could not index messages for search; the next pass retries"));
     }, options.searchIndexEveryMs ?? 1_000);
     this.#searchTimer.unref();
   }

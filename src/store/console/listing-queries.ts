@@ -5,7 +5,7 @@ import { MATCH_END, MATCH_START, type ConsoleScope, type ConversationListItem, t
 import { conversationSummary, type ConsoleConversationRow } from "./conversation-row.js";
 import { QUEUED_FLAG } from "./flag-queries.js";
 import { ftsQuery, scopeSql } from "./scope-sql.js";
-import { SearchBacklog } from "../search-backlog.js";
+import { SearchIndex } from "../search-index.js";
 
 interface ListRow extends ConsoleConversationRow {
   message_count: number;
@@ -21,13 +21,13 @@ export class ListingQueries {
   /** One prepared statement per filter shape (a handful in practice), so SQLite plans each with the right indexes. */
   private readonly statements = new Map<string, Statement<Param[], ListRow>>();
   private readonly snippet: Statement<[string, number], string>;
-  private readonly backlog: SearchBacklog;
+  private readonly searchIndex: SearchIndex;
 
   constructor(
     private readonly db: Database,
     private readonly hasFlags: boolean,
   ) {
-    this.backlog = new SearchBacklog(db);
+    this.searchIndex = new SearchIndex(db);
     this.snippet = db
       .prepare<[string, number], string>(
         `SELECT snippet(messages_fts, 0, '${MATCH_START}', '${MATCH_END}', '…', 16) FROM messages_fts
@@ -95,7 +95,7 @@ export class ListingQueries {
     if (query.search !== undefined) {
       if (match === undefined) return { items: [], hasMore: false };
       // Messages stored since the last indexing pass are searchable too: the search indexes them first.
-      this.backlog.catchUp();
+      this.searchIndex.catchUp();
       add(
         "c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid " +
           "WHERE messages_fts MATCH ?)",

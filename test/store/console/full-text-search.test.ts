@@ -1,11 +1,11 @@
-// Migration 0008's FTS5 index, filled in batches since 0020 (search_backlog): searched by the console, which catches the
-// backlog up first, and emptied by forget-user and retention whether a message was indexed yet or still waiting.
+// Migration 0008's FTS5 index, filled in batches since 0020 (a mark since 0021): searched by the console, which catches
+// the index up first, and emptied by forget-user and retention whether a message was indexed yet or still waiting.
 
 import { cpSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { SqliteConsoleStore } from "../../../src/store/console/sqlite-console-store.js";
-import { SearchBacklog } from "../../../src/store/search-backlog.js";
+import { SearchIndex } from "../../../src/store/search-index.js";
 import { SqliteStorePort } from "../../../src/store/sqlite-store-port.js";
 import { defaultMigrationsDir, openDatabase } from "../../../src/store/index.js";
 import type { Database } from "../../../src/store/index.js";
@@ -16,13 +16,20 @@ const all = { kind: "all" } as const;
 const indexed = (db: Database, word: string): number[] =>
   db.prepare<[string], number>("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid").pluck().all(`"${word}"`);
 
-/** What still waits to be indexed. */
-const waiting = (db: Database): number[] => db.prepare<[], number>("SELECT message_id FROM search_backlog ORDER BY message_id").pluck().all();
+/** What still waits to be indexed: user and assistant text above the mark. */
+const waiting = (db: Database): number[] =>
+  db
+    .prepare<[], number>(
+      "SELECT id FROM messages WHERE id > (SELECT indexed_through FROM search_progress) AND role IN ('user', 'assistant') AND text <> '' ORDER BY id",
+    )
+    .pluck()
+    .all();
+const mark = (db: Database): number => db.prepare<[], number>("SELECT indexed_through FROM search_progress").pluck().get()!;
 
-/** Either every message is indexed before the deletion, or none is (they all still wait in the backlog). */
+/** Either every message is indexed before the deletion, or none is (they all still wait above the mark). */
 const STATES = [
-  { state: "indexed", settle: (db: Database) => void new SearchBacklog(db).catchUp() },
-  { state: "still in the backlog", settle: (_db: Database) => undefined },
+  { state: "indexed", settle: (db: Database) => void new SearchIndex(db).catchUp() },
+  { state: "still waiting", settle: (_db: Database) => undefined },
 ] as const;
 
 async function search(db: Database, words: string): Promise<number[]> {
@@ -60,7 +67,7 @@ describe("full-text search over messages", () => {
     expect(page.items[0]!.snippet).toBe("How do I factor a \uE000quadratic\uE001 equation quickly?");
   });
 
-  it.each(STATES)("forgetting a user removes their messages from the index and the backlog ($state)", async ({ settle }) => {
+  it.each(STATES)("forgetting a user removes their messages from the index ($state)", async ({ settle }) => {
     const { db, store } = tempStore();
     const a = (await store.getOrCreateConversation(thread("a"))).id;
     await store.appendUserMessage(a, { userId: "forget-me", userName: "F", text: "my address is elmstreet" });
@@ -105,7 +112,7 @@ describe("full-text search over messages", () => {
     db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
   });
 
-  it("a new message waits in the backlog off the turn's path, and the store port's passes index it", async () => {
+  it("a new message waits above the mark off the turn's path, and the store port's passes index it", async () => {
     const { db, store } = tempStore();
     const a = (await store.getOrCreateConversation(thread("a"))).id;
     const [message] = await store.appendMessages(a, [{ role: "assistant", text: "mitochondria make energy", authorAgent: "science" }]);
@@ -115,6 +122,7 @@ describe("full-text search over messages", () => {
     try {
       await vi.waitFor(() => expect(indexed(db, "mitochondria")).toEqual([message!.id]));
       expect(waiting(db)).toEqual([]);
+      expect(mark(db)).toBe(message!.id);
     } finally {
       port.close();
     }
@@ -124,13 +132,71 @@ describe("full-text search over messages", () => {
     const { db, store } = tempStore();
     const a = (await store.getOrCreateConversation(thread("a"))).id;
     const stored = await store.appendMessages(a, ["one apple", "two apples", "three apples"].map((text) => ({ role: "assistant" as const, text, authorAgent: "science" })));
-    const backlog = new SearchBacklog(db);
-    expect(backlog.catchUp(2)).toBe(2);
+    const searchIndex = new SearchIndex(db);
+    expect(searchIndex.waiting()).toBe(3);
+    expect(searchIndex.catchUp(2)).toBe(2);
     expect(indexed(db, "apples")).toEqual([stored[1]!.id]);
     expect(waiting(db)).toEqual([stored[2]!.id]);
-    expect(backlog.catchUp(2)).toBe(1);
-    expect(backlog.catchUp(2)).toBe(0);
-    expect(backlog.waiting()).toBe(0);
+    expect(searchIndex.catchUp(2)).toBe(1);
+    expect(searchIndex.catchUp(2)).toBe(0);
+    expect(searchIndex.waiting()).toBe(0);
+    expect(mark(db)).toBe(stored[2]!.id);
+  });
+
+  it("tool results above the mark are passed over, never indexed", async () => {
+    const { db, store } = tempStore();
+    const a = (await store.getOrCreateConversation(thread("a"))).id;
+    const stored = await store.appendMessages(a, [
+      { role: "assistant", text: "pear one", authorAgent: "science" },
+      { role: "tool", text: "pear tool", authorAgent: "science", toolCallId: "c1" },
+      { role: "assistant", text: "pear two", authorAgent: "science" },
+    ]);
+    const searchIndex = new SearchIndex(db);
+    expect(searchIndex.waiting()).toBe(2);
+    expect(searchIndex.catchUp(2)).toBe(2);
+    expect(indexed(db, "pear")).toEqual([stored[0]!.id, stored[2]!.id]);
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
+  });
+
+  it("a message that takes the id of a deleted newest message is indexed at once (the pass would never reach it)", async () => {
+    const { db, store } = tempStore();
+    const a = (await store.getOrCreateConversation(thread("a"))).id;
+    await store.appendUserMessage(a, { userId: "stays", userName: "S", text: "first words" });
+    const gone = await store.appendUserMessage(a, { userId: "forget-me", userName: "F", text: "private words" });
+    new SearchIndex(db).catchUp();
+    expect(mark(db)).toBe(gone.id);
+    await store.forgetUser("discord", "forget-me");
+    const again = await store.appendUserMessage(a, { userId: "stays", userName: "S", text: "later thoughts" });
+    // SQLite reuses the largest rowid once its row is gone: this message sits at the mark, not above it.
+    expect(again.id).toBe(gone.id);
+    expect(indexed(db, "thoughts")).toEqual([again.id]);
+    expect(indexed(db, "private")).toEqual([]);
+    expect(await search(db, "thoughts")).toEqual([a]);
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
+  });
+
+  it("migration 0021 indexes what 0020 left waiting and starts the mark after it", async () => {
+    const dir = tempDir();
+    const early = join(dir, "migrations");
+    mkdirSync(early);
+    for (const file of readdirSync(defaultMigrationsDir).filter((f) => f < "0021")) cpSync(join(defaultMigrationsDir, file), join(early, file));
+    const path = join(dir, "baton.db");
+    const before = closeAfterTest(openDatabase(path, { migrationsDir: early }));
+    const a = before
+      .prepare<[], number>("INSERT INTO conversations (platform, workspace, channel, thread, created_at, updated_at) VALUES ('discord', 'w', 'c', 'a', 1, 1) RETURNING id")
+      .pluck()
+      .get() as number;
+    const insert = before.prepare("INSERT INTO messages (conversation_id, seq, role, user_id, user_name, text, token_estimate, created_at) VALUES (?, ?, 'user', 'u', 'U', ?, 8, 1)");
+    insert.run(a, 1, "indexed walrus");
+    before.exec("INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM search_backlog b JOIN messages m ON m.id = b.message_id; DELETE FROM search_backlog");
+    insert.run(a, 2, "waiting walrus");
+    expect(before.prepare("SELECT count(*) FROM search_backlog").pluck().get()).toBe(1);
+    before.close();
+    const after = closeAfterTest(openDatabase(path));
+    expect(indexed(after, "walrus")).toHaveLength(2);
+    expect(waiting(after)).toEqual([]);
+    expect(mark(after)).toBe(after.prepare("SELECT max(id) FROM messages").pluck().get());
+    after.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
   });
 
   it("the migration indexes messages stored before it", async () => {

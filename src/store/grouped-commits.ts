@@ -1,5 +1,6 @@
 // Runs asynchronous transactions on one better-sqlite3 connection one at a time, grouping those of one event-loop tick
-// into one SQLite transaction (a savepoint each), and settles each only after the group's COMMIT.
+// into one SQLite transaction (a savepoint each), and settles each only after the group's COMMIT. A quiet store (no
+// transaction asked for while another waited, for a second) commits a lone transaction at once instead.
 
 import type { Database, Statement } from "better-sqlite3";
 import type { WriteGate } from "./write-gate.js";
@@ -24,6 +25,9 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 /** A group stops taking late arrivals past this many transactions, so one group's commit is never put off for long. */
 const MAX_GROUP = 512;
 
+/** How long a store that saw transactions overlap keeps waiting for the loop's next turn before it commits. */
+export const BUSY_FOR_MS = 1_000;
+
 /**
  * Why grouped: a turn commits several times and every commit appends the same hot pages (the conversation row, index
  * leaves) to the WAL; a thousand conversations committing in the same tick write them once. Why serialised: the
@@ -44,6 +48,8 @@ export class GroupedCommits {
   #scheduled = false;
   #open = false;
   #flushingSoon = false;
+  /** When a transaction was last asked for while another was already waiting or running (performance.now()). */
+  #overlappedAt = Number.NEGATIVE_INFINITY;
   /** Reads that came while a group was open, released when it closes. */
   #readers: Array<() => void> = [];
 
@@ -93,8 +99,17 @@ export class GroupedCommits {
     while (this.#open || this.#queued.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  /** True while transactions have overlapped within the last BUSY_FOR_MS: grouping them is then worth a tick's wait. */
+  get busy(): boolean {
+    return performance.now() - this.#overlappedAt < BUSY_FOR_MS;
+  }
+
   #schedule(soon = false): void {
+    if (this.#open || this.#scheduled || this.#flushingSoon) this.#overlappedAt = performance.now();
     if (this.#open) return;
+    // A quiet store (one conversation at a time) gains nothing by waiting for others: waiting would only add a turn of
+    // the loop to every commit. Transactions asked for while this one waits or runs make it busy, and the next wait.
+    if (!this.busy) soon = true;
     if (soon && !this.#flushingSoon) {
       // Whatever is queued goes with it; a flush already set for the loop's next turn then finds less to do.
       this.#flushingSoon = true;

@@ -4,6 +4,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/database.js";
+import { BUSY_FOR_MS } from "../../src/store/grouped-commits.js";
 import { SqliteStorePort } from "../../src/store/sqlite-store-port.js";
 import { storePortContract } from "./store.case.js";
 import { closeAfterTest, tempDir } from "./temp-database.js";
@@ -55,5 +56,38 @@ describe("SQLite store port: grouped commits", () => {
     await expect(failing).rejects.toThrow("rolled back");
     await port.idle();
     expect(seenInside).toBeUndefined();
+  });
+
+  it("a quiet store commits a lone transaction at once; overlapping transactions make it wait a turn of the loop and group", async () => {
+    const path = join(tempDir(), "baton.db");
+    const db = closeAfterTest(openDatabase(path));
+    const port = new SqliteStorePort({ db });
+    const walFrames = (): number => statSync(`${path}-wal`).size / (4096 + 24);
+    const thread = (name: string) => ({ platform: "discord", workspace: "g", channel: "c", thread: name });
+    /** Whether a lone transaction committed before a callback set for the loop's next turn ran. */
+    const committedFirst = async (name: string): Promise<boolean> => {
+      const order: string[] = [];
+      setImmediate(() => order.push("next turn"));
+      await port.conversations.getOrCreate(thread(name)).then(() => order.push("committed"));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return order[0] === "committed";
+    };
+    /** Twenty transactions, each asked for by its own callback of the same turn of the loop; the WAL frames they add. */
+    const spread = async (prefix: string): Promise<number> => {
+      const before = walFrames();
+      await Promise.all(Array.from({ length: 20 }, (_, i) => new Promise((resolve) => setImmediate(() => resolve(port.conversations.getOrCreate(thread(`${prefix}${i}`)))))));
+      return walFrames() - before;
+    };
+    expect(await committedFirst("lone")).toBe(true);
+    // Quiet: each callback's transaction commits before the next callback runs, twenty commits.
+    const quiet = await spread("quiet-");
+    // Fifty at once overlap: the store is busy now and waits for the loop's next turn, so the twenty share one commit.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => port.conversations.getOrCreate(thread(`burst-${i}`))));
+    const busy = await spread("busy-");
+    expect(quiet).toBeGreaterThan(3 * busy);
+    expect(await committedFirst("busy-lone")).toBe(false);
+    // A second without overlap and it is quiet again.
+    await new Promise((resolve) => setTimeout(resolve, BUSY_FOR_MS + 50));
+    expect(await committedFirst("quiet-again")).toBe(true);
   });
 });

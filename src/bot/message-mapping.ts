@@ -2,10 +2,10 @@
 
 import { ChatMessage } from "../workflow/messages.js";
 import type { ChatMessageInit } from "../workflow/messages.js";
-import type { HistoryMessage, HistoryMessageDraft } from "./store-records.js";
+import type { HistoryMessageDraft, WindowMessage } from "./store-records.js";
 
 /** The engine's view of a stored message: authorName is the agent (assistant/tool) or the student's name (user). */
-export function toChatMessage(stored: HistoryMessage): ChatMessage {
+export function toChatMessage(stored: WindowMessage): ChatMessage {
   const init: ChatMessageInit = { createdAt: stored.createdAt };
   const authorName = stored.role === "user" ? stored.userName : stored.authorAgent;
   if (authorName !== undefined) init.authorName = authorName;
@@ -20,7 +20,7 @@ export function toChatMessage(stored: HistoryMessage): ChatMessage {
  * A moderator's message in a thread handed to a human participant (a user message with the human's name as its
  * author): the model reads who wrote it, e.g. "Teacher (Ms Smith): …".
  */
-function humanTurnText(stored: HistoryMessage): string {
+function humanTurnText(stored: WindowMessage): string {
   const human = stored.authorAgent!;
   const label = `${human.charAt(0).toUpperCase()}${human.slice(1)}`;
   return `${label} (${stored.userName ?? "moderator"}): ${stored.text}`;

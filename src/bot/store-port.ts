@@ -10,6 +10,7 @@ import type {
   FlagRow,
   HandoffDraft,
   HistoryMessage,
+  WindowMessage,
   HistoryMessageDraft,
   InboxEntry,
   KeptAttachment,
@@ -48,7 +49,7 @@ export interface MessageRepository {
     step: { readonly message: HistoryMessageDraft; readonly reply?: ReplyDraft; readonly handoff?: HandoffDraft },
   ): Promise<{ message: HistoryMessage; outboxId?: number; handoffId?: number }>;
   /** The newest messages, oldest first, at most `maxMessages` and within `maxTokens` (the newest always). */
-  window(conversationId: number, options: { readonly maxMessages: number; readonly maxTokens: number }): Promise<HistoryMessage[]>;
+  window(conversationId: number, options: { readonly maxMessages: number; readonly maxTokens: number }): Promise<WindowMessage[]>;
 }
 
 export interface TurnRepository {

@@ -44,6 +44,12 @@ export interface HistoryMessage {
   readonly createdAt: number;
 }
 
+/**
+ * A message as the history window gives it: what the model and the turn read, without the turn's own bookkeeping
+ * (status, attempts, error), which changes after the message is stored.
+ */
+export type WindowMessage = Omit<HistoryMessage, "turnStatus" | "turnAttempts" | "errorCode">;
+
 /** A message to append; its seq, time and token estimate are the store's to assign. */
 export interface HistoryMessageDraft {
   readonly role: ChatRole;

@@ -1,7 +1,7 @@
 // The history window as the engine gets it: stored messages with their attachments as contents, images bounded.
 
 import { toChatMessage } from "./message-mapping.js";
-import type { HistoryMessage, KeptAttachment } from "./store-records.js";
+import type { KeptAttachment, WindowMessage } from "./store-records.js";
 import { DataContent, TextContent, type AIContent } from "../workflow/contents.js";
 import { ChatMessage } from "../workflow/messages.js";
 
@@ -9,7 +9,7 @@ import { ChatMessage } from "../workflow/messages.js";
  * Only the newest `maxImages` images stay image parts; older ones become "[image: worksheet.png]", so a long thread of
  * photos costs no more than a few. A document's text follows the message's own text, under its name.
  */
-export function windowMessages(window: readonly HistoryMessage[], attachments: readonly KeptAttachment[], maxImages: number): ChatMessage[] {
+export function windowMessages(window: readonly WindowMessage[], attachments: readonly KeptAttachment[], maxImages: number): ChatMessage[] {
   const byMessage = new Map<number, KeptAttachment[]>();
   for (const item of attachments) {
     if (item.origin !== "upload") continue;

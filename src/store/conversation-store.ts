@@ -12,12 +12,15 @@ import { ReplyStreamStore } from "./reply-streams.js";
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
+  WINDOW_COLUMNS,
   toConversationRow,
   toHandoffRow,
   toStoredMessage,
+  toWindowMessage,
 } from "./row-mapping.js";
-import type { ConversationRecord, HandoffRecord, MessageTuple } from "./row-mapping.js";
-import type { RefusalReason } from "../bot/store-records.js";
+import type { ConversationRecord, HandoffRecord, MessageTuple, WindowTuple } from "./row-mapping.js";
+import { HistoryWindows } from "./history-windows.js";
+import type { RefusalReason, WindowMessage } from "../bot/store-records.js";
 import type {
   ConversationRow,
   ConversationStoreOptions,
@@ -64,7 +67,8 @@ export class ConversationStore {
   private readonly incrementAttempts: Statement<[number], number>;
   private readonly selectTurnStatus: Statement<[number], TurnStatus | null>;
   private readonly selectPendingTurns: Statement<[], MessageTuple>;
-  private readonly selectWindow: Statement<[number, number, number], MessageTuple>;
+  private readonly selectWindow: Statement<[number, number, number], WindowTuple>;
+  private readonly windows: HistoryWindows;
   private readonly selectAllMessages: Statement<[number], MessageTuple>;
   private readonly selectHandoffs: Statement<[number], HandoffRecord>;
   private readonly deleteConversationsBefore: Statement<[number]>;
@@ -108,10 +112,11 @@ export class ConversationStore {
       .prepare<[], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE turn_status = 'pending' ORDER BY id`)
       .raw();
     this.selectWindow = db
-      .prepare<[number, number, number], MessageTuple>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      .prepare<[number, number, number], WindowTuple>(
+        `SELECT ${WINDOW_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       )
       .raw();
+    this.windows = new HistoryWindows(db);
     this.selectAllMessages = db
       .prepare<[number], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq`)
       .raw();
@@ -254,10 +259,10 @@ export class ConversationStore {
   }
 
   /** The history the model sees, oldest first: see fitWindow. Reads at most maxMessages rows, by index. */
-  loadWindow(conversationId: number, options: WindowOptions): StoredMessage[] {
-    const before = options.beforeSeq ?? Number.MAX_SAFE_INTEGER;
-    const newestFirst = this.selectWindow.all(conversationId, before, options.maxMessages).map(toStoredMessage);
-    return fitWindow(newestFirst, options.maxTokens);
+  /** The newest messages, oldest first (see HistoryWindows: kept between turns, checked against the table each read). */
+  loadWindow(conversationId: number, options: WindowOptions): WindowMessage[] {
+    if (options.beforeSeq === undefined) return this.windows.read(conversationId, options);
+    return fitWindow(this.selectWindow.all(conversationId, options.beforeSeq, options.maxMessages).map(toWindowMessage), options.maxTokens);
   }
 
   pendingReplies(platform?: string): OutboxRow[] {

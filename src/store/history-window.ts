@@ -1,6 +1,6 @@
 // Chooses which of the newest messages the model sees: a message and token budget, never starting on an orphan tool result.
 
-import type { StoredMessage } from "./types.js";
+import type { WindowMessage } from "../bot/store-records.js";
 
 /**
  * `newestFirst` is what the index scan returned (already capped at maxMessages). Keeps the longest run of newest
@@ -8,7 +8,7 @@ import type { StoredMessage } from "./types.js";
  * then drops leading tool results, whose assistant tool-call message fell outside the window: the OpenAI API rejects a
  * tool message without its call. Returns oldest first. It is empty only when every message that fits is such an orphan.
  */
-export function fitWindow(newestFirst: readonly StoredMessage[], maxTokens: number): StoredMessage[] {
+export function fitWindow<M extends Pick<WindowMessage, "role" | "tokenEstimate">>(newestFirst: readonly M[], maxTokens: number): M[] {
   let count = 0;
   let tokens = 0;
   for (const message of newestFirst) {
@@ -18,7 +18,7 @@ export function fitWindow(newestFirst: readonly StoredMessage[], maxTokens: numb
   }
   let start = count - 1;
   while (start >= 0 && newestFirst[start]?.role === "tool") start -= 1;
-  const window: StoredMessage[] = [];
-  for (let i = start; i >= 0; i -= 1) window.push(newestFirst[i] as StoredMessage);
+  const window: M[] = [];
+  for (let i = start; i >= 0; i -= 1) window.push(newestFirst[i] as M);
   return window;
 }

@@ -11,16 +11,19 @@ import type {
   StoredMessage,
   TurnStatus,
 } from "./types.js";
+import type { WindowMessage } from "../bot/store-records.js";
 
 /**
  * Message queries select these columns in this order and read rows with better-sqlite3's `.raw()` (arrays): building
- * an 18-key object per row costs more than the query itself on the history-window hot path.
+ * an 18-key object per row costs more than the query itself on the history-window hot path. The history window reads
+ * the first 15 only (WINDOW_COLUMNS): every column read costs, and the last three change after a message is stored.
  */
-export const MESSAGE_COLUMNS =
+export const WINDOW_COLUMNS =
   "id, conversation_id, seq, role, author_agent, user_id, user_name, text, tool_calls, tool_call_id, prompt_tokens, " +
-  "completion_tokens, token_estimate, platform_message_id, turn_status, turn_attempts, error_code, created_at";
+  "completion_tokens, token_estimate, platform_message_id, created_at";
+export const MESSAGE_COLUMNS = `${WINDOW_COLUMNS}, turn_status, turn_attempts, error_code`;
 
-export type MessageTuple = [
+export type WindowTuple = [
   id: number,
   conversationId: number,
   seq: number,
@@ -35,11 +38,10 @@ export type MessageTuple = [
   completionTokens: number | null,
   tokenEstimate: number,
   platformMessageId: string | null,
-  turnStatus: TurnStatus | null,
-  turnAttempts: number,
-  errorCode: string | null,
   createdAt: number,
 ];
+
+export type MessageTuple = [...WindowTuple, turnStatus: TurnStatus | null, turnAttempts: number, errorCode: string | null];
 
 export const CONVERSATION_COLUMNS = "id, platform, workspace, channel, thread, active_agent, status, created_at, updated_at";
 
@@ -86,8 +88,8 @@ export interface OutboxRecord {
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
-/** Positions follow MessageTuple (and so MESSAGE_COLUMNS). */
-export function toStoredMessage(row: MessageTuple): StoredMessage {
+/** Positions follow WindowTuple (and so WINDOW_COLUMNS). */
+export function toWindowMessage(row: WindowTuple | MessageTuple): WindowMessage {
   const promptTokens = row[10];
   const completionTokens = row[11];
   return {
@@ -107,11 +109,13 @@ export function toStoredMessage(row: MessageTuple): StoredMessage {
         : { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
     tokenEstimate: row[12],
     platformMessageId: orUndefined(row[13]),
-    turnStatus: orUndefined(row[14]),
-    turnAttempts: row[15],
-    errorCode: orUndefined(row[16]),
-    createdAt: row[17],
+    createdAt: row[14],
   };
+}
+
+/** Positions follow MessageTuple (and so MESSAGE_COLUMNS). */
+export function toStoredMessage(row: MessageTuple): StoredMessage {
+  return { ...toWindowMessage(row), turnStatus: orUndefined(row[15]), turnAttempts: row[16], errorCode: orUndefined(row[17]) };
 }
 
 export function toConversationRow(r: ConversationRecord): ConversationRow {

@@ -81,18 +81,29 @@ describe("loadWindow", () => {
     expect(store.loadWindow(id, { maxMessages: 10, maxTokens: 100 }).map((m) => m.text)).toEqual(["mine"]);
   });
 
-  it("is an index range scan, not a table scan", () => {
+  it("is an index range scan, not a table scan; read again, only the counters and what was added since", () => {
     const { path, id } = conversationWith([said("a"), said("b")]);
     const executed: string[] = [];
     const db = closeAfterTest(new BetterSqlite3(path, { verbose: (sql) => executed.push(String(sql)) }));
     const store = new ConversationStore(db);
+    const planOf = (sql: string) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((row) => (row as { detail: string }).detail)
+        .join("\n");
     executed.length = 0;
     store.loadWindow(id, { maxMessages: 2, maxTokens: 100 });
-    expect(executed).toHaveLength(1);
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN ${executed[0]}`)
-      .all()
-      .map((row) => (row as { detail: string }).detail);
-    expect(plan.join("\n")).toMatch(/^SEARCH messages USING INDEX messages_conversation_seq \(conversation_id=\? AND seq<\?\)$/);
+    expect(executed).toHaveLength(2);
+    expect(planOf(executed[0]!)).toMatch(/^SEARCH conversations USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    expect(planOf(executed[1]!)).toMatch(/^SEARCH messages USING INDEX messages_conversation_seq \(conversation_id=\? AND seq>\?\)$/);
+    executed.length = 0;
+    expect(store.loadWindow(id, { maxMessages: 2, maxTokens: 100 }).map((m) => m.text)).toEqual(["a", "b"]);
+    expect(executed).toHaveLength(1); // nothing changed: the counters only
+    store.appendMessages(id, [said("c")]);
+    executed.length = 0;
+    expect(store.loadWindow(id, { maxMessages: 2, maxTokens: 100 }).map((m) => m.text)).toEqual(["b", "c"]);
+    expect(executed).toHaveLength(2);
+    expect(executed[1]).toMatch(/seq > 2(\.0)? /); // only what was added since the last read
   });
 });

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { ModelPrice } from "../config/safety-settings.js";
 import type { SafetyPolicy } from "../config/safety-policy.js";
 import type { ContentFilterError } from "../workflow/errors.js";
+import type { TokenUsage } from "../workflow/messages.js";
 import { AlertDelivery } from "./alert-delivery.js";
 import { BackgroundRetries } from "./background-retries.js";
 import type { RetryPolicy } from "./delivery-retry.js";
@@ -12,7 +13,7 @@ import type { ModerationClient } from "./moderation-port.js";
 import type { AgentPresentation, PlatformPort, ThreadRef } from "./ports.js";
 import { SafetyStep } from "./safety.js";
 import type { FlagRepository, SafetyAlertRepository, UsageRepository, WithheldRepository } from "./store-port.js";
-import type { Conversation, FlagRow, HistoryMessage } from "./store-records.js";
+import type { Conversation, FlagRow, HistoryMessage, UsageDelta } from "./store-records.js";
 import { WithheldReplacement } from "./withheld-replacement.js";
 import type { FlagReviewOutcome, ModeratorScope, SafetyReview } from "./safety-review.js";
 import { USAGE_CAP_NOTICE, UsageMeter, type UsageCaps, type UsageReport } from "./usage-meter.js";
@@ -123,10 +124,14 @@ export class ClassroomSafety implements SafetyReview {
     await this.step.checkInput(conversation, message, signal);
   }
 
-  /** After the turn's replies were attempted: usage is counted, then the answers are checked. */
+  /** After the turn's replies were attempted: the answers are checked (each step counted its usage as it committed). */
   async afterTurn(conversation: Conversation, message: HistoryMessage, signal?: AbortSignal): Promise<void> {
-    await this.meter.record(conversation, message);
     await this.step.checkAnswers(conversation, message, signal);
+  }
+
+  /** What an agent step used, for the step's own transaction to add to today's usage (see UsageMeter.stepUsage). */
+  stepUsage(conversation: Pick<Conversation, "key">, userId: string | undefined, messages: readonly { readonly usage?: TokenUsage | undefined }[]): UsageDelta | undefined {
+    return this.meter.stepUsage(conversation, userId, messages);
   }
 
   contentFiltered(conversation: Conversation, message: HistoryMessage, error: ContentFilterError): Promise<void> {

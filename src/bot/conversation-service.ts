@@ -95,7 +95,9 @@ export class ConversationService implements ConversationGateway {
           });
     const safety = this.safety;
     const runner = new TurnRunner({
-      ...(safety === undefined ? {} : { onContentFilter: (c, m, e) => safety.contentFiltered(c, m, e) }),
+      ...(safety === undefined
+        ? {}
+        : { onContentFilter: (c, m, e) => safety.contentFiltered(c, m, e), stepUsage: (c, userId, messages) => safety.stepUsage(c, userId, messages) }),
       store: port,
       workflowFor: (conversation) => this.workflowOf(conversation.key),
       delivery: this.delivery,

@@ -2,13 +2,14 @@
 // and the replies it posts — then hands the replies to delivery.
 
 import type { AgentStepEvent } from "../workflow/events.js";
+import type { ChatMessage } from "../workflow/messages.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { fromChatMessage } from "./message-mapping.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import type { TurnStreams } from "./reply-streaming.js";
 import { storeReplyImages, type ReplyImages } from "./reply-images.js";
 import type { StorePort } from "./store-port.js";
-import type { Conversation } from "./store-records.js";
+import type { Conversation, UsageDelta } from "./store-records.js";
 
 export interface StepCommitContext {
   /** A database locked by another process delays the step, in order, and never loses it. */
@@ -21,6 +22,8 @@ export interface StepCommitContext {
   readonly streams?: TurnStreams;
   /** Display math rendered and stored with the reply's message (origin rendered), so moderators see the images. */
   readonly replyImages?: { readonly render: ReplyImages };
+  /** What the step's model calls used, added to today's usage in the step's own transaction (classroom safety's). */
+  readonly usageOf?: (messages: readonly ChatMessage[]) => UsageDelta | undefined;
 }
 
 /** Whether this step ends the turn: an answer, a cap, or a handoff to a person. */
@@ -42,6 +45,7 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
   const imagesOf = (text: string) => (render === undefined || text === "" ? [] : render.render.imagesOf(text));
   const images = imagesOf(step.message.text.trim());
   const closingImages = step.closing === undefined ? [] : imagesOf(step.closing.text.trim());
+  const used = context.usageOf?.(step.closing === undefined ? [step.message] : [step.message, step.closing]);
   await store.transaction(async (tx) => {
     replies.length = 0;
     const text = step.message.text.trim();
@@ -70,6 +74,7 @@ export async function commitStep(context: StepCommitContext, step: AgentStepEven
       await tx.conversations.setActiveAgent(conversation.id, step.agent);
       await tx.turns.complete(context.userMessageId, "completed");
     }
+    if (used !== undefined) await tx.usage.add(used);
   });
   // The step's own text was streamed (when the platform streams): delivery finishes that stream instead of posting.
   const finisher = context.streams?.takeStep(step.agent, streamed, replies.find((reply) => reply.id === streamed)?.text);

@@ -156,8 +156,6 @@ export interface UsageRepository {
   totals(filter: { platform: string; workspace: string; userId?: string; fromDay: string; toDay: string }): Promise<UsageTotal[]>;
   /** Per agent, from the tokens stored on the agents' messages between two times (unix ms, end exclusive), most first. */
   agentTotals(filter: { platform: string; workspace: string; from: number; to: number }): Promise<AgentUsageTotal[]>;
-  /** What the messages after `afterSeq` (one turn's agents' calls) used. */
-  tokensAfter(conversationId: number, afterSeq: number): Promise<{ promptTokens: number; completionTokens: number }>;
   /** A student's usage rows; returns how many. */
   forgetUser(platform: string, userId: string, workspace?: string): Promise<number>;
 }

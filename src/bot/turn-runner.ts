@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { InProcessExecution } from "../workflow/execution.js";
 import { ContentFilterError } from "../workflow/errors.js";
 import { firstAgent, type HumanInputRequest } from "../workflow/run-loop.js";
+import type { ChatMessage } from "../workflow/messages.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
@@ -12,7 +13,7 @@ import type { AgentPresentation } from "./ports.js";
 import { TurnStreams } from "./reply-streaming.js";
 import { commitStep, type StepCommitContext } from "./step-commit.js";
 import type { StorePort } from "./store-port.js";
-import type { Conversation, HistoryMessage } from "./store-records.js";
+import type { Conversation, HistoryMessage, UsageDelta } from "./store-records.js";
 import { windowMessages } from "./window-contents.js";
 
 export interface TurnRunnerOptions {
@@ -30,6 +31,8 @@ export interface TurnRunnerOptions {
   readonly onContentFilter?: (conversation: Conversation, userMessage: HistoryMessage, error: ContentFilterError) => Promise<void>;
   /** Replies' display math, rendered and stored with their messages. */
   readonly replyImages?: StepCommitContext["replyImages"];
+  /** Counts a step's usage for the student who asked (classroom safety's meter), in the step's transaction. */
+  readonly stepUsage?: (conversation: Conversation, userId: string | undefined, messages: readonly ChatMessage[]) => UsageDelta | undefined;
 }
 
 /** Who wants to watch a turn as it happens (the console prints text deltas as they arrive). */
@@ -106,7 +109,17 @@ export class TurnRunner {
       presentation: this.options.presentation,
     });
     const replyImages = this.options.replyImages;
-    const context: StepCommitContext = { store, delivery, workflow, conversation, userMessageId: userMessage.id, streams, ...(replyImages === undefined ? {} : { replyImages }) };
+    const stepUsage = this.options.stepUsage;
+    const context: StepCommitContext = {
+      store,
+      delivery,
+      workflow,
+      conversation,
+      userMessageId: userMessage.id,
+      streams,
+      ...(replyImages === undefined ? {} : { replyImages }),
+      ...(stepUsage === undefined ? {} : { usageOf: (messages: readonly ChatMessage[]) => stepUsage(conversation, userMessage.userId, messages) }),
+    };
     let replies = 0;
     let failure: BatonError | undefined;
     let humanRequest: HumanInputRequest | undefined;

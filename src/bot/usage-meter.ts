@@ -2,7 +2,8 @@
 
 import type { ModelPrice } from "../config/safety-settings.js";
 import type { UsageRepository } from "./store-port.js";
-import type { Conversation, HistoryMessage, UsageTotal } from "./store-records.js";
+import type { TokenUsage } from "../workflow/messages.js";
+import type { Conversation, UsageDelta, UsageTotal } from "./store-records.js";
 
 export const USAGE_CAP_NOTICE =
   "You've reached today's limit of questions for the tutors. Please try again tomorrow — and if it's urgent, ask your teacher.";
@@ -65,18 +66,21 @@ export class UsageMeter {
     return undefined;
   }
 
-  /** Adds what the agents' calls of this turn used (the tokens stored on their messages) to today's row. */
-  async record(conversation: Pick<Conversation, "id" | "key">, userMessage: Pick<HistoryMessage, "userId" | "seq">): Promise<void> {
-    if (userMessage.userId === undefined) return;
-    const used = await this.options.usage.tokensAfter(conversation.id, userMessage.seq);
-    await this.options.usage.add({
-      platform: conversation.key.platform,
-      workspace: conversation.key.workspace,
-      userId: userMessage.userId,
-      day: this.today(),
-      model: this.options.model,
-      ...used,
-    });
+  /**
+   * What one agent step's model calls used, as today's row for the student who asked: the step commit adds it in the
+   * step's own transaction (undefined when there is nothing to count: no student, or no tokens).
+   */
+  stepUsage(conversation: Pick<Conversation, "key">, userId: string | undefined, messages: readonly { readonly usage?: TokenUsage | undefined }[]): UsageDelta | undefined {
+    if (userId === undefined) return undefined;
+    let promptTokens = 0;
+    let completionTokens = 0;
+    for (const message of messages) {
+      promptTokens += message.usage?.promptTokens ?? 0;
+      completionTokens += message.usage?.completionTokens ?? 0;
+    }
+    if (promptTokens === 0 && completionTokens === 0) return undefined;
+    const { platform, workspace } = conversation.key;
+    return { platform, workspace, userId, day: this.today(), model: this.options.model, promptTokens, completionTokens };
   }
 
   async report(scope: { platform: string; workspace: string }): Promise<UsageReport> {

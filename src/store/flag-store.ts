@@ -42,7 +42,6 @@ export class FlagStore {
   private readonly review: Statement<[string, number, number]>;
   private readonly forget: Statement<[string, string, string | null, string | null]>;
   private readonly answers: Statement<[number, number], { message_id: number; author_agent: string | null; text: string; outbox_id: number; platform_message_id: string | null }>;
-  private readonly turnTokens: Statement<[number, number], { prompt: number | null; completion: number | null }>;
   private readonly alertedCategory: Statement<[number, number, string], { found: number }>;
   private readonly decideAlert: Statement<[number, number]>;
   private readonly settleAlert: Statement<[string, number]>;
@@ -73,10 +72,6 @@ export class FlagStore {
     this.answers = db.prepare(
       "SELECT m.id AS message_id, m.author_agent, m.text, o.id AS outbox_id, o.platform_message_id FROM messages m " +
         "JOIN outbox o ON o.message_id = m.id WHERE m.conversation_id = ? AND m.seq > ? AND m.role = 'assistant' ORDER BY m.seq",
-    );
-    this.turnTokens = db.prepare(
-      "SELECT sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion FROM messages " +
-        "WHERE conversation_id = ? AND seq > ? AND role = 'assistant'",
     );
     this.alertedCategory = db.prepare(
       "SELECT 1 AS found FROM flags f, json_each(f.categories) j WHERE f.conversation_id = ? AND f.alerted_at >= ? AND j.key = ? LIMIT 1",
@@ -210,12 +205,6 @@ export class FlagStore {
   /** One failed attempt to edit a withheld answer, counted so that a restart does not start the count again. */
   countReplacementFailure(flagId: number): void {
     this.replacements.countFailure(flagId);
-  }
-
-  /** Tokens the agents' calls used after the student's message `afterSeq` (what one turn cost). */
-  tokensAfter(conversationId: number, afterSeq: number): { promptTokens: number; completionTokens: number } {
-    const row = this.turnTokens.get(conversationId, afterSeq);
-    return { promptTokens: row?.prompt ?? 0, completionTokens: row?.completion ?? 0 };
   }
 }
 

@@ -42,7 +42,7 @@ export const READ_OPERATIONS: { readonly [K in keyof StoreRepositories]: Readonl
   transcripts: new Set<keyof TranscriptRepository>(["of", "list"]),
   waits: new Set<keyof WaitRepository>(["of", "alertsDue", "heldCheckPending", "heldChecksDue"]),
   retention: new Set<keyof RetentionRepository>(),
-  usage: new Set<keyof UsageRepository>(["totals", "agentTotals", "tokensAfter"]),
+  usage: new Set<keyof UsageRepository>(["totals", "agentTotals"]),
   flags: new Set<keyof FlagRepository>(["get", "ofConversation", "list", "answersAfter"]),
   safetyAlerts: new Set<keyof SafetyAlertRepository>(["pending"]),
   withheld: new Set<keyof WithheldRepository>(["pending", "of"]),
@@ -136,7 +136,6 @@ export function synchronousRepositories(tables: SqliteTables): SynchronousReposi
       add: (delta) => usage.add(delta),
       totals: (filter) => usage.totals(filter),
       agentTotals: (filter) => usage.agentTotals(filter),
-      tokensAfter: (id, afterSeq) => flags.tokensAfter(id, afterSeq),
       forgetUser: (platform, userId, workspace) => usage.forgetUser(platform, userId, workspace),
     },
     flags: {

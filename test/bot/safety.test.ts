@@ -154,6 +154,22 @@ describe("usage caps", () => {
     expect((await h.service.classroomSafety()!.usageReport({ platform: "test", workspace: "w1" })).today.totalTokens).toBeGreaterThan(0);
   });
 
+  it("counts each agent step's tokens once, as the step commits; a turn that fails after its handoff still counts the first step", async () => {
+    const { h, safety } = await setup({ safety: { moderation: false } });
+    const today = async () => (await safety.usageReport({ platform: "test", workspace: "w1" })).today;
+    const triage = (promptTokens: number, completionTokens: number) => ({
+      text: "A math question: over to the math tutor.",
+      toolCalls: [{ name: "handoff_to_math_tutor", arguments: { reason: "math" } }],
+      usage: { promptTokens, completionTokens },
+    });
+    h.fakeOpenAI.enqueue(triage(100, 10), { text: "2+2 is 4.", usage: { promptTokens: 200, completionTokens: 20 } });
+    expect(await h.service.accept(envelopeOf(inbound("What is 2+2?")))).toMatchObject({ status: "completed" });
+    expect(await today()).toMatchObject({ promptTokens: 300, completionTokens: 30 });
+    h.fakeOpenAI.enqueue(triage(50, 5), { status: 400, message: "The tutor's request was refused." });
+    expect(await h.service.accept(envelopeOf(inbound("What is 3+3?", { thread: "t2" })))).toMatchObject({ status: "failed" });
+    expect(await today()).toMatchObject({ promptTokens: 350, completionTokens: 35 });
+  });
+
   it("over the workspace's cap nobody in it gets a model call", async () => {
     const { h } = await setup({ safety: { caps: { dailyTokensPerWorkspace: 1 } } });
     await h.service.accept(envelopeOf(inbound("What is 2+2?")));

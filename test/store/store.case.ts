@@ -362,7 +362,7 @@ export function storePortContract(name: string, factory: StorePortFactory): void
       expect(await reopened.usage.totals(oneDay)).toEqual([{ model: "gpt-4o", promptTokens: 1_000, completionTokens: 100 }]);
     });
 
-    it("a turn's tokens are the agents' messages' after the student's, and each agent's share is read back by time", async () => {
+    it("each agent's share is read back by time from the tokens stored on its messages", async () => {
       const { port } = await start();
       const first = await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e1" }, place: () => studentTurn("first") });
       const conversation = first!.conversation;
@@ -373,11 +373,8 @@ export function storePortContract(name: string, factory: StorePortFactory): void
         usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
       });
       await port.messages.append(conversation.id, [answer("Tutor", 100, 20), answer("Checker", 30, 4)]);
-      const second = await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e2" }, place: () => studentTurn("second") });
+      await port.acceptInbound({ thread: thread("t1"), event: { platform: "discord", eventId: "e2" }, place: () => studentTurn("second") });
       await port.messages.append(conversation.id, [answer("Tutor", 5, 1)]);
-      expect(await port.usage.tokensAfter(conversation.id, first!.message!.seq)).toEqual({ promptTokens: 135, completionTokens: 25 });
-      expect(await port.usage.tokensAfter(conversation.id, second!.message!.seq)).toEqual({ promptTokens: 5, completionTokens: 1 });
-      expect(await port.usage.tokensAfter(conversation.id, second!.message!.seq + 1)).toEqual({ promptTokens: 0, completionTokens: 0 });
       const scope = { platform: "discord", workspace: "guild-1" };
       expect(await port.usage.agentTotals({ ...scope, from: 0, to: Date.now() + 60_000 })).toEqual([
         { agent: "Tutor", promptTokens: 105, completionTokens: 21 },

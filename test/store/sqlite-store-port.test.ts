@@ -38,7 +38,7 @@ describe("SQLite store port: grouped commits", () => {
     const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => port.conversations.getOrCreate({ platform: "discord", workspace: "g", channel: "c", thread: `t${i}` })));
     expect(new Set(ids.map((c) => c.id)).size).toBe(50);
     // Each commit appends the pages it touched to the WAL: fifty commits would append the same few pages fifty times.
-    const frames = (walBytes() - before) / (4096 + 24);
+    const frames = (walBytes() - before) / (db.pragma("page_size", { simple: true }) as number + 24);
     expect(frames).toBeLessThan(20);
   });
 
@@ -62,7 +62,7 @@ describe("SQLite store port: grouped commits", () => {
     const path = join(tempDir(), "baton.db");
     const db = closeAfterTest(openDatabase(path));
     const port = new SqliteStorePort({ db });
-    const walFrames = (): number => statSync(`${path}-wal`).size / (4096 + 24);
+    const walFrames = (): number => statSync(`${path}-wal`).size / ((db.pragma("page_size", { simple: true }) as number) + 24);
     const thread = (name: string) => ({ platform: "discord", workspace: "g", channel: "c", thread: name });
     /** Whether a lone transaction committed before a callback set for the loop's next turn ran. */
     const committedFirst = async (name: string): Promise<boolean> => {

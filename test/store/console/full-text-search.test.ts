@@ -37,6 +37,24 @@ async function search(db: Database, words: string): Promise<number[]> {
   return page.items.map((i) => i.id);
 }
 
+/**
+ * A database migrated only up to (not including) `first`, with one conversation made by plain SQL against the schema as
+ * it was then (today's store expects columns that later migrations add).
+ */
+function migratedUpTo(first: string): { path: string; before: Database; a: number } {
+  const dir = tempDir();
+  const early = join(dir, "migrations");
+  mkdirSync(early);
+  for (const file of readdirSync(defaultMigrationsDir).filter((f) => f < first)) cpSync(join(defaultMigrationsDir, file), join(early, file));
+  const path = join(dir, "baton.db");
+  const before = closeAfterTest(openDatabase(path, { migrationsDir: early }));
+  const a = before
+    .prepare<[], number>("INSERT INTO conversations (platform, workspace, channel, thread, created_at, updated_at) VALUES ('discord', 'w', 'c', 'a', 1, 1) RETURNING id")
+    .pluck()
+    .get() as number;
+  return { path, before, a };
+}
+
 describe("full-text search over messages", () => {
   it("finds conversations by the words of user and agent messages (accents folded, last word a prefix), not tool results", async () => {
     const { db, store } = tempStore();
@@ -176,16 +194,7 @@ describe("full-text search over messages", () => {
   });
 
   it("migration 0021 indexes what 0020 left waiting and starts the mark after it", async () => {
-    const dir = tempDir();
-    const early = join(dir, "migrations");
-    mkdirSync(early);
-    for (const file of readdirSync(defaultMigrationsDir).filter((f) => f < "0021")) cpSync(join(defaultMigrationsDir, file), join(early, file));
-    const path = join(dir, "baton.db");
-    const before = closeAfterTest(openDatabase(path, { migrationsDir: early }));
-    const a = before
-      .prepare<[], number>("INSERT INTO conversations (platform, workspace, channel, thread, created_at, updated_at) VALUES ('discord', 'w', 'c', 'a', 1, 1) RETURNING id")
-      .pluck()
-      .get() as number;
+    const { path, before, a } = migratedUpTo("0021");
     const insert = before.prepare("INSERT INTO messages (conversation_id, seq, role, user_id, user_name, text, token_estimate, created_at) VALUES (?, ?, 'user', 'u', 'U', ?, 8, 1)");
     insert.run(a, 1, "indexed walrus");
     before.exec("INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM search_backlog b JOIN messages m ON m.id = b.message_id; DELETE FROM search_backlog");
@@ -200,17 +209,7 @@ describe("full-text search over messages", () => {
   });
 
   it("the migration indexes messages stored before it", async () => {
-    const dir = tempDir();
-    const early = join(dir, "migrations");
-    mkdirSync(early);
-    for (const file of readdirSync(defaultMigrationsDir).filter((f) => f < "0008")) cpSync(join(defaultMigrationsDir, file), join(early, file));
-    const path = join(dir, "baton.db");
-    const before = closeAfterTest(openDatabase(path, { migrationsDir: early }));
-    // Plain SQL against the schema as it was then: today's store expects columns that later migrations add.
-    const a = before
-      .prepare<[], number>("INSERT INTO conversations (platform, workspace, channel, thread, created_at, updated_at) VALUES ('discord', 'w', 'c', 'a', 1, 1) RETURNING id")
-      .pluck()
-      .get() as number;
+    const { path, before, a } = migratedUpTo("0008");
     before
       .prepare("INSERT INTO messages (conversation_id, seq, role, user_id, user_name, text, token_estimate, created_at) VALUES (?, 1, 'user', 'u', 'U', ?, 8, 1)")
       .run(a, "stored before the index existed");

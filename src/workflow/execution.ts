@@ -46,18 +46,23 @@ export class StreamingRun {
     return true;
   }
 
-  /** The run's events; iterating starts the run. A run can be watched once. */
-  watchStream(): AsyncGenerator<WorkflowEvent, void> {
+  /**
+   * The run's events; iterating starts the run, and the generator returns the turn's outcome. A run can be watched once.
+   * It is the turn's own generator, not one around it: delegating costs promise rounds per event, and a streamed answer
+   * has hundreds.
+   */
+  watchStream(): AsyncGenerator<WorkflowEvent, WorkflowResult> {
     if (this.started) throw new Error("This run has already been started; watch it once.");
     this.started = true;
-    const turn = runHandoffTurn(this.workflow, this.messages, {
+    return runHandoffTurn(this.workflow, this.messages, {
       streaming: this.options.streaming,
       emitUpdates: this.workflow.options.emitAgentResponseUpdateEvents ?? this.emitEvents,
+      onSettled: this.resolveResult,
+      onFailed: this.rejectResult,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(this.options.activeAgent !== undefined ? { activeAgent: this.options.activeAgent } : {}),
       ...(this.options.resumeAgent !== undefined ? { resumeAgent: this.options.resumeAgent } : {}),
     });
-    return new TurnEvents(turn, this.resolveResult, this.rejectResult);
   }
 
   /** The turn's outcome; runs the turn without watching it if nobody has started it yet. */
@@ -74,50 +79,6 @@ export class StreamingRun {
     } catch {
       // rejectResult already carries it
     }
-  }
-}
-
-/**
- * The turn's own generator handed to the watcher, its outcome settling the run's result on the way. Not an async
- * generator around it: delegating with `yield*` costs several promise rounds per event, and a streamed answer has hundreds.
- */
-class TurnEvents implements AsyncGenerator<WorkflowEvent, void> {
-  constructor(
-    private readonly turn: AsyncGenerator<WorkflowEvent, WorkflowResult>,
-    private readonly resolve: (result: WorkflowResult) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {}
-
-  next(): Promise<IteratorResult<WorkflowEvent, void>> {
-    return this.settle(this.turn.next());
-  }
-
-  /** A watcher that stops early (break) ends the turn too. */
-  async return(): Promise<IteratorResult<WorkflowEvent, void>> {
-    await this.turn.return(undefined as never);
-    return { done: true, value: undefined };
-  }
-
-  throw(error: unknown): Promise<IteratorResult<WorkflowEvent, void>> {
-    return this.settle(this.turn.throw(error));
-  }
-
-  private settle(step: Promise<IteratorResult<WorkflowEvent, WorkflowResult>>): Promise<IteratorResult<WorkflowEvent, void>> {
-    return step.then(
-      (result) => {
-        if (!result.done) return result;
-        this.resolve(result.value);
-        return { done: true, value: undefined };
-      },
-      (error: unknown) => {
-        this.reject(error);
-        throw error;
-      },
-    );
-  }
-
-  [Symbol.asyncIterator](): AsyncGenerator<WorkflowEvent, void> {
-    return this;
   }
 }
 

@@ -34,6 +34,10 @@ export interface TurnOptions {
   readonly activeAgent?: string;
   /** Continue an interrupted turn with this agent, whatever the start agent or return-to-previous say. */
   readonly resumeAgent?: string;
+  /** Told the outcome as the turn returns it, so that a run's result settles without wrapping each event. */
+  readonly onSettled?: (result: TurnResult) => void;
+  /** Told what the turn threw instead of returning an outcome. */
+  readonly onFailed?: (error: unknown) => void;
 }
 
 /** A turn that ended by handing the conversation to a person. */
@@ -61,147 +65,158 @@ export async function* runHandoffTurn(
   history: readonly ChatMessage[],
   options: TurnOptions,
 ): AsyncGenerator<WorkflowEvent, TurnResult> {
-  const turn: ChatMessage[] = [];
-  const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-  const emitResponses = workflow.options.emitAgentResponseEvents;
-  let plan = workflow.plan(firstAgent(workflow, history, options).name)!;
-  const view = new TurnView(history, workflow.options.toolCallFiltering);
-  const counters = { handoffs: 0, toolRounds: 0, continuations: 0 };
-  let activationStart = 0;
-  let continuation: string | undefined;
-  let humanInputRequest: HumanInputRequest | undefined;
-  // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
-  let emptyAnswers = 0;
-  // A stream that breaks after it started is past the client's retries: the step is asked once more, then the turn fails.
-  let interruptions = 0;
-  const tracing = await TurnTracing.start(workflow.options.traceContent, workflow.name, history.length);
-  let stepSpan: Span | undefined;
-  let modelSpan: Span | undefined;
-
   try {
-    for (;;) {
-      if (options.signal?.aborted) throw new RunAbortedError();
-      const agent = plan.agent;
-      const request = {
-        messages: view.request(plan.system, turn, activationStart, continuation),
-        tools: plan.tools,
-        ...(options.signal ? { signal: options.signal } : {}),
-      };
-      stepSpan ??= tracing.startStep(agent.name);
-      modelSpan = tracing.startModelCall(stepSpan, agent.client, request);
-      // The stream is read here rather than in a delegated generator: one async hop less for each text delta.
-      let response: ChatResponse | undefined;
-      if (!options.streaming) {
-        response = await agent.client.getResponse(request);
-      } else {
-        try {
-          for await (const part of agent.client.getStreamingResponse(request)) {
-            if (part.type === "done") response = part.response;
-            else if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
+    const turn: ChatMessage[] = [];
+    const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const emitResponses = workflow.options.emitAgentResponseEvents;
+    let plan = workflow.plan(firstAgent(workflow, history, options).name)!;
+    const view = new TurnView(history, workflow.options.toolCallFiltering);
+    const counters = { handoffs: 0, toolRounds: 0, continuations: 0 };
+    let activationStart = 0;
+    let continuation: string | undefined;
+    let humanInputRequest: HumanInputRequest | undefined;
+    // An empty answer (no text, no tool call) is a model failure: asked once more, then the turn fails.
+    let emptyAnswers = 0;
+    // A stream that breaks after it started is past the client's retries: the step is asked once more, then the turn fails.
+    let interruptions = 0;
+    const tracing = await TurnTracing.start(workflow.options.traceContent, workflow.name, history.length);
+    let stepSpan: Span | undefined;
+    let modelSpan: Span | undefined;
+
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw new RunAbortedError();
+        const agent = plan.agent;
+        const request = {
+          messages: view.request(plan.system, turn, activationStart, continuation),
+          tools: plan.tools,
+          ...(options.signal ? { signal: options.signal } : {}),
+        };
+        stepSpan ??= tracing.startStep(agent.name);
+        modelSpan = tracing.startModelCall(stepSpan, agent.client, request);
+        // The stream is read here rather than in a delegated generator: one async hop less for each text delta.
+        let response: ChatResponse | undefined;
+        if (!options.streaming) {
+          response = await agent.client.getResponse(request);
+        } else {
+          try {
+            for await (const part of agent.client.getStreamingResponse(request)) {
+              if (part.type === "done") response = part.response;
+              else if (options.emitUpdates && part.delta !== "") yield new AgentRunUpdateEvent(agent.name, part.delta);
+            }
+            if (response === undefined) throw new ModelStreamInterruptedError(`The model's stream for ${agent.name} ended without a response.`);
+          } catch (thrown) {
+            // Nothing of the step is kept or posted before its end (the partial text is dropped), so asking again is safe.
+            if (!(thrown instanceof ModelStreamInterruptedError) || options.signal?.aborted || ++interruptions > 1) throw thrown;
+            tracing.fail(modelSpan, thrown);
+            modelSpan.end();
+            modelSpan = undefined;
+            yield new AgentStepRetryEvent(agent.name, "stream_interrupted", thrown.message);
+            continue;
           }
-          if (response === undefined) throw new ModelStreamInterruptedError(`The model's stream for ${agent.name} ended without a response.`);
-        } catch (thrown) {
-          // Nothing of the step is kept or posted before its end (the partial text is dropped), so asking again is safe.
-          if (!(thrown instanceof ModelStreamInterruptedError) || options.signal?.aborted || ++interruptions > 1) throw thrown;
-          tracing.fail(modelSpan, thrown);
-          modelSpan.end();
-          modelSpan = undefined;
-          yield new AgentStepRetryEvent(agent.name, "stream_interrupted", thrown.message);
+        }
+        tracing.endModelCall(modelSpan, response);
+        modelSpan = undefined;
+        addUsage(usage, response.usage);
+        if (isEmptyAnswer(response)) {
+          if (++emptyAnswers > 1) throw new ModelBehaviorError(`${agent.name} gave an empty answer twice (no text, no tool call).`);
+          yield new AgentStepRetryEvent(agent.name, "empty_answer", `${agent.name} gave an empty answer (no text, no tool call).`);
           continue;
         }
-      }
-      tracing.endModelCall(modelSpan, response);
-      modelSpan = undefined;
-      addUsage(usage, response.usage);
-      if (isEmptyAnswer(response)) {
-        if (++emptyAnswers > 1) throw new ModelBehaviorError(`${agent.name} gave an empty answer twice (no text, no tool call).`);
-        yield new AgentStepRetryEvent(agent.name, "empty_answer", `${agent.name} gave an empty answer (no text, no tool call).`);
-        continue;
-      }
-      emptyAnswers = 0;
-      interruptions = 0;
-      const message = new ChatMessage("assistant", response.text, {
-        authorName: agent.name,
-        toolCalls: response.toolCalls,
-        ...(response.usage ? { usage: response.usage } : {}),
-      });
-      turn.push(message);
-      if (emitResponses) yield new AgentResponseEvent(agent.name, message, response.usage);
+        emptyAnswers = 0;
+        interruptions = 0;
+        const message = new ChatMessage("assistant", response.text, {
+          authorName: agent.name,
+          toolCalls: response.toolCalls,
+          ...(response.usage ? { usage: response.usage } : {}),
+        });
+        turn.push(message);
+        if (emitResponses) yield new AgentResponseEvent(agent.name, message, response.usage);
 
-      const answers = answerToolCalls(plan, message.toolCalls ?? [], counters, workflow.options);
-      const failures: ToolFailure[] = [];
-      const step = stepSpan;
-      const results = await toolResults(plan, answers, options.signal, failures, {
-        start: (call) => tracing.startToolCall(step, call),
-        end: (span, result, failed) => tracing.endToolCall(span as Span, result, failed),
-      });
-      turn.push(...results);
-      if (emitResponses) for (const result of results) yield new ToolResultEvent(agent.name, result);
-      for (const answer of answers) {
-        if (answer.kind === "refused") {
-          yield new WorkflowWarningEvent("invalid_handoff", `${agent.name} asked for an undeclared handoff to '${answer.target}'.`, agent.name);
+        const answers = answerToolCalls(plan, message.toolCalls ?? [], counters, workflow.options);
+        const failures: ToolFailure[] = [];
+        const step = stepSpan;
+        const results = await toolResults(plan, answers, options.signal, failures, {
+          start: (call) => tracing.startToolCall(step, call),
+          end: (span, result, failed) => tracing.endToolCall(span as Span, result, failed),
+        });
+        turn.push(...results);
+        if (emitResponses) for (const result of results) yield new ToolResultEvent(agent.name, result);
+        for (const answer of answers) {
+          if (answer.kind === "refused") {
+            yield new WorkflowWarningEvent("invalid_handoff", `${agent.name} asked for an undeclared handoff to '${answer.target}'.`, agent.name);
+          }
+        }
+        for (const failure of failures) {
+          yield new WorkflowWarningEvent("tool_failed", `Function ${failure.call.name} failed: ${String(failure.error)}`, agent.name);
+        }
+
+        let next: NextStep = chooseNextStep(plan, answers, counters, workflow.options);
+        const terminated =
+          next.kind !== "stop" &&
+          (workflow.options.terminationCondition?.({ messages: [...history, ...turn], turnMessages: turn, agent: agent.name }) ?? false);
+        if (terminated) next = { kind: "final" };
+        let closing: ChatMessage | undefined;
+        if (next.kind === "stop") {
+          yield new WorkflowWarningEvent(next.code, stopWarning(next.code, agent.name, workflow, answers.some((a) => a.kind === "not_performed")), agent.name);
+          closing = new ChatMessage("assistant", next.text, { authorName: agent.name });
+          turn.push(closing);
+          if (emitResponses) yield new AgentResponseEvent(agent.name, closing, undefined);
+        }
+        tracing.endStep(stepSpan, next);
+        stepSpan = undefined;
+        if (next.kind === "handoff") tracing.handoff(step, agent.name, next.to, next.reason, workflow.human(next.to) !== undefined);
+        yield new AgentStepEvent(agent.name, message, results, next, closing);
+
+        continuation = undefined;
+        if (next.kind === "final" || next.kind === "stop") break;
+        if (next.kind === "handoff") {
+          counters.handoffs++;
+          if (emitResponses) yield new HandoffEvent(agent.name, next.to, next.reason, message);
+          const human = workflow.human(next.to);
+          if (human !== undefined) {
+            humanInputRequest = { from: agent.name, to: human.name, reason: next.reason };
+            yield new HumanInputRequestEvent(agent.name, human.name, next.reason);
+            break;
+          }
+          plan = workflow.plan(next.to)!;
+          activationStart = turn.length;
+          counters.toolRounds = 0;
+          counters.continuations = 0;
+        } else if (next.because === "undeclared_handoff") {
+          counters.handoffs++;
+        } else if (next.because === "autonomous") {
+          counters.continuations++;
+          continuation = plan.autonomous!.continuationPrompt;
+        } else {
+          counters.toolRounds++;
         }
       }
-      for (const failure of failures) {
-        yield new WorkflowWarningEvent("tool_failed", `Function ${failure.call.name} failed: ${String(failure.error)}`, agent.name);
+    } catch (thrown) {
+      const error = toRunError(thrown, options.signal);
+      for (const span of [modelSpan, stepSpan]) {
+        if (span === undefined) continue;
+        tracing.fail(span, error);
+        span.end();
       }
-
-      let next: NextStep = chooseNextStep(plan, answers, counters, workflow.options);
-      const terminated =
-        next.kind !== "stop" &&
-        (workflow.options.terminationCondition?.({ messages: [...history, ...turn], turnMessages: turn, agent: agent.name }) ?? false);
-      if (terminated) next = { kind: "final" };
-      let closing: ChatMessage | undefined;
-      if (next.kind === "stop") {
-        yield new WorkflowWarningEvent(next.code, stopWarning(next.code, agent.name, workflow, answers.some((a) => a.kind === "not_performed")), agent.name);
-        closing = new ChatMessage("assistant", next.text, { authorName: agent.name });
-        turn.push(closing);
-        if (emitResponses) yield new AgentResponseEvent(agent.name, closing, undefined);
-      }
-      tracing.endStep(stepSpan, next);
-      stepSpan = undefined;
-      if (next.kind === "handoff") tracing.handoff(step, agent.name, next.to, next.reason, workflow.human(next.to) !== undefined);
-      yield new AgentStepEvent(agent.name, message, results, next, closing);
-
-      continuation = undefined;
-      if (next.kind === "final" || next.kind === "stop") break;
-      if (next.kind === "handoff") {
-        counters.handoffs++;
-        if (emitResponses) yield new HandoffEvent(agent.name, next.to, next.reason, message);
-        const human = workflow.human(next.to);
-        if (human !== undefined) {
-          humanInputRequest = { from: agent.name, to: human.name, reason: next.reason };
-          yield new HumanInputRequestEvent(agent.name, human.name, next.reason);
-          break;
-        }
-        plan = workflow.plan(next.to)!;
-        activationStart = turn.length;
-        counters.toolRounds = 0;
-        counters.continuations = 0;
-      } else if (next.because === "undeclared_handoff") {
-        counters.handoffs++;
-      } else if (next.because === "autonomous") {
-        counters.continuations++;
-        continuation = plan.autonomous!.continuationPrompt;
-      } else {
-        counters.toolRounds++;
-      }
+      tracing.endTurn("failed", plan.agent.name, error);
+      yield new WorkflowErrorEvent(error, turn);
+      return settled(options, { status: "failed", messages: turn, activeAgent: plan.agent.name, usage, error });
     }
+    const activeAgent = plan.agent.name;
+    tracing.endTurn("completed", activeAgent);
+    yield new WorkflowCompletedEvent(turn, activeAgent);
+    return settled(options, { status: "completed", messages: turn, activeAgent, usage, ...(humanInputRequest ? { humanInputRequest } : {}) });
   } catch (thrown) {
-    const error = toRunError(thrown, options.signal);
-    for (const span of [modelSpan, stepSpan]) {
-      if (span === undefined) continue;
-      tracing.fail(span, error);
-      span.end();
-    }
-    tracing.endTurn("failed", plan.agent.name, error);
-    yield new WorkflowErrorEvent(error, turn);
-    return { status: "failed", messages: turn, activeAgent: plan.agent.name, usage, error };
+    // Only what escapes the turn's own handling (a watcher's throw() at a yield, a failing tracer): the run fails with it.
+    options.onFailed?.(thrown);
+    throw thrown;
   }
-  const activeAgent = plan.agent.name;
-  tracing.endTurn("completed", activeAgent);
-  yield new WorkflowCompletedEvent(turn, activeAgent);
-  return { status: "completed", messages: turn, activeAgent, usage, ...(humanInputRequest ? { humanInputRequest } : {}) };
+}
+
+function settled(options: TurnOptions, result: TurnResult): TurnResult {
+  options.onSettled?.(result);
+  return result;
 }
 
 function isEmptyAnswer(response: ChatResponse): boolean {

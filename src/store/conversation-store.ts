@@ -37,6 +37,7 @@ import type {
   TurnStatus,
   WindowOptions,
 } from "./types.js";
+import { immediateTransaction } from "./transactions.js";
 
 type Key = [string, string, string, string];
 
@@ -320,7 +321,7 @@ export class ConversationStore {
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE; a savepoint when nested). Throwing rolls it all back. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return immediateTransaction(this.db, fn);
   }
 }
 

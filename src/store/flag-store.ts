@@ -3,6 +3,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { FlagRow, ListFlagsOptions, NewFlag, TurnAnswer, WithheldReply } from "./flag-types.js";
 import { ReplacementQueries } from "./replacement-queries.js";
+import { immediateTransaction } from "./transactions.js";
 
 interface FlagRecord {
   id: number;
@@ -104,12 +105,10 @@ export class FlagStore {
    * text moves into the flag, in one transaction. Its turn goes with it: recovery has nothing to run again.
    */
   block(userMessageId: number, flag: Omit<NewFlag, "messageId" | "action">): number {
-    return this.db
-      .transaction(() => {
-        this.deleteMessage.run(userMessageId);
-        return this.record({ ...flag, action: "block" });
-      })
-      .immediate();
+    return immediateTransaction(this.db, () => {
+      this.deleteMessage.run(userMessageId);
+      return this.record({ ...flag, action: "block" });
+    });
   }
 
   /**
@@ -117,15 +116,13 @@ export class FlagStore {
    * categories had no alert in this conversation within `windowMs`. True: the alert is now pending (post it, then settle).
    */
   claimAlert(id: number, claim: { conversationId: number; categories: readonly string[]; urgent: boolean; windowMs: number }): boolean {
-    return this.db
-      .transaction(() => {
-        const at = this.now();
-        const since = at - claim.windowMs;
-        const fresh = claim.categories.some((category) => this.alertedCategory.get(claim.conversationId, since, category) === undefined);
-        if (!claim.urgent && !fresh) return false;
-        return this.decideAlert.run(at, id).changes === 1;
-      })
-      .immediate();
+    return immediateTransaction(this.db, () => {
+      const at = this.now();
+      const since = at - claim.windowMs;
+      const fresh = claim.categories.some((category) => this.alertedCategory.get(claim.conversationId, since, category) === undefined);
+      if (!claim.urgent && !fresh) return false;
+      return this.decideAlert.run(at, id).changes === 1;
+    });
   }
 
   /** A pending alert was posted, or given up on. */
@@ -178,13 +175,11 @@ export class FlagStore {
    * message keeps the answer for moderators.
    */
   withhold(flag: Omit<NewFlag, "action"> & { readonly messageId: number }, reply: { readonly outboxId: number; readonly notice: string }): number {
-    return this.db
-      .transaction(() => {
-        const id = this.record({ ...flag, action: "withhold" });
-        this.replacements.owe(id, reply.outboxId, reply.notice);
-        return id;
-      })
-      .immediate();
+    return immediateTransaction(this.db, () => {
+      const id = this.record({ ...flag, action: "withhold" });
+      this.replacements.owe(id, reply.outboxId, reply.notice);
+      return id;
+    });
   }
 
   /** Withheld answers whose edit to the notice is still owed (a restart interrupted it), oldest first. */

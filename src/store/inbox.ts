@@ -2,6 +2,7 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import type { InboxEntry as InboxRow } from "../bot/store-records.js";
+import { immediateTransaction } from "./transactions.js";
 
 // The bot's port record, under the store's name.
 export type { InboxRow };
@@ -28,11 +29,11 @@ export class Inbox {
 
   /** Records the event id and queues the payload in one transaction; undefined when the event was seen before. */
   accept(platform: string, eventId: string, userId: string, payload: string): number | undefined {
-    return this.db.transaction((): number | undefined => {
+    return immediateTransaction(this.db, (): number | undefined => {
       const at = this.now();
       if (this.insertEvent.run(platform, eventId, at).changes === 0) return undefined;
       return Number(this.insertRow.run(platform, eventId, userId, payload, at).lastInsertRowid);
-    }).immediate();
+    });
   }
 
   /** Queues the payload of an event whose id was recorded already (when it was received). */

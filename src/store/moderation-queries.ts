@@ -4,6 +4,7 @@ import type { Database, Statement } from "better-sqlite3";
 import { CONVERSATION_COLUMNS, toConversationRow } from "./row-mapping.js";
 import type { ConversationRecord } from "./row-mapping.js";
 import type { ConversationRow, ConversationSummaryRow, ListConversationsOptions } from "./types.js";
+import { immediateTransaction } from "./transactions.js";
 
 interface SummaryRecord extends ConversationRecord {
   message_count: number;
@@ -85,15 +86,13 @@ export class ModerationQueries {
    */
   /** With `workspace`, only that guild's or team's conversations (a moderator's reach); without, all of the platform. */
   forgetUser(platform: string, userId: string, workspace?: string): number {
-    return this.db
-      .transaction(() => {
-        let deleted = 0;
-        for (const conversationId of this.conversationsOfUser.all(userId, platform, workspace ?? null, workspace ?? null)) {
-          deleted += this.deleteUserMessages.run(conversationId, userId).changes;
-          this.deleteIfNoUserLeft.run(conversationId, conversationId);
-        }
-        return deleted;
-      })
-      .immediate();
+    return immediateTransaction(this.db, () => {
+      let deleted = 0;
+      for (const conversationId of this.conversationsOfUser.all(userId, platform, workspace ?? null, workspace ?? null)) {
+        deleted += this.deleteUserMessages.run(conversationId, userId).changes;
+        this.deleteIfNoUserLeft.run(conversationId, conversationId);
+      }
+      return deleted;
+    });
   }
 }

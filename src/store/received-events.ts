@@ -2,6 +2,7 @@
 
 import type { Database, Statement } from "better-sqlite3";
 import type { ReceivedEntry as ReceivedEventRow } from "../bot/store-records.js";
+import { immediateTransaction } from "./transactions.js";
 
 // The bot's port record, under the store's name.
 export type { ReceivedEventRow };
@@ -39,12 +40,12 @@ export class ReceivedEvents {
 
   /** Records the event id and the payload in one transaction; undefined when the event was seen before. */
   accept(event: { platform: string; eventId: string; workspace: string; userId: string; payload: unknown }): number | undefined {
-    return this.db.transaction((): number | undefined => {
+    return immediateTransaction(this.db, (): number | undefined => {
       const at = this.now();
       if (this.insertEvent.run(event.platform, event.eventId, at).changes === 0) return undefined;
       const payload = JSON.stringify(event.payload);
       return Number(this.insertRow.run(event.platform, event.eventId, event.workspace, event.userId, payload, at).lastInsertRowid);
-    }).immediate();
+    });
   }
 
   /** Replaces what the adapter knows about the event (e.g. the thread it opened for it). False if the row is gone. */

@@ -2,6 +2,7 @@
 // (search_progress.indexed_through) wait until a pass indexes them; a search runs a pass first, so it sees everything.
 
 import type { Database, Statement } from "better-sqlite3";
+import { deferredTransaction } from "./transactions.js";
 
 /** A pass started by the timer indexes at most this many messages, so it never holds the connection for long. */
 export const INDEX_BATCH = 5_000;
@@ -33,14 +34,14 @@ export class SearchIndex {
    * (a savepoint inside an open one): the index and the mark always agree, whatever rolls back.
    */
   catchUp(limit = Number.MAX_SAFE_INTEGER): number {
-    return this.#db.transaction(() => {
+    return deferredTransaction(this.#db, () => {
       const mark = this.#mark.get() ?? 0;
       const last = this.#lastOfBatch.get(mark, Math.max(1, Math.floor(limit)));
       if (last === null || last === undefined) return 0;
       const indexed = this.#index.run(mark, last).changes;
       this.#move.run(last);
       return indexed;
-    })();
+    });
   }
 
   /** Messages not yet searchable. */

@@ -6,6 +6,7 @@ import { conversationSummary, type ConsoleConversationRow } from "./conversation
 import { scopeSql } from "./scope-sql.js";
 import type { AttachmentQueries } from "./attachment-queries.js";
 import type { ConsoleScope, ConversationDetail, ConsoleHandoff, MessageRecord } from "../../admin/ports.js";
+import { deferredTransaction } from "../transactions.js";
 
 interface MessageRow {
   id: number;
@@ -64,7 +65,7 @@ export class DetailQueries {
       this.conversations.set(scope.kind, statement);
     }
     // One read transaction: the messages, handoffs and flags are of the same moment.
-    return this.db.transaction(() => {
+    return deferredTransaction(this.db, () => {
       const row = statement.get(id, ...params);
       if (row === undefined) return undefined;
       const attachments = this.attachments.ofConversation(id);
@@ -100,6 +101,6 @@ export class DetailQueries {
         handoffs,
         flags: this.flags?.ofConversation(id) ?? [],
       };
-    })();
+    });
   }
 }

@@ -3,6 +3,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { scopeSql } from "./scope-sql.js";
 import type { ConsoleScope, FlagRecord } from "../../admin/ports.js";
+import { immediateTransaction } from "../transactions.js";
 
 interface FlagRow {
   id: number;
@@ -58,7 +59,7 @@ export class FlagQueries {
   /** Undefined if the flag does not exist or is outside the scope; `changed` is false if it was already reviewed. */
   markReviewed(scope: ConsoleScope, flagId: number, reviewer: string, now: number): { conversationId: number; changed: boolean } | undefined {
     const { sql, params } = scopeSql(scope);
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       const conversationId = this.db
         .prepare<(string | number)[], number>(
           `SELECT f.conversation_id FROM flags f JOIN conversations c ON c.id = f.conversation_id WHERE f.id = ? AND ${sql}`,
@@ -68,7 +69,7 @@ export class FlagQueries {
       if (conversationId === undefined) return undefined;
       const changed = this.markOne.run(reviewer, now, flagId).changes === 1;
       return { conversationId, changed };
-    }).immediate();
+    });
   }
 }
 

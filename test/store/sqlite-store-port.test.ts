@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/database.js";
-import { BUSY_FOR_MS } from "../../src/store/grouped-commits.js";
+import { BUSY_FOR_MS, MAX_GROUP_MS } from "../../src/store/grouped-commits.js";
 import { SqliteStorePort } from "../../src/store/sqlite-store-port.js";
 import { storePortContract } from "./store.case.js";
 import { closeAfterTest, tempDir } from "./temp-database.js";
@@ -89,5 +89,38 @@ describe("SQLite store port: grouped commits", () => {
     // A second without overlap and it is quiet again.
     await new Promise((resolve) => setTimeout(resolve, BUSY_FOR_MS + 50));
     expect(await committedFirst("quiet-again")).toBe(true);
+  });
+});
+
+describe("SQLite store port: a group's length", () => {
+  it("closes a group after MAX_GROUP_MS of its transactions' work: the first of a burst commits before the last has run", async () => {
+    const db = closeAfterTest(openDatabase(join(tempDir(), "baton.db")));
+    const port = new SqliteStorePort({ db });
+    const events: string[] = [];
+    const spin = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        // each transaction's work takes half a group's time
+      }
+    };
+    const thread = (i: number) => ({ platform: "discord", workspace: "g", channel: "c", thread: `t${i}` });
+    // Overlapping transactions first, so the store is busy and groups what comes in one tick.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => port.conversations.getOrCreate(thread(100 + i))));
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      port
+        .transaction(async (tx) => {
+          events.push(`work ${i}`);
+          spin(MAX_GROUP_MS / 2);
+          return tx.conversations.getOrCreate(thread(i));
+        })
+        .then(() => events.push(`committed ${i}`)),
+    );
+    await Promise.all(burst);
+    expect(events.indexOf("committed 0")).toBeGreaterThan(-1);
+    expect(events.indexOf("committed 0")).toBeLessThan(events.indexOf("work 11"));
+    // Every transaction committed, in the order asked for.
+    const committed = events.filter((e) => e.startsWith("committed")).map((e) => Number(e.split(" ")[1]));
+    expect(committed).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(new Set((await Promise.all(Array.from({ length: 12 }, (_, i) => port.conversations.find(thread(i))))).map((c) => c?.id)).size).toBe(12);
   });
 });

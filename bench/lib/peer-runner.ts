@@ -7,6 +7,7 @@ import type { TurnLoopResult } from "./measure.js";
 
 const PEERS_DIR = fileURLToPath(new URL("../peers/", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const COMPILED_LOADER = new URL("../compiled.mjs", import.meta.url).href;
 
 export const PEERS = [
   { framework: "openai-agents", label: "@openai/agents", packageName: "@openai/agents" },
@@ -54,7 +55,7 @@ export function ensurePeersInstalled(log: (line: string) => void): { ok: true } 
   return { ok: false, reason: `npm ci in bench/peers failed: ${result.error?.message ?? output}` };
 }
 
-/** Times the rows on one framework in a fresh node process (tsx loader, as Baton's own run). */
+/** Times the rows on one framework in a fresh node process, its harness loaded as Baton's own run is (bench/compiled.mjs). */
 export function runPeer(
   framework: PeerFramework,
   rows: ReadonlyArray<{ history: number; streaming: boolean }>,
@@ -62,7 +63,7 @@ export function runPeer(
 ): Promise<PeerRun> {
   const args = [
     "--import",
-    "tsx",
+    COMPILED_LOADER,
     `${PEERS_DIR}run-peer.ts`,
     `--framework=${framework}`,
     `--rows=${rows.map((r) => `${r.history}:${r.streaming ? "stream" : "plain"}`).join(",")}`,

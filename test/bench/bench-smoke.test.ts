@@ -19,7 +19,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "baton-bench-smoke-"));
   const out = join(dir, "results.json");
   // Peers are left out: CI must not depend on installing them from the registry.
-  const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/run.ts", "--quick", "--no-peers", `--out=${out}`], {
+  // The command `npm run bench` runs (its loader included), with the smoke run's flags.
+  const [node, ...args] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { bench: string } }).scripts.bench.split(" ");
+  if (node !== "node") throw new Error(`npm run bench is expected to start node, not ${node}`);
+  const run = spawnSync(process.execPath, [...args, "--quick", "--no-peers", `--out=${out}`], {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 110_000,

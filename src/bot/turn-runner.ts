@@ -7,6 +7,7 @@ import { firstAgent, type HumanInputRequest } from "../workflow/run-loop.js";
 import type { ChatMessage } from "../workflow/messages.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { BatonError } from "../workflow/errors.js";
+import { AbortScope } from "./abort-scope.js";
 import type { ReplyDelivery } from "./reply-delivery.js";
 import { toChatMessage } from "./message-mapping.js";
 import type { AgentPresentation } from "./ports.js";
@@ -77,10 +78,33 @@ export class TurnRunner {
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
   async run(conversation: Conversation, userMessage: HistoryMessage, shutdown: AbortSignal, control: TurnControl = {}): Promise<TurnOutcome> {
+    const { observer, cancel } = control;
+    // The turn's own signal (see AbortScope), aborted with the shutdown; with the student's cancel too when there is one.
+    const own = this.#scopeOf(shutdown).open();
+    const signal = cancel === undefined ? own.signal : AbortSignal.any([own.signal, cancel]);
+    try {
+      return await this.#run(conversation, userMessage, { signal, cancel, observer });
+    } finally {
+      own.close();
+    }
+  }
+
+  #scope: AbortScope | undefined;
+
+  /** The service passes the same shutdown signal to every turn; a runner given another (a test) gets a scope for it. */
+  #scopeOf(shutdown: AbortSignal): AbortScope {
+    if (this.#scope?.parent !== shutdown) this.#scope = new AbortScope(shutdown);
+    return this.#scope;
+  }
+
+  async #run(
+    conversation: Conversation,
+    userMessage: HistoryMessage,
+    turn: { signal: AbortSignal; cancel: AbortSignal | undefined; observer: TurnObserver | undefined },
+  ): Promise<TurnOutcome> {
     const { store, delivery, logger } = this.options;
     const workflow = this.options.workflowFor(conversation);
-    const { observer, cancel } = control;
-    const signal = cancel === undefined ? shutdown : AbortSignal.any([shutdown, cancel]);
+    const { signal, cancel, observer } = turn;
     const window = await store.messages.window(conversation.id, this.options.window);
     const later = window.filter((m) => m.seq > userMessage.seq);
     if (later.some((m) => m.role === "user")) {

@@ -74,6 +74,8 @@ export const UNAVAILABLE_NOTICE =
   "Sorry, the tutors are unavailable right now. Please try again in a minute — your question has been saved.";
 
 export class TurnRunner {
+  #scope: AbortScope | undefined;
+
   constructor(private readonly options: TurnRunnerOptions) {}
 
   /** Runs the turn of `userMessage` (resuming it when the agents had already said something before a crash). */
@@ -88,8 +90,6 @@ export class TurnRunner {
       own.close();
     }
   }
-
-  #scope: AbortScope | undefined;
 
   /** The service passes the same shutdown signal to every turn; a runner given another (a test) gets a scope for it. */
   #scopeOf(shutdown: AbortSignal): AbortScope {

@@ -137,8 +137,8 @@ it("a moderator goes from a signed link to the whole conversation, reviews its f
   await page.waitForURL(`${server.url}/conversations`);
   // (Page functions are strings: this file is compiled without the DOM's types.)
   // Polled through page.evaluate: waitForFunction evaluates its string with eval in the page, which the console's CSP
-  // (no 'unsafe-eval') refuses in some Chromium builds.
-  await expect.poll(() => page.evaluate("document.documentElement.dataset.tz")).toBe("Europe/Paris");
+  // (no 'unsafe-eval') refuses in some Chromium builds. 30 s, as waitForFunction waited: the page reloads once meanwhile.
+  await expect.poll(() => page.evaluate("document.documentElement.dataset.tz"), { timeout: 30_000 }).toBe("Europe/Paris");
   await expect.poll(() => page.locator(".who .scope").textContent()).toBe("discord server guild-1");
 
   await page.fill('input[name="q"]', "quadratic");
@@ -158,7 +158,7 @@ it("a moderator goes from a signed link to the whole conversation, reviews its f
   expect(await page.locator(".message.from-student .text").textContent()).toContain("<script>alert(1)</script>");
   const photo = page.locator(`.attachments img[src="/attachments/${seeded.attachmentId}"]`);
   await photo.waitFor();
-  await expect.poll(() => page.evaluate(`document.querySelector('.attachments img[src="/attachments/${seeded.attachmentId}"]')?.complete === true`)).toBe(true);
+  await expect.poll(() => page.evaluate(`document.querySelector('.attachments img[src="/attachments/${seeded.attachmentId}"]')?.complete === true`), { timeout: 30_000 }).toBe(true);
   expect(await page.evaluate(`document.querySelector('.attachments img[src="/attachments/${seeded.attachmentId}"]').naturalWidth`)).toBe(320);
   expect(await page.locator(`#flag-${seeded.flagId} .badge`).textContent()).toBe("alert");
 
